@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class NotesConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "notes"
+    verbose_name = "Book notes"
+
+    def ready(self) -> None:
+        from simple_history.signals import pre_create_historical_record
+
+        from notes.models.history import attach_change_request
+
+        pre_create_historical_record.connect(
+            attach_change_request, dispatch_uid="notes-attach-change-request"
+        )

@@ -1,0 +1,141 @@
+"""The one renderer for every piece of Markdown a user wrote.
+
+``render_markdown`` turns Markdown into HTML with markdown-it-py (CommonMark with GFM
+tables and strikethrough, line breaks kept, heading anchors), expands comparison-table
+placeholders, and passes the result through nh3 with an explicit allow-list. Raw HTML in
+the source is never passed through: it is shown as text. Callers store the result when
+content is saved; pages never render Markdown per request.
+"""
+
+import re
+from collections.abc import Mapping, Sequence
+from html import escape
+from urllib.parse import unquote
+from typing import Protocol
+
+import nh3
+from markdown_it import MarkdownIt
+from mdit_py_plugins.anchors import anchors_plugin
+
+from notes.placeholders import TABLE_PLACEHOLDER_RE
+
+
+class TableLike(Protocol):
+    slug: str
+    title: str
+    headers: Sequence[str]
+    rows: Sequence[Sequence[str]]
+
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "del", "div", "em",
+    "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd",
+    "li", "ol", "p", "pre", "s", "span", "strong", "sub", "sup", "table", "tbody", "td",
+    "th", "thead", "tr", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title"},
+    "ol": {"start"},
+    "th": {"style", "scope"},
+    "td": {"style"},
+    "figure": {"id", "data-table"},
+    **{f"h{level}": {"id"} for level in range(1, 7)},
+}
+ALLOWED_CLASSES = {
+    "figure": {"comparison-table"},
+    "div": {"table-scroll", "missing-table"},
+    "code": {"language-text"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+# Markdown-it blocks javascript:, vbscript: and file: links itself; nh3 is the second
+# line and the one that decides. "html": False shows raw HTML as text.
+_markdown = (
+    MarkdownIt("commonmark", {"breaks": True, "html": False, "linkify": False})
+    .enable(["table", "strikethrough"])
+    .use(anchors_plugin, min_level=1, max_level=4, permalink=False)
+)
+
+
+_URL_ATTRIBUTES = {"href", "src"}
+_NOT_URL_CHARACTERS = re.compile(r"[\x00-\x20\x7f]+")
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
+
+
+def _drop_disguised_schemes(tag: str, attribute: str, value: str) -> str | None:
+    """Drop a URL whose percent-decoded form hides a scheme we do not allow.
+
+    nh3 checks the scheme as written; ``jav%0Dascript:`` passes as a relative URL.
+    Browsers would not decode it, but a link that only looks harmless is not worth
+    keeping, so such values are removed.
+    """
+    if attribute not in _URL_ATTRIBUTES:
+        return value
+    decoded = _NOT_URL_CHARACTERS.sub("", unquote(value)).lower()
+    match = _SCHEME.match(decoded)
+    if match and match.group(1) not in URL_SCHEMES:
+        return None
+    return value
+
+
+def sanitize(html: str) -> str:
+    """Return ``html`` with everything outside the allow-list removed."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes=ALLOWED_CLASSES,
+        url_schemes=URL_SCHEMES,
+        filter_style_properties={"text-align"},
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+        attribute_filter=_drop_disguised_schemes,
+    )
+
+
+def render_markdown(text: str, tables: Mapping[str, TableLike] | None = None) -> str:
+    """Render user Markdown to sanitized HTML.
+
+    Each line holding only a table placeholder is replaced by that table from ``tables``
+    (keyed by slug); a placeholder naming no known table renders as a visible notice.
+    """
+    parts: list[str] = []
+    position = 0
+    for match in TABLE_PLACEHOLDER_RE.finditer(text):
+        parts.append(_markdown.render(text[position : match.start()]))
+        slug = match.group("slug")
+        table = (tables or {}).get(slug)
+        parts.append(_table_html(table) if table is not None else _missing_table_html(slug))
+        position = match.end()
+    parts.append(_markdown.render(text[position:]))
+    return sanitize("".join(parts))
+
+
+def render_inline(text: str) -> str:
+    """Render one line of inline Markdown (a table cell, a title) to sanitized HTML."""
+    return sanitize(_markdown.renderInline(text))
+
+
+def render_table(table: TableLike) -> str:
+    """Render a comparison table to sanitized HTML (cells are inline Markdown)."""
+    return sanitize(_table_html(table))
+
+
+def _table_html(table: TableLike) -> str:
+    header = "".join(f'<th scope="col">{_markdown.renderInline(cell)}</th>' for cell in table.headers)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{_markdown.renderInline(cell)}</td>" for cell in row) + "</tr>"
+        for row in table.rows
+    )
+    caption = f"<figcaption>{_markdown.renderInline(table.title)}</figcaption>" if table.title else ""
+    slug = escape(table.slug)
+    return (
+        f'<figure class="comparison-table" id="table-{slug}" data-table="{slug}">{caption}'
+        f'<div class="table-scroll"><table><thead><tr>{header}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div></figure>\n"
+    )
+
+
+def _missing_table_html(slug: str) -> str:
+    return f'<div class="missing-table">Missing comparison table: {escape(slug)}</div>\n'

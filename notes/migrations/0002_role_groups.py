@@ -1,0 +1,21 @@
+"""Create the role groups: Reader, Editor, Reviewer, Moderator (admins are staff)."""
+
+from django.db import migrations
+
+GROUPS = ("Reader", "Editor", "Reviewer", "Moderator")
+
+
+def create_groups(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    for name in GROUPS:
+        Group.objects.get_or_create(name=name)
+
+
+def delete_groups(apps, schema_editor):
+    apps.get_model("auth", "Group").objects.filter(name__in=GROUPS).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [("notes", "0001_initial"), ("auth", "0012_alter_user_first_name_max_length")]
+
+    operations = [migrations.RunPython(create_groups, delete_groups)]

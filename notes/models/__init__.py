@@ -1,0 +1,4 @@
+from notes.models.books import Book, Chapter, ComparisonTable
+from notes.models.reviews import ChangeRequest
+
+__all__ = ["Book", "ChangeRequest", "Chapter", "ComparisonTable"]

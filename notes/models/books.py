@@ -1,0 +1,88 @@
+"""Books, their chapters and the chapters' comparison tables: the wiki's content."""
+
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from notes.models.history import HistoryExtras
+
+
+class Book(models.Model):
+    slug = models.SlugField(max_length=120, unique=True)
+    title = models.CharField(max_length=200)
+    author = models.CharField(max_length=200, blank=True)
+    domains = models.CharField(
+        max_length=300, blank=True, help_text="Comma-separated, e.g. 'Machine Learning, System Design'."
+    )
+    summary = models.TextField(blank=True, help_text="Markdown.")
+    summary_html = models.TextField(blank=True, editable=False)
+
+    history = HistoricalRecords(bases=[HistoryExtras])
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("notes:book-detail", kwargs={"book_slug": self.slug})
+
+    @property
+    def domain_list(self) -> list[str]:
+        return [domain.strip() for domain in self.domains.split(",") if domain.strip()]
+
+
+class Chapter(models.Model):
+    book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="chapters")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True, help_text="Markdown; a line [[table:slug]] places a table.")
+    body_html = models.TextField(blank=True, editable=False)
+
+    history = HistoricalRecords(bases=[HistoryExtras])
+
+    class Meta:
+        ordering = ["book", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["book", "number"], name="chapter_unique_number_per_book"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Chapter {self.number} - {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "notes:chapter-detail", kwargs={"book_slug": self.book.slug, "number": self.number}
+        )
+
+
+class ComparisonTable(models.Model):
+    chapter = models.ForeignKey(Chapter, on_delete=models.PROTECT, related_name="tables")
+    slug = models.SlugField(max_length=120)
+    title = models.CharField(max_length=300, blank=True)
+    headers = models.JSONField(default=list)
+    rows = models.JSONField(default=list, help_text="A list of rows, each a list of cells.")
+    position = models.PositiveIntegerField(default=0)
+    html = models.TextField(blank=True, editable=False)
+
+    history = HistoricalRecords(bases=[HistoryExtras])
+
+    class Meta:
+        ordering = ["chapter", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["chapter", "slug"], name="table_unique_slug_per_chapter"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.slug
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "notes:table-detail",
+            kwargs={
+                "book_slug": self.chapter.book.slug,
+                "number": self.chapter.number,
+                "table_slug": self.slug,
+            },
+        )

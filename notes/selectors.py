@@ -1,0 +1,165 @@
+"""Read queries. Each returns what a page needs in a fixed number of SQL queries."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from notes.models import Book, Chapter, ComparisonTable
+
+
+@dataclass(frozen=True)
+class ChangelogEntry:
+    """One published change: a history row that carries a summary."""
+
+    date: datetime.datetime
+    summary: str
+    book: Book
+    author: object | None
+    change_request_id: int | None
+    target: str  # "book", "chapter N" or "table <slug>"
+    url: str
+    history_id: int
+
+
+def book_list() -> QuerySet[Book]:
+    return Book.objects.annotate(chapter_count=Count("chapters"))
+
+
+def book_get(*, slug: str) -> Book:
+    return get_object_or_404(Book, slug=slug)
+
+
+def book_with_contents(*, slug: str) -> Book:
+    """The book with its chapters and their tables prefetched (three queries)."""
+    chapters = Chapter.objects.defer("body", "body_html").prefetch_related(
+        Prefetch("tables", queryset=ComparisonTable.objects.only("id", "chapter_id", "slug", "title", "position"))
+    )
+    return get_object_or_404(Book.objects.prefetch_related(Prefetch("chapters", queryset=chapters)), slug=slug)
+
+
+def chapter_get(*, book_slug: str, number: int) -> Chapter:
+    """The chapter with its book and tables (two queries)."""
+    return get_object_or_404(
+        Chapter.objects.select_related("book").prefetch_related("tables"),
+        book__slug=book_slug,
+        number=number,
+    )
+
+
+def chapter_siblings(*, chapter: Chapter) -> list[Chapter]:
+    """Every chapter of the chapter's book, numbers and titles only, for navigation."""
+    return list(Chapter.objects.filter(book_id=chapter.book_id).only("id", "number", "title", "book_id"))
+
+
+def table_get(*, book_slug: str, number: int, table_slug: str) -> ComparisonTable:
+    return get_object_or_404(
+        ComparisonTable.objects.select_related("chapter__book"),
+        chapter__book__slug=book_slug,
+        chapter__number=number,
+        slug=table_slug,
+    )
+
+
+def changelog(*, book: Book | None = None, newest_first: bool = False, limit: int | None = None) -> list[ChangelogEntry]:
+    """Published changes derived from the history rows that carry a summary.
+
+    Three queries whatever the size of the history (one per tracked model); with no
+    ``book`` it covers the whole wiki.
+    """
+    book_rows = Book.history.exclude(history_change_reason="").exclude(history_change_reason=None)
+    chapter_rows = Chapter.history.exclude(history_change_reason="").exclude(history_change_reason=None)
+    table_rows = ComparisonTable.history.exclude(history_change_reason="").exclude(
+        history_change_reason=None
+    )
+    if book is not None:
+        book_rows = book_rows.filter(id=book.pk)
+        chapter_rows = chapter_rows.filter(book_id=book.pk)
+        table_rows = table_rows.filter(
+            chapter_id__in=Chapter.history.filter(book_id=book.pk).values("id")
+        )
+    ordering = ("-history_date", "-history_id") if newest_first else ("history_date", "history_id")
+    if limit is not None:
+        book_rows, chapter_rows, table_rows = (
+            rows.order_by(*ordering)[:limit] for rows in (book_rows, chapter_rows, table_rows)
+        )
+    books = {b.pk: b for b in Book.objects.all()} if book is None else {book.pk: book}
+    entries: list[ChangelogEntry] = []
+    for row in book_rows.select_related("history_user"):
+        if row.id not in books:
+            continue
+        entries.append(_entry(row, books[row.id], "book", books[row.id].get_absolute_url()))
+    for row in chapter_rows.select_related("history_user"):
+        if row.book_id not in books:
+            continue
+        row_book = books[row.book_id]
+        url = f"{row_book.get_absolute_url()}chapters/{row.number}/"
+        entries.append(_entry(row, row_book, f"chapter {row.number}", url))
+    table_chapters = {}
+    table_rows = list(table_rows.select_related("history_user"))
+    if table_rows:
+        table_chapters = {
+            chapter.id: chapter
+            for chapter in Chapter.objects.filter(id__in={row.chapter_id for row in table_rows})
+        }
+    for row in table_rows:
+        chapter = table_chapters.get(row.chapter_id)
+        if chapter is None or chapter.book_id not in books:
+            continue
+        row_book = books[chapter.book_id]
+        url = f"{row_book.get_absolute_url()}chapters/{chapter.number}/tables/{row.slug}/"
+        entries.append(_entry(row, row_book, f"table {row.slug}", url))
+    entries.sort(key=lambda entry: (entry.date, entry.history_id), reverse=newest_first)
+    return entries[:limit] if limit is not None else entries
+
+
+def _entry(row, book: Book, target: str, url: str) -> ChangelogEntry:
+    return ChangelogEntry(
+        date=row.history_date,
+        summary=row.history_change_reason,
+        book=book,
+        author=row.history_user,
+        change_request_id=row.change_request_id,
+        target=target,
+        url=url,
+        history_id=row.history_id,
+    )
+
+
+def search_chapters(*, query: str, limit: int = 50) -> list[Chapter]:
+    """Chapters matching ``query``: ranked full-text search on PostgreSQL, every word on SQLite.
+
+    One query either way; each result gets a plain-text ``snippet`` around the first match.
+    """
+    chapters = Chapter.objects.select_related("book")
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = SearchVector("title", weight="A", config="english") + SearchVector(
+            "body", weight="B", config="english"
+        )
+        search_query = SearchQuery(query, search_type="websearch", config="english")
+        chapters = (
+            chapters.annotate(rank=SearchRank(vector, search_query))
+            .filter(rank__gt=0)
+            .order_by("-rank", "book__title", "number")
+        )
+    else:
+        for word in query.split():
+            chapters = chapters.filter(Q(title__icontains=word) | Q(body__icontains=word))
+        chapters = chapters.order_by("book__title", "number")
+    results = list(chapters[:limit])
+    words = [word.lower() for word in query.split()]
+    for chapter in results:
+        chapter.snippet = _snippet(chapter.body, words)
+    return results
+
+
+def _snippet(text: str, words: list[str], width: int = 160) -> str:
+    lowered = text.lower()
+    positions = [lowered.find(word) for word in words if lowered.find(word) >= 0]
+    start = max(min(positions) - width // 3, 0) if positions else 0
+    snippet = text[start : start + width].replace("\n", " ")
+    return ("…" if start else "") + snippet + ("…" if start + width < len(text) else "")

@@ -1,0 +1,141 @@
+"""Importing and exporting whole books in the notes formats.
+
+Import is one transaction: on any error nothing is written. The book's history is
+built from its changelog, one history row per changelog line, dated that day and
+attached to the chapter the line names ("Chapter 3") or else to the book.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from notes.formats.document import BookDoc, ChangelogEntry, ChapterDoc, TableDoc
+from notes.models import Book, Chapter, ComparisonTable
+from notes.selectors import changelog
+from notes.services.history import book_render, chapter_render, save_version, table_render
+
+_NAMES_CHAPTER = re.compile(r"\bchapter\s+(\d+)\b", re.IGNORECASE)
+
+
+class ImportRefused(Exception):
+    """The import would overwrite a book and was not asked to."""
+
+
+@dataclass(frozen=True)
+class _Event:
+    date: datetime.datetime
+    summary: str
+    chapter_number: int | None
+
+
+@transaction.atomic
+def book_import(*, document: BookDoc, slug: str | None = None, replace: bool = False) -> Book:
+    """Create the book of ``document`` with chapters, tables and history from its changelog."""
+    slug = slug or slugify(document.title)
+    if not slug:
+        raise ImportRefused(f"cannot make a URL slug from the title {document.title!r}; pass --slug")
+    existing = Book.objects.filter(slug=slug).first()
+    if existing is not None:
+        if not replace:
+            raise ImportRefused(f"a book with the slug '{slug}' exists; pass --replace to replace it")
+        _book_delete(existing)
+
+    chapter_numbers = {chapter.number for chapter in document.chapters}
+    events = [
+        _Event(
+            # Midnight of the day, plus the line's position so same-day lines keep their order.
+            date=datetime.datetime.combine(entry.date, datetime.time(), datetime.UTC)
+            + datetime.timedelta(seconds=index),
+            summary=entry.summary,
+            chapter_number=_named_chapter(entry.summary, chapter_numbers),
+        )
+        for index, entry in enumerate(document.changelog)
+    ]
+    start = min((event.date for event in events), default=None)
+    book_events = [event for event in events if event.chapter_number is None]
+
+    book = Book(
+        slug=slug,
+        title=document.title,
+        author=document.author,
+        domains=", ".join(document.domains),
+        summary=document.summary,
+    )
+    book_render(book)
+    first_book_event = book_events.pop(0) if book_events and book_events[0].date == start else None
+    save_version(book, summary=first_book_event.summary if first_book_event else "", date=start)
+    for event in book_events:
+        save_version(book, summary=event.summary, date=event.date)
+
+    for chapter_doc in document.chapters:
+        chapter_events = [event for event in events if event.chapter_number == chapter_doc.number]
+        _chapter_create(book, chapter_doc, chapter_events, default_date=start)
+    return book
+
+
+def _named_chapter(summary: str, chapter_numbers: set[int]) -> int | None:
+    match = _NAMES_CHAPTER.search(summary)
+    if match and int(match.group(1)) in chapter_numbers:
+        return int(match.group(1))
+    return None
+
+
+def _chapter_create(book: Book, document: ChapterDoc, events: list[_Event], default_date) -> Chapter:
+    created = events[0] if events else None
+    date = created.date if created else default_date
+    chapter = Chapter(book=book, number=document.number, title=document.title, body=document.body)
+    chapter_render(chapter, tables=document.tables)
+    save_version(chapter, summary=created.summary if created else "", date=date)
+    for position, table_doc in enumerate(document.tables):
+        table = ComparisonTable(
+            chapter=chapter,
+            slug=table_doc.slug,
+            title=table_doc.title,
+            headers=list(table_doc.headers),
+            rows=[list(row) for row in table_doc.rows],
+            position=position,
+        )
+        table_render(table)
+        save_version(table, date=date)
+    for event in events[1:]:
+        save_version(chapter, summary=event.summary, date=event.date)
+    return chapter
+
+
+def _book_delete(book: Book) -> None:
+    # Deleting writes a "-" history row for each object; earlier rows stay untouched.
+    for chapter in book.chapters.all():
+        for table in chapter.tables.all():
+            table.delete()
+        chapter.delete()
+    book.delete()
+
+
+def book_document(*, book: Book) -> BookDoc:
+    """The book as a format-neutral document, with its changelog derived from history."""
+    chapters = book.chapters.prefetch_related("tables")
+    return BookDoc(
+        title=book.title,
+        author=book.author,
+        domains=book.domain_list,
+        summary=book.summary,
+        changelog=[
+            ChangelogEntry(date=entry.date.date(), summary=entry.summary)
+            for entry in changelog(book=book)
+        ],
+        chapters=[
+            ChapterDoc(
+                number=chapter.number,
+                title=chapter.title,
+                body=chapter.body,
+                tables=[
+                    TableDoc(slug=t.slug, title=t.title, headers=list(t.headers), rows=[list(r) for r in t.rows])
+                    for t in chapter.tables.all()
+                ],
+            )
+            for chapter in chapters
+        ],
+    )

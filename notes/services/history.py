@@ -1,0 +1,54 @@
+"""Writing versions: every save of a tracked model goes through ``save_version``.
+
+A version is one history row carrying its summary (the changelog line), its author,
+its date and, when a review published it, the change request. History rows are only
+ever inserted: nothing here updates or deletes one.
+"""
+
+import datetime
+
+from django.db import models
+
+from notes.models import Book, Chapter, ComparisonTable
+from notes.markup import render_markdown, render_table
+
+
+def save_version(
+    instance: models.Model,
+    *,
+    summary: str = "",
+    user=None,
+    date: datetime.datetime | None = None,
+    change_request=None,
+) -> None:
+    """Save ``instance`` and append exactly one history row describing the change."""
+    instance._change_reason = summary
+    instance._history_user = user
+    instance._change_request = change_request
+    if date is not None:
+        instance._history_date = date
+    try:
+        instance.save()
+    finally:
+        for attribute in ("_change_reason", "_history_user", "_change_request", "_history_date"):
+            instance.__dict__.pop(attribute, None)
+
+
+def save_rendering(instance: models.Model, field: str) -> None:
+    """Store a refreshed rendering without writing a version: HTML is a cache, not content."""
+    instance.save_without_historical_record(update_fields=[field])
+
+
+def book_render(book: Book) -> None:
+    book.summary_html = render_markdown(book.summary)
+
+
+def table_render(table: ComparisonTable) -> None:
+    table.html = render_table(table)
+
+
+def chapter_render(chapter: Chapter, tables=None) -> None:
+    """Render the chapter body with its tables; ``tables`` defaults to the saved ones."""
+    if tables is None:
+        tables = chapter.tables.all()
+    chapter.body_html = render_markdown(chapter.body, {table.slug: table for table in tables})

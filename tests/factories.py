@@ -1,0 +1,74 @@
+"""Small builders for test data; every content write goes through the services."""
+
+import itertools
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from notes.models import Book, Chapter, ComparisonTable
+from notes.placeholders import table_placeholder
+from notes.services.history import book_render, chapter_render, save_version, table_render
+
+_sequence = itertools.count(1)
+
+
+def make_user(username: str | None = None, *, role: str | None = None, staff: bool = False, password="pw"):
+    """A user in the group ``role`` (Reader, Editor, Reviewer, Moderator); ``staff`` makes an admin."""
+    User = get_user_model()
+    user = User.objects.create_user(
+        username=username or f"user{next(_sequence)}",
+        password=password,
+        email=f"{username or 'user'}@example.com",
+        is_staff=staff,
+        is_superuser=staff,
+    )
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def make_book(*, slug: str | None = None, title: str | None = None, chapters: int = 0, tables: int = 0) -> Book:
+    """A book with ``chapters`` chapters, each placing ``tables`` comparison tables."""
+    number = next(_sequence)
+    book = Book(
+        slug=slug or f"book-{number}",
+        title=title or f"Book {number}",
+        author="An Author",
+        domains="Testing, Books",
+        summary="A *book*.",
+    )
+    book_render(book)
+    save_version(book, summary="Added the book")
+    for chapter_number in range(1, chapters + 1):
+        make_chapter(book=book, number=chapter_number, tables=tables)
+    return book
+
+
+def make_chapter(*, book: Book, number: int, title: str | None = None, body: str | None = None, tables: int = 0):
+    """A chapter whose body places ``tables`` tables, each 3 columns by 2 rows."""
+    table_slugs = [f"table-{index}" for index in range(1, tables + 1)]
+    if body is None:
+        body = "\n".join([f"Notes for chapter {number}.", *map(table_placeholder, table_slugs), "The end."])
+    chapter = Chapter(book=book, number=number, title=title or f"Chapter title {number}", body=body)
+    chapter_render(chapter, tables=[])
+    save_version(chapter, summary=f"Added notes for Chapter {number}")
+    for position, slug in enumerate(table_slugs):
+        make_table(chapter=chapter, slug=slug, position=position)
+    if table_slugs:
+        chapter_render(chapter)
+        chapter.save_without_historical_record(update_fields=["body_html"])
+    return chapter
+
+
+def make_table(*, chapter: Chapter, slug: str, position: int = 0, title: str | None = None) -> ComparisonTable:
+    table = ComparisonTable(
+        chapter=chapter,
+        slug=slug,
+        title=title if title is not None else f"Table {slug}",
+        headers=["Aspect", "Left", "Right"],
+        rows=[["Speed", "fast", "slow"], ["Cost", "low", "high"]],
+        position=position,
+    )
+    table_render(table)
+    save_version(table)
+    return table

@@ -1,0 +1,91 @@
+"""Reading pages: home, book, changelog, chapter, table, recent changes, search."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import make_book
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_lists_books_with_author_and_domains(client, book):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Test Book" in html
+    assert "An Author" in html
+    assert "Testing" in html and "Books" in html
+
+
+def test_book_page_shows_details_chapters_changelog_and_tables(client, book):
+    html = client.get("/books/test-book/").content.decode()
+    assert "Book Details" in html
+    assert "Chapter 2 - Chapter title 2" in html
+    assert "Added notes for Chapter 3" in html
+    assert reverse("notes:table-detail", args=["test-book", 1, "table-1"]) in html
+
+
+def test_chapter_page_renders_its_tables_where_they_stand(client, book):
+    html = client.get("/books/test-book/chapters/1/").content.decode()
+    before, table, after = html.partition('<figure class="comparison-table" id="table-table-1"')
+    assert "Notes for chapter 1." in before
+    assert table
+    assert "The end." in after
+    assert "<td>fast</td>" in after
+
+
+def test_table_page_shows_the_table(client, book):
+    response = client.get("/books/test-book/chapters/1/tables/table-1/")
+    assert response.status_code == 200
+    assert "<th scope=\"col\">Aspect</th>" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/books/no-such-book/",
+        "/books/no-such-book/changelog/",
+        "/books/test-book/chapters/99/",
+        "/books/test-book/chapters/1/tables/no-such-table/",
+    ],
+)
+def test_unknown_slugs_and_numbers_are_404(client, book, url):
+    assert client.get(url).status_code == 404
+
+
+def test_pages_need_login_when_public_read_is_off(client, book, settings, reader, client_for):
+    settings.WIKI_PUBLIC_READ = False
+    response = client.get("/books/test-book/")
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/")
+    assert client_for(reader).get("/books/test-book/").status_code == 200
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)
+
+
+@pytest.mark.parametrize("page", ["/books/{slug}/", "/books/{slug}/chapters/2/", "/books/{slug}/changelog/", "/"])
+def test_pages_run_the_same_number_of_queries_for_3_and_50_chapters(client, page):
+    small = make_book(slug="small", chapters=3, tables=3)
+    large = make_book(slug="large", chapters=50, tables=5)
+    small_count = _queries(client, page.format(slug=small.slug))
+    large_count = _queries(client, page.format(slug=large.slug))
+    assert small_count == large_count
+    assert small_count <= 6
+
+
+def test_book_page_query_count_is_pinned(client):
+    book = make_book(slug="pinned", chapters=50, tables=2)
+    # book, chapters, tables, then the changelog: book, chapter and table history rows.
+    assert _queries(client, f"/books/{book.slug}/") == 6
+
+
+def test_chapter_page_query_count_is_pinned(client):
+    book = make_book(slug="pinned", chapters=50, tables=2)
+    # chapter with its book, its tables, the sibling chapters for navigation.
+    assert _queries(client, f"/books/{book.slug}/chapters/7/") == 3
