@@ -10,8 +10,8 @@ content is saved; pages never render Markdown per request.
 import re
 from collections.abc import Mapping, Sequence
 from html import escape
-from urllib.parse import unquote
 from typing import Protocol
+from urllib.parse import unquote
 
 import nh3
 from markdown_it import MarkdownIt

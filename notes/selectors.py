@@ -35,9 +35,13 @@ def book_get(*, slug: str) -> Book:
 def book_with_contents(*, slug: str) -> Book:
     """The book with its chapters and their tables prefetched (three queries)."""
     chapters = Chapter.objects.defer("body", "body_html").prefetch_related(
-        Prefetch("tables", queryset=ComparisonTable.objects.only("id", "chapter_id", "slug", "title", "position"))
+        Prefetch(
+            "tables", queryset=ComparisonTable.objects.only("id", "chapter_id", "slug", "title", "position")
+        )
     )
-    return get_object_or_404(Book.objects.prefetch_related(Prefetch("chapters", queryset=chapters)), slug=slug)
+    return get_object_or_404(
+        Book.objects.prefetch_related(Prefetch("chapters", queryset=chapters)), slug=slug
+    )
 
 
 def chapter_get(*, book_slug: str, number: int) -> Chapter:
@@ -63,7 +67,9 @@ def table_get(*, book_slug: str, number: int, table_slug: str) -> ComparisonTabl
     )
 
 
-def changelog(*, book: Book | None = None, newest_first: bool = False, limit: int | None = None) -> list[ChangelogEntry]:
+def changelog(
+    *, book: Book | None = None, newest_first: bool = False, limit: int | None = None
+) -> list[ChangelogEntry]:
     """Published changes derived from the history rows that carry a summary.
 
     Three queries whatever the size of the history (one per tracked model); with no
@@ -71,15 +77,11 @@ def changelog(*, book: Book | None = None, newest_first: bool = False, limit: in
     """
     book_rows = Book.history.exclude(history_change_reason="").exclude(history_change_reason=None)
     chapter_rows = Chapter.history.exclude(history_change_reason="").exclude(history_change_reason=None)
-    table_rows = ComparisonTable.history.exclude(history_change_reason="").exclude(
-        history_change_reason=None
-    )
+    table_rows = ComparisonTable.history.exclude(history_change_reason="").exclude(history_change_reason=None)
     if book is not None:
         book_rows = book_rows.filter(id=book.pk)
         chapter_rows = chapter_rows.filter(book_id=book.pk)
-        table_rows = table_rows.filter(
-            chapter_id__in=Chapter.history.filter(book_id=book.pk).values("id")
-        )
+        table_rows = table_rows.filter(chapter_id__in=Chapter.history.filter(book_id=book.pk).values("id"))
     ordering = ("-history_date", "-history_id") if newest_first else ("history_date", "history_id")
     if limit is not None:
         book_rows, chapter_rows, table_rows = (

@@ -27,7 +27,9 @@ def make_user(username: str | None = None, *, role: str | None = None, staff: bo
     return user
 
 
-def make_book(*, slug: str | None = None, title: str | None = None, chapters: int = 0, tables: int = 0) -> Book:
+def make_book(
+    *, slug: str | None = None, title: str | None = None, chapters: int = 0, tables: int = 0
+) -> Book:
     """A book with ``chapters`` chapters, each placing ``tables`` comparison tables."""
     number = next(_sequence)
     book = Book(
@@ -44,7 +46,9 @@ def make_book(*, slug: str | None = None, title: str | None = None, chapters: in
     return book
 
 
-def make_chapter(*, book: Book, number: int, title: str | None = None, body: str | None = None, tables: int = 0):
+def make_chapter(
+    *, book: Book, number: int, title: str | None = None, body: str | None = None, tables: int = 0
+):
     """A chapter whose body places ``tables`` tables, each 3 columns by 2 rows."""
     table_slugs = [f"table-{index}" for index in range(1, tables + 1)]
     if body is None:
@@ -60,7 +64,9 @@ def make_chapter(*, book: Book, number: int, title: str | None = None, body: str
     return chapter
 
 
-def make_table(*, chapter: Chapter, slug: str, position: int = 0, title: str | None = None) -> ComparisonTable:
+def make_table(
+    *, chapter: Chapter, slug: str, position: int = 0, title: str | None = None
+) -> ComparisonTable:
     table = ComparisonTable(
         chapter=chapter,
         slug=slug,

@@ -39,7 +39,7 @@ def test_chapter_page_renders_its_tables_where_they_stand(client, book):
 def test_table_page_shows_the_table(client, book):
     response = client.get("/books/test-book/chapters/1/tables/table-1/")
     assert response.status_code == 200
-    assert "<th scope=\"col\">Aspect</th>" in response.content.decode()
+    assert '<th scope="col">Aspect</th>' in response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -69,7 +69,9 @@ def _queries(client, url: str) -> int:
     return len(context.captured_queries)
 
 
-@pytest.mark.parametrize("page", ["/books/{slug}/", "/books/{slug}/chapters/2/", "/books/{slug}/changelog/", "/"])
+@pytest.mark.parametrize(
+    "page", ["/books/{slug}/", "/books/{slug}/chapters/2/", "/books/{slug}/changelog/", "/"]
+)
 def test_pages_run_the_same_number_of_queries_for_3_and_50_chapters(client, page):
     small = make_book(slug="small", chapters=3, tables=3)
     large = make_book(slug="large", chapters=50, tables=5)

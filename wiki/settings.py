@@ -79,9 +79,7 @@ except ValueError as error:
     raise ImproperlyConfigured(f"DATABASE_URL cannot be read: {error}") from None
 if _database["ENGINE"] == "django.db.backends.postgresql":
     # psycopg 3's connection pool; Django then must not keep its own persistent connections.
-    _database["OPTIONS"] = {
-        "pool": {"min_size": 1, "max_size": env_int("DATABASE_POOL_MAX_SIZE", 10)}
-    }
+    _database["OPTIONS"] = {"pool": {"min_size": 1, "max_size": env_int("DATABASE_POOL_MAX_SIZE", 10)}}
     _database["CONN_MAX_AGE"] = 0
 elif _database["ENGINE"] != "django.db.backends.sqlite3":
     raise ImproperlyConfigured(

@@ -52,9 +52,7 @@ class Chapter(models.Model):
         return f"Chapter {self.number} - {self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse(
-            "notes:chapter-detail", kwargs={"book_slug": self.book.slug, "number": self.number}
-        )
+        return reverse("notes:chapter-detail", kwargs={"book_slug": self.book.slug, "number": self.number})
 
 
 class ComparisonTable(models.Model):

@@ -123,8 +123,7 @@ def book_document(*, book: Book) -> BookDoc:
         domains=book.domain_list,
         summary=book.summary,
         changelog=[
-            ChangelogEntry(date=entry.date.date(), summary=entry.summary)
-            for entry in changelog(book=book)
+            ChangelogEntry(date=entry.date.date(), summary=entry.summary) for entry in changelog(book=book)
         ],
         chapters=[
             ChapterDoc(
@@ -132,7 +131,9 @@ def book_document(*, book: Book) -> BookDoc:
                 title=chapter.title,
                 body=chapter.body,
                 tables=[
-                    TableDoc(slug=t.slug, title=t.title, headers=list(t.headers), rows=[list(r) for r in t.rows])
+                    TableDoc(
+                        slug=t.slug, title=t.title, headers=list(t.headers), rows=[list(r) for r in t.rows]
+                    )
                     for t in chapter.tables.all()
                 ],
             )

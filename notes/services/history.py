@@ -9,8 +9,8 @@ import datetime
 
 from django.db import models
 
-from notes.models import Book, Chapter, ComparisonTable
 from notes.markup import render_markdown, render_table
+from notes.models import Book, Chapter, ComparisonTable
 
 
 def save_version(

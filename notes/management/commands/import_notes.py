@@ -13,13 +13,22 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("path", type=Path)
-        parser.add_argument("--format", choices=["text", "markdown"], default=None,
-                            help="Defaults to markdown for .md files, text otherwise.")
+        parser.add_argument(
+            "--format",
+            choices=["text", "markdown"],
+            default=None,
+            help="Defaults to markdown for .md files, text otherwise.",
+        )
         parser.add_argument("--slug", help="URL slug of the book; defaults to the slugified title.")
-        parser.add_argument("--replace", action="store_true",
-                            help="Replace the book with the same slug (its old history stays).")
+        parser.add_argument(
+            "--replace",
+            action="store_true",
+            help="Replace the book with the same slug (its old history stays).",
+        )
 
-    def handle(self, *args, path: Path, format: str | None, slug: str | None, replace: bool, **options) -> None:
+    def handle(
+        self, *args, path: Path, format: str | None, slug: str | None, replace: bool, **options
+    ) -> None:
         format = format or ("markdown" if path.suffix.lower() in {".md", ".markdown"} else "text")
         try:
             data = path.read_bytes()

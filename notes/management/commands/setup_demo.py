@@ -26,7 +26,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         if not settings.DEBUG:
-            raise CommandError("setup_demo creates accounts with a known password; it runs only with DEBUG on")
+            raise CommandError(
+                "setup_demo creates accounts with a known password; it runs only with DEBUG on"
+            )
         if Book.objects.filter(slug=SEED_SLUG).exists():
             self.stdout.write("Seed book already present; left as it is.")
         elif Book.objects.exists():
