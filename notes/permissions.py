@@ -87,3 +87,43 @@ def read_required(view: Callable) -> Callable:
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+# --- Review workflow (issue #3) ---------------------------------------------------------
+# Editors, reviewers and admins propose; reviewers and admins review. Moderators look
+# after discussions and readers read; neither proposes content.
+
+
+def can_propose(user) -> bool:
+    """Write a change request: edit a chapter, book or table, propose a new one, ask for a revert."""
+    return has_role(user, Role.EDITOR, Role.REVIEWER, Role.ADMIN)
+
+
+def can_review(user) -> bool:
+    """Approve, request changes on or reject other people's change requests."""
+    return has_role(user, Role.REVIEWER, Role.ADMIN)
+
+
+def can_see_reviews(user) -> bool:
+    """Open the review queue and read change requests."""
+    return can_propose(user) or can_review(user)
+
+
+def can_review_request(user, change_request) -> bool:
+    """Review this request: reviewers, and not their own unless WIKI_ALLOW_SELF_APPROVAL."""
+    if not can_review(user):
+        return False
+    return change_request.author_id != user.pk or settings.WIKI_ALLOW_SELF_APPROVAL
+
+
+def can_revert(user) -> bool:
+    """Revert directly, publishing the old version at once (others may still propose a revert)."""
+    return can_review(user)
+
+
+def can_withdraw(user, change_request) -> bool:
+    return user.is_authenticated and change_request.author_id == user.pk
+
+
+def can_revise(user, change_request) -> bool:
+    return can_propose(user) and change_request.author_id == user.pk

@@ -23,7 +23,8 @@ def make_user(username: str | None = None, *, role: str | None = None, staff: bo
         is_superuser=staff,
     )
     if role:
-        user.groups.add(Group.objects.get(name=role))
+        # get_or_create: transactional tests flush the groups the data migration made.
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
     return user
 
 

@@ -1,4 +1,4 @@
 from notes.models.books import Book, Chapter, ComparisonTable
-from notes.models.reviews import ChangeRequest
+from notes.models.reviews import ChangeRequest, Review
 
-__all__ = ["Book", "ChangeRequest", "Chapter", "ComparisonTable"]
+__all__ = ["Book", "ChangeRequest", "Chapter", "ComparisonTable", "Review"]

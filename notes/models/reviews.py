@@ -1,7 +1,14 @@
-"""Change requests: proposed edits that publish only when a reviewer approves them."""
+"""Change requests: proposed edits that publish only when a reviewer approves them.
+
+A change request carries the whole proposed content of its target (not a patch), the
+history row of the target it was written against (``base_history_id``) and a revision
+counter the author bumps on each revision. Reviews record verdicts against a revision,
+so an approval given to an older revision is visibly stale.
+"""
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 
 
 class ChangeRequest(models.Model):
@@ -9,19 +16,136 @@ class ChangeRequest(models.Model):
         DRAFT = "draft", "Draft"
         SUBMITTED = "submitted", "Submitted"
         CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        # Approval found the target changed and the merge had conflicts: back to the author.
+        CONFLICT = "conflict", "Conflict"
         APPROVED = "approved", "Approved"
         REJECTED = "rejected", "Rejected"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
+    class Kind(models.TextChoices):
+        BOOK_EDIT = "book_edit", "Book details"
+        CHAPTER_EDIT = "chapter_edit", "Chapter edit"
+        CHAPTER_NEW = "chapter_new", "New chapter"
+        TABLE_EDIT = "table_edit", "Table edit"
+        TABLE_NEW = "table_new", "New table"
+        REVERT = "revert", "Revert"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CHAPTER_EDIT)
+    book = models.ForeignKey("notes.Book", on_delete=models.PROTECT, related_name="change_requests")
+    # A chapter edit or revert names its chapter; a table edit names the table's chapter too.
+    chapter = models.ForeignKey(
+        "notes.Chapter", null=True, blank=True, on_delete=models.PROTECT, related_name="change_requests"
+    )
+    table = models.ForeignKey(
+        "notes.ComparisonTable",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="change_requests",
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="change_requests"
     )
     summary = models.CharField(max_length=200)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+
+    # The proposed content; which fields matter depends on ``kind``.
+    title = models.CharField(max_length=300, blank=True)
+    body = models.TextField(blank=True)
+    number = models.PositiveIntegerField(null=True, blank=True, help_text="New chapter's number.")
+    slug = models.SlugField(max_length=120, blank=True, help_text="New table's slug.")
+    headers = models.JSONField(default=list, blank=True)
+    rows = models.JSONField(default=list, blank=True)
+    book_author = models.CharField(max_length=200, blank=True)
+    book_domains = models.CharField(max_length=300, blank=True)
+    # For a revert: which version of the target it restores (1-based, as the history page numbers them).
+    revert_to_version = models.PositiveIntegerField(null=True, blank=True)
+
+    # history_id of the target's newest history row when the request was written; empty for new things.
+    base_history_id = models.BigIntegerField(null=True, blank=True)
+    revision = models.PositiveIntegerField(default=1)
+    conflicts = models.JSONField(
+        default=list, blank=True, help_text="Conflicting parts from the last approval."
+    )
+    merge_note = models.TextField(blank=True, help_text="Set when approval merged with newer changes.")
+
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="approved_change_requests",
+    )
+    published_history_id = models.BigIntegerField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["created_at"]
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="changerequest_status_created"),
+            models.Index(fields=["author", "status"], name="changerequest_author_status"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.summary}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("notes:review-detail", kwargs={"request_id": self.pk})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_editable(self) -> bool:
+        """The author may change the proposal: drafts and requests sent back to them."""
+        return self.status in EDITABLE_STATUSES
+
+    @property
+    def target_kind(self) -> str:
+        """'book', 'chapter' or 'table': the model a publish writes a version of."""
+        if self.kind in (self.Kind.TABLE_EDIT, self.Kind.TABLE_NEW) or self.table_id:
+            return "table"
+        if self.kind == self.Kind.BOOK_EDIT or (self.kind == self.Kind.REVERT and not self.chapter_id):
+            return "book"
+        return "chapter"
+
+
+OPEN_STATUSES = (
+    ChangeRequest.Status.DRAFT,
+    ChangeRequest.Status.SUBMITTED,
+    ChangeRequest.Status.CHANGES_REQUESTED,
+    ChangeRequest.Status.CONFLICT,
+)
+EDITABLE_STATUSES = (
+    ChangeRequest.Status.DRAFT,
+    ChangeRequest.Status.CHANGES_REQUESTED,
+    ChangeRequest.Status.CONFLICT,
+)
+
+
+class Review(models.Model):
+    class Verdict(models.TextChoices):
+        APPROVE = "approve", "Approve"
+        REQUEST_CHANGES = "request_changes", "Request changes"
+        REJECT = "reject", "Reject"
+
+    change_request = models.ForeignKey(ChangeRequest, on_delete=models.PROTECT, related_name="reviews")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews")
+    verdict = models.CharField(max_length=20, choices=Verdict.choices)
+    comment = models.TextField(blank=True)
+    revision = models.PositiveIntegerField(help_text="The request's revision the verdict was given for.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_verdict_display()} by {self.reviewer} on #{self.change_request_id}"
+
+    @property
+    def is_current(self) -> bool:
+        """False once the author revised the request after this verdict."""
+        return self.revision == self.change_request.revision

@@ -1,0 +1,685 @@
+"""The review workflow: writing, submitting, reviewing and publishing change requests.
+
+draft -> submitted -> approved (published) | changes requested -> submitted | rejected | withdrawn
+and, when approval finds the target changed and the merge has conflicts, conflict -> submitted.
+
+Every function checks before it acts and raises ``ReviewError`` with a message a user can
+read; nothing is written then. Only approval publishes, in one transaction that locks the
+target row, writes exactly one history row and refreshes the stored rendered HTML.
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+from merge3 import Merge3
+
+from notes import permissions
+from notes.models import Book, ChangeRequest, Chapter, ComparisonTable, Review
+from notes.services.history import (
+    book_render,
+    chapter_render,
+    save_rendering,
+    save_version,
+    table_render,
+)
+
+Kind = ChangeRequest.Kind
+Status = ChangeRequest.Status
+
+MAX_BODY_BYTES = 1024 * 1024
+MAX_SUMMARY_LENGTH = 200
+CONFLICT_MARKERS = ("<<<<<<< ", "=======", ">>>>>>> ")
+
+
+class ReviewError(Exception):
+    """A refused action of the review workflow; the message is shown to the user."""
+
+
+@dataclass(frozen=True)
+class PublishOutcome:
+    published: bool
+    merged: bool
+    message: str
+    conflicts: list = field(default_factory=list)
+
+
+# --- Validation --------------------------------------------------------------------------
+
+
+def _clean_summary(summary: str) -> str:
+    summary = (summary or "").strip()
+    if not summary:
+        raise ReviewError("A summary is required: one line saying what changed.")
+    if "\n" in summary or "\r" in summary:
+        raise ReviewError("The summary must be a single line.")
+    if len(summary) > MAX_SUMMARY_LENGTH:
+        raise ReviewError(
+            f"The summary is {len(summary)} characters long; the limit is {MAX_SUMMARY_LENGTH}."
+        )
+    return summary
+
+
+def _clean_body(body: str, *, for_submit: bool) -> str:
+    body = (body or "").replace("\r\n", "\n")
+    if len(body.encode("utf-8")) > MAX_BODY_BYTES:
+        raise ReviewError("The text is larger than 1 MB; split it into several chapters.")
+    if for_submit and any(line.startswith(CONFLICT_MARKERS) for line in body.splitlines()):
+        raise ReviewError(
+            "The text still holds conflict markers (<<<<<<<, =======, >>>>>>>); resolve them first."
+        )
+    return body
+
+
+def _clean_table(headers, rows) -> tuple[list[str], list[list[str]]]:
+    headers = [str(cell).strip() for cell in (headers or [])]
+    if not headers:
+        raise ReviewError("A table needs at least one column.")
+    cleaned = []
+    for index, row in enumerate(rows or [], start=1):
+        if len(row) != len(headers):
+            raise ReviewError(f"Row {index} has {len(row)} cells but the table has {len(headers)} columns.")
+        cleaned.append([str(cell).strip() for cell in row])
+    return headers, cleaned
+
+
+def _clean_content(content: dict, kind: str, *, for_submit: bool) -> dict:
+    """The proposed fields that matter for ``kind``, validated."""
+    allowed = {
+        Kind.BOOK_EDIT: {"title", "body", "book_author", "book_domains"},
+        Kind.CHAPTER_EDIT: {"title", "body"},
+        Kind.CHAPTER_NEW: {"title", "body", "number"},
+        Kind.TABLE_EDIT: {"title", "headers", "rows"},
+        Kind.TABLE_NEW: {"title", "headers", "rows", "slug"},
+    }.get(kind)
+    if allowed is not None:
+        unknown = set(content) - allowed
+        if unknown:
+            raise ReviewError(f"A {Kind(kind).label.lower()} cannot change {', '.join(sorted(unknown))}.")
+    content = dict(content)
+    if "body" in content:
+        content["body"] = _clean_body(content["body"], for_submit=for_submit)
+    if "title" in content:
+        content["title"] = (content["title"] or "").strip()
+        if len(content["title"]) > 300:
+            raise ReviewError("The title is longer than 300 characters.")
+        if kind in (Kind.CHAPTER_NEW, Kind.CHAPTER_EDIT, Kind.BOOK_EDIT) and not content["title"]:
+            raise ReviewError("A title is required.")
+    if "headers" in content or "rows" in content:
+        content["headers"], content["rows"] = _clean_table(content.get("headers"), content.get("rows"))
+    if kind == Kind.CHAPTER_NEW and not content.get("number"):
+        raise ReviewError("A new chapter needs a number.")
+    if kind == Kind.TABLE_NEW and not content.get("slug"):
+        raise ReviewError("A new table needs a slug.")
+    return content
+
+
+# --- Targets and their versions ----------------------------------------------------------
+
+
+def _target_model(change_request: ChangeRequest) -> type[models.Model]:
+    return {"book": Book, "chapter": Chapter, "table": ComparisonTable}[change_request.target_kind]
+
+
+def _target_id(change_request: ChangeRequest) -> int | None:
+    return {
+        "book": change_request.book_id,
+        "chapter": change_request.chapter_id,
+        "table": change_request.table_id,
+    }[change_request.target_kind]
+
+
+def latest_history_id(model: type[models.Model], object_id: int) -> int | None:
+    """The history_id of the newest version of one object (one query)."""
+    return (
+        model.history.filter(id=object_id)
+        .order_by("-history_id")
+        .values_list("history_id", flat=True)
+        .first()
+    )
+
+
+def _snapshot(kind: str, obj) -> dict:
+    """The proposable fields of a book, chapter or table (or of one of their history rows)."""
+    if kind == "book":
+        return {
+            "title": obj.title,
+            "body": obj.summary,
+            "book_author": obj.author,
+            "book_domains": obj.domains,
+        }
+    if kind == "chapter":
+        return {"title": obj.title, "body": obj.body}
+    return {"title": obj.title, "headers": list(obj.headers), "rows": [list(row) for row in obj.rows]}
+
+
+def _proposal(change_request: ChangeRequest) -> dict:
+    fields = {
+        "book": ("title", "body", "book_author", "book_domains"),
+        "chapter": ("title", "body"),
+        "table": ("title", "headers", "rows"),
+    }[change_request.target_kind]
+    return {name: getattr(change_request, name) for name in fields}
+
+
+# --- Writing and moving a request --------------------------------------------------------
+
+
+@transaction.atomic
+def change_request_create(
+    *,
+    author,
+    book: Book,
+    kind: str,
+    summary: str,
+    content: dict,
+    chapter: Chapter | None = None,
+    table: ComparisonTable | None = None,
+    base_history_id: int | None = None,
+    submit: bool = False,
+) -> ChangeRequest:
+    """Write a change request as a draft, or submitted for review when ``submit``.
+
+    ``base_history_id`` is the version the author started from (the edit form carries it);
+    it defaults to the target's newest version. New chapters and tables have no base.
+    """
+    if not permissions.can_propose(author):
+        raise ReviewError("You may not propose changes.")
+    summary = _clean_summary(summary)
+    content = _clean_content(content, kind, for_submit=submit)
+    if table is not None:
+        chapter = chapter or table.chapter
+        if chapter.pk != table.chapter_id:
+            raise ReviewError("That table is not in that chapter.")
+    if chapter is not None and chapter.book_id != book.pk:
+        raise ReviewError("That chapter is not in that book.")
+    if kind in (Kind.CHAPTER_EDIT, Kind.TABLE_NEW) and chapter is None:
+        raise ReviewError("Name the chapter.")
+    if kind == Kind.TABLE_EDIT and table is None:
+        raise ReviewError("Name the table.")
+
+    change_request = ChangeRequest(
+        kind=kind,
+        book=book,
+        chapter=chapter,
+        table=table,
+        author=author,
+        summary=summary,
+        status=Status.SUBMITTED if submit else Status.DRAFT,
+        **content,
+    )
+    if kind == Kind.CHAPTER_NEW:
+        if Chapter.objects.filter(book=book, number=content["number"]).exists():
+            raise ReviewError(f"Chapter {content['number']} already exists in this book.")
+    elif kind == Kind.TABLE_NEW:
+        if ComparisonTable.objects.filter(chapter=chapter, slug=content["slug"]).exists():
+            raise ReviewError(f"This chapter already has a table '{content['slug']}'.")
+    else:
+        change_request.base_history_id = _checked_base(change_request, base_history_id)
+    change_request.save()
+    return change_request
+
+
+def _checked_base(change_request: ChangeRequest, base_history_id: int | None) -> int | None:
+    model, object_id = _target_model(change_request), _target_id(change_request)
+    if base_history_id is None:
+        return latest_history_id(model, object_id)
+    if not model.history.filter(history_id=base_history_id, id=object_id).exists():
+        raise ReviewError("The version this edit started from does not belong to what it edits.")
+    return base_history_id
+
+
+@transaction.atomic
+def change_request_submit(*, change_request: ChangeRequest, user) -> ChangeRequest:
+    """Send a draft to the reviewers."""
+    change_request = _locked(change_request)
+    if change_request.author_id != user.pk:
+        raise ReviewError("Only the author submits a change request.")
+    if change_request.status != Status.DRAFT:
+        raise ReviewError(
+            f"A request that is {change_request.get_status_display().lower()} cannot be submitted."
+        )
+    _clean_body(change_request.body, for_submit=True)
+    change_request.status = Status.SUBMITTED
+    change_request.save(update_fields=["status", "updated_at"])
+    return change_request
+
+
+@transaction.atomic
+def change_request_revise(
+    *,
+    change_request: ChangeRequest,
+    user,
+    summary: str,
+    content: dict,
+    base_history_id: int | None = None,
+    submit: bool = True,
+) -> ChangeRequest:
+    """The author changes their draft, or answers "changes requested" or a conflict.
+
+    Each revision bumps ``revision``, so verdicts given to earlier revisions stop counting.
+    After a conflict the author resolves against the current version: pass its history id
+    as ``base_history_id`` (the revise form carries it).
+    """
+    change_request = _locked(change_request)
+    if not permissions.can_revise(user, change_request):
+        raise ReviewError("Only the author revises a change request.")
+    if not change_request.is_editable:
+        raise ReviewError(
+            f"A request that is {change_request.get_status_display().lower()} cannot be revised."
+        )
+    change_request.summary = _clean_summary(summary)
+    for name, value in _clean_content(content, change_request.kind, for_submit=submit).items():
+        setattr(change_request, name, value)
+    if change_request.base_history_id is not None and base_history_id is not None:
+        change_request.base_history_id = _checked_base(change_request, base_history_id)
+    change_request.revision += 1
+    change_request.conflicts = []
+    change_request.status = Status.SUBMITTED if submit else Status.DRAFT
+    change_request.save()
+    return change_request
+
+
+@transaction.atomic
+def change_request_withdraw(*, change_request: ChangeRequest, user) -> ChangeRequest:
+    change_request = _locked(change_request)
+    if not permissions.can_withdraw(user, change_request):
+        raise ReviewError("Only the author withdraws a change request.")
+    if not change_request.is_open:
+        raise ReviewError(
+            f"A request that is {change_request.get_status_display().lower()} cannot be withdrawn."
+        )
+    change_request.status = Status.WITHDRAWN
+    change_request.save(update_fields=["status", "updated_at"])
+    return change_request
+
+
+# --- Reviewing ---------------------------------------------------------------------------
+
+
+def _check_reviewable(change_request: ChangeRequest, reviewer, revision: int | None, action: str) -> None:
+    if not permissions.can_review(reviewer):
+        raise ReviewError("Only reviewers review change requests.")
+    if change_request.author_id == reviewer.pk and not settings.WIKI_ALLOW_SELF_APPROVAL:
+        raise ReviewError(f"You cannot {action} your own change request; another reviewer must.")
+    if change_request.status != Status.SUBMITTED:
+        raise ReviewError(
+            f"Only submitted requests can be reviewed; this one is "
+            f"{change_request.get_status_display().lower()}."
+        )
+    if revision is not None and revision != change_request.revision:
+        raise ReviewError(
+            f"The author revised this request (now revision {change_request.revision}) since you "
+            "opened it; read it again first."
+        )
+
+
+@transaction.atomic
+def change_request_request_changes(
+    *, change_request: ChangeRequest, reviewer, comment: str, revision: int | None = None
+) -> ChangeRequest:
+    """Send the request back to its author; the comment says what to change."""
+    return _verdict(change_request, reviewer, comment, revision, Review.Verdict.REQUEST_CHANGES)
+
+
+@transaction.atomic
+def change_request_reject(
+    *, change_request: ChangeRequest, reviewer, comment: str, revision: int | None = None
+) -> ChangeRequest:
+    """Close the request without publishing; the comment says why."""
+    return _verdict(change_request, reviewer, comment, revision, Review.Verdict.REJECT)
+
+
+def _verdict(change_request, reviewer, comment, revision, verdict) -> ChangeRequest:
+    change_request = _locked(change_request)
+    comment = (comment or "").strip()
+    _check_reviewable(
+        change_request, reviewer, revision, "reject" if verdict == Review.Verdict.REJECT else "review"
+    )
+    if not comment:
+        raise ReviewError("Say why in a comment: it is required to request changes or to reject.")
+    Review.objects.create(
+        change_request=change_request,
+        reviewer=reviewer,
+        verdict=verdict,
+        comment=comment,
+        revision=change_request.revision,
+    )
+    change_request.status = Status.REJECTED if verdict == Review.Verdict.REJECT else Status.CHANGES_REQUESTED
+    change_request.save(update_fields=["status", "updated_at"])
+    return change_request
+
+
+@transaction.atomic
+def change_request_approve(
+    *, change_request: ChangeRequest, reviewer, comment: str = "", revision: int | None = None
+) -> PublishOutcome:
+    """Approve and publish. If the target changed meanwhile, merge; on conflict, publish nothing.
+
+    ``revision`` is the revision the reviewer read (the review form carries it): approving
+    a request the author has revised since is refused.
+    """
+    change_request = _locked(change_request)
+    _check_reviewable(change_request, reviewer, revision, "approve")
+    Review.objects.create(
+        change_request=change_request,
+        reviewer=reviewer,
+        verdict=Review.Verdict.APPROVE,
+        comment=(comment or "").strip(),
+        revision=change_request.revision,
+    )
+    return _publish(change_request, approver=reviewer)
+
+
+def _locked(change_request: ChangeRequest) -> ChangeRequest:
+    """Re-read the request under a row lock so two actions on it run one after the other."""
+    return ChangeRequest.objects.select_for_update().get(pk=change_request.pk)
+
+
+# --- Publishing ----------------------------------------------------------------------------
+
+
+def _publish(change_request: ChangeRequest, *, approver) -> PublishOutcome:
+    """Lock the target, merge if it moved on, write one version. Called inside a transaction."""
+    kind = change_request.kind
+    if kind == Kind.CHAPTER_NEW:
+        return _publish_new_chapter(change_request, approver)
+    if kind == Kind.TABLE_NEW:
+        return _publish_new_table(change_request, approver)
+
+    target_kind = change_request.target_kind
+    if target_kind == "table":
+        # The chapter first, always: a table change re-renders its chapter, and a chapter
+        # edit locks only the chapter, so both orders agree and cannot deadlock.
+        chapter = Chapter.objects.select_for_update().get(pk=change_request.chapter_id)
+        target = ComparisonTable.objects.select_for_update().get(pk=change_request.table_id)
+    else:
+        model = _target_model(change_request)
+        target = model.objects.select_for_update().get(pk=_target_id(change_request))
+
+    proposed = _proposal(change_request)
+    current_history_id = latest_history_id(type(target), target.pk)
+    merged = False
+    if change_request.base_history_id == current_history_id:
+        new = proposed
+    else:
+        base_row = type(target).history.get(history_id=change_request.base_history_id)
+        new, conflicts = _merge(_snapshot(target_kind, base_row), _snapshot(target_kind, target), proposed)
+        if conflicts:
+            return _send_back_with_conflicts(change_request, conflicts)
+        merged = True
+
+    if target_kind == "book":
+        target.title, target.summary = new["title"], new["body"]
+        target.author, target.domains = new["book_author"], new["book_domains"]
+        book_render(target)
+    elif target_kind == "chapter":
+        target.title, target.body = new["title"], new["body"]
+        chapter_render(target)
+    else:
+        target.title, target.headers, target.rows = new["title"], new["headers"], new["rows"]
+        table_render(target)
+    save_version(
+        target, summary=change_request.summary, user=change_request.author, change_request=change_request
+    )
+    if target_kind == "table":
+        # The chapter shows the table inline: refresh that cache without a chapter version.
+        chapter_render(chapter)
+        save_rendering(chapter, "body_html")
+
+    note = (
+        "The page changed after this request was written; the changes were merged without "
+        "conflicts and the merged text was published."
+        if merged
+        else ""
+    )
+    _mark_published(change_request, target, approver, note)
+    return PublishOutcome(published=True, merged=merged, message=note or "Approved and published.")
+
+
+def _publish_new_chapter(change_request: ChangeRequest, approver) -> PublishOutcome:
+    # Locking the book serializes chapter numbering within it.
+    book = Book.objects.select_for_update().get(pk=change_request.book_id)
+    if Chapter.objects.filter(book=book, number=change_request.number).exists():
+        return _send_back_with_conflicts(
+            change_request,
+            [
+                {
+                    "field": "number",
+                    "message": f"Chapter {change_request.number} was added meanwhile; pick another number.",
+                }
+            ],
+        )
+    chapter = Chapter(
+        book=book, number=change_request.number, title=change_request.title, body=change_request.body
+    )
+    chapter_render(chapter, tables=[])
+    save_version(
+        chapter, summary=change_request.summary, user=change_request.author, change_request=change_request
+    )
+    change_request.chapter = chapter
+    _mark_published(change_request, chapter, approver, "")
+    return PublishOutcome(published=True, merged=False, message="Approved and published.")
+
+
+def _publish_new_table(change_request: ChangeRequest, approver) -> PublishOutcome:
+    chapter = Chapter.objects.select_for_update().get(pk=change_request.chapter_id)
+    if ComparisonTable.objects.filter(chapter=chapter, slug=change_request.slug).exists():
+        return _send_back_with_conflicts(
+            change_request,
+            [
+                {
+                    "field": "slug",
+                    "message": f"A table '{change_request.slug}' was added meanwhile; pick another slug.",
+                }
+            ],
+        )
+    position = chapter.tables.aggregate(top=models.Max("position"))["top"]
+    table = ComparisonTable(
+        chapter=chapter,
+        slug=change_request.slug,
+        title=change_request.title,
+        headers=change_request.headers,
+        rows=change_request.rows,
+        position=0 if position is None else position + 1,
+    )
+    table_render(table)
+    save_version(
+        table, summary=change_request.summary, user=change_request.author, change_request=change_request
+    )
+    chapter_render(chapter)
+    save_rendering(chapter, "body_html")
+    change_request.table = table
+    _mark_published(change_request, table, approver, "")
+    return PublishOutcome(published=True, merged=False, message="Approved and published.")
+
+
+def _mark_published(change_request: ChangeRequest, target, approver, note: str) -> None:
+    change_request.status = Status.APPROVED
+    change_request.approved_by = approver
+    change_request.published_history_id = latest_history_id(type(target), target.pk)
+    change_request.published_at = timezone.now()
+    change_request.merge_note = note
+    change_request.conflicts = []
+    change_request.save()
+
+
+def _send_back_with_conflicts(change_request: ChangeRequest, conflicts: list[dict]) -> PublishOutcome:
+    change_request.status = Status.CONFLICT
+    change_request.conflicts = conflicts
+    change_request.save(update_fields=["status", "conflicts", "updated_at"])
+    return PublishOutcome(
+        published=False,
+        merged=False,
+        message="Nothing was published: the page changed since this request was written and the "
+        "changes conflict. The request went back to its author with the conflicting parts.",
+        conflicts=conflicts,
+    )
+
+
+# --- Three-way merge -----------------------------------------------------------------------
+
+_CONFLICT = object()
+
+
+def _merge_value(base, current, proposed):
+    if proposed == base or current == proposed:
+        return current
+    if current == base:
+        return proposed
+    return _CONFLICT
+
+
+def _merge_text(base: str, current: str, proposed: str) -> tuple[str, list[dict]]:
+    """merge3 over lines: the merged text (with markers where it conflicts) and the conflicts."""
+    merge = Merge3(base.splitlines(True), current.splitlines(True), proposed.splitlines(True))
+    lines: list[str] = []
+    chunks: list[dict] = []
+    for group in merge.merge_groups():
+        if group[0] == "conflict":
+            _, base_lines, current_lines, proposed_lines = group
+            chunks.append(
+                {
+                    "base": "".join(base_lines),
+                    "current": "".join(current_lines),
+                    "proposed": "".join(proposed_lines),
+                }
+            )
+            lines += [
+                "<<<<<<< current\n",
+                *_ended(current_lines),
+                "=======\n",
+                *_ended(proposed_lines),
+                ">>>>>>> proposed\n",
+            ]
+        else:
+            lines += group[1]
+    return "".join(lines), chunks
+
+
+def _ended(lines: list[str]) -> list[str]:
+    return [*lines[:-1], lines[-1] if lines[-1].endswith("\n") else lines[-1] + "\n"] if lines else []
+
+
+def _merge(base: dict, current: dict, proposed: dict) -> tuple[dict, list[dict]]:
+    """Merge field by field: text line by line, table cells one by one, the rest whole."""
+    merged, conflicts = {}, []
+    for name, proposed_value in proposed.items():
+        base_value, current_value = base[name], current[name]
+        if name == "body":
+            text, chunks = _merge_text(base_value, current_value, proposed_value)
+            merged[name] = text
+            if chunks:
+                conflicts.append({"field": name, "chunks": chunks, "merged": text})
+            continue
+        value = _merge_value(base_value, current_value, proposed_value)
+        if value is _CONFLICT:
+            conflicts.append(
+                {"field": name, "base": base_value, "current": current_value, "proposed": proposed_value}
+            )
+        else:
+            merged[name] = value
+    if {"headers", "rows"} <= set(proposed) and any(c["field"] in ("headers", "rows") for c in conflicts):
+        # Whole-table conflict: try cell by cell when all three have the same shape.
+        cells = _merge_cells(base, current, proposed)
+        if cells is not None:
+            conflicts = [c for c in conflicts if c["field"] not in ("headers", "rows")] + cells[1]
+            if not cells[1]:
+                merged["headers"], merged["rows"] = cells[0]
+    return merged, conflicts
+
+
+def _merge_cells(base: dict, current: dict, proposed: dict):
+    def shape(table):
+        return (len(table["headers"]), [len(row) for row in table["rows"]])
+
+    if not shape(base) == shape(current) == shape(proposed):
+        return None
+    conflicts = []
+    headers = []
+    for column, values in enumerate(
+        zip(base["headers"], current["headers"], proposed["headers"], strict=True)
+    ):
+        value = _merge_value(*values)
+        if value is _CONFLICT:
+            conflicts.append(
+                {
+                    "field": f"header {column + 1}",
+                    "base": values[0],
+                    "current": values[1],
+                    "proposed": values[2],
+                }
+            )
+        headers.append(values[1] if value is _CONFLICT else value)
+    rows = []
+    for row_index, row_values in enumerate(zip(base["rows"], current["rows"], proposed["rows"], strict=True)):
+        row = []
+        for column, values in enumerate(zip(*row_values, strict=True)):
+            value = _merge_value(*values)
+            if value is _CONFLICT:
+                conflicts.append(
+                    {
+                        "field": f"row {row_index + 1}, column {column + 1}",
+                        "base": values[0],
+                        "current": values[1],
+                        "proposed": values[2],
+                    }
+                )
+            row.append(values[1] if value is _CONFLICT else value)
+        rows.append(row)
+    return (headers, rows), conflicts
+
+
+# --- Reverting -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def change_request_revert(
+    *, user, history_id: int, chapter: Chapter | None = None, table: ComparisonTable | None = None
+) -> tuple[ChangeRequest, PublishOutcome | None]:
+    """Propose restoring an old version as a new one ("Reverted to version N").
+
+    History is append-only: a revert publishes a new version with the old content. A user
+    who may revert directly (reviewers) publishes at once; an editor's revert waits for review.
+    """
+    if not permissions.can_propose(user):
+        raise ReviewError("You may not revert pages.")
+    target = table if table is not None else chapter
+    if target is None:
+        raise ReviewError("Name the chapter or table to revert.")
+    model = type(target)
+    versions = list(
+        model.history.filter(id=target.pk).order_by("history_id").values_list("history_id", flat=True)
+    )
+    if history_id not in versions:
+        raise ReviewError("That version does not belong to this page.")
+    number = versions.index(history_id) + 1
+    if history_id == versions[-1]:
+        raise ReviewError(f"Version {number} is the current version; there is nothing to revert.")
+    row = model.history.get(history_id=history_id)
+    chapter = chapter or table.chapter
+    content = _snapshot("table" if table is not None else "chapter", row)
+    change_request = ChangeRequest.objects.create(
+        kind=Kind.REVERT,
+        book_id=chapter.book_id,
+        chapter=chapter,
+        table=table,
+        author=user,
+        summary=f"Reverted to version {number}",
+        status=Status.SUBMITTED,
+        revert_to_version=number,
+        base_history_id=versions[-1],
+        **content,
+    )
+    if not permissions.can_revert(user):
+        return change_request, None
+    change_request = _locked(change_request)
+    Review.objects.create(
+        change_request=change_request,
+        reviewer=user,
+        verdict=Review.Verdict.APPROVE,
+        comment="Direct revert.",
+        revision=change_request.revision,
+    )
+    return change_request, _publish(change_request, approver=user)
