@@ -1,6 +1,7 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
-from notes import permissions
+from notes import permissions, selectors_reviews
 
 
 def wiki(request) -> dict:
@@ -10,4 +11,8 @@ def wiki(request) -> dict:
         "site_name": "Chapterwise",
         "user_roles": permissions.roles(user),
         "public_read": settings.WIKI_PUBLIC_READ,
+        # Review workflow: links and the nav's count of requests waiting (one query, on use).
+        "can_propose": permissions.can_propose(user),
+        "can_see_reviews": permissions.can_see_reviews(user),
+        "review_nav": SimpleLazyObject(lambda: selectors_reviews.review_counts(user=user)),
     }

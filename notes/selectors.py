@@ -1,13 +1,13 @@
 """Read queries. Each returns what a page needs in a fixed number of SQL queries."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from notes.models import Book, Chapter, ComparisonTable
+from notes.models import Book, ChangeRequest, Chapter, ComparisonTable
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,7 @@ class ChangelogEntry:
     target: str  # "book", "chapter N" or "table <slug>"
     url: str
     history_id: int
+    approver: object | None = None  # who approved the change request that published it
 
 
 def book_list() -> QuerySet[Book]:
@@ -114,7 +115,25 @@ def changelog(
         url = f"{row_book.get_absolute_url()}chapters/{chapter.number}/tables/{row.slug}/"
         entries.append(_entry(row, row_book, f"table {row.slug}", url))
     entries.sort(key=lambda entry: (entry.date, entry.history_id), reverse=newest_first)
-    return entries[:limit] if limit is not None else entries
+    entries = entries[:limit] if limit is not None else entries
+    return _with_approvers(entries)
+
+
+def _with_approvers(entries: list[ChangelogEntry]) -> list[ChangelogEntry]:
+    """Attach the approver of each entry's change request: one query, and none without requests."""
+    request_ids = {entry.change_request_id for entry in entries if entry.change_request_id}
+    if not request_ids:
+        return entries
+    approvers = {
+        request.pk: request.approved_by
+        for request in ChangeRequest.objects.filter(pk__in=request_ids)
+        .select_related("approved_by")
+        .only("id", "approved_by")
+    }
+    return [
+        replace(entry, approver=approvers.get(entry.change_request_id)) if entry.change_request_id else entry
+        for entry in entries
+    ]
 
 
 def _entry(row, book: Book, target: str, url: str) -> ChangelogEntry:

@@ -1,0 +1,1 @@
+"""Forms of the wiki, one module per domain."""

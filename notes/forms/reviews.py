@@ -1,0 +1,117 @@
+"""Forms of the review workflow. They only shape input; the services decide what is allowed."""
+
+from django import forms
+from django.urls import reverse
+from markdownx.widgets import MarkdownxWidget
+
+from notes.services.reviews import MAX_SUMMARY_LENGTH
+
+
+class PreviewMarkdownWidget(MarkdownxWidget):
+    """django-markdownx's editor, posting its live preview to our own endpoint.
+
+    The endpoint renders with ``notes.markup.render_markdown`` behind login; passing the
+    chapter lets the preview expand that chapter's table placeholders.
+    """
+
+    def __init__(self, *args, chapter_id: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.chapter_id = chapter_id
+
+    def add_markdownx_attrs(self, attrs):
+        attrs = MarkdownxWidget.add_markdownx_attrs(attrs)
+        url = reverse("notes:markdown-preview")
+        if self.chapter_id is not None:
+            url += f"?chapter={self.chapter_id}"
+        attrs["data-markdownx-urls-path"] = url
+        # No uploads in the wiki: markdownx's upload URL is not mounted.
+        attrs.pop("data-markdownx-upload-urls-path", None)
+        return attrs
+
+
+class ChangeForm(forms.Form):
+    summary = forms.CharField(
+        max_length=MAX_SUMMARY_LENGTH,
+        help_text="One line for the changelog, e.g. “Added notes on feature stores”.",
+    )
+    base_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class ChapterForm(ChangeForm):
+    title = forms.CharField(max_length=300)
+    body = forms.CharField(required=False, strip=False, label="Notes (Markdown)")
+
+    field_order = ["title", "body", "summary"]
+
+    def __init__(self, *args, chapter_id: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].widget = PreviewMarkdownWidget(chapter_id=chapter_id, attrs={"rows": 18})
+
+
+class NewChapterForm(ChapterForm):
+    number = forms.IntegerField(min_value=1)
+
+    field_order = ["number", "title", "body", "summary"]
+
+
+class BookForm(ChangeForm):
+    title = forms.CharField(max_length=200)
+    book_author = forms.CharField(max_length=200, required=False, label="Author")
+    book_domains = forms.CharField(
+        max_length=300, required=False, label="Domains", help_text="Comma-separated."
+    )
+    body = forms.CharField(required=False, strip=False, label="About the book (Markdown)")
+
+    field_order = ["title", "book_author", "book_domains", "body", "summary"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].widget = PreviewMarkdownWidget(attrs={"rows": 8})
+
+
+class TableMetaForm(ChangeForm):
+    title = forms.CharField(max_length=300, required=False)
+    slug = forms.SlugField(max_length=120, required=False)
+
+    field_order = ["slug", "title", "summary"]
+
+
+class VerdictForm(forms.Form):
+    comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+
+
+def grid_from_post(data) -> tuple[list[str], list[list[str]], str | None]:
+    """Read the table grid (``header-<c>``, ``cell-<r>-<c>``) and apply an add/remove button.
+
+    Returns headers, rows and the grid action asked for (None when the form was sent to
+    be saved). A row missing cells keeps only the cells sent, so the service refuses it
+    by name instead of padding it silently.
+    """
+    try:
+        columns = int(data.get("columns", 0))
+        row_count = int(data.get("rows", 0))
+    except ValueError:
+        columns = row_count = 0
+    columns, row_count = max(0, min(columns, 50)), max(0, min(row_count, 500))
+    headers = [data.get(f"header-{column}", "") for column in range(columns)]
+    rows = []
+    for row in range(row_count):
+        cells = [data.get(f"cell-{row}-{column}") for column in range(columns)]
+        rows.append([cell for cell in cells if cell is not None])
+    action = data.get("grid")
+    if action == "add-row":
+        rows.append([""] * columns)
+    elif action == "add-column":
+        headers.append("")
+        rows = [[*row, ""] for row in rows]
+    elif action and action.startswith("remove-row-"):
+        index = int(action.rsplit("-", 1)[1]) if action.rsplit("-", 1)[1].isdigit() else -1
+        rows = [row for position, row in enumerate(rows) if position != index]
+    elif action and action.startswith("remove-column-"):
+        index = int(action.rsplit("-", 1)[1]) if action.rsplit("-", 1)[1].isdigit() else -1
+        headers = [cell for position, cell in enumerate(headers) if position != index]
+        rows = [[cell for position, cell in enumerate(row) if position != index] for row in rows]
+    else:
+        action = None
+    return headers, rows, action

@@ -1,0 +1,93 @@
+"""Read queries of the review workflow; each runs a fixed number of SQL queries."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from notes.models import Book, ChangeRequest, Chapter, ComparisonTable
+
+Status = ChangeRequest.Status
+
+BUCKETS = {
+    "submitted": "Submitted",
+    "changes_requested": "Changes requested",
+    "conflict": "Conflicts",
+    "mine": "Mine",
+}
+
+
+def review_counts(*, user) -> dict[str, int]:
+    """How many requests each queue bucket holds (one query)."""
+    return ChangeRequest.objects.aggregate(
+        submitted=Count("id", filter=Q(status=Status.SUBMITTED)),
+        changes_requested=Count("id", filter=Q(status=Status.CHANGES_REQUESTED)),
+        conflict=Count("id", filter=Q(status=Status.CONFLICT)),
+        mine=Count(
+            "id",
+            filter=Q(
+                author_id=user.pk,
+                status__in=[
+                    s.value
+                    for s in (Status.DRAFT, Status.SUBMITTED, Status.CHANGES_REQUESTED, Status.CONFLICT)
+                ],
+            ),
+        ),
+    )
+
+
+def review_queue(*, user, bucket: str) -> QuerySet[ChangeRequest]:
+    """The requests of one bucket, oldest first; "mine" is the user's open requests."""
+    requests = ChangeRequest.objects.select_related("author", "book", "chapter", "table").defer(
+        "body", "rows", "headers", "conflicts"
+    )
+    if bucket == "mine":
+        requests = requests.filter(author_id=user.pk).exclude(
+            status__in=[Status.APPROVED, Status.REJECTED, Status.WITHDRAWN]
+        )
+    else:
+        requests = requests.filter(status=bucket)
+    return requests.order_by("created_at", "id")
+
+
+def change_request_get(*, request_id: int) -> ChangeRequest:
+    """The request with its author, target and reviews (two queries)."""
+    return get_object_or_404(
+        ChangeRequest.objects.select_related(
+            "author", "approved_by", "book", "chapter", "table", "table__chapter"
+        ).prefetch_related("reviews__reviewer"),
+        pk=request_id,
+    )
+
+
+@dataclass(frozen=True)
+class Version:
+    number: int
+    row: object  # a history row
+
+    @property
+    def approver(self):
+        request = self.row.change_request
+        return request.approved_by if request is not None else None
+
+
+def chapter_versions(*, chapter: Chapter) -> list[Version]:
+    """Every version of the chapter, oldest first and numbered from 1 (one query)."""
+    rows = (
+        Chapter.history.filter(id=chapter.pk)
+        .select_related("history_user", "change_request__approved_by")
+        .order_by("history_id")
+    )
+    return [Version(number=index, row=row) for index, row in enumerate(rows, start=1)]
+
+
+def target_base_and_current(change_request: ChangeRequest) -> tuple[object | None, object | None]:
+    """The history row the request was written against and the live target (two queries at most)."""
+    model = {"book": Book, "chapter": Chapter, "table": ComparisonTable}[change_request.target_kind]
+    base = None
+    if change_request.base_history_id is not None:
+        base = model.history.filter(history_id=change_request.base_history_id).first()
+    current = {"book": change_request.book, "chapter": change_request.chapter, "table": change_request.table}[
+        change_request.target_kind
+    ]
+    return base, current

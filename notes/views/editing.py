@@ -1,0 +1,412 @@
+"""Proposing changes: the chapter editor with live preview, new chapters, book details,
+comparison tables cell by cell, and revising a request. Every save becomes a change
+request; nothing here publishes."""
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from notes import selectors
+from notes.forms.reviews import BookForm, ChapterForm, NewChapterForm, TableMetaForm, grid_from_post
+from notes.markup import render_markdown
+from notes.models import Book, ChangeRequest, Chapter, ComparisonTable
+from notes.permissions import can_propose, can_revise, permission_view, require
+from notes.selectors_reviews import change_request_get
+from notes.services.reviews import (
+    ReviewError,
+    change_request_create,
+    change_request_revise,
+    latest_history_id,
+)
+
+Kind = ChangeRequest.Kind
+
+
+def _submitting(request) -> bool:
+    return request.POST.get("action") != "draft"
+
+
+def _saved(request, change_request: ChangeRequest):
+    if change_request.status == ChangeRequest.Status.DRAFT:
+        messages.success(request, "Saved as a draft. Submit it when it is ready for review.")
+    else:
+        messages.success(request, "Submitted for review. It goes live when a reviewer approves it.")
+    return redirect("notes:review-detail", request_id=change_request.pk)
+
+
+@permission_view
+def chapter_edit(request, book_slug: str, number: int):
+    require(request, can_propose(request.user))
+    chapter = selectors.chapter_get(book_slug=book_slug, number=number)
+    if request.method == "POST":
+        form = ChapterForm(request.POST, chapter_id=chapter.pk)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                change_request = change_request_create(
+                    author=request.user,
+                    book=chapter.book,
+                    kind=Kind.CHAPTER_EDIT,
+                    chapter=chapter,
+                    summary=data["summary"],
+                    content={"title": data["title"], "body": data["body"]},
+                    base_history_id=data["base_version"],
+                    submit=_submitting(request),
+                )
+            except ReviewError as error:
+                form.add_error(None, str(error))
+            else:
+                return _saved(request, change_request)
+    else:
+        form = ChapterForm(
+            initial={
+                "title": chapter.title,
+                "body": chapter.body,
+                "base_version": latest_history_id(Chapter, chapter.pk),
+            },
+            chapter_id=chapter.pk,
+        )
+    context = {"form": form, "book": chapter.book, "chapter": chapter, "heading": f"Edit {chapter}"}
+    return render(request, "notes/editing/chapter_form.html", context, status=400 if form.errors else 200)
+
+
+@permission_view
+def chapter_new(request, book_slug: str):
+    require(request, can_propose(request.user))
+    book = selectors.book_get(slug=book_slug)
+    if request.method == "POST":
+        form = NewChapterForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                change_request = change_request_create(
+                    author=request.user,
+                    book=book,
+                    kind=Kind.CHAPTER_NEW,
+                    summary=data["summary"],
+                    content={"number": data["number"], "title": data["title"], "body": data["body"]},
+                    submit=_submitting(request),
+                )
+            except ReviewError as error:
+                form.add_error(None, str(error))
+            else:
+                return _saved(request, change_request)
+    else:
+        next_number = (book.chapters.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+        form = NewChapterForm(initial={"number": next_number})
+    context = {"form": form, "book": book, "heading": f"Propose a new chapter of {book}"}
+    return render(request, "notes/editing/chapter_form.html", context, status=400 if form.errors else 200)
+
+
+@permission_view
+def book_edit(request, book_slug: str):
+    require(request, can_propose(request.user))
+    book = selectors.book_get(slug=book_slug)
+    if request.method == "POST":
+        form = BookForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                change_request = change_request_create(
+                    author=request.user,
+                    book=book,
+                    kind=Kind.BOOK_EDIT,
+                    summary=data["summary"],
+                    content={name: data[name] for name in ("title", "body", "book_author", "book_domains")},
+                    base_history_id=data["base_version"],
+                    submit=_submitting(request),
+                )
+            except ReviewError as error:
+                form.add_error(None, str(error))
+            else:
+                return _saved(request, change_request)
+    else:
+        form = BookForm(
+            initial={
+                "title": book.title,
+                "book_author": book.author,
+                "book_domains": book.domains,
+                "body": book.summary,
+                "base_version": latest_history_id(Book, book.pk),
+            }
+        )
+    context = {"form": form, "book": book, "heading": f"Edit the details of {book}"}
+    return render(request, "notes/editing/book_form.html", context, status=400 if form.errors else 200)
+
+
+def _table_page(request, *, form, headers, rows, book, chapter, heading, error=None, show_slug=False):
+    if error:
+        form.add_error(None, error)
+    context = {
+        "form": form,
+        "headers": headers,
+        "rows": rows,
+        "book": book,
+        "chapter": chapter,
+        "heading": heading,
+        "column_count": len(headers),
+        "row_count": len(rows),
+        "show_slug": show_slug,
+    }
+    return render(request, "notes/editing/table_form.html", context, status=400 if form.errors else 200)
+
+
+def _table_post(request):
+    """The posted table form and grid; an add/remove button only redraws the grid, unvalidated."""
+    headers, rows, grid_action = grid_from_post(request.POST)
+    if grid_action:
+        fields = ("title", "slug", "summary", "base_version")
+        return (
+            TableMetaForm(initial={name: request.POST.get(name) for name in fields}),
+            headers,
+            rows,
+            grid_action,
+        )
+    return TableMetaForm(request.POST), headers, rows, None
+
+
+@permission_view
+def table_edit(request, book_slug: str, number: int, table_slug: str):
+    require(request, can_propose(request.user))
+    table = selectors.table_get(book_slug=book_slug, number=number, table_slug=table_slug)
+    chapter, book = table.chapter, table.chapter.book
+    heading = f"Edit the table “{table}”"
+    if request.method != "POST":
+        form = TableMetaForm(
+            initial={"title": table.title, "base_version": latest_history_id(ComparisonTable, table.pk)}
+        )
+        return _table_page(
+            request,
+            form=form,
+            headers=table.headers,
+            rows=table.rows,
+            book=book,
+            chapter=chapter,
+            heading=heading,
+        )
+    form, headers, rows, grid_action = _table_post(request)
+    if grid_action or not form.is_valid():
+        return _table_page(
+            request, form=form, headers=headers, rows=rows, book=book, chapter=chapter, heading=heading
+        )
+    data = form.cleaned_data
+    try:
+        change_request = change_request_create(
+            author=request.user,
+            book=book,
+            kind=Kind.TABLE_EDIT,
+            table=table,
+            summary=data["summary"],
+            content={"title": data["title"], "headers": headers, "rows": rows},
+            base_history_id=data["base_version"],
+            submit=_submitting(request),
+        )
+    except ReviewError as error:
+        return _table_page(
+            request,
+            form=form,
+            headers=headers,
+            rows=rows,
+            book=book,
+            chapter=chapter,
+            heading=heading,
+            error=str(error),
+        )
+    return _saved(request, change_request)
+
+
+@permission_view
+def table_new(request, book_slug: str, number: int):
+    require(request, can_propose(request.user))
+    chapter = selectors.chapter_get(book_slug=book_slug, number=number)
+    heading = f"Propose a new table for {chapter}"
+    if request.method != "POST":
+        return _table_page(
+            request,
+            show_slug=True,
+            form=TableMetaForm(),
+            headers=["", ""],
+            rows=[["", ""]],
+            book=chapter.book,
+            chapter=chapter,
+            heading=heading,
+        )
+    form, headers, rows, grid_action = _table_post(request)
+    if grid_action or not form.is_valid():
+        return _table_page(
+            request,
+            show_slug=True,
+            form=form,
+            headers=headers,
+            rows=rows,
+            book=chapter.book,
+            chapter=chapter,
+            heading=heading,
+        )
+    data = form.cleaned_data
+    try:
+        change_request = change_request_create(
+            author=request.user,
+            book=chapter.book,
+            kind=Kind.TABLE_NEW,
+            chapter=chapter,
+            summary=data["summary"],
+            content={"slug": data["slug"], "title": data["title"], "headers": headers, "rows": rows},
+            submit=_submitting(request),
+        )
+    except ReviewError as error:
+        return _table_page(
+            request,
+            show_slug=True,
+            form=form,
+            headers=headers,
+            rows=rows,
+            book=chapter.book,
+            chapter=chapter,
+            heading=heading,
+            error=str(error),
+        )
+    return _saved(request, change_request)
+
+
+@permission_view
+def request_revise(request, request_id: int):
+    """The author changes a draft, or answers "changes requested" or a conflict."""
+    change_request = change_request_get(request_id=request_id)
+    require(request, can_revise(request.user, change_request))
+    kind = change_request.target_kind
+    heading = f"Revise request #{change_request.pk}"
+    if not change_request.is_editable:
+        messages.error(
+            request, f"A request that is {change_request.get_status_display().lower()} cannot be revised."
+        )
+        return redirect("notes:review-detail", request_id=change_request.pk)
+    model = {"book": Book, "chapter": Chapter, "table": ComparisonTable}[kind]
+    target_id = {
+        "book": change_request.book_id,
+        "chapter": change_request.chapter_id,
+        "table": change_request.table_id,
+    }[kind]
+    # After a conflict the author resolves against the current version.
+    base = latest_history_id(model, target_id) if target_id else None
+
+    def revise(summary, content, base_version):
+        return change_request_revise(
+            change_request=change_request,
+            user=request.user,
+            summary=summary,
+            content=content,
+            base_history_id=base_version,
+            submit=_submitting(request),
+        )
+
+    if kind == "table":
+        if request.method != "POST":
+            form = TableMetaForm(
+                initial={
+                    "summary": change_request.summary,
+                    "title": change_request.title,
+                    "slug": change_request.slug,
+                    "base_version": base,
+                }
+            )
+            return _table_page(
+                request,
+                show_slug=change_request.kind == Kind.TABLE_NEW,
+                form=form,
+                headers=change_request.headers,
+                rows=change_request.rows,
+                book=change_request.book,
+                chapter=change_request.chapter,
+                heading=heading,
+            )
+        form, headers, rows, grid_action = _table_post(request)
+        if grid_action or not form.is_valid():
+            return _table_page(
+                request,
+                show_slug=change_request.kind == Kind.TABLE_NEW,
+                form=form,
+                headers=headers,
+                rows=rows,
+                book=change_request.book,
+                chapter=change_request.chapter,
+                heading=heading,
+            )
+        content = {"title": form.cleaned_data["title"], "headers": headers, "rows": rows}
+        if change_request.kind == Kind.TABLE_NEW:
+            content["slug"] = form.cleaned_data["slug"]
+        try:
+            change_request = revise(form.cleaned_data["summary"], content, form.cleaned_data["base_version"])
+        except ReviewError as error:
+            return _table_page(
+                request,
+                show_slug=change_request.kind == Kind.TABLE_NEW,
+                form=form,
+                headers=headers,
+                rows=rows,
+                book=change_request.book,
+                chapter=change_request.chapter,
+                heading=heading,
+                error=str(error),
+            )
+        return _saved(request, change_request)
+
+    if kind == "book":
+        form_class, fields, template = BookForm, ("title", "body", "book_author", "book_domains"), "book_form"
+        form_kwargs = {}
+    else:
+        new = change_request.kind == Kind.CHAPTER_NEW
+        form_class = NewChapterForm if new else ChapterForm
+        fields = ("number", "title", "body") if new else ("title", "body")
+        template, form_kwargs = "chapter_form", {"chapter_id": change_request.chapter_id}
+    if request.method == "POST":
+        form = form_class(request.POST, **form_kwargs)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                change_request = revise(
+                    data["summary"], {name: data[name] for name in fields}, data["base_version"]
+                )
+            except ReviewError as error:
+                form.add_error(None, str(error))
+            else:
+                return _saved(request, change_request)
+    else:
+        initial = {name: getattr(change_request, name) for name in fields}
+        body_conflict = next((c for c in change_request.conflicts if c.get("field") == "body"), None)
+        if body_conflict:
+            initial["body"] = body_conflict["merged"]
+        form = form_class(
+            initial={**initial, "summary": change_request.summary, "base_version": base}, **form_kwargs
+        )
+    context = {
+        "form": form,
+        "book": change_request.book,
+        "chapter": change_request.chapter,
+        "heading": heading,
+        "change_request": change_request,
+    }
+    return render(request, f"notes/editing/{template}.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+@permission_view
+def markdown_preview(request):
+    """The live preview: the same sanitized HTML as the published page, tables expanded.
+
+    django-markdownx's editor posts ``content`` here (with the CSRF token); ``?chapter=``
+    names the chapter whose comparison tables the placeholders stand for.
+    """
+    require(request, can_propose(request.user))
+    tables = {}
+    chapter_id = request.GET.get("chapter", "")
+    if chapter_id:
+        if not chapter_id.isdigit():
+            return HttpResponse("Unknown chapter.", status=400, content_type="text/plain")
+        chapter = get_object_or_404(Chapter.objects.prefetch_related("tables"), pk=int(chapter_id))
+        tables = {table.slug: table for table in chapter.tables.all()}
+    content = request.POST.get("content", "")
+    if len(content.encode("utf-8")) > 1024 * 1024:
+        return HttpResponse("The text is larger than 1 MB.", status=400, content_type="text/plain")
+    return HttpResponse(render_markdown(content, tables))

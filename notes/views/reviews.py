@@ -1,0 +1,196 @@
+"""The review queue, one change request with its diff, and the reviewers' and authors' actions."""
+
+from types import SimpleNamespace
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from notes.diffs import inline_word_diff, side_by_side_diff, table_cell_diff
+from notes.forms.reviews import VerdictForm
+from notes.markup import render_markdown, render_table
+from notes.models import ChangeRequest
+from notes.permissions import (
+    can_review_request,
+    can_revise,
+    can_see_reviews,
+    can_withdraw,
+    permission_view,
+    require,
+)
+from notes.selectors_reviews import (
+    BUCKETS,
+    change_request_get,
+    review_counts,
+    review_queue,
+    target_base_and_current,
+)
+from notes.services import reviews as services
+
+
+@permission_view
+def queue(request):
+    require(request, can_see_reviews(request.user))
+    bucket = request.GET.get("status", "submitted")
+    if bucket not in BUCKETS:
+        bucket = "submitted"
+    counts = review_counts(user=request.user)
+    return render(
+        request,
+        "notes/reviews/queue.html",
+        {
+            "bucket": bucket,
+            "buckets": [(key, label, counts[key]) for key, label in BUCKETS.items()],
+            "requests": review_queue(user=request.user, bucket=bucket),
+        },
+    )
+
+
+def _diff_context(change_request: ChangeRequest) -> dict:
+    """What the reviewer reads: the proposal against the version it was written from."""
+    base, current = target_base_and_current(change_request)
+    kind = change_request.target_kind
+    context = {"base": base, "current": current, "kind": kind}
+    if kind == "table":
+        context["cells"] = table_cell_diff(
+            base.headers if base else [],
+            base.rows if base else [],
+            change_request.headers,
+            change_request.rows,
+        )
+        slug = change_request.slug or (change_request.table.slug if change_request.table else "")
+        context["rendered"] = render_table(
+            SimpleNamespace(
+                slug=slug,
+                title=change_request.title,
+                headers=change_request.headers,
+                rows=change_request.rows,
+            )
+        )
+        return context
+    old = (base.summary if kind == "book" else base.body) if base else ""
+    new = change_request.body
+    base_label = f"Base version ({base.history_date:%Y-%m-%d %H:%M})" if base else "Nothing yet"
+    tables = {}
+    if kind == "chapter" and change_request.chapter is not None:
+        tables = {table.slug: table for table in change_request.chapter.tables.all()}
+    context.update(
+        title_changed=bool(base) and base.title != change_request.title,
+        old_title=base.title if base else "",
+        inline_diff=inline_word_diff(old, new),
+        side_by_side=side_by_side_diff(old, new, old_label=base_label, new_label="Proposed"),
+        rendered=render_markdown(new, tables),
+        has_changes=old != new,
+    )
+    if kind == "book" and base:
+        context["field_changes"] = [
+            (label, before, after)
+            for label, before, after in (
+                ("Author", base.author, change_request.book_author),
+                ("Domains", base.domains, change_request.book_domains),
+            )
+            if before != after
+        ]
+    return context
+
+
+@permission_view
+def detail(request, request_id: int):
+    change_request = change_request_get(request_id=request_id)
+    require(request, can_see_reviews(request.user))
+    user = request.user
+    reviews = list(change_request.reviews.all())
+    context = {
+        "change_request": change_request,
+        "reviews": reviews,
+        "can_review": can_review_request(user, change_request)
+        and change_request.status == ChangeRequest.Status.SUBMITTED,
+        "can_withdraw": can_withdraw(user, change_request) and change_request.is_open,
+        "can_revise": can_revise(user, change_request) and change_request.is_editable,
+        "can_submit": change_request.author_id == user.pk
+        and change_request.status == ChangeRequest.Status.DRAFT,
+        "verdict_form": VerdictForm(initial={"revision": change_request.revision}),
+        **_diff_context(change_request),
+    }
+    return render(request, "notes/reviews/detail.html", context)
+
+
+def _verdict(request, request_id: int, action):
+    change_request = change_request_get(request_id=request_id)
+    require(request, can_review_request(request.user, change_request))
+    form = VerdictForm(request.POST)
+    revision = form.cleaned_data["revision"] if form.is_valid() else None
+    comment = request.POST.get("comment", "")
+    try:
+        message = action(change_request, comment, revision)
+    except services.ReviewError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, message)
+    return redirect("notes:review-detail", request_id=change_request.pk)
+
+
+@require_POST
+@permission_view
+def approve(request, request_id: int):
+    def act(change_request, comment, revision):
+        outcome = services.change_request_approve(
+            change_request=change_request, reviewer=request.user, comment=comment, revision=revision
+        )
+        if not outcome.published:
+            raise services.ReviewError(outcome.message)
+        return outcome.message
+
+    return _verdict(request, request_id, act)
+
+
+@require_POST
+@permission_view
+def request_changes(request, request_id: int):
+    def act(change_request, comment, revision):
+        services.change_request_request_changes(
+            change_request=change_request, reviewer=request.user, comment=comment, revision=revision
+        )
+        return "Sent back to the author with your comment."
+
+    return _verdict(request, request_id, act)
+
+
+@require_POST
+@permission_view
+def reject(request, request_id: int):
+    def act(change_request, comment, revision):
+        services.change_request_reject(
+            change_request=change_request, reviewer=request.user, comment=comment, revision=revision
+        )
+        return "Rejected. Nothing was published."
+
+    return _verdict(request, request_id, act)
+
+
+@require_POST
+@permission_view
+def submit(request, request_id: int):
+    change_request = change_request_get(request_id=request_id)
+    require(request, can_revise(request.user, change_request))
+    try:
+        services.change_request_submit(change_request=change_request, user=request.user)
+    except services.ReviewError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Submitted for review.")
+    return redirect("notes:review-detail", request_id=change_request.pk)
+
+
+@require_POST
+@permission_view
+def withdraw(request, request_id: int):
+    change_request = change_request_get(request_id=request_id)
+    require(request, can_withdraw(request.user, change_request))
+    try:
+        services.change_request_withdraw(change_request=change_request, user=request.user)
+    except services.ReviewError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Withdrawn.")
+    return redirect("notes:review-detail", request_id=change_request.pk)

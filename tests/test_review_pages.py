@@ -1,0 +1,386 @@
+"""The review workflow's pages: editor, preview, queue, request page, history, feeds."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from notes.models import ChangeRequest, Chapter
+from notes.services.reviews import change_request_approve, change_request_create, latest_history_id
+
+Kind = ChangeRequest.Kind
+
+
+def propose(author, chapter, body, summary="Edited the notes"):
+    return change_request_create(
+        author=author,
+        book=chapter.book,
+        kind=Kind.CHAPTER_EDIT,
+        chapter=chapter,
+        summary=summary,
+        content={"title": chapter.title, "body": body},
+        submit=True,
+    )
+
+
+def count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    return len(context.captured_queries)
+
+
+# --- Editing ------------------------------------------------------------------------------------
+
+
+def test_the_editor_uses_the_markdownx_widget_posting_to_our_preview(client_for, editor, chapter):
+    response = client_for(editor).get("/books/test-book/chapters/1/edit/")
+    html = response.content.decode()
+    assert 'class="markdownx"' in html
+    assert f'data-markdownx-urls-path="/preview/markdown/?chapter={chapter.pk}"' in html
+    assert "markdownx/js/markdownx" in html
+    assert "data-markdownx-upload-urls-path" not in html
+    assert f'name="base_version" value="{latest_history_id(Chapter, chapter.pk)}"' in html
+
+
+def test_submitting_the_editor_creates_a_request_and_publishes_nothing(client_for, editor, chapter):
+    response = client_for(editor).post(
+        "/books/test-book/chapters/1/edit/",
+        {
+            "title": chapter.title,
+            "body": "Brand new notes",
+            "summary": "Added notes on feature stores",
+            "base_version": latest_history_id(Chapter, chapter.pk),
+            "action": "submit",
+        },
+    )
+    request = ChangeRequest.objects.get()
+    assert response.status_code == 302 and response.url == f"/reviews/{request.pk}/"
+    assert (request.status, request.summary, request.body) == (
+        "submitted",
+        "Added notes on feature stores",
+        "Brand new notes",
+    )
+    chapter.refresh_from_db()
+    assert "Brand new notes" not in chapter.body
+
+
+def test_saving_as_draft_keeps_the_request_a_draft(client_for, editor, chapter):
+    client_for(editor).post(
+        "/books/test-book/chapters/1/edit/",
+        {"title": "T", "body": "x", "summary": "Draft", "action": "draft"},
+    )
+    assert ChangeRequest.objects.get().status == "draft"
+
+
+def test_an_empty_summary_is_refused_with_a_message(client_for, editor, chapter):
+    response = client_for(editor).post(
+        "/books/test-book/chapters/1/edit/", {"title": "T", "body": "x", "summary": "", "action": "submit"}
+    )
+    assert response.status_code == 400
+    assert "This field is required" in response.content.decode()
+    assert not ChangeRequest.objects.exists()
+
+
+def test_a_body_over_one_megabyte_is_refused_by_the_page(client_for, editor, chapter):
+    response = client_for(editor).post(
+        "/books/test-book/chapters/1/edit/",
+        {"title": "T", "body": "x" * (1024 * 1024 + 10), "summary": "Big", "action": "submit"},
+    )
+    assert response.status_code == 400
+    assert "larger than 1 MB" in response.content.decode()
+    assert not ChangeRequest.objects.exists()
+
+
+def test_the_table_grid_adds_rows_and_columns_without_saving(client_for, editor, chapter):
+    client = client_for(editor)
+    base = {
+        "columns": "2",
+        "rows": "1",
+        "header-0": "A",
+        "header-1": "B",
+        "cell-0-0": "1",
+        "cell-0-1": "2",
+        "summary": "s",
+    }
+    response = client.post("/books/test-book/chapters/1/tables/table-1/edit/", {**base, "grid": "add-column"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="header-2"' in html and 'name="cell-0-2"' in html
+    response = client.post("/books/test-book/chapters/1/tables/table-1/edit/", {**base, "grid": "add-row"})
+    assert 'name="cell-1-1"' in response.content.decode()
+    response = client.post(
+        "/books/test-book/chapters/1/tables/table-1/edit/", {**base, "grid": "remove-column-0"}
+    )
+    assert 'name="header-1"' not in response.content.decode()
+    assert not ChangeRequest.objects.exists()
+
+
+def test_the_table_grid_submits_a_table_edit(client_for, editor, chapter):
+    response = client_for(editor).post(
+        "/books/test-book/chapters/1/tables/table-1/edit/",
+        {
+            "columns": "2",
+            "rows": "1",
+            "header-0": "A",
+            "header-1": "B",
+            "cell-0-0": "1",
+            "cell-0-1": "2",
+            "title": "T",
+            "summary": "Reshaped the table",
+            "action": "submit",
+        },
+    )
+    assert response.status_code == 302
+    request = ChangeRequest.objects.get()
+    assert (request.kind, request.headers, request.rows) == ("table_edit", ["A", "B"], [["1", "2"]])
+
+
+def test_a_table_row_of_the_wrong_width_is_refused_by_the_page(client_for, editor, chapter):
+    response = client_for(editor).post(
+        "/books/test-book/chapters/1/tables/table-1/edit/",
+        {
+            "columns": "2",
+            "rows": "1",
+            "header-0": "A",
+            "header-1": "B",
+            "cell-0-0": "1",
+            "summary": "s",
+            "action": "submit",
+        },
+    )
+    assert response.status_code == 400
+    assert "Row 1 has 1 cells but the table has 2 columns" in response.content.decode()
+    assert not ChangeRequest.objects.exists()
+
+
+def test_proposing_a_new_chapter_and_book_details(client_for, editor, book):
+    client = client_for(editor)
+    assert client.get("/books/test-book/chapters/new/").status_code == 200
+    client.post(
+        "/books/test-book/chapters/new/",
+        {
+            "number": 4,
+            "title": "Deployment",
+            "body": "Notes",
+            "summary": "Added Chapter 4",
+            "action": "submit",
+        },
+    )
+    client.post(
+        "/books/test-book/edit/",
+        {
+            "title": "Test Book",
+            "book_author": "Someone",
+            "book_domains": "ML",
+            "body": "",
+            "summary": "Author",
+            "action": "submit",
+        },
+    )
+    assert sorted(ChangeRequest.objects.values_list("kind", flat=True)) == ["book_edit", "chapter_new"]
+
+
+# --- Preview ------------------------------------------------------------------------------------
+
+
+def test_the_preview_renders_with_our_sanitizer_and_expands_the_chapters_tables(client_for, editor, chapter):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+    client.get("/books/test-book/chapters/1/edit/")
+    token = client.cookies["csrftoken"].value
+    response = client.post(
+        f"/preview/markdown/?chapter={chapter.pk}",
+        {"content": "**bold** <script>alert(1)</script>\n\n[[table:table-1]]", "csrfmiddlewaretoken": token},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<strong>bold</strong>" in html
+    assert "<script>" not in html
+    assert '<figure class="comparison-table" id="table-table-1"' in html
+
+
+def test_the_preview_refuses_posts_without_csrf(editor, chapter):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+    assert client.post("/preview/markdown/", {"content": "x"}).status_code == 403
+
+
+# --- Review pages -------------------------------------------------------------------------------
+
+
+def test_the_queue_lists_buckets_with_counts_oldest_first(
+    client_for, editor, other_editor, reviewer, chapter
+):
+    first = propose(editor, chapter, "one", "First change")
+    propose(other_editor, chapter, "two", "Second change")
+    html = client_for(reviewer).get("/reviews/").content.decode()
+    assert html.index("First change") < html.index("Second change")
+    assert 'Submitted <span class="badge">2</span>' in html
+    assert 'Conflicts <span class="badge">0</span>' in html
+    mine = client_for(editor).get("/reviews/?status=mine").content.decode()
+    assert "First change" in mine and "Second change" not in mine
+    assert f"/reviews/{first.pk}/" in mine
+
+
+def test_the_request_page_shows_word_and_side_by_side_diffs_and_the_result(
+    client_for, editor, reviewer, chapter
+):
+    request = propose(
+        editor, chapter, chapter.body.replace("Notes for chapter 1.", "Notes about **feature stores**.")
+    )
+    html = client_for(reviewer).get(f"/reviews/{request.pk}/").content.decode()
+    assert "<del>for chapter 1.</del>" in html or "<del>for</del>" in html
+    assert "<ins>" in html
+    assert 'class="diff"' in html  # difflib's side-by-side table
+    assert "<strong>feature stores</strong>" in html
+    assert "Approve and publish" in html
+
+
+def test_the_request_page_shows_table_changes_cell_by_cell(client_for, editor, reviewer, chapter):
+    table = chapter.tables.get()
+    request = change_request_create(
+        author=editor,
+        book=chapter.book,
+        kind=Kind.TABLE_EDIT,
+        table=table,
+        summary="Faster",
+        content={
+            "title": table.title,
+            "headers": table.headers,
+            "rows": [["Speed", "faster", "slow"], ["Cost", "low", "high"]],
+        },
+        submit=True,
+    )
+    html = client_for(reviewer).get(f"/reviews/{request.pk}/").content.decode()
+    assert '<td class="cell-changed"><del>fast</del> <ins>faster</ins></td>' in html
+
+
+def test_approving_through_the_page_publishes_and_the_changelog_shows_author_and_approver(
+    client_for, editor, reviewer, chapter
+):
+    request = propose(editor, chapter, "Approved text", "Added notes on feature stores")
+    response = client_for(reviewer).post(f"/reviews/{request.pk}/approve/", {"revision": 1}, follow=True)
+    assert "Approved and published." in response.content.decode()
+    assert "Approved text" in client_for(None).get("/books/test-book/chapters/1/").content.decode()
+    changelog = client_for(None).get("/books/test-book/changelog/").content.decode()
+    assert "Added notes on feature stores" in changelog
+    assert "<td>editor</td>\n      <td>reviewer</td>" in changelog
+    assert "approved by reviewer" in client_for(None).get("/recent/").content.decode()
+
+
+def test_a_missing_request_is_a_404(client_for, reviewer):
+    assert client_for(reviewer).get("/reviews/999/").status_code == 404
+    assert client_for(reviewer).post("/reviews/999/approve/").status_code == 404
+
+
+def test_request_changes_without_a_comment_shows_the_error(client_for, editor, reviewer, chapter):
+    request = propose(editor, chapter, "x")
+    response = client_for(reviewer).post(
+        f"/reviews/{request.pk}/request-changes/", {"revision": 1, "comment": ""}, follow=True
+    )
+    assert "comment" in response.content.decode()
+    request.refresh_from_db()
+    assert request.status == "submitted"
+
+
+def test_the_author_revises_after_changes_requested(client_for, editor, reviewer, chapter):
+    request = propose(editor, chapter, "x")
+    client_for(reviewer).post(f"/reviews/{request.pk}/request-changes/", {"revision": 1, "comment": "More"})
+    client = client_for(editor)
+    assert client.get(f"/reviews/{request.pk}/revise/").status_code == 200
+    client.post(
+        f"/reviews/{request.pk}/revise/",
+        {"title": chapter.title, "body": "better", "summary": "Edited", "action": "submit"},
+    )
+    request.refresh_from_db()
+    assert (request.status, request.revision, request.body) == ("submitted", 2, "better")
+
+
+# --- History ----------------------------------------------------------------------------------
+
+
+def test_history_lists_views_and_compares_versions(client_for, editor, reviewer, reader, chapter):
+    change_request_approve(change_request=propose(editor, chapter, "Second text"), reviewer=reviewer)
+    first, second = Chapter.history.filter(id=chapter.pk).order_by("history_id")
+    client = client_for(reader)
+    listing = client.get("/books/test-book/chapters/1/history/").content.decode()
+    assert "Edited the notes" in listing and "<td>reviewer</td>" in listing
+    version = client.get(f"/books/test-book/chapters/1/history/?version={first.history_id}").content.decode()
+    assert "Notes for chapter 1." in version
+    compare = client.get(
+        f"/books/test-book/chapters/1/history/?from={first.history_id}&to={second.history_id}"
+    ).content.decode()
+    assert "<del>Notes</del><ins>Second</ins>" in compare
+
+
+def test_comparing_versions_of_two_chapters_is_refused(client_for, reader, book):
+    one = Chapter.history.filter(id=book.chapters.get(number=1).pk).first()
+    two = Chapter.history.filter(id=book.chapters.get(number=2).pk).first()
+    response = client_for(reader).get(
+        f"/books/test-book/chapters/1/history/?from={one.history_id}&to={two.history_id}"
+    )
+    assert response.status_code == 400
+    assert "only be compared within one chapter" in response.content.decode()
+
+
+def test_a_reviewer_reverts_from_the_history_page(client_for, editor, reviewer, other_reviewer, chapter):
+    change_request_approve(change_request=propose(editor, chapter, "Vandalised"), reviewer=reviewer)
+    first = Chapter.history.filter(id=chapter.pk).earliest("history_id")
+    response = client_for(other_reviewer).post(
+        f"/books/test-book/chapters/1/history/{first.history_id}/revert/", follow=True
+    )
+    assert "Reverted to version 1: published as a new version." in response.content.decode()
+    chapter.refresh_from_db()
+    assert chapter.body.startswith("Notes for chapter 1.")
+
+
+# --- Feeds --------------------------------------------------------------------------------------
+
+
+def test_the_atom_feeds_list_published_changes(client_for, editor, reviewer, chapter):
+    change_request_approve(
+        change_request=propose(editor, chapter, "x", "Added notes on feature stores"), reviewer=reviewer
+    )
+    for url in ("/recent/feed.atom", "/books/test-book/changelog/feed.atom"):
+        response = client_for(None).get(url)
+        assert response["Content-Type"].startswith("application/atom+xml")
+        body = response.content.decode()
+        assert "<title>Added notes on feature stores</title>" in body
+        assert "<name>editor</name>" in body
+
+
+def test_the_feeds_need_login_when_public_read_is_off(client_for, settings, book):
+    settings.WIKI_PUBLIC_READ = False
+    assert client_for(None).get("/recent/feed.atom").status_code == 302
+
+
+# --- Constant queries ---------------------------------------------------------------------------
+
+
+# Session and user, roles, the nav's review counts, then the page's own queries.
+PINNED_QUERIES = {"queue": 6, "request": 9, "history": 7}
+
+
+@pytest.mark.parametrize("page", ["queue", "request", "history"])
+def test_review_pages_run_the_same_number_of_queries_for_3_and_30_items(
+    client_for, editor, reviewer, book, page
+):
+    chapter = book.chapters.get(number=1)
+    client = client_for(reviewer)
+
+    def grow(count):
+        requests = [propose(editor, chapter, f"Text {index}\n", f"Change {index}") for index in range(count)]
+        for request in requests[: count // 2]:
+            change_request_approve(change_request=request, reviewer=reviewer)
+        return requests[-1]
+
+    url = {
+        "queue": "/reviews/",
+        "history": "/books/test-book/chapters/1/history/",
+    }.get(page)
+    last = grow(3)
+    small = count_queries(client, url or f"/reviews/{last.pk}/")
+    last = grow(27)
+    large = count_queries(client, url or f"/reviews/{last.pk}/")
+    assert small == large == PINNED_QUERIES[page]
