@@ -191,7 +191,11 @@ def test_the_preview_renders_with_our_sanitizer_and_expands_the_chapters_tables(
     token = client.cookies["csrftoken"].value
     response = client.post(
         f"/preview/markdown/?chapter={chapter.pk}",
-        {"content": "**bold** <script>alert(1)</script>\n\n[[table:table-1]]", "csrfmiddlewaretoken": token},
+        # Browsers post form text with CRLF line ends.
+        {
+            "content": "**bold** <script>alert(1)</script>\r\n[[table:table-1]]\r\nend",
+            "csrfmiddlewaretoken": token,
+        },
     )
     html = response.content.decode()
     assert response.status_code == 200

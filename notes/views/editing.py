@@ -406,7 +406,8 @@ def markdown_preview(request):
             return HttpResponse("Unknown chapter.", status=400, content_type="text/plain")
         chapter = get_object_or_404(Chapter.objects.prefetch_related("tables"), pk=int(chapter_id))
         tables = {table.slug: table for table in chapter.tables.all()}
-    content = request.POST.get("content", "")
+    # Browsers send form text with CRLF line ends; placeholders are matched per line.
+    content = request.POST.get("content", "").replace("\r\n", "\n")
     if len(content.encode("utf-8")) > 1024 * 1024:
         return HttpResponse("The text is larger than 1 MB.", status=400, content_type="text/plain")
     return HttpResponse(render_markdown(content, tables))

@@ -1,0 +1,52 @@
+"""An editor proposes a change with the live preview; a reviewer reads the diff and approves."""
+
+import datetime
+
+import pytest
+
+from tests.factories import make_book, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_an_edit_goes_from_the_editor_through_review_to_the_published_chapter(live_server, new_page, log_in):
+    make_book(slug="browser-book", title="Browser Book", chapters=2, tables=1)
+    make_user("editor", role="Editor")
+    make_user("reviewer", role="Reviewer")
+
+    editor_page = new_page()
+    log_in(editor_page, "editor")
+    editor_page.goto(f"{live_server.url}/books/browser-book/chapters/1/")
+    editor_page.click('.chapter-links a:text-is("Edit")')
+    editor_page.wait_for_url("**/chapters/1/edit/")
+    # The preview starts from the published text, table placeholder expanded.
+    preview = editor_page.locator(".markdownx-preview")
+    preview.locator("figure.comparison-table td", has_text="fast").wait_for()
+    editor_page.fill(
+        "textarea[name=body]", "## Feature stores\n\nA **feature store** keeps features.\n\n[[table:table-1]]"
+    )
+    preview.locator("strong", has_text="feature store").wait_for()
+    assert preview.locator("h2", has_text="Feature stores").count() == 1
+    editor_page.fill("input[name=summary]", "Added notes on feature stores")
+    editor_page.click("button[value=submit]")
+    editor_page.wait_for_url("**/reviews/*/")
+    assert "Submitted for review" in editor_page.locator(".messages").inner_text()
+
+    reviewer_page = new_page()
+    log_in(reviewer_page, "reviewer")
+    reviewer_page.goto(f"{live_server.url}/")
+    reviewer_page.click(".nav >> text=Reviews")
+    reviewer_page.click("text=Added notes on feature stores")
+    assert reviewer_page.locator(".inline-diff ins", has_text="feature").count() >= 1
+    assert reviewer_page.locator("table.diff").count() == 1
+    reviewer_page.click("text=Approve and publish")
+    assert "Approved and published." in reviewer_page.locator(".messages").inner_text()
+
+    reviewer_page.goto(f"{live_server.url}/books/browser-book/chapters/1/")
+    assert reviewer_page.locator(".prose h2", has_text="Feature stores").count() == 1
+    reviewer_page.goto(f"{live_server.url}/books/browser-book/changelog/?order=newest")
+    first_row = reviewer_page.locator("table.changelog tbody tr").first
+    today = datetime.datetime.now(datetime.UTC).strftime("%B %d, %Y")
+    assert first_row.locator("td").nth(0).inner_text() == today
+    assert first_row.locator("td").nth(1).inner_text() == "Added notes on feature stores"
+    assert first_row.locator("td").nth(3).inner_text() == "reviewer"
