@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install migrate seed bench clean
+.PHONY: run test lint install fixture clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,3 +28,13 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
+
+# Rebuild the seed fixture from fixtures/source/ with the importer (a test checks they agree).
+fixture: $(STAMP)
+	rm -f /tmp/chapterwise-fixture.sqlite3
+	DEBUG=1 DATABASE_URL=sqlite:////tmp/chapterwise-fixture.sqlite3 $(BIN)/python manage.py migrate --noinput -v 0
+	DEBUG=1 DATABASE_URL=sqlite:////tmp/chapterwise-fixture.sqlite3 $(BIN)/python manage.py import_notes fixtures/source/designing-ml-systems.txt
+	DEBUG=1 DATABASE_URL=sqlite:////tmp/chapterwise-fixture.sqlite3 $(BIN)/python manage.py dumpdata \
+		notes.book notes.chapter notes.comparisontable \
+		notes.historicalbook notes.historicalchapter notes.historicalcomparisontable \
+		--indent 1 -o fixtures/designing-ml-systems.json

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils.text import slugify
 
 from notes.formats.document import BookDoc, ChangelogEntry, ChapterDoc, TableDoc
@@ -107,11 +108,20 @@ def _chapter_create(book: Book, document: ChapterDoc, events: list[_Event], defa
 
 def _book_delete(book: Book) -> None:
     # Deleting writes a "-" history row for each object; earlier rows stay untouched.
-    for chapter in book.chapters.all():
-        for table in chapter.tables.all():
-            table.delete()
-        chapter.delete()
-    book.delete()
+    # Change requests and discussion threads protect what they point at: a book that has
+    # been worked on in the wiki is not thrown away by an import.
+    try:
+        for chapter in book.chapters.all():
+            for table in chapter.tables.all():
+                table.delete()
+            chapter.delete()
+        book.delete()
+    except ProtectedError as error:
+        kinds = sorted({str(obj._meta.verbose_name_plural) for obj in error.protected_objects})
+        raise ImportRefused(
+            f"the book '{book.slug}' has {' and '.join(kinds)} in the wiki; "
+            "--replace only replaces books that nobody has reviewed or discussed yet"
+        ) from error
 
 
 def book_document(*, book: Book) -> BookDoc:

@@ -1,0 +1,324 @@
+"""The format-neutral book document, and the pipe-table grammar both notes formats share.
+
+``parse_text`` and ``parse_markdown`` build a :class:`BookDoc`; ``render_text`` and
+``render_markdown`` write one back. Both formats write tables, including the changelog,
+as pipe tables: ``| a | b |`` rows under a ``|---|---|`` delimiter row. Inside a cell an
+escaped pipe ``\\|`` is cell text: it does not split the row, it is stored as ``|`` and it
+is written back as ``\\|``.
+
+Broken tables are repaired by :func:`read_table`, one warning per repair:
+
+* A row that starts with ``|`` and is short of cells (or whose last cell is not closed
+  by a ``|``) takes the following lines that do not start with ``|`` but end with ``|``
+  as continuation lines. After a line that ended with ``|`` a continuation line adds
+  cells; otherwise its first piece continues the open cell, joined with one space.
+* A row still short of cells is padded with empty cells.
+* A row with more cells than the header is an error: no text is ever dropped.
+"""
+
+import datetime
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from notes.placeholders import TABLE_PLACEHOLDER_RE
+
+
+@dataclass
+class TableDoc:
+    slug: str  # unique in the chapter: see add_table
+    title: str  # "" if none
+    headers: list[str]
+    rows: list[list[str]]  # each row has len(headers) cells
+
+
+@dataclass
+class ChapterDoc:
+    number: int
+    title: str
+    body: str  # Markdown; each table is a placeholder line "[[table:<slug>]]"
+    tables: list[TableDoc]  # in order of appearance
+
+
+@dataclass
+class ChangelogEntry:
+    date: datetime.date
+    summary: str
+
+
+@dataclass
+class BookDoc:
+    title: str
+    author: str
+    domains: list[str]
+    summary: str  # Markdown; always "" from the text format
+    changelog: list[ChangelogEntry]  # in file order
+    chapters: list[ChapterDoc]
+
+
+@dataclass
+class ParseResult:
+    book: BookDoc
+    warnings: list[str]  # each "line N: <what was repaired>"
+
+
+class FormatError(ValueError):
+    """A file that cannot be read as notes; ``str()`` starts with ``line N:`` when known."""
+
+    def __init__(self, message: str, line: int | None = None):
+        self.message = message
+        self.line = line
+        super().__init__(f"line {line}: {message}" if line is not None else message)
+
+
+CHANGELOG_HEADERS = ["Date", "Change Description"]
+NOTES_HEADING = "chapter-wise notes"
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+_MONTH_NUMBERS = {name.lower(): number for number, name in enumerate(_MONTHS, start=1)}
+_DATE_RE = re.compile(r"(?P<month>[A-Za-z]+)\s+(?P<day>\d{1,2}),\s*(?P<year>\d{4})")
+_DETAIL_RE = re.compile(
+    r"\s*(?:[-*+]\s+)?(?:\*\*|__)?(?P<key>author|domains?)"
+    r"(?:\s*:\s*(?:\*\*|__)|(?:\*\*|__)?\s*:)\s*(?P<value>.*?)\s*",
+    re.IGNORECASE,
+)
+_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+_DELIMITER_CELL = re.compile(r":?-+:?")
+_FENCE_RE = re.compile(r" {0,3}(`{3,}|~{3,})")
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def decode_source(data: bytes) -> str:
+    """Decode a notes file as UTF-8, dropping a byte-order mark; FormatError("not a UTF-8
+    text file: ...") for bytes that are not UTF-8 or that hold a NUL byte."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise FormatError(
+            f"not a UTF-8 text file: the byte 0x{data[error.start]:02x} at offset {error.start} "
+            "is not valid UTF-8; save the file as UTF-8 text"
+        ) from None
+    check_text(text)
+    return text
+
+
+def check_text(text: str) -> None:
+    """Raise FormatError if ``text`` holds a NUL or undecodable bytes (lone surrogates)."""
+    if "\x00" in text:
+        raise FormatError("not a UTF-8 text file: it contains a NUL byte, as binary files do")
+    if _SURROGATE_RE.search(text):
+        raise FormatError("not a UTF-8 text file: it contains bytes that are not valid UTF-8")
+
+
+def split_lines(text: str) -> list[str]:
+    """Split ``text`` on ``\\n``, ``\\r\\n`` or ``\\r``, dropping a leading byte-order mark."""
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def read_detail(line: str) -> tuple[str, str | list[str]] | None:
+    """Read ``Author: X`` as ``("author", "X")``, ``Domain: A, B`` as ``("domains", ["A", "B"])``.
+
+    A list marker and bold are allowed (``- Author: X``, ``**Author:** X``); else None.
+    """
+    match = _DETAIL_RE.fullmatch(line)
+    if match is None:
+        return None
+    if match["key"].lower() == "author":
+        return "author", match["value"]
+    return "domains", [domain.strip() for domain in match["value"].split(",") if domain.strip()]
+
+
+def detail_lines(book: BookDoc) -> list[str]:
+    """Write both detail lines, even empty: ``Author: X`` in a summary is then never a detail."""
+    return [f"- Author: {book.author}".rstrip(), f"- Domain: {', '.join(book.domains)}".rstrip()]
+
+
+def claim_chapter_number(first_lines: dict[int, int], number: int, line: int) -> None:
+    """Record that chapter ``number`` starts on ``line``; a number seen before is an error."""
+    if number in first_lines:
+        raise FormatError(
+            f"chapter {number} appears twice (first on line {first_lines[number]}); "
+            "expected each chapter number once",
+            line,
+        )
+    first_lines[number] = line
+
+
+def next_fence(fence: str | None, line: str) -> str | None:
+    """Return the code fence open after ``line`` (``None`` outside fenced code)."""
+    stripped = line.strip()
+    if fence is None:
+        match = _FENCE_RE.match(line)
+        return match.group(1) if match else None
+    closes = stripped.startswith(fence) and set(stripped) == {fence[0]}
+    return None if closes else fence
+
+
+def split_cells(line: str) -> tuple[list[str], bool]:
+    """Split a pipe-table line into stripped cell texts; also say if a ``|`` closes it."""
+    text = line.strip().removeprefix("|")
+    closed = text.endswith("|") and not text.endswith("\\|")
+    if closed:
+        text = text[:-1]
+    return [cell.strip().replace("\\|", "|") for cell in _UNESCAPED_PIPE.split(text)], closed
+
+
+def is_row_line(line: str) -> bool:
+    """Say whether ``line`` is a table line: it starts with ``|``."""
+    return line.lstrip().startswith("|")
+
+
+def is_table_start(lines: list[str], index: int, end: int) -> bool:
+    """Say whether a table starts at ``lines[index]``: a row line, then a delimiter row."""
+    if not (index + 1 < end and is_row_line(lines[index]) and is_row_line(lines[index + 1])):
+        return False
+    cells, _ = split_cells(lines[index + 1])
+    return all(_DELIMITER_CELL.fullmatch(cell) for cell in cells)
+
+
+def _is_continuation(line: str) -> bool:
+    text = line.strip()
+    return not is_row_line(line) and text.endswith("|") and not text.endswith("\\|")
+
+
+def read_table(
+    lines: list[str], start: int, end: int, warnings: list[str]
+) -> tuple[list[str], list[list[str]], int]:
+    """Read the table starting at ``lines[start]`` (see :func:`is_table_start`).
+
+    Returns the headers, the repaired rows and the index of the first line after the
+    table; each repair appends a ``line N: ...`` warning.
+    """
+    headers, _ = split_cells(lines[start])
+    width = len(headers)
+    delimiter_width = len(split_cells(lines[start + 1])[0])
+    if delimiter_width != width:
+        raise FormatError(
+            f"the table's delimiter row has {delimiter_width} cells but its header has {width}; "
+            "expected one '---' per column",
+            start + 2,
+        )
+    rows: list[list[str]] = []
+    index = start + 2
+    while index < end and is_row_line(lines[index]):
+        first = index
+        cells, closed = split_cells(lines[index])
+        index += 1
+        while index < end and (len(cells) < width or not closed) and _is_continuation(lines[index]):
+            more, _ = split_cells(lines[index])
+            if not closed:
+                cells[-1] = f"{cells[-1]} {more.pop(0)}".strip()
+            cells.extend(more)
+            closed = True
+            index += 1
+        if index - first > 1:
+            warnings.append(
+                f"line {first + 1}: table row split over {index - first} lines "
+                f"joined into one row of {len(cells)} cells"
+            )
+        if len(cells) > width:
+            raise FormatError(
+                f"table row has {len(cells)} cells but the header has {width}; expected at most "
+                f"{width} (write a '|' inside a cell as '\\|')",
+                first + 1,
+            )
+        if len(cells) < width:
+            missing = width - len(cells)
+            warnings.append(
+                f"line {first + 1}: table row has {len(cells)} cells, header has {width}; "
+                f"padded with {missing} empty cell{'s' if missing > 1 else ''}"
+            )
+            cells.extend([""] * missing)
+        rows.append(cells)
+    return headers, rows, index
+
+
+def add_table(tables: list[TableDoc], title: str, headers: list[str], rows: list[list[str]]) -> TableDoc:
+    """Append a table to a chapter's ``tables`` with a slug unique in the chapter, and return it.
+
+    The slug is the title in ASCII lowercase with runs of other characters turned into
+    ``-``, else ``table-<n>`` (n = the table's 1-based position); a taken slug gets
+    ``-2``, ``-3``, ...
+    """
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    base = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-") or f"table-{len(tables) + 1}"
+    taken = {table.slug for table in tables}
+    slug, suffix = base, 2
+    while slug in taken:
+        slug, suffix = f"{base}-{suffix}", suffix + 1
+    table = TableDoc(slug=slug, title=title, headers=headers, rows=rows)
+    tables.append(table)
+    return table
+
+
+def table_lines(headers: list[str], rows: list[list[str]]) -> list[str]:
+    """Write a pipe table: ``| a | b |`` rows, ``|---|---|`` delimiter, pipes escaped.
+
+    A line break inside a cell (possible in edited data) is written as one space.
+    """
+
+    def row(cells: list[str]) -> str:
+        texts = [re.sub(r"\s*[\r\n]+\s*", " ", cell).replace("|", "\\|") for cell in cells]
+        return "| " + " | ".join(texts) + " |"
+
+    return [row(headers), "|" + "---|" * len(headers), *(row(cells) for cells in rows)]
+
+
+def place_tables(chapter: ChapterDoc, block: Callable[[TableDoc], list[str]]) -> list[str]:
+    """Return the lines of ``chapter.body`` with each placeholder line replaced by ``block(table)``.
+
+    A placeholder naming no table, or a table placed before, stays as written; tables
+    the body never places are appended at its end, so none is lost.
+    """
+    unplaced = {table.slug: table for table in chapter.tables}
+    lines: list[str] = []
+    for line in chapter.body.split("\n") if chapter.body else []:
+        match = TABLE_PLACEHOLDER_RE.fullmatch(line)
+        table = unplaced.pop(match["slug"], None) if match else None
+        lines.extend(block(table) if table is not None else [line])
+    for table in unplaced.values():
+        lines.extend(block(table))
+    return lines
+
+
+def read_changelog(lines: list[str], start: int, end: int) -> tuple[list[ChangelogEntry], int]:
+    """Read the changelog table at ``lines[start]`` (rows of exactly 2 cells); return the
+    entries and the index of the first line after it."""
+    if len(split_cells(lines[start])[0]) != len(CHANGELOG_HEADERS):
+        raise FormatError("expected the changelog header '| Date | Change Description |'", start + 1)
+    entries: list[ChangelogEntry] = []
+    index = start + 2
+    while index < end and is_row_line(lines[index]):
+        cells, _ = split_cells(lines[index])
+        if len(cells) != 2:
+            raise FormatError(
+                f"expected a changelog row '| <date> | <change> |' with 2 cells, found {len(cells)}",
+                index + 1,
+            )
+        entries.append(ChangelogEntry(date=_parse_date(cells[0], index + 1), summary=cells[1]))
+        index += 1
+    return entries, index
+
+
+def changelog_lines(entries: list[ChangelogEntry]) -> list[str]:
+    """Write the changelog table, dates like ``May 09, 2026``."""
+    rows = [
+        [f"{_MONTHS[entry.date.month - 1]} {entry.date.day:02d}, {entry.date.year}", entry.summary]
+        for entry in entries
+    ]
+    return table_lines(CHANGELOG_HEADERS, rows)
+
+
+def _parse_date(text: str, line: int) -> datetime.date:
+    match = _DATE_RE.fullmatch(text)
+    if match and match["month"].lower() in _MONTH_NUMBERS:
+        try:
+            return datetime.date(
+                int(match["year"]), _MONTH_NUMBERS[match["month"].lower()], int(match["day"])
+            )
+        except ValueError:
+            pass
+    raise FormatError(f"cannot read the date '{text}'; expected a date like 'April 20, 2026'", line)

@@ -1,0 +1,196 @@
+"""The plain-text notes format (the seed's), read and written line by line.
+
+The file::
+
+    <book title>                         first non-blank line, required
+    Book Details                         optional marker line
+    - Author: <name>                     optional, at most once ("- Author:" is empty)
+    - Domain: <domain>, <domain>         optional, at most once; split on commas
+    Changelog                            optional; the next line starts the table
+    | Date | Change Description |
+    |---|---|
+    | April 20, 2026 | Added notes for Chapter 1 |
+    Chapter-wise Notes                   optional marker line
+    Chapter 1 - <title>                  then the chapters
+    <body lines>
+
+Chapter headings: a line that starts with ``Chapter`` and then either a dash or colon
+followed by a space (``Chapter - Foo``), one word and such a dash or colon (``Chapter X -
+Foo``), or only a number (``Chapter 7``) is a heading attempt; it must read ``Chapter
+<number> - <title>`` (``:`` is accepted for ``-``) or parsing fails, as does a chapter
+number used twice. Any other line, ``Chapter-wise Notes`` and prose like ``Chapter 2
+covers ...`` included, is body.
+
+A chapter's body is every line up to the next heading, kept verbatim, except tables: a
+``|`` line followed by a delimiter row (outside fenced code) starts a table, read and
+repaired as :func:`notes.formats.document.read_table` describes. The body line just
+before the table, if it is non-blank, not a table line and not fenced code, is the
+table's title and is consumed; the title line and the table become one placeholder line.
+An untitled table therefore cannot directly follow a text line in this format. A code
+block still open at the end of a chapter is closed there, with a warning.
+
+The format has no place for the book summary: it is read as "" and not written. Both
+detail lines are always written. A final newline ends the last line; ``render_text``
+writes none unless the last line is empty.
+"""
+
+import re
+
+from notes.formats.document import (
+    NOTES_HEADING,
+    BookDoc,
+    ChapterDoc,
+    FormatError,
+    ParseResult,
+    TableDoc,
+    add_table,
+    changelog_lines,
+    check_text,
+    claim_chapter_number,
+    detail_lines,
+    is_row_line,
+    is_table_start,
+    next_fence,
+    place_tables,
+    read_changelog,
+    read_detail,
+    read_table,
+    split_lines,
+    table_lines,
+)
+from notes.placeholders import table_placeholder
+
+_HEADING_ATTEMPT_RE = re.compile(r"Chapter(?:\s+\S+?)?\s*[-:](?:\s|$)|Chapter\s+\d+\s*$")
+_HEADING_RE = re.compile(r"Chapter\s+(?P<number>\d+)\s*[-:]\s+(?P<title>\S.*?)\s*")
+_EXPECTED_HEADING = "'Chapter <number> - <title>'"
+
+
+def parse_text(text: str) -> ParseResult:
+    """Read a book in the text format; warnings name each repaired table row."""
+    check_text(text)
+    if not text.strip():
+        raise FormatError("the file is empty; expected the book title on the first line")
+    lines = split_lines(text)
+    if lines[-1] == "":
+        lines.pop()
+    index = next(index for index, line in enumerate(lines) if line.strip())
+    title = lines[index].strip()
+    if _is_structure(title):
+        raise FormatError(f"expected the book title on the first line, found '{title}'", index + 1)
+    book = BookDoc(title=title, author="", domains=[], summary="", changelog=[], chapters=[])
+    warnings: list[str] = []
+    index = _read_front(book, lines, index + 1)
+    book.chapters = _read_chapters(lines, index, warnings)
+    return ParseResult(book=book, warnings=warnings)
+
+
+def render_text(book: BookDoc) -> str:
+    """Write ``book`` in the text format (its summary has no place there and is left out)."""
+    lines = [book.title, "Book Details", *detail_lines(book)]
+    lines += ["Changelog", *changelog_lines(book.changelog), "Chapter-wise Notes"]
+    for chapter in book.chapters:
+        lines.append(f"Chapter {chapter.number} - {chapter.title}")
+        lines += place_tables(chapter, _table_block)
+    text = "\n".join(lines)
+    return text + "\n" if lines[-1] == "" else text
+
+
+def _table_block(table: TableDoc) -> list[str]:
+    return ([table.title] if table.title else []) + table_lines(table.headers, table.rows)
+
+
+def _is_structure(line: str) -> bool:
+    return (
+        line.lower() in {"book details", "changelog", NOTES_HEADING}
+        or read_detail(line) is not None
+        or _HEADING_ATTEMPT_RE.match(line) is not None
+        or is_row_line(line)
+    )
+
+
+def _read_front(book: BookDoc, lines: list[str], index: int) -> int:
+    """Read details and changelog into ``book``; return the index where chapters begin."""
+    detail_lines: dict[str, int] = {}
+    while index < len(lines):
+        line = lines[index].strip()
+        if _HEADING_ATTEMPT_RE.match(lines[index]):
+            return index
+        if line.lower() == NOTES_HEADING:
+            return index + 1
+        if line.lower() == "changelog":
+            if not is_table_start(lines, index + 1, len(lines)):
+                raise FormatError(
+                    "expected the changelog table '| Date | Change Description |' after 'Changelog'",
+                    index + 2,
+                )
+            entries, index = read_changelog(lines, index + 1, len(lines))
+            book.changelog.extend(entries)
+            continue
+        detail = read_detail(line)
+        if detail is not None:
+            key, value = detail
+            if key in detail_lines:
+                raise FormatError(
+                    f"the {key} line appears twice (first on line {detail_lines[key]})", index + 1
+                )
+            detail_lines[key] = index + 1
+            setattr(book, key, value)
+        elif line and line.lower() != "book details":
+            raise FormatError(
+                f"unexpected line '{line}'; expected '- Author: <name>', '- Domain: <domains>', "
+                "'Changelog' or 'Chapter-wise Notes'",
+                index + 1,
+            )
+        index += 1
+    return index
+
+
+def _read_chapters(lines: list[str], index: int, warnings: list[str]) -> list[ChapterDoc]:
+    headings: list[tuple[int, int, str]] = []
+    first_lines: dict[int, int] = {}
+    for position in range(index, len(lines)):
+        line = lines[position]
+        if _HEADING_ATTEMPT_RE.match(line):
+            match = _HEADING_RE.fullmatch(line)
+            if match is None:
+                raise FormatError(f"expected {_EXPECTED_HEADING}, found '{line.strip()}'", position + 1)
+            claim_chapter_number(first_lines, int(match["number"]), position + 1)
+            headings.append((position, int(match["number"]), match["title"]))
+        elif not headings and line.strip():
+            raise FormatError(
+                f"expected a chapter heading {_EXPECTED_HEADING}, found '{line.strip()}'", position + 1
+            )
+    bounds = [start for start, _, _ in headings] + [len(lines)]  # each chapter ends where the next starts
+    chapters = []
+    for position, (start, number, title) in enumerate(headings):
+        body, tables = _read_body(lines, start + 1, bounds[position + 1], warnings)
+        chapters.append(ChapterDoc(number=number, title=title, body=body, tables=tables))
+    return chapters
+
+
+def _read_body(lines: list[str], start: int, end: int, warnings: list[str]) -> tuple[str, list[TableDoc]]:
+    body: list[str] = []
+    tables: list[TableDoc] = []
+    fence: str | None = None
+    can_title = False  # body[-1] may title a table that starts on the next line
+    opened = start + 1  # line of the latest code fence opened
+    index = start
+    while index < end:
+        line = lines[index]
+        if fence is None and is_table_start(lines, index, end):
+            title = body.pop().strip() if can_title else ""
+            headers, rows, index = read_table(lines, index, end, warnings)
+            body.append(table_placeholder(add_table(tables, title, headers, rows).slug))
+            can_title = False
+            continue
+        outside = fence is None
+        fence = next_fence(fence, line)
+        if outside and fence is not None:
+            opened = index + 1
+        can_title = outside and fence is None and bool(line.strip()) and not is_row_line(line)
+        body.append(line)
+        index += 1
+    if fence is not None:
+        body.append(fence)
+        warnings.append(f"line {opened}: code block not closed; closed it at the end of the chapter")
+    return "\n".join(body), tables
