@@ -1,0 +1,108 @@
+"""Django admin for content and change requests: browsable, read-only, actions through the services."""
+
+import pytest
+from django.urls import reverse
+
+from notes.models import ChangeRequest, Chapter, Review
+from notes.services.reviews import change_request_create
+
+pytestmark = pytest.mark.django_db
+
+Status = ChangeRequest.Status
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+def submitted(author, chapter, body="Better notes.\n", summary="Improved the notes"):
+    return change_request_create(
+        author=author,
+        book=chapter.book,
+        kind=ChangeRequest.Kind.CHAPTER_EDIT,
+        chapter=chapter,
+        summary=summary,
+        content={"title": chapter.title, "body": body},
+        submit=True,
+    )
+
+
+def act(client, action, *requests):
+    return client.post(
+        reverse("admin:notes_changerequest_changelist"),
+        {"action": action, "_selected_action": [r.pk for r in requests]},
+        follow=True,
+    )
+
+
+@pytest.mark.parametrize("model", ["book", "chapter", "comparisontable"])
+def test_content_and_its_history_are_browsable_in_admin(admin_client, book, model):
+    obj = {
+        "book": book,
+        "chapter": book.chapters.get(number=1),
+        "comparisontable": book.chapters.get(number=1).tables.get(),
+    }[model]
+    listing = admin_client.get(reverse(f"admin:notes_{model}_changelist"))
+    assert listing.status_code == 200
+    assert str(obj) in listing.content.decode()
+    history = admin_client.get(reverse(f"admin:notes_{model}_history", args=[obj.pk]))
+    assert history.status_code == 200
+    assert obj.history.count() >= 1
+    # Content is read-only: changes go through review.
+    assert admin_client.post(reverse(f"admin:notes_{model}_change", args=[obj.pk]), {}).status_code == 403
+    assert admin_client.get(reverse(f"admin:notes_{model}_add")).status_code == 403
+
+
+def test_admin_is_closed_to_people_who_are_not_staff(client, reviewer):
+    client.force_login(reviewer)
+    response = client.get(reverse("admin:notes_changerequest_changelist"))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_the_approve_action_publishes_through_the_service(admin_client, editor, chapter):
+    request = submitted(editor, chapter)
+    versions = chapter.history.count()
+    response = act(admin_client, "approve_selected", request)
+    assert f"#{request.pk}: " in response.content.decode()
+    request.refresh_from_db()
+    chapter.refresh_from_db()
+    assert request.status == Status.APPROVED
+    assert chapter.body == "Better notes.\n" and "Better notes." in chapter.body_html
+    assert chapter.history.count() == versions + 1
+    newest = chapter.history.first()
+    assert (newest.history_change_reason, newest.change_request_id) == ("Improved the notes", request.pk)
+    assert Review.objects.get(change_request=request).verdict == Review.Verdict.APPROVE
+
+
+def test_the_admin_actions_keep_the_rules(admin_client, admin_user, editor, chapter):
+    own = submitted(admin_user, chapter, summary="Admin's own change")
+    draft = change_request_create(
+        author=editor,
+        book=chapter.book,
+        kind=ChangeRequest.Kind.CHAPTER_EDIT,
+        chapter=chapter,
+        summary="Not ready",
+        content={"title": chapter.title, "body": "Draft."},
+    )
+    versions = Chapter.history.count()
+    page = act(admin_client, "approve_selected", own, draft).content.decode()
+    assert Chapter.history.count() == versions
+    own.refresh_from_db()
+    draft.refresh_from_db()
+    assert (own.status, draft.status) == (Status.SUBMITTED, Status.DRAFT)
+    assert f"#{own.pk}: " in page and f"#{draft.pk}: " in page
+    assert 'class="error"' in page
+
+
+def test_the_reject_action_records_a_review_with_a_comment(admin_client, editor, chapter):
+    request = submitted(editor, chapter)
+    versions = Chapter.history.count()
+    act(admin_client, "reject_selected", request)
+    request.refresh_from_db()
+    assert request.status == Status.REJECTED
+    review = Review.objects.get(change_request=request)
+    assert review.verdict == Review.Verdict.REJECT and "in the admin" in review.comment
+    assert Chapter.history.count() == versions
