@@ -49,7 +49,13 @@ def history_snapshot(book: Book) -> list[tuple]:
         ]
         for table in chapter.tables.all():
             rows += [
-                ("table", f"{chapter.number}/{table.slug}", r.history_date, r.history_change_reason, r.history_type)
+                (
+                    "table",
+                    f"{chapter.number}/{table.slug}",
+                    r.history_date,
+                    r.history_change_reason,
+                    r.history_type,
+                )
                 for r in table.history.all()
             ]
     return sorted(rows, key=lambda row: (row[0], str(row[1]), row[2]))
@@ -64,11 +70,16 @@ def test_importing_the_seed_creates_the_book_its_chapters_and_tables():
         ["Machine Learning", "System Design"],
     )
     assert [(c.number, c.tables.count()) for c in book.chapters.all()] == [(1, 1), (2, 1), (3, 3)]
-    assert "Imported 'Designing ML Systems' (designing-ml-systems): 3 chapters, 5 tables, 3 changelog lines." in out
+    assert (
+        "Imported 'Designing ML Systems' (designing-ml-systems): 3 chapters, 5 tables, 3 changelog lines."
+        in out
+    )
     # Rendered HTML is stored at import time, with the tables in place.
     chapter = book.chapters.get(number=3)
     assert 'id="table-row-wise-versus-column-wise-storage"' in chapter.body_html
-    assert chapter.body_html.index("Third-party data") < chapter.body_html.index("Row-wise versus Column-wise")
+    assert chapter.body_html.index("Third-party data") < chapter.body_html.index(
+        "Row-wise versus Column-wise"
+    )
 
 
 def test_the_changelog_is_generated_from_history_and_reads_exactly_as_the_seed(client):
@@ -133,7 +144,9 @@ def test_importing_an_export_gives_back_the_same_chapters_tables_and_changelog(t
 
 def test_importing_an_existing_slug_is_refused_unless_replace():
     import_seed()
-    with pytest.raises(CommandError, match="a book with the slug 'designing-ml-systems' exists; pass --replace"):
+    with pytest.raises(
+        CommandError, match="a book with the slug 'designing-ml-systems' exists; pass --replace"
+    ):
         import_seed()
     assert Book.objects.count() == 1
     import_seed("--replace")
@@ -222,7 +235,10 @@ SEED_TEXT = SEED.read_text()
         (b"\xff\xfe\xfd", "not a UTF-8 text file"),
         (SEED_TEXT.replace("Designing ML Systems\n", "Book Details\n", 1).encode(), "title"),
         (SEED_TEXT.replace("Chapter 2 - Introduction", "Chapter - Introduction").encode(), "line 41: "),
-        (SEED_TEXT.replace("April 21, 2026", "Aprill 21, 2026").encode(), "line 9: cannot read the date 'Aprill 21, 2026'"),
+        (
+            SEED_TEXT.replace("April 21, 2026", "Aprill 21, 2026").encode(),
+            "line 9: cannot read the date 'Aprill 21, 2026'",
+        ),
     ],
     ids=["empty", "blank", "binary", "not-utf8", "missing-title", "chapter-without-number", "bad-date"],
 )
