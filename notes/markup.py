@@ -100,6 +100,7 @@ def render_markdown(text: str, tables: Mapping[str, TableLike] | None = None) ->
     Each line holding only a table placeholder is replaced by that table from ``tables``
     (keyed by slug); a placeholder naming no known table renders as a visible notice.
     """
+    text = end_lists_at_unindented_lines(text)
     parts: list[str] = []
     position = 0
     for match in TABLE_PLACEHOLDER_RE.finditer(text):
@@ -110,6 +111,39 @@ def render_markdown(text: str, tables: Mapping[str, TableLike] | None = None) ->
         position = match.end()
     parts.append(_markdown.render(text[position:]))
     return sanitize("".join(parts))
+
+
+_LIST_ITEM = re.compile(r"^ {0,3}(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
+_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+
+
+def end_lists_at_unindented_lines(text: str) -> str:
+    """Start a new paragraph at an unindented line that directly follows a list item.
+
+    Notes are written line by line (the seed's plain-text format has no blank lines): a
+    line such as "System generated data" under a bullet is a new line of notes, not more
+    of the bullet above it. CommonMark would fold it into that bullet ("lazy
+    continuation"); a blank line in front of it keeps it where the writer put it. Lines
+    indented under an item, and everything inside a code fence, are left alone.
+    """
+    out: list[str] = []
+    in_list = False
+    fence: str | None = None
+    for line in text.split("\n"):
+        fence_match = _FENCE.match(line)
+        if fence is not None:  # inside a code fence until the same marker closes it
+            if fence_match and fence_match.group(1) == fence:
+                fence = None
+        elif fence_match:
+            fence, in_list = fence_match.group(1), False
+        elif _LIST_ITEM.match(line):
+            in_list = True
+        elif line.strip() and line[0] not in " \t":
+            if in_list and out and out[-1].strip():
+                out.append("")
+            in_list = False
+        out.append(line)
+    return "\n".join(out)
 
 
 def render_inline(text: str) -> str:

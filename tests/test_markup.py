@@ -98,3 +98,18 @@ def test_a_placeholder_expands_the_table_at_its_place():
 
 def test_an_unknown_placeholder_shows_a_visible_notice():
     assert "Missing comparison table: nope" in render_markdown("[[table:nope]]", {})
+
+
+def test_an_unindented_line_after_a_bullet_is_not_folded_into_the_bullet():
+    html = render_markdown(
+        "User input data\n- Direct user input\n- Not formatted\nSystem generated data\n- Logs"
+    )
+    assert html.count("<ul>") == 2
+    assert "<li>Not formatted</li>" in html
+    assert "<p>System generated data</p>" in html
+
+
+def test_indented_continuations_and_code_fences_are_left_as_commonmark_reads_them():
+    html = render_markdown("- an item\n  still the item\n\n```\n- in code\nnot a paragraph\n```")
+    assert "<li>an item<br>\nstill the item</li>" in html
+    assert "<pre><code>- in code\nnot a paragraph\n</code></pre>" in html
