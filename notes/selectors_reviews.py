@@ -71,14 +71,23 @@ class Version:
         return request.approved_by if request is not None else None
 
 
-def chapter_versions(*, chapter: Chapter) -> list[Version]:
-    """Every version of the chapter, oldest first and numbered from 1 (one query)."""
+def _versions(model, object_id: int) -> list[Version]:
     rows = (
-        Chapter.history.filter(id=chapter.pk)
+        model.history.filter(id=object_id)
         .select_related("history_user", "change_request__approved_by")
         .order_by("history_id")
     )
     return [Version(number=index, row=row) for index, row in enumerate(rows, start=1)]
+
+
+def chapter_versions(*, chapter: Chapter) -> list[Version]:
+    """Every version of the chapter, oldest first and numbered from 1 (one query)."""
+    return _versions(Chapter, chapter.pk)
+
+
+def table_versions(*, table: ComparisonTable) -> list[Version]:
+    """Every version of the comparison table, oldest first and numbered from 1 (one query)."""
+    return _versions(ComparisonTable, table.pk)
 
 
 def target_base_and_current(change_request: ChangeRequest) -> tuple[object | None, object | None]:

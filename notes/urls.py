@@ -27,6 +27,7 @@ urlpatterns += [
     path(f"{_chapter}history/<int:history_id>/revert/", history.chapter_revert, name="chapter-revert"),
     path(f"{_chapter}new-table/", editing.table_new, name="table-new"),
     path(f"{_chapter}tables/<slug:table_slug>/edit/", editing.table_edit, name="table-edit"),
+    path(f"{_chapter}tables/<slug:table_slug>/history/", history.table_history, name="table-history"),
     path("preview/markdown/", editing.markdown_preview, name="markdown-preview"),
     path("recent/feed.atom", feeds.recent_feed, name="recent-feed"),
     path("reviews/", reviews.queue, name="review-queue"),

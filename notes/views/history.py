@@ -1,14 +1,14 @@
-"""A chapter's published versions: list, view one, compare any two, revert."""
+"""Published versions of a chapter or a table: list, view one, compare any two; revert a chapter."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from notes import selectors
-from notes.diffs import inline_word_diff, side_by_side_diff
+from notes.diffs import inline_word_diff, side_by_side_diff, table_cell_diff
 from notes.markup import render_markdown
 from notes.permissions import can_propose, can_read, can_revert, permission_view, read_required, require
-from notes.selectors_reviews import chapter_versions
+from notes.selectors_reviews import chapter_versions, table_versions
 from notes.services.reviews import ReviewError, change_request_revert
 
 
@@ -16,12 +16,25 @@ def _version_id(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
+def _picked(request, versions) -> tuple[str, tuple]:
+    """What the query string asks for: ("list",), ("version", v), ("compare", old, new) or an error."""
+    by_id = {version.row.history_id: version for version in versions}
+    shown = request.GET.get("version")
+    old_id, new_id = request.GET.get("from"), request.GET.get("to")
+    if shown is not None:
+        version = by_id.get(_version_id(shown))
+        return ("version", (version,)) if version else ("unknown", ())
+    if old_id is not None or new_id is not None:
+        old, new = by_id.get(_version_id(old_id)), by_id.get(_version_id(new_id))
+        return ("compare", (old, new)) if old and new else ("mixed", ())
+    return "list", ()
+
+
 @read_required
 def chapter_history(request, book_slug: str, number: int):
     """The list of versions; ``?version=<id>`` shows one, ``?from=<id>&to=<id>`` compares two."""
     chapter = selectors.chapter_get(book_slug=book_slug, number=number)
     versions = chapter_versions(chapter=chapter)
-    by_id = {version.row.history_id: version for version in versions}
     context = {
         "book": chapter.book,
         "chapter": chapter,
@@ -29,23 +42,24 @@ def chapter_history(request, book_slug: str, number: int):
         "can_revert": can_revert(request.user),
         "can_propose_revert": can_propose(request.user),
     }
-    shown = request.GET.get("version")
-    old_id, new_id = request.GET.get("from"), request.GET.get("to")
-    if shown is not None:
-        version = by_id.get(_version_id(shown))
-        if version is None:
-            return _refuse(request, context, "That version does not belong to this chapter.")
+    template = "notes/history/list.html"
+    what, picked = _picked(request, versions)
+    if what == "unknown":
+        return _refuse(request, template, context, "That version does not belong to this chapter.")
+    if what == "mixed":
+        return _refuse(
+            request,
+            template,
+            context,
+            "Versions can only be compared within one chapter; pick two versions from this list.",
+        )
+    if what == "version":
+        (version,) = picked
         tables = {table.slug: table for table in chapter.tables.all()}
         context.update(version=version, rendered=render_markdown(version.row.body, tables))
         return render(request, "notes/history/version.html", context)
-    if old_id is not None or new_id is not None:
-        old, new = by_id.get(_version_id(old_id)), by_id.get(_version_id(new_id))
-        if old is None or new is None:
-            return _refuse(
-                request,
-                context,
-                "Versions can only be compared within one chapter; pick two versions from this list.",
-            )
+    if what == "compare":
+        old, new = picked
         context.update(
             old=old,
             new=new,
@@ -59,12 +73,47 @@ def chapter_history(request, book_slug: str, number: int):
             ),
         )
         return render(request, "notes/history/compare.html", context)
-    return render(request, "notes/history/list.html", context)
+    return render(request, template, context)
 
 
-def _refuse(request, context, message: str):
+@read_required
+def table_history(request, book_slug: str, number: int, table_slug: str):
+    """A comparison table's versions; view one as it was, compare any two cell by cell."""
+    table = selectors.table_get(book_slug=book_slug, number=number, table_slug=table_slug)
+    versions = table_versions(table=table)
+    context = {
+        "book": table.chapter.book,
+        "chapter": table.chapter,
+        "table": table,
+        "versions": list(reversed(versions)),
+    }
+    template = "notes/history/table.html"
+    what, picked = _picked(request, versions)
+    if what == "unknown":
+        return _refuse(request, template, context, "That version does not belong to this table.")
+    if what == "mixed":
+        return _refuse(
+            request,
+            template,
+            context,
+            "Versions can only be compared within one table; pick two versions from this list.",
+        )
+    if what == "version":
+        (context["version"],) = picked
+    elif what == "compare":
+        old, new = picked
+        context.update(
+            old=old,
+            new=new,
+            title_changed=old.row.title != new.row.title,
+            cells=table_cell_diff(old.row.headers, old.row.rows, new.row.headers, new.row.rows),
+        )
+    return render(request, template, context)
+
+
+def _refuse(request, template: str, context, message: str):
     messages.error(request, message)
-    return render(request, "notes/history/list.html", context, status=400)
+    return render(request, template, context, status=400)
 
 
 @require_POST
