@@ -154,6 +154,46 @@ def test_a_table_row_of_the_wrong_width_is_refused_by_the_page(client_for, edito
     assert not ChangeRequest.objects.exists()
 
 
+TABLE_GRID = {"columns": "2", "rows": "1", "header-0": "A", "header-1": "B", "cell-0-0": "1", "cell-0-1": "2"}
+
+
+def test_a_new_table_with_a_slug_the_chapter_has_is_refused_on_the_page(client_for, editor, chapter):
+    client = client_for(editor)
+    assert 'name="slug"' in client.get("/books/test-book/chapters/1/new-table/").content.decode()
+    response = client.post(
+        "/books/test-book/chapters/1/new-table/",
+        {**TABLE_GRID, "slug": "table-1", "title": "Again", "summary": "Added a table", "action": "submit"},
+    )
+    assert response.status_code == 400
+    assert "This chapter already has a table &#x27;table-1&#x27;." in response.content.decode()
+    assert not ChangeRequest.objects.exists()
+    response = client.post(
+        "/books/test-book/chapters/1/new-table/",
+        {**TABLE_GRID, "slug": "costs", "title": "Costs", "summary": "Added a table", "action": "draft"},
+    )
+    assert response.status_code == 302
+    assert ChangeRequest.objects.get().status == "draft"
+
+
+def test_the_author_revises_a_table_request_in_the_grid(client_for, editor, reviewer, chapter):
+    client = client_for(editor)
+    client.post(
+        "/books/test-book/chapters/1/tables/table-1/edit/",
+        {**TABLE_GRID, "title": "T", "summary": "Reshaped the table", "action": "submit"},
+    )
+    request = ChangeRequest.objects.get()
+    client_for(reviewer).post(f"/reviews/{request.pk}/request-changes/", {"revision": 1, "comment": "More"})
+    page = client.get(f"/reviews/{request.pk}/revise/").content.decode()
+    assert '<input name="cell-0-1" value="2"' in page
+    response = client.post(
+        f"/reviews/{request.pk}/revise/",
+        {**TABLE_GRID, "cell-0-1": "two", "title": "T", "summary": "Reshaped the table", "action": "submit"},
+    )
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert (request.status, request.revision, request.rows) == ("submitted", 2, [["1", "two"]])
+
+
 def test_proposing_a_new_chapter_and_book_details(client_for, editor, book):
     client = client_for(editor)
     assert client.get("/books/test-book/chapters/new/").status_code == 200

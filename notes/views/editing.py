@@ -27,6 +27,15 @@ def _submitting(request) -> bool:
     return request.POST.get("action") != "draft"
 
 
+def _proposed(request, form, **proposal) -> ChangeRequest | None:
+    """Write the change request; a refusal from the rules becomes an error on ``form``."""
+    try:
+        return _create(request, **proposal)
+    except ReviewError as error:
+        form.add_error(None, str(error))
+        return None
+
+
 def _saved(request, change_request: ChangeRequest):
     if change_request.status == ChangeRequest.Status.DRAFT:
         messages.success(request, "Saved as a draft. Submit it when it is ready for review.")
@@ -43,20 +52,17 @@ def chapter_edit(request, book_slug: str, number: int):
         form = ChapterForm(request.POST, chapter_id=chapter.pk)
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                change_request = change_request_create(
-                    author=request.user,
-                    book=chapter.book,
-                    kind=Kind.CHAPTER_EDIT,
-                    chapter=chapter,
-                    summary=data["summary"],
-                    content={"title": data["title"], "body": data["body"]},
-                    base_history_id=data["base_version"],
-                    submit=_submitting(request),
-                )
-            except ReviewError as error:
-                form.add_error(None, str(error))
-            else:
+            change_request = _proposed(
+                request,
+                form,
+                book=chapter.book,
+                kind=Kind.CHAPTER_EDIT,
+                chapter=chapter,
+                summary=data["summary"],
+                content={"title": data["title"], "body": data["body"]},
+                base_history_id=data["base_version"],
+            )
+            if change_request is not None:
                 return _saved(request, change_request)
     else:
         form = ChapterForm(
@@ -79,18 +85,15 @@ def chapter_new(request, book_slug: str):
         form = NewChapterForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                change_request = change_request_create(
-                    author=request.user,
-                    book=book,
-                    kind=Kind.CHAPTER_NEW,
-                    summary=data["summary"],
-                    content={"number": data["number"], "title": data["title"], "body": data["body"]},
-                    submit=_submitting(request),
-                )
-            except ReviewError as error:
-                form.add_error(None, str(error))
-            else:
+            change_request = _proposed(
+                request,
+                form,
+                book=book,
+                kind=Kind.CHAPTER_NEW,
+                summary=data["summary"],
+                content={"number": data["number"], "title": data["title"], "body": data["body"]},
+            )
+            if change_request is not None:
                 return _saved(request, change_request)
     else:
         next_number = (book.chapters.order_by("-number").values_list("number", flat=True).first() or 0) + 1
@@ -107,19 +110,16 @@ def book_edit(request, book_slug: str):
         form = BookForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                change_request = change_request_create(
-                    author=request.user,
-                    book=book,
-                    kind=Kind.BOOK_EDIT,
-                    summary=data["summary"],
-                    content={name: data[name] for name in ("title", "body", "book_author", "book_domains")},
-                    base_history_id=data["base_version"],
-                    submit=_submitting(request),
-                )
-            except ReviewError as error:
-                form.add_error(None, str(error))
-            else:
+            change_request = _proposed(
+                request,
+                form,
+                book=book,
+                kind=Kind.BOOK_EDIT,
+                summary=data["summary"],
+                content={name: data[name] for name in ("title", "body", "book_author", "book_domains")},
+                base_history_id=data["base_version"],
+            )
+            if change_request is not None:
                 return _saved(request, change_request)
     else:
         form = BookForm(
@@ -135,9 +135,7 @@ def book_edit(request, book_slug: str):
     return render(request, "notes/editing/book_form.html", context, status=400 if form.errors else 200)
 
 
-def _table_page(request, *, form, headers, rows, book, chapter, heading, error=None, show_slug=False):
-    if error:
-        form.add_error(None, error)
+def _table_page(request, *, form, headers, rows, book, chapter, heading, show_slug=False):
     context = {
         "form": form,
         "headers": headers,
@@ -166,108 +164,74 @@ def _table_post(request):
     return TableMetaForm(request.POST), headers, rows, None
 
 
+def _table_proposal(request, *, book, chapter, heading, form, headers, rows, write, show_slug=False):
+    """The grid editor: drawn on GET and on an add/remove button; a save calls
+    ``write(data, headers, rows)``, whose ReviewError is shown on the form."""
+    page = {"book": book, "chapter": chapter, "heading": heading, "show_slug": show_slug}
+    if request.method == "POST":
+        form, headers, rows, grid_action = _table_post(request)
+        if not grid_action and form.is_valid():
+            try:
+                change_request = write(form.cleaned_data, headers, rows)
+            except ReviewError as error:
+                form.add_error(None, str(error))
+            else:
+                return _saved(request, change_request)
+    return _table_page(request, form=form, headers=headers, rows=rows, **page)
+
+
+def _create(request, book, **proposal) -> ChangeRequest:
+    return change_request_create(author=request.user, book=book, submit=_submitting(request), **proposal)
+
+
 @permission_view
 def table_edit(request, book_slug: str, number: int, table_slug: str):
     require(request, can_propose(request.user))
     table = selectors.table_get(book_slug=book_slug, number=number, table_slug=table_slug)
-    chapter, book = table.chapter, table.chapter.book
-    heading = f"Edit the table “{table}”"
-    if request.method != "POST":
-        form = TableMetaForm(
+    return _table_proposal(
+        request,
+        book=table.chapter.book,
+        chapter=table.chapter,
+        heading=f"Edit the table “{table}”",
+        form=TableMetaForm(
             initial={"title": table.title, "base_version": latest_history_id(ComparisonTable, table.pk)}
-        )
-        return _table_page(
+        ),
+        headers=table.headers,
+        rows=table.rows,
+        write=lambda data, headers, rows: _create(
             request,
-            form=form,
-            headers=table.headers,
-            rows=table.rows,
-            book=book,
-            chapter=chapter,
-            heading=heading,
-        )
-    form, headers, rows, grid_action = _table_post(request)
-    if grid_action or not form.is_valid():
-        return _table_page(
-            request, form=form, headers=headers, rows=rows, book=book, chapter=chapter, heading=heading
-        )
-    data = form.cleaned_data
-    try:
-        change_request = change_request_create(
-            author=request.user,
-            book=book,
+            table.chapter.book,
             kind=Kind.TABLE_EDIT,
             table=table,
             summary=data["summary"],
             content={"title": data["title"], "headers": headers, "rows": rows},
             base_history_id=data["base_version"],
-            submit=_submitting(request),
-        )
-    except ReviewError as error:
-        return _table_page(
-            request,
-            form=form,
-            headers=headers,
-            rows=rows,
-            book=book,
-            chapter=chapter,
-            heading=heading,
-            error=str(error),
-        )
-    return _saved(request, change_request)
+        ),
+    )
 
 
 @permission_view
 def table_new(request, book_slug: str, number: int):
     require(request, can_propose(request.user))
     chapter = selectors.chapter_get(book_slug=book_slug, number=number)
-    heading = f"Propose a new table for {chapter}"
-    if request.method != "POST":
-        return _table_page(
+    return _table_proposal(
+        request,
+        book=chapter.book,
+        chapter=chapter,
+        heading=f"Propose a new table for {chapter}",
+        form=TableMetaForm(),
+        headers=["", ""],
+        rows=[["", ""]],
+        show_slug=True,
+        write=lambda data, headers, rows: _create(
             request,
-            show_slug=True,
-            form=TableMetaForm(),
-            headers=["", ""],
-            rows=[["", ""]],
-            book=chapter.book,
-            chapter=chapter,
-            heading=heading,
-        )
-    form, headers, rows, grid_action = _table_post(request)
-    if grid_action or not form.is_valid():
-        return _table_page(
-            request,
-            show_slug=True,
-            form=form,
-            headers=headers,
-            rows=rows,
-            book=chapter.book,
-            chapter=chapter,
-            heading=heading,
-        )
-    data = form.cleaned_data
-    try:
-        change_request = change_request_create(
-            author=request.user,
-            book=chapter.book,
+            chapter.book,
             kind=Kind.TABLE_NEW,
             chapter=chapter,
             summary=data["summary"],
             content={"slug": data["slug"], "title": data["title"], "headers": headers, "rows": rows},
-            submit=_submitting(request),
-        )
-    except ReviewError as error:
-        return _table_page(
-            request,
-            show_slug=True,
-            form=form,
-            headers=headers,
-            rows=rows,
-            book=chapter.book,
-            chapter=chapter,
-            heading=heading,
-            error=str(error),
-        )
-    return _saved(request, change_request)
+        ),
+    )
 
 
 @permission_view
@@ -302,55 +266,31 @@ def request_revise(request, request_id: int):
         )
 
     if kind == "table":
-        if request.method != "POST":
-            form = TableMetaForm(
+
+        def write(data, headers, rows):
+            content = {"title": data["title"], "headers": headers, "rows": rows}
+            if change_request.kind == Kind.TABLE_NEW:
+                content["slug"] = data["slug"]
+            return revise(data["summary"], content, data["base_version"])
+
+        return _table_proposal(
+            request,
+            book=change_request.book,
+            chapter=change_request.chapter,
+            heading=heading,
+            form=TableMetaForm(
                 initial={
                     "summary": change_request.summary,
                     "title": change_request.title,
                     "slug": change_request.slug,
                     "base_version": base,
                 }
-            )
-            return _table_page(
-                request,
-                show_slug=change_request.kind == Kind.TABLE_NEW,
-                form=form,
-                headers=change_request.headers,
-                rows=change_request.rows,
-                book=change_request.book,
-                chapter=change_request.chapter,
-                heading=heading,
-            )
-        form, headers, rows, grid_action = _table_post(request)
-        if grid_action or not form.is_valid():
-            return _table_page(
-                request,
-                show_slug=change_request.kind == Kind.TABLE_NEW,
-                form=form,
-                headers=headers,
-                rows=rows,
-                book=change_request.book,
-                chapter=change_request.chapter,
-                heading=heading,
-            )
-        content = {"title": form.cleaned_data["title"], "headers": headers, "rows": rows}
-        if change_request.kind == Kind.TABLE_NEW:
-            content["slug"] = form.cleaned_data["slug"]
-        try:
-            change_request = revise(form.cleaned_data["summary"], content, form.cleaned_data["base_version"])
-        except ReviewError as error:
-            return _table_page(
-                request,
-                show_slug=change_request.kind == Kind.TABLE_NEW,
-                form=form,
-                headers=headers,
-                rows=rows,
-                book=change_request.book,
-                chapter=change_request.chapter,
-                heading=heading,
-                error=str(error),
-            )
-        return _saved(request, change_request)
+            ),
+            headers=change_request.headers,
+            rows=change_request.rows,
+            write=write,
+            show_slug=change_request.kind == Kind.TABLE_NEW,
+        )
 
     if kind == "book":
         form_class, fields, template = BookForm, ("title", "body", "book_author", "book_domains"), "book_form"
