@@ -127,3 +127,53 @@ def can_withdraw(user, change_request) -> bool:
 
 def can_revise(user, change_request) -> bool:
     return can_propose(user) and change_request.author_id == user.pk
+
+
+# --- Discussion and moderation (issue #4) -----------------------------------------------
+# Anyone with a role discusses; only authors change their own comments; moderators and
+# admins hide, lock, pin and move, and see hidden text and the moderation log. A signed-in
+# user in no group reads (when reading is public) but does not post.
+
+
+def can_discuss(user) -> bool:
+    """Start threads and reply: any signed-in user with a role."""
+    return has_role(user, *GROUP_ROLES, Role.ADMIN)
+
+
+def can_moderate(user) -> bool:
+    """Hide and unhide comments; lock, pin and move threads; read the moderation log."""
+    return has_role(user, Role.MODERATOR, Role.ADMIN)
+
+
+def can_reply(user, thread) -> bool:
+    """Reply in ``thread``; a locked thread takes no replies, whoever asks (unlock it first)."""
+    return can_discuss(user) and not thread.is_locked
+
+
+def is_comment_author(user, comment) -> bool:
+    """Edit or delete this comment at all: its author only, moderators and admins included."""
+    return can_discuss(user) and comment.author_id == user.pk
+
+
+def can_edit_comment(user, comment) -> bool:
+    """Edit it now: the author, while it is neither deleted, hidden nor in a locked thread."""
+    return is_comment_author(user, comment) and not comment.edit_refusal()
+
+
+def can_delete_comment(user, comment) -> bool:
+    """Delete it now: the author, once. Moderators hide instead, so the text stays for the record."""
+    return is_comment_author(user, comment) and not comment.is_deleted
+
+
+def can_resolve_thread(user, thread) -> bool:
+    """Resolve or reopen: the thread's starter, and moderators."""
+    return can_discuss(user) and (thread.author_id == user.pk or can_moderate(user))
+
+
+def can_see_comment_text(user, comment) -> bool:
+    """Hidden and deleted text (and the history of such a comment) is for moderators only."""
+    return not (comment.is_hidden or comment.is_deleted) or can_moderate(user)
+
+
+def can_see_notifications(user) -> bool:
+    return user.is_authenticated and user.is_active

@@ -24,6 +24,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 WIKI_PUBLIC_READ = env_bool("WIKI_PUBLIC_READ", True)
 # One-person teams may let authors approve their own change requests.
 WIKI_ALLOW_SELF_APPROVAL = env_bool("WIKI_ALLOW_SELF_APPROVAL", False)
+# Where the site is reached from outside: links in e-mails (mention notifications) start with it.
+WIKI_SITE_URL = env_str("WIKI_SITE_URL", "http://localhost:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

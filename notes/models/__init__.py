@@ -1,4 +1,16 @@
 from notes.models.books import Book, Chapter, ComparisonTable
+from notes.models.discussions import Comment, CommentRevision, ModerationLog, Notification, Thread
 from notes.models.reviews import ChangeRequest, Review
 
-__all__ = ["Book", "ChangeRequest", "Chapter", "ComparisonTable", "Review"]
+__all__ = [
+    "Book",
+    "ChangeRequest",
+    "Chapter",
+    "Comment",
+    "CommentRevision",
+    "ComparisonTable",
+    "ModerationLog",
+    "Notification",
+    "Review",
+    "Thread",
+]

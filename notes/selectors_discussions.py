@@ -1,0 +1,135 @@
+"""Read queries for discussions. Each page's queries are fixed in number, whatever the data."""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, QuerySet
+from django.shortcuts import get_object_or_404
+
+from notes import permissions
+from notes.anchors import Anchor, anchor_key, chapter_anchors
+from notes.models import Chapter, Comment, ModerationLog, Notification, Thread
+from notes.models.discussions import COMMENTS_PER_PAGE
+
+
+def anchors_of(chapter: Chapter) -> list[Anchor]:
+    """The places of ``chapter`` a thread can point at; its tables must be prefetched."""
+    return chapter_anchors(body_html=chapter.body_html, tables=chapter.tables.all())
+
+
+@dataclass
+class DiscussionSummary:
+    """Thread counts of one chapter: open, all, and per place (anchor key -> count)."""
+
+    open_count: int = 0
+    total_count: int = 0
+    anchors: dict[str, int] = field(default_factory=dict)
+
+
+def chapter_discussion_summary(*, chapter: Chapter) -> DiscussionSummary:
+    """Thread counts of ``chapter`` in one query."""
+    summary = DiscussionSummary()
+    rows = (
+        Thread.objects.filter(chapter=chapter)
+        .values("anchor_kind", "anchor_value", "is_resolved")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        summary.total_count += row["count"]
+        if not row["is_resolved"]:
+            summary.open_count += row["count"]
+        key = anchor_key(row["anchor_kind"], row["anchor_value"])
+        if key:
+            summary.anchors[key] = summary.anchors.get(key, 0) + row["count"]
+    return summary
+
+
+THREAD_STATES = ("open", "resolved", "all")
+
+
+def thread_list(*, chapter: Chapter, state: str = "open", anchor_key: str = "") -> QuerySet[Thread]:
+    """The chapter's threads, pinned first then most recently active; ``state`` filters."""
+    threads = Thread.objects.filter(chapter=chapter).select_related("author")
+    if state == "open":
+        threads = threads.filter(is_resolved=False)
+    elif state == "resolved":
+        threads = threads.filter(is_resolved=True)
+    if anchor_key:
+        kind, _, value = anchor_key.partition(":")
+        threads = threads.filter(anchor_kind=kind, anchor_value=value)
+    return threads
+
+
+def thread_get(*, thread_id: int) -> Thread:
+    """The thread with its chapter, book and author (one query)."""
+    return get_object_or_404(Thread.objects.select_related("chapter__book", "author"), pk=thread_id)
+
+
+def chapter_for_discussion(*, book_slug: str, number: int) -> Chapter:
+    """The chapter with its book; its tables are prefetched for the anchors (two queries)."""
+    return get_object_or_404(
+        Chapter.objects.select_related("book").prefetch_related("tables"),
+        book__slug=book_slug,
+        number=number,
+    )
+
+
+def thread_page(*, thread: Thread, page: int | str | None = 1) -> Page:
+    """One page of the thread's comments in tree order (two queries: count and page).
+
+    Each comment on the page gets ``reply_to``: the comment it answers when that one is
+    not shown just above it (a reply past the depth limit, or the first replies of a page
+    whose parent is on the page before). An unknown page number gives the nearest page.
+    """
+    comments = (
+        Comment.objects.filter(thread=thread)
+        .select_related("author", "hidden_by", "parent__author")
+        .defer("parent__body", "parent__body_html")
+        .order_by("path")
+    )
+    result = Paginator(comments, COMMENTS_PER_PAGE).get_page(page)
+    shown = {comment.pk for comment in result}
+    for comment in result:
+        comment.reply_to = (
+            comment.parent
+            if comment.parent_id and (comment.is_flattened or comment.parent_id not in shown)
+            else None
+        )
+    return result
+
+
+def comment_page_number(*, comment: Comment) -> int:
+    """The page of its thread that shows ``comment`` (one query)."""
+    before = Comment.objects.filter(thread_id=comment.thread_id, path__lt=comment.path).count()
+    return before // COMMENTS_PER_PAGE + 1
+
+
+def comment_get(*, comment_id: int) -> Comment:
+    return get_object_or_404(Comment.objects.select_related("thread__chapter__book", "author"), pk=comment_id)
+
+
+def notification_list(*, user, limit: int = 100) -> list[Notification]:
+    """The user's latest mentions, newest first (one query)."""
+    return list(
+        Notification.objects.filter(recipient=user)
+        .select_related("comment__author", "comment__thread__chapter__book")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def moderation_log() -> QuerySet[ModerationLog]:
+    return ModerationLog.objects.select_related("actor", "thread__chapter__book", "comment")
+
+
+def user_get(*, username: str):
+    return get_object_or_404(get_user_model(), username=username, is_active=True)
+
+
+def user_comments(*, author, viewer, limit: int = 50) -> list[Comment]:
+    """The author's latest comments the viewer may read (one query)."""
+    comments = Comment.objects.filter(author=author).select_related("thread__chapter__book")
+    if not permissions.can_moderate(viewer):
+        comments = comments.filter(is_hidden=False, is_deleted=False)
+    return list(comments.order_by("-created_at", "-id")[:limit])

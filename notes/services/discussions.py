@@ -1,0 +1,383 @@
+"""Every change to a discussion by its participants: threads, comments, mentions.
+
+Moderators' actions are in ``notes.services.moderation``. Each function checks, does and
+notifies, in one transaction. Functions that change a thread or its comments first lock
+the thread row (``thread_for_update``), so two requests on the same thread run one after
+the other: a reply cannot slip into a thread being locked, two replies cannot take the
+same place in the tree. Refusals raise ``DiscussionError`` with a message meant for the
+user; a caller without the right gets ``PermissionDenied`` (views check first).
+"""
+
+import datetime
+import logging
+import uuid
+from functools import partial
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from notes import permissions
+from notes.anchors import Anchor, chapter_anchors
+from notes.markup import render_markdown
+from notes.mentions import find_mentions, link_mentions
+from notes.models import Chapter, Comment, CommentRevision, ModerationLog, Notification, Thread
+from notes.models.discussions import MAX_BODY_BYTES, MAX_DISPLAY_DEPTH, comment_path
+
+logger = logging.getLogger(__name__)
+
+TITLE_MAX_LENGTH = 200
+REASON_MAX_LENGTH = 500
+# The same text posted twice by the same person in the same place within this time is
+# taken for a double submission (a form resent without its one-time token).
+DUPLICATE_WINDOW = datetime.timedelta(seconds=10)
+
+
+class DiscussionError(Exception):
+    """A refused discussion action; the message is shown to the user as is."""
+
+
+class DuplicateSubmission(DiscussionError):
+    """The form was sent twice; ``comment`` is what the first submission posted (if known)."""
+
+    def __init__(self, message: str, comment: Comment | None = None) -> None:
+        super().__init__(message)
+        self.comment = comment
+
+
+# --- Threads and comments ----------------------------------------------------------------
+
+
+@transaction.atomic
+def thread_start(
+    *,
+    chapter: Chapter,
+    author,
+    title: str,
+    body: str,
+    anchor: str = "",
+    submission_token: uuid.UUID | None = None,
+) -> Thread:
+    """Start a thread on ``chapter`` with its first comment.
+
+    ``anchor`` is ``"heading:<id>"`` or ``"table:<slug>"`` of this chapter, or empty.
+    """
+    if not permissions.can_discuss(author):
+        raise PermissionDenied("You need a role in the wiki to start a thread.")
+    title = _clean_title(title)
+    body = _clean_body(body)
+    anchor_found = _find_anchor(chapter, anchor)
+    _refuse_duplicate_token(submission_token)
+    now = timezone.now()
+    recent_same = Comment.objects.filter(
+        author=author,
+        path=comment_path("", 1),
+        thread__chapter=chapter,
+        thread__title=title,
+        body=body,
+        created_at__gte=now - DUPLICATE_WINDOW,
+    ).first()
+    if recent_same is not None:
+        raise DuplicateSubmission(
+            "This thread was already started; the second submission was ignored.", recent_same
+        )
+    thread = Thread.objects.create(
+        chapter=chapter,
+        title=title,
+        author=author,
+        anchor_kind=anchor_found.kind if anchor_found else "",
+        anchor_value=anchor_found.value if anchor_found else "",
+        anchor_label=(anchor_found.label if anchor_found else "")[:300],
+        created_at=now,
+        last_activity_at=now,
+    )
+    _comment_create(thread=thread, author=author, body=body, parent=None, token=submission_token, now=now)
+    return thread
+
+
+@transaction.atomic
+def comment_post(
+    *,
+    thread: Thread,
+    author,
+    body: str,
+    parent_id: int | None = None,
+    submission_token: uuid.UUID | None = None,
+) -> Comment:
+    """Reply in ``thread``: to the thread (top level) or to the comment ``parent_id``."""
+    if not permissions.can_discuss(author):
+        raise PermissionDenied("You need a role in the wiki to reply.")
+    thread = thread_for_update(thread.pk)
+    if thread.is_locked:
+        raise DiscussionError("This thread is locked: it takes no more replies.")
+    body = _clean_body(body)
+    parent = None
+    if parent_id is not None:
+        parent = Comment.objects.filter(pk=parent_id).first()
+        if parent is None or parent.thread_id != thread.pk:
+            raise DiscussionError("You can only reply to a comment of this thread.")
+        if parent.is_deleted:
+            raise DiscussionError("That comment was deleted; reply to the thread instead.")
+    _refuse_duplicate_token(submission_token)
+    now = timezone.now()
+    recent_same = Comment.objects.filter(
+        thread=thread, author=author, parent=parent, body=body, created_at__gte=now - DUPLICATE_WINDOW
+    ).first()
+    if recent_same is not None:
+        raise DuplicateSubmission(
+            "You just posted this comment; the second submission was ignored.", recent_same
+        )
+    return _comment_create(
+        thread=thread, author=author, body=body, parent=parent, token=submission_token, now=now
+    )
+
+
+@transaction.atomic
+def comment_edit(*, comment: Comment, editor, body: str) -> Comment:
+    """Replace the comment's text, keeping the previous text as a revision.
+
+    Sending the same text again changes nothing (a resent edit form is harmless).
+    """
+    thread = thread_for_update(comment.thread_id)
+    comment = Comment.objects.get(pk=comment.pk)
+    comment.thread = thread
+    if not permissions.is_comment_author(editor, comment):
+        raise PermissionDenied("Only the author edits a comment.")
+    refusal = comment.edit_refusal()
+    if refusal:
+        raise DiscussionError(refusal)
+    body = _clean_body(body)
+    if body == comment.body:
+        return comment
+    now = timezone.now()
+    CommentRevision.objects.create(
+        comment=comment, body=comment.body, body_html=comment.body_html, replaced_at=now, replaced_by=editor
+    )
+    already_notified = set(
+        Notification.objects.filter(comment=comment).values_list("recipient_id", flat=True)
+    )
+    comment.body = body
+    comment.body_html, mentioned = _render(body)
+    comment.edited_at = now
+    comment.save(update_fields=["body", "body_html", "edited_at"])
+    _notify_mentions(comment, [user for user in mentioned if user.pk not in already_notified])
+    return comment
+
+
+@transaction.atomic
+def comment_delete(*, comment: Comment, actor) -> Comment:
+    """Remove the comment's text; it keeps its place so the replies keep theirs.
+
+    The removed text is kept as a revision, which only moderators can read.
+    """
+    thread_for_update(comment.thread_id)
+    comment = Comment.objects.get(pk=comment.pk)
+    if not permissions.is_comment_author(actor, comment):
+        raise PermissionDenied("Only the author deletes a comment.")
+    if comment.is_deleted:
+        raise DiscussionError("This comment is already deleted.")
+    now = timezone.now()
+    CommentRevision.objects.create(
+        comment=comment, body=comment.body, body_html=comment.body_html, replaced_at=now, replaced_by=actor
+    )
+    comment.body = ""
+    comment.body_html = ""
+    comment.is_deleted = True
+    comment.save(update_fields=["body", "body_html", "is_deleted"])
+    return comment
+
+
+@transaction.atomic
+def thread_resolve(*, thread: Thread, actor) -> Thread:
+    """Mark the thread resolved: its starter, or a moderator (which is logged)."""
+    return _thread_resolution(thread=thread, actor=actor, is_resolved=True)
+
+
+@transaction.atomic
+def thread_reopen(*, thread: Thread, actor) -> Thread:
+    return _thread_resolution(thread=thread, actor=actor, is_resolved=False)
+
+
+def _thread_resolution(*, thread: Thread, actor, is_resolved: bool) -> Thread:
+    thread = thread_for_update(thread.pk)
+    if not permissions.can_resolve_thread(actor, thread):
+        raise PermissionDenied("Only the thread's starter or a moderator resolves or reopens it.")
+    if thread.is_resolved == is_resolved:
+        raise DiscussionError(
+            "This thread is already resolved." if is_resolved else "This thread is already open."
+        )
+    thread.is_resolved = is_resolved
+    thread.save(update_fields=["is_resolved"])
+    if thread.author_id != actor.pk:
+        action = ModerationLog.Action.RESOLVE if is_resolved else ModerationLog.Action.REOPEN
+        ModerationLog.objects.create(actor=actor, action=action, thread=thread)
+    return thread
+
+
+# --- Notifications ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def notifications_mark_read(*, user) -> int:
+    """Mark all the user's notifications read; returns how many were unread."""
+    return Notification.objects.filter(recipient=user, read_at=None).update(read_at=timezone.now())
+
+
+# --- Shared with notes.services.moderation ------------------------------------------------------
+
+
+def thread_for_update(thread_id: int) -> Thread:
+    """The thread read with its row locked until the transaction ends."""
+    return Thread.objects.select_for_update().get(pk=thread_id)
+
+
+def clean_reason(reason: str, *, required: bool) -> str:
+    reason = (reason or "").strip()
+    if required and not reason:
+        raise DiscussionError("Give a reason: readers of the moderation log need to know why.")
+    if len(reason) > REASON_MAX_LENGTH:
+        raise DiscussionError(f"A reason can be at most {REASON_MAX_LENGTH} characters.")
+    return reason
+
+
+def anchor_in(chapter: Chapter, key: str) -> Anchor | None:
+    """The place of ``chapter`` named by ``key`` ("heading:<id>", "table:<slug>"), or None."""
+    tables = chapter.tables.only("slug", "title")
+    return next(
+        (
+            anchor
+            for anchor in chapter_anchors(body_html=chapter.body_html, tables=tables)
+            if anchor.key == key
+        ),
+        None,
+    )
+
+
+# --- Helpers -----------------------------------------------------------------------------------
+
+
+def _clean_title(title: str) -> str:
+    title = " ".join((title or "").split())
+    if not title:
+        raise DiscussionError("A thread needs a title.")
+    if len(title) > TITLE_MAX_LENGTH:
+        raise DiscussionError(f"A thread title can be at most {TITLE_MAX_LENGTH} characters.")
+    return title
+
+
+def _clean_body(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise DiscussionError("A comment cannot be empty.")
+    size = len(body.encode("utf-8"))
+    if size > MAX_BODY_BYTES:
+        raise DiscussionError(
+            f"A comment can be at most {MAX_BODY_BYTES // 1024} KB; this one is {-(-size // 1024)} KB."
+        )
+    return body
+
+
+def _find_anchor(chapter: Chapter, key: str) -> Anchor | None:
+    if not key:
+        return None
+    anchor = anchor_in(chapter, key)
+    if anchor is None:
+        raise DiscussionError("That heading or table is not in this chapter; choose one from the list.")
+    return anchor
+
+
+def _refuse_duplicate_token(token: uuid.UUID | None) -> None:
+    if token is None:
+        return
+    earlier = Comment.objects.filter(submission_token=token).first()
+    if earlier is not None:
+        raise DuplicateSubmission("This form was already sent; the second submission was ignored.", earlier)
+
+
+def _comment_create(*, thread: Thread, author, body: str, parent: Comment | None, token, now) -> Comment:
+    """Create the comment at the end of its place in the tree; the thread row is locked."""
+    if parent is None:
+        thread.top_level_count += 1
+        path, depth = comment_path("", thread.top_level_count), 0
+    else:
+        depth = parent.depth + 1
+        # Past the depth limit a reply goes after its parent, under the same comment.
+        holder = parent
+        if parent.depth >= MAX_DISPLAY_DEPTH:
+            holder = Comment.objects.get(thread=thread, path=parent.path.rpartition(".")[0])
+        holder.reply_count += 1
+        holder.save(update_fields=["reply_count"])
+        path = comment_path(holder.path, holder.reply_count)
+    body_html, mentioned = _render(body)
+    try:
+        with transaction.atomic():
+            comment = Comment.objects.create(
+                thread=thread,
+                parent=parent,
+                author=author,
+                body=body,
+                body_html=body_html,
+                depth=depth,
+                path=path,
+                created_at=now,
+                submission_token=token,
+            )
+    except IntegrityError:
+        if token is None:
+            raise
+        # The same one-time token committed by a concurrent request a moment ago.
+        raise DuplicateSubmission("This form was already sent; the second submission was ignored.") from None
+    thread.comment_count += 1
+    thread.last_activity_at = now
+    thread.save(update_fields=["top_level_count", "comment_count", "last_activity_at"])
+    _notify_mentions(comment, mentioned)
+    return comment
+
+
+def _render(body: str) -> tuple[str, list]:
+    """The comment's stored HTML, with mentions of existing users linked, and those users."""
+    html = render_markdown(body)
+    names = find_mentions(html)
+    if not names:
+        return html, []
+    users = {
+        user.username: user for user in get_user_model().objects.filter(username__in=names, is_active=True)
+    }
+    if not users:
+        return html, []
+    html = link_mentions(
+        html,
+        lambda name: reverse("notes:user-comments", kwargs={"username": name}) if name in users else None,
+    )
+    return html, list(users.values())
+
+
+def _notify_mentions(comment: Comment, users: list) -> None:
+    """One notification per mentioned user (not the author); mail after the commit."""
+    recipients = [user for user in users if user.pk != comment.author_id]
+    if not recipients:
+        return
+    Notification.objects.bulk_create(
+        [Notification(recipient=user, comment=comment) for user in recipients], ignore_conflicts=True
+    )
+    with_email = [user.email for user in recipients if user.email]
+    if with_email:
+        url = settings.WIKI_SITE_URL.rstrip("/") + comment.get_absolute_url()
+        subject = f"{comment.author.get_username()} mentioned you: {comment.thread.title}"[:150]
+        message = (
+            f"{comment.author.get_username()} mentioned you in the thread "
+            f"“{comment.thread.title}” on {comment.thread.chapter}.\n\n{url}\n"
+        )
+        transaction.on_commit(partial(_send_mention_mail, subject, message, with_email))
+
+
+def _send_mention_mail(subject: str, message: str, recipients: list[str]) -> None:
+    for address in recipients:
+        try:
+            send_mail(subject, message, None, [address])
+        except Exception:  # a mail server being down must not fail a posted comment
+            logger.exception("Could not send the mention notification to %s", address)

@@ -1,0 +1,137 @@
+"""Moderators' actions on discussions: hide and unhide comments; lock, pin and move threads.
+
+Each action is refused to anyone who cannot moderate, locks the thread row like the
+participants' actions in ``notes.services.discussions``, refuses an action that would
+change nothing, and writes one ``ModerationLog`` row (who, what, when, why). The site's
+views and the Django admin's bulk actions both call these functions.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from notes import permissions
+from notes.models import Chapter, Comment, ModerationLog, Thread
+from notes.services.discussions import DiscussionError, anchor_in, clean_reason, thread_for_update
+
+
+@transaction.atomic
+def comment_hide(*, comment: Comment, moderator, reason: str) -> Comment:
+    """Hide the comment's text from everyone but moderators; a reason is required."""
+    _require_moderator(moderator)
+    reason = clean_reason(reason, required=True)
+    thread_for_update(comment.thread_id)
+    comment = Comment.objects.get(pk=comment.pk)
+    if comment.is_deleted:
+        raise DiscussionError("This comment was deleted; there is no text to hide.")
+    if comment.is_hidden:
+        raise DiscussionError("This comment is already hidden.")
+    comment.is_hidden = True
+    comment.hidden_reason = reason
+    comment.hidden_by = moderator
+    comment.hidden_at = timezone.now()
+    comment.save(update_fields=["is_hidden", "hidden_reason", "hidden_by", "hidden_at"])
+    ModerationLog.objects.create(
+        actor=moderator,
+        action=ModerationLog.Action.HIDE,
+        thread_id=comment.thread_id,
+        comment=comment,
+        reason=reason,
+    )
+    return comment
+
+
+@transaction.atomic
+def comment_unhide(*, comment: Comment, moderator, reason: str = "") -> Comment:
+    _require_moderator(moderator)
+    reason = clean_reason(reason, required=False)
+    thread_for_update(comment.thread_id)
+    comment = Comment.objects.get(pk=comment.pk)
+    if not comment.is_hidden:
+        raise DiscussionError("This comment is not hidden.")
+    comment.is_hidden = False
+    comment.hidden_reason = ""
+    comment.hidden_by = None
+    comment.hidden_at = None
+    comment.save(update_fields=["is_hidden", "hidden_reason", "hidden_by", "hidden_at"])
+    ModerationLog.objects.create(
+        actor=moderator,
+        action=ModerationLog.Action.UNHIDE,
+        thread_id=comment.thread_id,
+        comment=comment,
+        reason=reason,
+    )
+    return comment
+
+
+@transaction.atomic
+def thread_lock(*, thread: Thread, moderator, reason: str = "") -> Thread:
+    """Lock the thread: no more replies or edits until it is unlocked."""
+    return _thread_flag(thread, moderator, reason, "is_locked", True, ModerationLog.Action.LOCK)
+
+
+@transaction.atomic
+def thread_unlock(*, thread: Thread, moderator, reason: str = "") -> Thread:
+    return _thread_flag(thread, moderator, reason, "is_locked", False, ModerationLog.Action.UNLOCK)
+
+
+@transaction.atomic
+def thread_pin(*, thread: Thread, moderator, reason: str = "") -> Thread:
+    """Pin the thread to the top of its chapter's list."""
+    return _thread_flag(thread, moderator, reason, "is_pinned", True, ModerationLog.Action.PIN)
+
+
+@transaction.atomic
+def thread_unpin(*, thread: Thread, moderator, reason: str = "") -> Thread:
+    return _thread_flag(thread, moderator, reason, "is_pinned", False, ModerationLog.Action.UNPIN)
+
+
+_ALREADY = {
+    ModerationLog.Action.LOCK: "This thread is already locked.",
+    ModerationLog.Action.UNLOCK: "This thread is not locked.",
+    ModerationLog.Action.PIN: "This thread is already pinned.",
+    ModerationLog.Action.UNPIN: "This thread is not pinned.",
+}
+
+
+def _thread_flag(thread: Thread, moderator, reason: str, field: str, value: bool, action) -> Thread:
+    _require_moderator(moderator)
+    reason = clean_reason(reason, required=False)
+    thread = thread_for_update(thread.pk)
+    if getattr(thread, field) == value:
+        raise DiscussionError(_ALREADY[action])
+    setattr(thread, field, value)
+    thread.save(update_fields=[field])
+    ModerationLog.objects.create(actor=moderator, action=action, thread=thread, reason=reason)
+    return thread
+
+
+@transaction.atomic
+def thread_move(*, thread: Thread, moderator, chapter: Chapter, reason: str = "") -> Thread:
+    """Move the thread to another chapter (of any book); an anchor the target lacks is dropped."""
+    _require_moderator(moderator)
+    reason = clean_reason(reason, required=False)
+    thread = thread_for_update(thread.pk)
+    if thread.chapter_id == chapter.pk:
+        raise DiscussionError("The thread is already in that chapter.")
+    source = Chapter.objects.select_related("book").get(pk=thread.chapter_id)
+    target = Chapter.objects.select_related("book").get(pk=chapter.pk)
+    details = f"From {source.book.title}, {source} to {target.book.title}, {target}."
+    if thread.anchor_kind:
+        anchor = anchor_in(target, thread.anchor_key)
+        if anchor is None:
+            details += f" Its anchor {thread.anchor_key} is not in that chapter and was dropped."
+            thread.anchor_kind = thread.anchor_value = thread.anchor_label = ""
+        else:
+            thread.anchor_label = anchor.label[:300]
+    thread.chapter = target
+    thread.save(update_fields=["chapter", "anchor_kind", "anchor_value", "anchor_label"])
+    ModerationLog.objects.create(
+        actor=moderator, action=ModerationLog.Action.MOVE, thread=thread, reason=reason, details=details[:500]
+    )
+    return thread
+
+
+def _require_moderator(user) -> None:
+    if not permissions.can_moderate(user):
+        raise PermissionDenied("Only moderators do that.")
