@@ -5,10 +5,16 @@ version gets its summary and rendered HTML there), so admin shows books, chapter
 tables with their full history but does not edit them.
 """
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
 
-from notes.models import Book, ChangeRequest, Chapter, ComparisonTable, Review
+from notes.models import Book, ChangeRequest, Chapter, Comment, ComparisonTable, ModerationLog, Review, Thread
+from notes.services.discussions import REASON_MAX_LENGTH, DiscussionError
+from notes.services.moderation import comment_hide, comment_unhide, thread_lock, thread_unlock
 from notes.services.reviews import ReviewError, change_request_approve, change_request_reject
 
 
@@ -125,3 +131,155 @@ class ChangeRequestAdmin(admin.ModelAdmin):
             return "Rejected."
 
         self._act(request, queryset, reject)
+
+
+# --- Discussion and moderation (issue #4) -----------------------------------------------
+# Threads, comments and the moderation log are browsable and searchable, never edited here:
+# a comment's text changes only through its author (keeping its history). The bulk
+# actions call the moderation services the site's buttons call, so each one is checked,
+# refused when it would change nothing, and logged; refusals become messages.
+
+
+class DiscussionReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def act_on_each(self, request, queryset, act, done: str) -> None:
+        """Run ``act`` on each selected object through its service; report each refusal."""
+        succeeded = 0
+        for obj in queryset.order_by("pk"):
+            try:
+                act(obj)
+            except (DiscussionError, PermissionDenied) as error:
+                self.message_user(request, f"#{obj.pk}: {error}", messages.WARNING)
+            else:
+                succeeded += 1
+        if succeeded:
+            self.message_user(request, f"{done}: {succeeded}.", messages.SUCCESS)
+
+
+class HideReasonForm(forms.Form):
+    reason = forms.CharField(
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="Shown to moderators with the hidden text, and kept in the moderation log.",
+    )
+
+
+@admin.register(Thread)
+class ThreadAdmin(DiscussionReadOnlyAdmin):
+    list_display = (
+        "title",
+        "chapter",
+        "book",
+        "author",
+        "is_locked",
+        "is_pinned",
+        "is_resolved",
+        "comment_count",
+        "last_activity_at",
+    )
+    list_filter = (
+        "is_locked",
+        "is_pinned",
+        "is_resolved",
+        ("chapter", admin.RelatedOnlyFieldListFilter),
+        ("author", admin.RelatedOnlyFieldListFilter),
+    )
+    list_select_related = ("chapter__book", "author")
+    search_fields = ("title", "author__username", "chapter__title", "chapter__book__title")
+    actions = ["lock_selected", "unlock_selected"]
+
+    @admin.display(description="Book", ordering="chapter__book__title")
+    def book(self, thread) -> str:
+        return thread.chapter.book.title
+
+    @admin.action(description="Lock the selected threads (no more replies)")
+    def lock_selected(self, request, queryset) -> None:
+        self.act_on_each(
+            request,
+            queryset,
+            lambda thread: thread_lock(thread=thread, moderator=request.user, reason="Locked in the admin."),
+            "Locked",
+        )
+
+    @admin.action(description="Unlock the selected threads")
+    def unlock_selected(self, request, queryset) -> None:
+        self.act_on_each(
+            request,
+            queryset,
+            lambda thread: thread_unlock(
+                thread=thread, moderator=request.user, reason="Unlocked in the admin."
+            ),
+            "Unlocked",
+        )
+
+
+@admin.register(Comment)
+class CommentAdmin(DiscussionReadOnlyAdmin):
+    list_display = ("id", "excerpt", "thread", "author", "created_at", "is_hidden", "is_deleted", "edited_at")
+    list_filter = (
+        "is_hidden",
+        "is_deleted",
+        "thread__is_locked",
+        ("thread__chapter", admin.RelatedOnlyFieldListFilter),
+        ("author", admin.RelatedOnlyFieldListFilter),
+    )
+    list_select_related = ("thread", "author")
+    search_fields = ("body", "author__username", "thread__title", "hidden_reason")
+    exclude = ("body_html",)
+    actions = ["hide_selected", "unhide_selected"]
+
+    @admin.display(description="Text")
+    def excerpt(self, comment) -> str:
+        if comment.is_deleted:
+            return "(deleted)"
+        return comment.body if len(comment.body) <= 80 else comment.body[:79] + "…"
+
+    @admin.action(description="Hide the selected comments (asks for a reason)")
+    def hide_selected(self, request, queryset):
+        form = HideReasonForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            reason = form.cleaned_data["reason"]
+            self.act_on_each(
+                request,
+                queryset,
+                lambda comment: comment_hide(comment=comment, moderator=request.user, reason=reason),
+                "Hidden",
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Hide comments",
+            "opts": self.model._meta,
+            "form": form,
+            "comments": queryset.select_related("author", "thread"),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/notes/comment/hide_reason.html", context)
+
+    @admin.action(description="Unhide the selected comments")
+    def unhide_selected(self, request, queryset) -> None:
+        self.act_on_each(
+            request,
+            queryset,
+            lambda comment: comment_unhide(
+                comment=comment, moderator=request.user, reason="Unhidden in the admin."
+            ),
+            "Shown again",
+        )
+
+
+@admin.register(ModerationLog)
+class ModerationLogAdmin(DiscussionReadOnlyAdmin):
+    list_display = ("created_at", "actor", "action", "thread", "comment", "reason")
+    list_filter = ("action", ("actor", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("actor", "thread", "comment")
+    search_fields = ("reason", "details", "thread__title", "actor__username")
+    date_hierarchy = "created_at"

@@ -15,4 +15,6 @@ def wiki(request) -> dict:
         "can_propose": permissions.can_propose(user),
         "can_see_reviews": permissions.can_see_reviews(user),
         "review_nav": SimpleLazyObject(lambda: selectors_reviews.review_counts(user=user)),
+        # Discussion: the moderation log link (roles are cached, so no query).
+        "can_moderate": permissions.can_moderate(user),
     }

@@ -34,10 +34,22 @@ def book_get(*, slug: str) -> Book:
 
 
 def book_with_contents(*, slug: str) -> Book:
-    """The book with its chapters and their tables prefetched (three queries)."""
-    chapters = Chapter.objects.defer("body", "body_html").prefetch_related(
-        Prefetch(
-            "tables", queryset=ComparisonTable.objects.only("id", "chapter_id", "slug", "title", "position")
+    """The book with its chapters and their tables prefetched (three queries).
+
+    Each chapter carries ``thread_count`` and ``open_thread_count`` (its discussion),
+    counted in the chapters' query.
+    """
+    chapters = (
+        Chapter.objects.defer("body", "body_html")
+        .annotate(
+            thread_count=Count("threads"),
+            open_thread_count=Count("threads", filter=Q(threads__is_resolved=False)),
+        )
+        .prefetch_related(
+            Prefetch(
+                "tables",
+                queryset=ComparisonTable.objects.only("id", "chapter_id", "slug", "title", "position"),
+            )
         )
     )
     return get_object_or_404(

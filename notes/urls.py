@@ -1,6 +1,6 @@
 from django.urls import path
 
-from notes.views import editing, feeds, history, reading, reviews
+from notes.views import discussions, editing, feeds, history, moderation, reading, reviews
 
 app_name = "notes"
 
@@ -14,6 +14,34 @@ urlpatterns = [
         name="table-detail",
     ),
     path("recent/", reading.recent_changes, name="recent"),
+]
+
+# Discussion and moderation (issue #4).
+_discussion = "books/<slug:book_slug>/chapters/<int:number>/discussion/"
+_thread = "discussion/threads/<int:thread_id>/"
+_comment = "discussion/comments/<int:comment_id>/"
+urlpatterns += [
+    path(_discussion, discussions.thread_list, name="thread-list"),
+    path(f"{_discussion}new/", discussions.thread_start, name="thread-start"),
+    path(f"{_discussion}<int:thread_id>/", discussions.thread_detail, name="thread-detail"),
+    path(f"{_thread}reply/", discussions.comment_post, name="comment-post"),
+    path(f"{_thread}resolve/", discussions.thread_resolve, name="thread-resolve"),
+    path(f"{_thread}reopen/", discussions.thread_reopen, name="thread-reopen"),
+    path(f"{_thread}lock/", moderation.thread_lock, name="thread-lock"),
+    path(f"{_thread}unlock/", moderation.thread_unlock, name="thread-unlock"),
+    path(f"{_thread}pin/", moderation.thread_pin, name="thread-pin"),
+    path(f"{_thread}unpin/", moderation.thread_unpin, name="thread-unpin"),
+    path(f"{_thread}move/", moderation.thread_move, name="thread-move"),
+    path(_comment, discussions.comment_link, name="comment-link"),
+    path(f"{_comment}edit/", discussions.comment_edit, name="comment-edit"),
+    path(f"{_comment}delete/", discussions.comment_delete, name="comment-delete"),
+    path(f"{_comment}history/", discussions.comment_history, name="comment-history"),
+    path(f"{_comment}hide/", moderation.comment_hide, name="comment-hide"),
+    path(f"{_comment}unhide/", moderation.comment_unhide, name="comment-unhide"),
+    path("notifications/", discussions.notification_list, name="notification-list"),
+    path("notifications/read/", discussions.notifications_read, name="notifications-read"),
+    path("moderation/log/", moderation.moderation_log, name="moderation-log"),
+    path("users/<str:username>/", discussions.user_comments, name="user-comments"),
 ]
 
 # Review workflow (issue #3).

@@ -83,11 +83,13 @@ def test_pages_run_the_same_number_of_queries_for_3_and_50_chapters(client, page
 
 def test_book_page_query_count_is_pinned(client):
     book = make_book(slug="pinned", chapters=50, tables=2)
-    # book, chapters, tables, then the changelog: book, chapter and table history rows.
+    # book, chapters (with their thread counts), tables, then the changelog: book, chapter
+    # and table history rows.
     assert _queries(client, f"/books/{book.slug}/") == 6
 
 
 def test_chapter_page_query_count_is_pinned(client):
     book = make_book(slug="pinned", chapters=50, tables=2)
-    # chapter with its book, its tables, the sibling chapters for navigation.
-    assert _queries(client, f"/books/{book.slug}/chapters/7/") == 3
+    # chapter with its book, its tables, the sibling chapters for navigation, and one
+    # aggregate of its discussion threads (counts per heading and table).
+    assert _queries(client, f"/books/{book.slug}/chapters/7/") == 4

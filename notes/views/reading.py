@@ -1,8 +1,12 @@
 """Reading pages: books, chapters, tables, changelogs. Each runs a fixed number of queries."""
 
-from django.shortcuts import render
+from urllib.parse import urlencode
 
-from notes import selectors
+from django.shortcuts import render
+from django.urls import reverse
+
+from notes import permissions, selectors, selectors_discussions
+from notes.anchors import mark_discussed_places
 from notes.permissions import read_required
 
 
@@ -45,13 +49,31 @@ def chapter_detail(request, book_slug: str, number: int):
     chapter = selectors.chapter_get(book_slug=book_slug, number=number)
     siblings = selectors.chapter_siblings(chapter=chapter)
     position = next(index for index, sibling in enumerate(siblings) if sibling.pk == chapter.pk)
+    discussion = selectors_discussions.chapter_discussion_summary(chapter=chapter)
+    threads_url = reverse("notes:thread-list", kwargs={"book_slug": book_slug, "number": number})
+    start_url = reverse("notes:thread-start", kwargs={"book_slug": book_slug, "number": number})
+    body_html = mark_discussed_places(
+        chapter.body_html,
+        discussion.anchors,
+        link_for=lambda key: f"{threads_url}?{urlencode({'filter': 'all', 'anchor': key})}",
+        start_for=(
+            (lambda key: f"{start_url}?{urlencode({'anchor': key})}")
+            if permissions.can_discuss(request.user)
+            else None
+        ),
+    )
+    tables = chapter.tables.all()
+    for table in tables:
+        table.thread_count = discussion.anchors.get(f"table:{table.slug}", 0)
     return render(
         request,
         "notes/chapter_detail.html",
         {
             "book": chapter.book,
             "chapter": chapter,
-            "tables": chapter.tables.all(),
+            "body_html": body_html,
+            "discussion": discussion,
+            "tables": tables,
             "chapters": siblings,
             "previous_chapter": siblings[position - 1] if position > 0 else None,
             "next_chapter": siblings[position + 1] if position + 1 < len(siblings) else None,

@@ -1,0 +1,84 @@
+"""Discussion forms: they only shape input; every rule is checked by the services.
+
+Forms that post carry a one-time ``submission_token`` made when the form is shown, so
+a form sent twice (a double click, a resent request) posts once.
+"""
+
+import uuid
+
+from django import forms
+
+from notes.models import Chapter
+from notes.models.discussions import MAX_BODY_BYTES
+from notes.services.discussions import REASON_MAX_LENGTH, TITLE_MAX_LENGTH
+
+BODY_HELP = "Markdown. Mention someone with @username."
+# Generous on characters; the services count bytes (64 KB) and say so.
+BODY_MAX_CHARACTERS = MAX_BODY_BYTES * 2
+
+
+def _body_field(label: str = "Comment") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=BODY_HELP,
+        error_messages={"required": "A comment cannot be empty."},
+    )
+
+
+class _TokenForm(forms.Form):
+    submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submission_token", uuid.uuid4())
+
+
+class ThreadStartForm(_TokenForm):
+    title = forms.CharField(
+        max_length=TITLE_MAX_LENGTH, error_messages={"required": "A thread needs a title."}
+    )
+    anchor = forms.ChoiceField(label="About", required=False)
+    body = _body_field("First comment")
+
+    field_order = ["title", "anchor", "body", "submission_token"]
+
+    def __init__(self, *args, anchors=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["anchor"].choices = [("", "The whole chapter")] + [
+            (anchor.key, f"{'Table' if anchor.kind == 'table' else 'Heading'}: {anchor.label}")
+            for anchor in anchors
+        ]
+
+
+class CommentForm(_TokenForm):
+    body = _body_field()
+    parent = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class CommentEditForm(forms.Form):
+    body = _body_field()
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Give a reason: readers of the moderation log need to know why."},
+    )
+
+
+class OptionalReasonForm(forms.Form):
+    reason = forms.CharField(max_length=REASON_MAX_LENGTH, required=False)
+
+
+class ThreadMoveForm(forms.Form):
+    chapter = forms.ModelChoiceField(queryset=None, label="Move to", empty_label=None)
+    reason = forms.CharField(max_length=REASON_MAX_LENGTH, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["chapter"]
+        field.queryset = Chapter.objects.select_related("book").only("id", "number", "title", "book__title")
+        field.label_from_instance = lambda chapter: f"{chapter.book.title}: {chapter}"

@@ -1,0 +1,321 @@
+"""Discussion pages and participants' actions; moderators' actions are in ``moderation``.
+
+Views check permissions through ``notes.permissions``, call one service, redirect by
+name. Actions are POST only. A refusal the user can fix (empty text, a locked thread)
+comes back as the form with the service's message and status 400; a missing right is
+403, or a redirect to the login page for anonymous visitors.
+"""
+
+import uuid
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from notes import permissions
+from notes import selectors_discussions as selectors
+from notes.forms.discussions import CommentEditForm, CommentForm, ThreadStartForm
+from notes.models import Comment, Thread
+from notes.permissions import permission_view, read_required, require
+from notes.services import discussions as services
+from notes.services.discussions import DiscussionError, DuplicateSubmission
+
+THREADS_PER_PAGE = 50
+
+
+# --- Threads of a chapter ----------------------------------------------------------------
+
+
+@read_required
+def thread_list(request, book_slug: str, number: int):
+    chapter = selectors.chapter_for_discussion(book_slug=book_slug, number=number)
+    state = request.GET.get("filter", "open")
+    if state not in selectors.THREAD_STATES:
+        state = "open"
+    anchor_key = request.GET.get("anchor", "")
+    threads = selectors.thread_list(chapter=chapter, state=state, anchor_key=anchor_key)
+    page = Paginator(threads, THREADS_PER_PAGE).get_page(request.GET.get("page"))
+    anchors = selectors.anchors_of(chapter)
+    return render(
+        request,
+        "notes/discussion/thread_list.html",
+        {
+            "book": chapter.book,
+            "chapter": chapter,
+            "page": page,
+            "state": state,
+            "states": selectors.THREAD_STATES,
+            "anchor_key": anchor_key,
+            "anchor": next((anchor for anchor in anchors if anchor.key == anchor_key), None),
+            "can_discuss": permissions.can_discuss(request.user),
+        },
+    )
+
+
+@permission_view
+def thread_start(request, book_slug: str, number: int):
+    chapter = selectors.chapter_for_discussion(book_slug=book_slug, number=number)
+    require(request, permissions.can_discuss(request.user))
+    anchors = selectors.anchors_of(chapter)
+    if request.method != "POST":
+        form = ThreadStartForm(anchors=anchors, initial={"anchor": request.GET.get("anchor", "")})
+        return _render_thread_start(request, chapter, form)
+    form = ThreadStartForm(request.POST, anchors=anchors)
+    if form.is_valid():
+        try:
+            thread = services.thread_start(
+                chapter=chapter,
+                author=request.user,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                anchor=form.cleaned_data["anchor"],
+                submission_token=form.cleaned_data["submission_token"],
+            )
+        except DuplicateSubmission as error:
+            return _duplicate(request, error, fallback=_thread_list_url(chapter))
+        except DiscussionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Thread started.")
+            return redirect(_thread_url(thread, chapter))
+    return _render_thread_start(request, chapter, form, status=400)
+
+
+def _render_thread_start(request, chapter, form, status: int = 200):
+    return render(
+        request,
+        "notes/discussion/thread_start.html",
+        {"book": chapter.book, "chapter": chapter, "form": form},
+        status=status,
+    )
+
+
+# --- One thread --------------------------------------------------------------------------
+
+
+@read_required
+def thread_detail(request, book_slug: str, number: int, thread_id: int):
+    thread = selectors.thread_get(thread_id=thread_id)
+    if thread.chapter.book.slug != book_slug or thread.chapter.number != number:
+        # The thread was moved; its old address leads to the new one.
+        return redirect(thread.get_absolute_url())
+    return _thread_page(request, thread)
+
+
+def _thread_page(request, thread: Thread, *, reply_form: CommentForm | None = None, status: int = 200):
+    user = request.user
+    page = selectors.thread_page(thread=thread, page=request.GET.get("page") or request.POST.get("page"))
+    can_reply = permissions.can_reply(user, thread)
+    failed_parent = reply_form.data.get("parent") if reply_form is not None else None
+    for comment in page:
+        comment.thread = thread  # already loaded: the permission checks below read it
+        comment.show_text = permissions.can_see_comment_text(user, comment)
+        comment.can_edit = permissions.can_edit_comment(user, comment)
+        comment.can_delete = permissions.can_delete_comment(user, comment)
+        comment.can_reply = can_reply and not comment.is_deleted
+        comment.reply_token = uuid.uuid4()
+        comment.failed_form = reply_form if failed_parent and str(comment.pk) == failed_parent else None
+    top_form = reply_form if reply_form is not None and not failed_parent else CommentForm()
+    return render(
+        request,
+        "notes/discussion/thread_detail.html",
+        {
+            "book": thread.chapter.book,
+            "chapter": thread.chapter,
+            "thread": thread,
+            "page": page,
+            "reply_form": top_form,
+            "can_reply": can_reply,
+            "can_moderate": permissions.can_moderate(user),
+            "can_resolve": permissions.can_resolve_thread(user, thread),
+        },
+        status=status,
+    )
+
+
+@require_POST
+@permission_view
+def comment_post(request, thread_id: int):
+    thread = selectors.thread_get(thread_id=thread_id)
+    require(request, permissions.can_discuss(request.user))
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            comment = services.comment_post(
+                thread=thread,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                parent_id=form.cleaned_data["parent"],
+                submission_token=form.cleaned_data["submission_token"],
+            )
+        except DuplicateSubmission as error:
+            return _duplicate(request, error, fallback=thread.get_absolute_url())
+        except DiscussionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Reply posted.")
+            return redirect(_comment_url(comment, thread))
+    return _thread_page(request, thread, reply_form=form, status=400)
+
+
+@require_POST
+@permission_view
+def thread_resolve(request, thread_id: int):
+    return _resolution(request, thread_id, services.thread_resolve, "Thread resolved.")
+
+
+@require_POST
+@permission_view
+def thread_reopen(request, thread_id: int):
+    return _resolution(request, thread_id, services.thread_reopen, "Thread reopened.")
+
+
+def _resolution(request, thread_id: int, service, success: str):
+    thread = selectors.thread_get(thread_id=thread_id)
+    require(request, permissions.can_resolve_thread(request.user, thread))
+    try:
+        service(thread=thread, actor=request.user)
+    except DiscussionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, success)
+    return redirect(thread.get_absolute_url())
+
+
+# --- One comment -------------------------------------------------------------------------
+
+
+@permission_view
+def comment_edit(request, comment_id: int):
+    comment = selectors.comment_get(comment_id=comment_id)
+    require(request, permissions.is_comment_author(request.user, comment))
+    refusal = comment.edit_refusal()
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(comment.get_absolute_url())
+    form = CommentEditForm(request.POST or None, initial={"body": comment.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.comment_edit(comment=comment, editor=request.user, body=form.cleaned_data["body"])
+        except DiscussionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Comment updated.")
+            return redirect(comment.get_absolute_url())
+    status = 400 if request.method == "POST" else 200
+    return render_comment_form(request, "notes/discussion/comment_edit.html", comment, form, status)
+
+
+@require_POST
+@permission_view
+def comment_delete(request, comment_id: int):
+    comment = selectors.comment_get(comment_id=comment_id)
+    require(request, permissions.is_comment_author(request.user, comment))
+    try:
+        services.comment_delete(comment=comment, actor=request.user)
+    except DiscussionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Comment deleted.")
+    return redirect(comment.get_absolute_url())
+
+
+@read_required
+def comment_link(request, comment_id: int):
+    """A comment's permanent address: its thread, at the page that shows it."""
+    comment = selectors.comment_get(comment_id=comment_id)
+    return redirect(_comment_url(comment, comment.thread))
+
+
+@read_required
+def comment_history(request, comment_id: int):
+    comment = selectors.comment_get(comment_id=comment_id)
+    require(request, permissions.can_see_comment_text(request.user, comment))
+    return render(
+        request,
+        "notes/discussion/comment_history.html",
+        {
+            "comment": comment,
+            "thread": comment.thread,
+            "chapter": comment.thread.chapter,
+            "book": comment.thread.chapter.book,
+            "revisions": comment.revisions.select_related("replaced_by"),
+        },
+    )
+
+
+def render_comment_form(request, template: str, comment: Comment, form, status: int):
+    """A form about one comment (edit, hide) with the comment's thread and chapter around it."""
+    return render(
+        request,
+        template,
+        {
+            "comment": comment,
+            "thread": comment.thread,
+            "chapter": comment.thread.chapter,
+            "book": comment.thread.chapter.book,
+            "form": form,
+        },
+        status=status,
+    )
+
+
+# --- People ---------------------------------------------------------------------------------
+
+
+@permission_view
+def notification_list(request):
+    require(request, permissions.can_see_notifications(request.user))
+    return render(
+        request,
+        "notes/discussion/notifications.html",
+        {"notifications": selectors.notification_list(user=request.user)},
+    )
+
+
+@require_POST
+@permission_view
+def notifications_read(request):
+    require(request, permissions.can_see_notifications(request.user))
+    services.notifications_mark_read(user=request.user)
+    return redirect("notes:notification-list")
+
+
+@read_required
+def user_comments(request, username: str):
+    author = selectors.user_get(username=username)
+    return render(
+        request,
+        "notes/discussion/user_comments.html",
+        {"author": author, "comments": selectors.user_comments(author=author, viewer=request.user)},
+    )
+
+
+# --- Helpers -------------------------------------------------------------------------------
+
+
+def _duplicate(request, error: DuplicateSubmission, *, fallback: str):
+    messages.info(request, str(error))
+    if error.comment is not None:
+        return redirect(error.comment.get_absolute_url())
+    return redirect(fallback)
+
+
+def _comment_url(comment: Comment, thread: Thread) -> str:
+    """The thread page that shows ``comment``, scrolled to it."""
+    page = selectors.comment_page_number(comment=comment)
+    query = f"?page={page}" if page > 1 else ""
+    return f"{_thread_url(thread, thread.chapter)}{query}#comment-{comment.pk}"
+
+
+def _thread_list_url(chapter) -> str:
+    return reverse("notes:thread-list", kwargs={"book_slug": chapter.book.slug, "number": chapter.number})
+
+
+def _thread_url(thread: Thread, chapter) -> str:
+    return reverse(
+        "notes:thread-detail",
+        kwargs={"book_slug": chapter.book.slug, "number": chapter.number, "thread_id": thread.pk},
+    )
