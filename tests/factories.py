@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 
 from notes.models import Book, Chapter, ComparisonTable
 from notes.placeholders import table_placeholder
+from notes.services.discussions import thread_start
 from notes.services.history import book_render, chapter_render, save_version, table_render
 
 _sequence = itertools.count(1)
@@ -79,3 +80,10 @@ def make_table(
     table_render(table)
     save_version(table)
     return table
+
+
+def make_thread(
+    *, chapter: Chapter, author, title: str = "A question", body: str = "What do you think?", anchor=""
+):
+    """A thread started through the service, with its first comment."""
+    return thread_start(chapter=chapter, author=author, title=title, body=body, anchor=anchor)
