@@ -39,7 +39,13 @@ class ThreadStartForm(_TokenForm):
     title = forms.CharField(
         max_length=TITLE_MAX_LENGTH, error_messages={"required": "A thread needs a title."}
     )
-    anchor = forms.ChoiceField(label="About", required=False)
+    anchor = forms.ChoiceField(
+        label="About",
+        required=False,
+        error_messages={
+            "invalid_choice": "That heading or table is not in this chapter; choose one from the list."
+        },
+    )
     body = _body_field("First comment")
 
     field_order = ["title", "anchor", "body", "submission_token"]

@@ -109,6 +109,7 @@ def _thread_page(request, thread: Thread, *, reply_form: CommentForm | None = No
     page = selectors.thread_page(thread=thread, page=request.GET.get("page") or request.POST.get("page"))
     can_reply = permissions.can_reply(user, thread)
     failed_parent = reply_form.data.get("parent") if reply_form is not None else None
+    failed_form_shown = False
     for comment in page:
         comment.thread = thread  # already loaded: the permission checks below read it
         comment.show_text = permissions.can_see_comment_text(user, comment)
@@ -116,8 +117,12 @@ def _thread_page(request, thread: Thread, *, reply_form: CommentForm | None = No
         comment.can_delete = permissions.can_delete_comment(user, comment)
         comment.can_reply = can_reply and not comment.is_deleted
         comment.reply_token = uuid.uuid4()
-        comment.failed_form = reply_form if failed_parent and str(comment.pk) == failed_parent else None
-    top_form = reply_form if reply_form is not None and not failed_parent else CommentForm()
+        comment.failed_form = None
+        if failed_parent and str(comment.pk) == failed_parent and comment.can_reply:
+            comment.failed_form, failed_form_shown = reply_form, True
+    # A refused reply whose comment has no reply form here (deleted, in another thread, on
+    # another page) shows its error at the thread's own form.
+    top_form = reply_form if reply_form is not None and not failed_form_shown else CommentForm()
     return render(
         request,
         "notes/discussion/thread_detail.html",
