@@ -1,0 +1,472 @@
+"""Discussion pages: thread lists and filters, the comment tree, edits, deletes, hiding,
+the moderation log, refused input, resent forms, counts on the chapter and book pages,
+notifications, and a 1,000-comment thread with the same queries as a 10-comment one."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from notes.models import Comment, ModerationLog, Notification, Thread
+from notes.models.discussions import COMMENTS_PER_PAGE, MAX_BODY_BYTES, comment_path
+from notes.services import moderation
+from notes.services.discussions import comment_delete, comment_edit, comment_post, thread_resolve
+from notes.services.history import chapter_render
+from tests.factories import make_chapter, make_table, make_thread
+
+pytestmark = pytest.mark.django_db
+
+CHAPTER = "/books/test-book/chapters/1/"
+
+
+@pytest.fixture
+def thread(chapter, reader):
+    return make_thread(chapter=chapter, author=reader, title="Why columns?", body="First comment.")
+
+
+def thread_url(thread) -> str:
+    return f"{CHAPTER}discussion/{thread.pk}/"
+
+
+def first_comment(thread) -> Comment:
+    return thread.comments.get(path="000001")
+
+
+def comment_ids_in_page(html: str) -> list[int]:
+    return [int(found) for found in re.findall(r'<li class="comment[^"]*" id="comment-(\d+)"', html)]
+
+
+# --- Lists and the tree -------------------------------------------------------------------------
+
+
+def test_the_thread_list_filters_open_resolved_and_all(client, chapter, reader):
+    make_thread(chapter=chapter, author=reader, title="Still open")
+    done = make_thread(chapter=chapter, author=reader, title="All settled")
+    thread_resolve(thread=done, actor=reader)
+
+    def titles(query: str) -> set[str]:
+        html = client.get(f"{CHAPTER}discussion/{query}").content.decode()
+        return set(re.findall(r'class="thread-title"[^>]*>([^<]+)<', html))
+
+    assert titles("") == {"Still open"}
+    assert titles("?filter=open") == {"Still open"}
+    assert titles("?filter=resolved") == {"All settled"}
+    assert titles("?filter=all") == {"Still open", "All settled"}
+    assert titles("?filter=bogus") == {"Still open"}
+
+
+def test_the_thread_list_filters_by_place(client, chapter, reader):
+    make_thread(chapter=chapter, author=reader, title="About the table", anchor="table:table-1")
+    make_thread(chapter=chapter, author=reader, title="General")
+    html = client.get(f"{CHAPTER}discussion/?filter=all&anchor=table:table-1").content.decode()
+    assert "About the table" in html and "General" not in html
+    assert f'href="{CHAPTER}#table-table-1"' in html
+
+
+def test_replies_are_shown_as_a_nested_tree(client, thread, reader, editor):
+    top = first_comment(thread)
+    second = comment_post(thread=thread, author=editor, body="Second top-level.")
+    reply = comment_post(thread=thread, author=editor, body="A reply.", parent_id=top.pk)
+    nested = comment_post(thread=thread, author=reader, body="A nested reply.", parent_id=reply.pk)
+
+    html = client.get(thread_url(thread)).content.decode()
+    assert comment_ids_in_page(html) == [top.pk, reply.pk, nested.pk, second.pk]
+    for comment, depth in ((top, 0), (reply, 1), (nested, 2), (second, 0)):
+        assert re.search(rf'<li class="comment depth-{depth}[^"]*" id="comment-{comment.pk}"', html)
+    assert "in reply to" not in html  # every reply sits right under its parent
+
+
+def test_replies_past_the_depth_limit_are_flat_and_say_whom_they_answer(client, thread, reader, editor):
+    chain = [first_comment(thread)]
+    for level in range(6):
+        author = editor if level % 2 else reader
+        chain.append(
+            comment_post(thread=thread, author=author, body=f"Level {level + 1}", parent_id=chain[-1].pk)
+        )
+    html = client.get(thread_url(thread)).content.decode()
+    assert comment_ids_in_page(html) == [comment.pk for comment in chain]
+    depths = [int(found) for found in re.findall(r'<li class="comment depth-(\d)', html)]
+    assert depths == [0, 1, 2, 3, 4, 4, 4]
+    assert html.count('class="meta in-reply-to"') == 2
+
+
+def test_an_edited_comment_says_edited_and_its_history_shows_every_version(client, thread, reader):
+    comment = first_comment(thread)
+    comment_edit(comment=comment, editor=reader, body="Second **version**.")
+    html = client.get(thread_url(thread)).content.decode()
+    assert f'href="/discussion/comments/{comment.pk}/history/">edited</a>' in html
+    history = client.get(f"/discussion/comments/{comment.pk}/history/").content.decode()
+    assert "Second <strong>version</strong>." in history
+    assert "First comment." in history
+    assert "replaced by reader" in history
+
+
+def test_a_deleted_comment_shows_deleted_and_keeps_its_replies(client_for, thread, reader, editor, moderator):
+    comment = first_comment(thread)
+    reply = comment_post(thread=thread, author=editor, body="Still here.", parent_id=comment.pk)
+    comment_delete(comment=comment, actor=reader)
+
+    html = client_for(editor).get(thread_url(thread)).content.decode()
+    assert comment_ids_in_page(html) == [comment.pk, reply.pk]
+    assert '<p class="comment-removed">deleted</p>' in html
+    assert "First comment." not in html and "Still here." in html
+    assert client_for(editor).get(f"/discussion/comments/{comment.pk}/history/").status_code == 403
+    assert (
+        "First comment."
+        in client_for(moderator).get(f"/discussion/comments/{comment.pk}/history/").content.decode()
+    )
+
+
+def test_a_hidden_comment_shows_its_text_and_reason_to_moderators_only(client_for, thread, editor, moderator):
+    reply = comment_post(thread=thread, author=editor, body="Buy cheap watches.")
+    moderation.comment_hide(comment=reply, moderator=moderator, reason="Spam link")
+
+    for viewer in (None, editor):
+        html = client_for(viewer).get(thread_url(thread)).content.decode()
+        assert "Hidden by a moderator." in html
+        assert "Buy cheap watches." not in html and "Spam link" not in html
+    html = client_for(moderator).get(thread_url(thread)).content.decode()
+    assert "Buy cheap watches." in html and "Spam link" in html and "Hidden by moderator" in html
+
+
+def test_the_moderation_log_shows_who_what_when_and_why(client_for, thread, moderator):
+    moderation.thread_lock(thread=thread, moderator=moderator, reason="Going in circles")
+    html = client_for(moderator).get("/moderation/log/").content.decode()
+    row = re.search(r"<tbody>(.*)</tbody>", html, re.DOTALL).group(1)
+    assert "moderator" in row and "Locked a thread" in row and "Going in circles" in row
+    assert "Why columns?" in row and "<time datetime=" in row
+
+
+def test_a_locked_thread_says_so_and_offers_no_reply_form(client_for, thread, reader, moderator):
+    moderation.thread_lock(thread=thread, moderator=moderator)
+    html = client_for(reader).get(thread_url(thread)).content.decode()
+    assert "This thread is locked: it takes no more replies." in html
+    assert "/reply/" not in html
+
+
+def test_a_moved_threads_old_address_leads_to_the_new_one(client, thread, book, moderator):
+    moderation.thread_move(thread=thread, moderator=moderator, chapter=book.chapters.get(number=3))
+    response = client.get(thread_url(thread))
+    assert response.status_code == 302
+    assert response.url == f"/books/test-book/chapters/3/discussion/{thread.pk}/"
+
+
+# --- Refused input: a clear message, nothing written -----------------------------------------------
+
+
+def counts() -> tuple[int, int]:
+    return Thread.objects.count(), Comment.objects.count()
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("", "A comment cannot be empty."),
+        ("x" * (MAX_BODY_BYTES + 1), "A comment can be at most 64 KB; this one is 65 KB."),
+    ],
+    ids=["empty", "over-64-KB"],
+)
+def test_a_bad_reply_is_refused_with_its_message(client_for, thread, reader, body, message):
+    before = counts()
+    response = client_for(reader).post(f"/discussion/threads/{thread.pk}/reply/", {"body": body})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert counts() == before
+
+
+@pytest.mark.parametrize("body", ["", "x" * (MAX_BODY_BYTES + 1)], ids=["empty", "over-64-KB"])
+def test_a_bad_first_comment_or_edit_is_refused_with_its_message(client_for, thread, reader, body):
+    client = client_for(reader)
+    before = counts()
+    response = client.post(f"{CHAPTER}discussion/new/", {"title": "T", "body": body})
+    assert response.status_code == 400 and "A comment can" in response.content.decode()
+    comment = first_comment(thread)
+    response = client.post(f"/discussion/comments/{comment.pk}/edit/", {"body": body})
+    assert response.status_code == 400 and "A comment can" in response.content.decode()
+    assert counts() == before
+    assert Comment.objects.get(pk=comment.pk).body == "First comment."
+
+
+def test_a_reply_to_a_comment_of_another_thread_is_refused(client_for, thread, chapter, reader):
+    other = make_thread(chapter=chapter, author=reader, title="Other")
+    before = counts()
+    response = client_for(reader).post(
+        f"/discussion/threads/{thread.pk}/reply/", {"body": "Hi", "parent": first_comment(other).pk}
+    )
+    assert response.status_code == 400
+    assert "You can only reply to a comment of this thread." in response.content.decode()
+    assert counts() == before
+
+
+def test_a_reply_to_a_deleted_comment_is_refused(client_for, thread, reader, editor):
+    target = comment_post(thread=thread, author=editor, body="Gone soon.")
+    comment_delete(comment=target, actor=editor)
+    before = counts()
+    response = client_for(reader).post(
+        f"/discussion/threads/{thread.pk}/reply/", {"body": "Hi", "parent": target.pk}
+    )
+    assert response.status_code == 400
+    assert "That comment was deleted; reply to the thread instead." in response.content.decode()
+    assert counts() == before
+
+
+def test_an_anchor_that_is_not_in_the_chapter_is_refused(client_for, book, reader):
+    response = client_for(reader).post(
+        f"{CHAPTER}discussion/new/", {"title": "T", "body": "B", "anchor": "table:no-such-table"}
+    )
+    assert response.status_code == 400
+    assert (
+        "That heading or table is not in this chapter; choose one from the list." in response.content.decode()
+    )
+    assert counts() == (0, 0)
+
+
+def test_hiding_without_a_reason_is_refused(client_for, thread, moderator):
+    response = client_for(moderator).post(
+        f"/discussion/comments/{first_comment(thread).pk}/hide/", {"reason": ""}
+    )
+    assert response.status_code == 400
+    assert "Give a reason" in response.content.decode()
+    assert ModerationLog.objects.count() == 0 and not first_comment(thread).is_hidden
+
+
+def test_a_reply_form_sent_twice_posts_once(client_for, thread, reader):
+    client = client_for(reader)
+    page = client.get(thread_url(thread)).content.decode()
+    token = re.search(r'name="submission_token" value="([0-9a-f-]+)"', page).group(1)
+    form = {"body": "Posted once.", "submission_token": token}
+
+    first = client.post(f"/discussion/threads/{thread.pk}/reply/", form)
+    second = client.post(f"/discussion/threads/{thread.pk}/reply/", form, follow=True)
+
+    assert first.status_code == 302
+    assert Comment.objects.filter(body="Posted once.").count() == 1
+    assert "This form was already sent; the second submission was ignored." in second.content.decode()
+
+
+def test_a_thread_form_sent_twice_starts_one_thread(client_for, book, reader):
+    client = client_for(reader)
+    page = client.get(f"{CHAPTER}discussion/new/").content.decode()
+    token = re.search(r'name="submission_token" value="([0-9a-f-]+)"', page).group(1)
+    form = {"title": "Once", "body": "Only once.", "anchor": "", "submission_token": token}
+    assert client.post(f"{CHAPTER}discussion/new/", form).status_code == 302
+    assert client.post(f"{CHAPTER}discussion/new/", form).status_code == 302
+    assert counts() == (1, 1)
+
+
+# --- The starter's and the moderator's buttons ----------------------------------------------------
+
+
+def test_the_starter_sees_resolve_and_others_do_not(client_for, thread, reader, editor):
+    assert "Mark resolved" in client_for(reader).get(thread_url(thread)).content.decode()
+    assert "Mark resolved" not in client_for(editor).get(thread_url(thread)).content.decode()
+    client_for(reader).post(f"/discussion/threads/{thread.pk}/resolve/")
+    html = client_for(reader).get(thread_url(thread)).content.decode()
+    assert "Reopen" in html and '<span class="flag ok">resolved</span>' in html
+
+
+def test_moderators_see_the_moderation_buttons_and_readers_do_not(client_for, thread, reader, moderator):
+    buttons = ("Lock</button>", "Pin</button>", ">Move</a>", ">Hide</a>")
+    reader_html = client_for(reader).get(thread_url(thread)).content.decode()
+    moderator_html = client_for(moderator).get(thread_url(thread)).content.decode()
+    assert not any(button in reader_html for button in buttons)
+    assert all(button in moderator_html for button in buttons)
+
+
+# --- Counts on the chapter and book pages -----------------------------------------------------------
+
+
+def test_the_chapter_page_counts_threads_at_each_table_and_heading(client, book, reader):
+    chapter = make_chapter(book=book, number=7, body="## Storage\n\nText.\n\n[[table:table-1]]", tables=0)
+    make_table(chapter=chapter, slug="table-1", title="Row versus column")
+    chapter_render(chapter)
+    chapter.save_without_historical_record(update_fields=["body_html"])
+    make_thread(chapter=chapter, author=reader, title="On the table", anchor="table:table-1")
+    make_thread(chapter=chapter, author=reader, title="Also the table", anchor="table:table-1")
+    resolved = make_thread(chapter=chapter, author=reader, title="On storage", anchor="heading:storage")
+    thread_resolve(thread=resolved, actor=reader)
+
+    html = client.get("/books/test-book/chapters/7/").content.decode()
+    assert "2 open</span> of 3 threads" in html
+    table_badge = re.search(
+        r'<p class="discussed-place" data-anchor="table:table-1">(.*?)</p>\s*<figure', html
+    )
+    assert table_badge and "2 threads" in table_badge.group(1)
+    assert (
+        'href="/books/test-book/chapters/7/discussion/?filter=all&amp;anchor=table%3Atable-1"'
+        in table_badge.group(1)
+    )
+    heading = re.search(
+        r'<h2 id="storage">Storage</h2><p class="discussed-place" data-anchor="heading:storage">(.*?)</p>',
+        html,
+    )
+    assert heading and "1 thread<" in heading.group(1)
+    # The thread page links back to the place.
+    thread = Thread.objects.get(title="On the table")
+    page = client.get(f"/books/test-book/chapters/7/discussion/{thread.pk}/").content.decode()
+    assert 'href="/books/test-book/chapters/7/#table-table-1">Row versus column</a>' in page
+
+
+def test_the_chapter_page_offers_to_discuss_a_table_to_those_who_can(client_for, book, reader):
+    assert "Discuss this table" not in client_for(None).get(CHAPTER).content.decode()
+    html = client_for(reader).get(CHAPTER).content.decode()
+    assert (
+        'href="/books/test-book/chapters/1/discussion/new/?anchor=table%3Atable-1">Discuss this table</a>'
+        in html
+    )
+    form = client_for(reader).get(f"{CHAPTER}discussion/new/?anchor=table:table-1").content.decode()
+    assert '<option value="table:table-1" selected>Table: Table table-1</option>' in form
+
+
+def test_the_book_page_counts_threads_per_chapter(client, book, chapter, reader):
+    make_thread(chapter=chapter, author=reader, title="One")
+    done = make_thread(chapter=chapter, author=reader, title="Two")
+    thread_resolve(thread=done, actor=reader)
+    html = client.get("/books/test-book/").content.decode()
+    assert "1 open of 2 threads" in html
+    assert html.count('class="meta thread-count"') == 1  # chapters without threads show nothing
+
+
+# --- Notifications ---------------------------------------------------------------------------------
+
+
+def test_my_notifications_list_mentions_and_mark_them_read(client_for, thread, editor, reviewer):
+    comment = comment_post(thread=thread, author=editor, body="@reviewer have a look")
+    client = client_for(reviewer)
+    html = client.get("/notifications/").content.decode()
+    assert "<strong>editor</strong> mentioned you" in html
+    assert f'href="/discussion/comments/{comment.pk}/"' in html
+    assert 'class="notification unread"' in html
+    client.post("/notifications/read/")
+    assert Notification.objects.get().read_at is not None
+    assert 'class="notification unread"' not in client.get("/notifications/").content.decode()
+    assert "Nobody has mentioned you yet." in client_for(editor).get("/notifications/").content.decode()
+
+
+def test_a_mention_links_to_the_users_page(client, thread, editor, reviewer):
+    comment_post(thread=thread, author=editor, body="@reviewer have a look")
+    html = client.get("/users/editor/").content.decode()
+    assert "Why columns?" in html
+    assert client.get("/users/nobody/").status_code == 404
+
+
+# --- Long threads: pinned queries, pages ---------------------------------------------------------------
+
+
+def build_thread(chapter, author, count: int) -> Thread:
+    """A thread of ``count`` comments in groups: a top-level comment, a reply, a reply to
+    that reply, a second reply. Written with bulk_create, one level at a time."""
+    thread = make_thread(chapter=chapter, author=author, title=f"{count} comments")
+    groups = -(-count // 4)
+
+    def new(parent, path: str, depth: int) -> Comment:
+        return Comment(
+            thread=thread,
+            parent=parent,
+            author=author,
+            body=path,
+            body_html=f"<p>{path}</p>",
+            depth=depth,
+            path=path,
+        )
+
+    tops = [first_comment(thread)] + Comment.objects.bulk_create(
+        [new(None, comment_path("", group + 1), 0) for group in range(1, groups)]
+    )
+    firsts = Comment.objects.bulk_create(
+        [new(top, comment_path(top.path, 1), 1) for index, top in enumerate(tops) if 4 * index + 1 < count]
+    )
+    Comment.objects.bulk_create(
+        [
+            new(reply, comment_path(reply.path, 1), 2)
+            for index, reply in enumerate(firsts)
+            if 4 * index + 2 < count
+        ]
+        + [new(top, comment_path(top.path, 2), 1) for index, top in enumerate(tops) if 4 * index + 3 < count]
+    )
+    Thread.objects.filter(pk=thread.pk).update(top_level_count=groups, comment_count=count)
+    assert thread.comments.count() == count
+    return thread
+
+
+@pytest.mark.parametrize(("viewer", "queries"), [(None, 3), ("reader", 6), ("moderator", 6)])
+def test_a_1000_comment_thread_runs_as_many_queries_as_a_10_comment_one(
+    request, client_for, chapter, reader, django_assert_num_queries, viewer, queries
+):
+    small = build_thread(chapter, reader, 10)
+    large = build_thread(chapter, reader, 1000)
+    client = client_for(request.getfixturevalue(viewer) if viewer else None)
+    # Anonymous: the thread, the count of its comments, one page of them. Signed in: the
+    # session, the user and their groups come first.
+    for thread in (small, large):
+        with django_assert_num_queries(queries):
+            assert client.get(thread_url(thread)).status_code == 200
+
+
+def test_a_long_thread_is_paginated_in_tree_order(client, chapter, reader):
+    thread = build_thread(chapter, reader, 1000)
+    html = client.get(thread_url(thread)).content.decode()
+    shown = comment_ids_in_page(html)
+    assert len(shown) == COMMENTS_PER_PAGE
+    assert "Comments 1–50 of 1000 · page 1 of 20" in html
+    assert shown == list(thread.comments.order_by("path").values_list("pk", flat=True)[:COMMENTS_PER_PAGE])
+    last = client.get(thread_url(thread) + "?page=20").content.decode()
+    assert "Comments 951–1000 of 1000" in last
+    assert (
+        client.get(thread_url(thread) + "?page=999").content.decode().count('id="comment-')
+        == COMMENTS_PER_PAGE
+    )
+
+
+def test_a_comments_link_opens_the_page_that_shows_it(client, chapter, reader):
+    thread = build_thread(chapter, reader, 200)
+    target = thread.comments.order_by("path")[123]  # the 124th in tree order: page 3
+    response = client.get(f"/discussion/comments/{target.pk}/")
+    assert response.url == f"{thread_url(thread)}?page=3#comment-{target.pk}"
+    assert f'id="comment-{target.pk}"' in client.get(response.url).content.decode()
+
+
+def test_a_reply_whose_parent_is_on_the_page_before_says_whom_it_answers(client, chapter, reader):
+    thread = build_thread(chapter, reader, 200)
+    ordered = list(thread.comments.order_by("path"))
+    first_of_page_2 = ordered[COMMENTS_PER_PAGE]
+    html = client.get(thread_url(thread) + "?page=2").content.decode()
+    assert comment_ids_in_page(html)[0] == first_of_page_2.pk
+    if first_of_page_2.parent_id:  # the shape puts a reply there; say so if it changes
+        assert html.count('class="meta in-reply-to"') >= 1
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)
+
+
+def test_the_thread_list_runs_the_same_queries_for_2_and_60_threads(client_for, book, reader):
+    small_chapter, large_chapter = book.chapters.get(number=1), book.chapters.get(number=2)
+    for index in range(2):
+        make_thread(chapter=small_chapter, author=reader, title=f"Small {index}")
+    for index in range(60):
+        make_thread(chapter=large_chapter, author=reader, title=f"Large {index}")
+    client = client_for(reader)
+    small = _queries(client, "/books/test-book/chapters/1/discussion/")
+    large = _queries(client, "/books/test-book/chapters/2/discussion/")
+    assert small == large
+
+
+def test_notifications_and_the_log_run_the_same_queries_for_1_and_40_entries(
+    client_for, chapter, editor, reviewer, moderator
+):
+    thread = make_thread(chapter=chapter, author=editor)
+    comment_post(thread=thread, author=editor, body="@reviewer 0")
+    moderation.thread_pin(thread=thread, moderator=moderator)
+    client, mod_client = client_for(reviewer), client_for(moderator)
+    few = (_queries(client, "/notifications/"), _queries(mod_client, "/moderation/log/"))
+    for index in range(1, 40):
+        comment_post(thread=thread, author=editor, body=f"@reviewer {index}")
+        moderation.thread_unpin(thread=thread, moderator=moderator) if index % 2 else moderation.thread_pin(
+            thread=thread, moderator=moderator
+        )
+    many = (_queries(client, "/notifications/"), _queries(mod_client, "/moderation/log/"))
+    assert few == many
