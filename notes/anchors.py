@@ -16,7 +16,7 @@ HEADING = "heading"
 TABLE = "table"
 
 _HEADING_RE = re.compile(r'<h([1-6]) id="([^"]+)">(.*?)</h\1>', re.DOTALL)
-_FIGURE_RE = re.compile(r'<figure class="comparison-table" id="table-([^"]+)"[^>]*>')
+_FIGURE_RE = re.compile(r'<figure class="comparison-table" id="table-([^"]+)"[^>]*>.*?</figure>', re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def mark_discussed_places(
     link_for: Callable[[str], str],
     start_for: Callable[[str], str] | None,
 ) -> str:
-    """Return the chapter's HTML with a thread count after each heading and before each table.
+    """Return the chapter's HTML with a thread count after each heading and each table.
 
     ``counts`` maps anchor keys to thread counts; ``link_for(key)`` gives the URL of the
     threads about a place, ``start_for(key)`` (None for users who cannot post) the URL to
@@ -79,7 +79,7 @@ def mark_discussed_places(
     def after_heading(match: re.Match) -> str:
         return match.group(0) + badge(anchor_key(HEADING, unescape(match.group(2))), is_table=False)
 
-    def before_table(match: re.Match) -> str:
-        return badge(anchor_key(TABLE, unescape(match.group(1))), is_table=True) + match.group(0)
+    def after_table(match: re.Match) -> str:
+        return match.group(0) + badge(anchor_key(TABLE, unescape(match.group(1))), is_table=True)
 
-    return _FIGURE_RE.sub(before_table, _HEADING_RE.sub(after_heading, html))
+    return _FIGURE_RE.sub(after_table, _HEADING_RE.sub(after_heading, html))
