@@ -126,6 +126,8 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The sender of mention notifications.
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Chapterwise <chapterwise@localhost>")
 
 # History: summaries are the changelog lines; they may be longer than 100 characters.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
