@@ -1,10 +1,12 @@
 """Read queries. Each returns what a page needs in a fixed number of SQL queries."""
 
 import datetime
+import re
 from dataclasses import dataclass, replace
+from html import unescape
 
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from notes.models import Book, ChangeRequest, Chapter, ComparisonTable
@@ -162,32 +164,49 @@ def _entry(row, book: Book, target: str, url: str) -> ChangelogEntry:
 
 
 def search_chapters(*, query: str, limit: int = 50) -> list[Chapter]:
-    """Chapters matching ``query``: ranked full-text search on PostgreSQL, every word on SQLite.
+    """Chapters matching ``query`` in their title, notes or comparison tables.
 
-    One query either way; each result gets a plain-text ``snippet`` around the first match.
+    PostgreSQL: ranked full-text search over the title and the stored HTML (which holds
+    the tables; tags are not words to the parser), from the chapter_search index.
+    SQLite: every word, case-insensitively, in the title, the notes or a table. One query
+    either way; each result gets a plain-text ``snippet`` around the first match.
     """
     chapters = Chapter.objects.select_related("book")
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+        from django.contrib.postgres.search import SearchQuery, SearchRank
 
-        vector = SearchVector("title", weight="A", config="english") + SearchVector(
-            "body", weight="B", config="english"
-        )
-        search_query = SearchQuery(query, search_type="websearch", config="english")
+        from notes.search import SEARCH_CONFIG, chapter_search_vector
+
+        search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
         chapters = (
-            chapters.annotate(rank=SearchRank(vector, search_query))
-            .filter(rank__gt=0)
+            chapters.annotate(document=chapter_search_vector())
+            .filter(document=search_query)  # "@@", answered by the chapter_search GIN index
+            .annotate(rank=SearchRank(chapter_search_vector(), search_query))
             .order_by("-rank", "book__title", "number")
         )
     else:
         for word in query.split():
-            chapters = chapters.filter(Q(title__icontains=word) | Q(body__icontains=word))
+            in_a_table = ComparisonTable.objects.filter(chapter=OuterRef("pk")).filter(
+                Q(title__icontains=word) | Q(headers__icontains=word) | Q(rows__icontains=word)
+            )
+            chapters = chapters.filter(
+                Q(title__icontains=word) | Q(body__icontains=word) | Exists(in_a_table)
+            )
         chapters = chapters.order_by("book__title", "number")
     results = list(chapters[:limit])
     words = [word.lower() for word in query.split()]
     for chapter in results:
-        chapter.snippet = _snippet(chapter.body, words)
+        chapter.snippet = _snippet(_plain_text(chapter.body_html), words)
     return results
+
+
+_TAG = re.compile(r"<[^>]*>")
+_SPACES = re.compile(r"\s+")
+
+
+def _plain_text(html: str) -> str:
+    """Our own sanitized HTML as text, each element's text apart from the next (table cells too)."""
+    return _SPACES.sub(" ", unescape(_TAG.sub(" ", html))).strip()
 
 
 def _snippet(text: str, words: list[str], width: int = 160) -> str:
