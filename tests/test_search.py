@@ -65,7 +65,7 @@ def test_search_runs_one_query_however_many_chapters_match(client):
         make_book(slug=f"large-{index}", chapters=5)
     with CaptureQueriesContext(connection) as many:
         html = results(client, "notes chapter")
-    assert "50 chapters match" in html  # the first 50 of 56
+    assert "The first 50 chapters matching “notes chapter”" in html  # of 56
     assert len(few.captured_queries) == len(many.captured_queries) == 1
 
 
