@@ -428,3 +428,33 @@ def test_review_pages_run_the_same_number_of_queries_for_3_and_30_items(
     last = grow(27)
     large = count_queries(client, url or f"/reviews/{last.pk}/")
     assert small == large == PINNED_QUERIES[page]
+
+
+# --- Home: my open requests ------------------------------------------------------------------
+
+
+def test_home_lists_my_open_requests_and_what_waits_for_review(
+    client_for, editor, other_editor, reviewer, chapter
+):
+    mine = propose(editor, chapter, "Mine", "My pending change")
+    propose(other_editor, chapter, "Theirs", "Someone else's change")
+    done = propose(editor, chapter, "Done", "My published change")
+    change_request_approve(change_request=done, reviewer=reviewer)
+    html = client_for(editor).get("/").content.decode()
+    assert "My open change requests" in html
+    assert f"#{mine.pk} My pending change" in html
+    assert "Someone else's change" not in html.split("Recent changes")[0]
+    assert "My published change" not in html.split("Recent changes")[0]
+    assert "2 requests waiting for review" in html
+    assert "My open change requests" not in client_for(None).get("/").content.decode()
+
+
+def test_home_runs_the_same_queries_for_3_and_30_open_requests(client_for, editor, chapter):
+    client = client_for(editor)
+    for index in range(3):
+        propose(editor, chapter, f"Text {index}", f"Change {index}")
+    small = count_queries(client, "/")
+    for index in range(27):
+        propose(editor, chapter, f"Text {index}", f"Change {index}")
+    assert count_queries(client, "/") == small
+    assert "All my open requests" in client.get("/").content.decode()

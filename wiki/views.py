@@ -5,7 +5,6 @@ from django.shortcuts import render
 from notes import selectors
 from notes.permissions import read_required
 
-
 SEARCH_LIMIT = 50
 
 

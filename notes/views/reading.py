@@ -5,17 +5,28 @@ from urllib.parse import urlencode
 from django.shortcuts import render
 from django.urls import reverse
 
-from notes import permissions, selectors, selectors_discussions
+from notes import permissions, selectors, selectors_discussions, selectors_reviews
 from notes.anchors import mark_discussed_places
 from notes.permissions import read_required
+
+HOME_OPEN_REQUESTS = 10
 
 
 @read_required
 def home(request):
+    """The books, the latest changes, and the visitor's own open change requests."""
+    mine = []
+    if permissions.can_propose(request.user):
+        mine = list(selectors_reviews.review_queue(user=request.user, bucket="mine")[:HOME_OPEN_REQUESTS])
     return render(
         request,
         "notes/home.html",
-        {"books": selectors.book_list(), "recent": selectors.changelog(newest_first=True, limit=10)},
+        {
+            "books": selectors.book_list(),
+            "recent": selectors.changelog(newest_first=True, limit=10),
+            "my_requests": mine,
+            "more_requests": len(mine) == HOME_OPEN_REQUESTS,
+        },
     )
 
 
