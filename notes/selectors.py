@@ -173,17 +173,9 @@ def search_chapters(*, query: str, limit: int = 50) -> list[Chapter]:
     """
     chapters = Chapter.objects.select_related("book")
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank
+        from notes.search import chapters_matching
 
-        from notes.search import SEARCH_CONFIG, chapter_search_vector
-
-        search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
-        chapters = (
-            chapters.annotate(document=chapter_search_vector())
-            .filter(document=search_query)  # "@@", answered by the chapter_search GIN index
-            .annotate(rank=SearchRank(chapter_search_vector(), search_query))
-            .order_by("-rank", "book__title", "number")
-        )
+        chapters = chapters_matching(chapters, query).order_by("-rank", "book__title", "number")
     else:
         for word in query.split():
             in_a_table = ComparisonTable.objects.filter(chapter=OuterRef("pk")).filter(
