@@ -196,7 +196,6 @@ def test_an_approval_recorded_before_a_revision_no_longer_counts(editor, reviewe
         user=editor,
         summary="Edited",
         content={"title": chapter.title, "body": "Line one\n"},
-        base_history_id=latest_history_id(Chapter, chapter.pk),
     )
     approval.refresh_from_db()
     assert not approval.is_current
@@ -326,7 +325,6 @@ def test_a_conflicting_request_goes_back_to_its_author_and_nothing_is_published(
         user=editor,
         summary="Edited",
         content={"title": chapter.title, "body": chapter.body.replace("(someone else)", "(both)")},
-        base_history_id=latest_history_id(Chapter, chapter.pk),
     )
     assert change_request_approve(change_request=request, reviewer=reviewer).published
     chapter.refresh_from_db()
@@ -510,3 +508,60 @@ def test_reverting_to_a_version_of_another_chapter_is_refused(reviewer, book):
             user=reviewer, chapter=one, history_id=Chapter.history.filter(id=two.pk).first().history_id
         )
     assert not ChangeRequest.objects.exists()
+
+
+# --- Revising never loses what was published meanwhile ---------------------------------------------
+
+
+def test_a_revision_after_changes_requested_still_merges_what_was_published_meanwhile(
+    editor, other_editor, reviewer, long_chapter
+):
+    chapter = long_chapter
+    request = propose(editor, chapter, body=LONG_BODY.replace("Paragraph 3.", "Paragraph 3 (editor)."))
+    change_request_request_changes(change_request=request, reviewer=reviewer, comment="Say more")
+    publish_directly(chapter, LONG_BODY.replace("Paragraph 8.", "Paragraph 8 (someone else)."), other_editor)
+    change_request_revise(
+        change_request=request,
+        user=editor,
+        summary="Edited the notes",
+        content={"title": chapter.title, "body": LONG_BODY.replace("Paragraph 3.", "Paragraph 3 (more).")},
+    )
+    outcome = change_request_approve(change_request=request, reviewer=reviewer)
+    assert outcome.published and outcome.merged
+    chapter.refresh_from_db()
+    assert "Paragraph 3 (more)." in chapter.body
+    assert "Paragraph 8 (someone else)." in chapter.body
+
+
+def test_after_a_conflict_the_author_resolves_from_the_merge_and_keeps_the_other_changes(
+    client_for, editor, other_editor, reviewer, chapter
+):
+    table = chapter.tables.get()
+    mine = table_request(editor, table, rows=[["Speed", "fast", "SLOW-MINE"], ["Cost", "low-mine", "high"]])
+    theirs = table_request(
+        other_editor,
+        table,
+        title="Their title",
+        rows=[["Speed", "fast", "slow-theirs"], ["Cost", "low", "HIGH-THEIRS"]],
+    )
+    assert change_request_approve(change_request=theirs, reviewer=reviewer).published
+    assert not change_request_approve(change_request=mine, reviewer=reviewer).published
+    mine.refresh_from_db()
+    assert mine.resolution["content"]["title"] == "Their title"
+    resolving = [["Speed", "fast", "SLOW-MINE"], ["Cost", "low-mine", "HIGH-THEIRS"]]
+    assert mine.resolution["content"]["rows"] == resolving
+
+    # The revise page starts from the merge, not from the stale proposal.
+    page = client_for(editor).get(f"/reviews/{mine.pk}/revise/").content.decode()
+    assert '<input name="cell-1-2" value="HIGH-THEIRS"' in page
+    assert 'value="Their title"' in page
+
+    change_request_revise(
+        change_request=mine,
+        user=editor,
+        summary="Edited the table",
+        content={"title": "Their title", "headers": table.headers, "rows": resolving},
+    )
+    assert change_request_approve(change_request=mine, reviewer=reviewer).published
+    table.refresh_from_db()
+    assert (table.title, table.rows) == ("Their title", resolving)

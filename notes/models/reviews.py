@@ -67,6 +67,9 @@ class ChangeRequest(models.Model):
     conflicts = models.JSONField(
         default=list, blank=True, help_text="Conflicting parts from the last approval."
     )
+    # After a conflict: the version the merge was made against and the merged proposal the
+    # author starts resolving from ({"base_history_id": ..., "content": {...}}).
+    resolution = models.JSONField(default=dict, blank=True)
     merge_note = models.TextField(blank=True, help_text="Set when approval merged with newer changes.")
 
     approved_by = models.ForeignKey(

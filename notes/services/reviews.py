@@ -253,14 +253,14 @@ def change_request_revise(
     user,
     summary: str,
     content: dict,
-    base_history_id: int | None = None,
     submit: bool = True,
 ) -> ChangeRequest:
     """The author changes their draft, or answers "changes requested" or a conflict.
 
     Each revision bumps ``revision``, so verdicts given to earlier revisions stop counting.
-    After a conflict the author resolves against the current version: pass its history id
-    as ``base_history_id`` (the revise form carries it).
+    The base version stays the one the request was written against, so approval still
+    merges whatever was published meanwhile; only after a conflict does it move, to the
+    version the conflicting merge was made against (the author has resolved against it).
     """
     change_request = _locked(change_request)
     if not permissions.can_revise(user, change_request):
@@ -272,10 +272,11 @@ def change_request_revise(
     change_request.summary = _clean_summary(summary)
     for name, value in _clean_content(content, change_request.kind, for_submit=submit).items():
         setattr(change_request, name, value)
-    if change_request.base_history_id is not None and base_history_id is not None:
-        change_request.base_history_id = _checked_base(change_request, base_history_id)
+    if change_request.status == Status.CONFLICT and change_request.resolution.get("base_history_id"):
+        change_request.base_history_id = change_request.resolution["base_history_id"]
     change_request.revision += 1
     change_request.conflicts = []
+    change_request.resolution = {}
     change_request.status = Status.SUBMITTED if submit else Status.DRAFT
     change_request.save()
     return change_request
@@ -407,7 +408,10 @@ def _publish(change_request: ChangeRequest, *, approver) -> PublishOutcome:
         base_row = type(target).history.get(history_id=change_request.base_history_id)
         new, conflicts = _merge(_snapshot(target_kind, base_row), _snapshot(target_kind, target), proposed)
         if conflicts:
-            return _send_back_with_conflicts(change_request, conflicts)
+            # The author resolves from the merge: agreed parts merged, conflicting parts as
+            # they proposed them (text with markers), against the version merged with.
+            resolution = {"base_history_id": current_history_id, "content": {**proposed, **new}}
+            return _send_back_with_conflicts(change_request, conflicts, resolution)
         merged = True
 
     if target_kind == "book":
@@ -505,10 +509,13 @@ def _mark_published(change_request: ChangeRequest, target, approver, note: str) 
     change_request.save()
 
 
-def _send_back_with_conflicts(change_request: ChangeRequest, conflicts: list[dict]) -> PublishOutcome:
+def _send_back_with_conflicts(
+    change_request: ChangeRequest, conflicts: list[dict], resolution: dict | None = None
+) -> PublishOutcome:
     change_request.status = Status.CONFLICT
     change_request.conflicts = conflicts
-    change_request.save(update_fields=["status", "conflicts", "updated_at"])
+    change_request.resolution = resolution or {}
+    change_request.save(update_fields=["status", "conflicts", "resolution", "updated_at"])
     return PublishOutcome(
         published=False,
         merged=False,
@@ -585,8 +592,8 @@ def _merge(base: dict, current: dict, proposed: dict) -> tuple[dict, list[dict]]
         cells = _merge_cells(base, current, proposed)
         if cells is not None:
             conflicts = [c for c in conflicts if c["field"] not in ("headers", "rows")] + cells[1]
-            if not cells[1]:
-                merged["headers"], merged["rows"] = cells[0]
+            # Published only when nothing conflicts; otherwise the grid the author resolves.
+            merged["headers"], merged["rows"] = cells[0]
     return merged, conflicts
 
 
@@ -611,7 +618,7 @@ def _merge_cells(base: dict, current: dict, proposed: dict):
                     "proposed": values[2],
                 }
             )
-        headers.append(values[1] if value is _CONFLICT else value)
+        headers.append(values[2] if value is _CONFLICT else value)  # the author's, to resolve
     rows = []
     for row_index, row_values in enumerate(zip(base["rows"], current["rows"], proposed["rows"], strict=True)):
         row = []
@@ -626,7 +633,7 @@ def _merge_cells(base: dict, current: dict, proposed: dict):
                         "proposed": values[2],
                     }
                 )
-            row.append(values[1] if value is _CONFLICT else value)
+            row.append(values[2] if value is _CONFLICT else value)  # the author's, to resolve
         rows.append(row)
     return (headers, rows), conflicts
 

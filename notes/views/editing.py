@@ -2,6 +2,8 @@
 comparison tables cell by cell, and revising a request. Every save becomes a change
 request; nothing here publishes."""
 
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -234,6 +236,11 @@ def table_new(request, book_slug: str, number: int):
     )
 
 
+def _fields(change_request: ChangeRequest) -> dict:
+    names = ("title", "body", "headers", "rows", "book_author", "book_domains", "number")
+    return {name: getattr(change_request, name) for name in names}
+
+
 @permission_view
 def request_revise(request, request_id: int):
     """The author changes a draft, or answers "changes requested" or a conflict."""
@@ -246,22 +253,16 @@ def request_revise(request, request_id: int):
             request, f"A request that is {change_request.get_status_display().lower()} cannot be revised."
         )
         return redirect("notes:review-detail", request_id=change_request.pk)
-    model = {"book": Book, "chapter": Chapter, "table": ComparisonTable}[kind]
-    target_id = {
-        "book": change_request.book_id,
-        "chapter": change_request.chapter_id,
-        "table": change_request.table_id,
-    }[kind]
-    # After a conflict the author resolves against the current version.
-    base = latest_history_id(model, target_id) if target_id else None
+    # After a conflict the author starts from the merge: agreed parts merged, conflicting
+    # parts as proposed (text with conflict markers to resolve).
+    draft = SimpleNamespace(**{**_fields(change_request), **change_request.resolution.get("content", {})})
 
-    def revise(summary, content, base_version):
+    def revise(summary, content):
         return change_request_revise(
             change_request=change_request,
             user=request.user,
             summary=summary,
             content=content,
-            base_history_id=base_version,
             submit=_submitting(request),
         )
 
@@ -271,7 +272,7 @@ def request_revise(request, request_id: int):
             content = {"title": data["title"], "headers": headers, "rows": rows}
             if change_request.kind == Kind.TABLE_NEW:
                 content["slug"] = data["slug"]
-            return revise(data["summary"], content, data["base_version"])
+            return revise(data["summary"], content)
 
         return _table_proposal(
             request,
@@ -279,15 +280,10 @@ def request_revise(request, request_id: int):
             chapter=change_request.chapter,
             heading=heading,
             form=TableMetaForm(
-                initial={
-                    "summary": change_request.summary,
-                    "title": change_request.title,
-                    "slug": change_request.slug,
-                    "base_version": base,
-                }
+                initial={"summary": change_request.summary, "title": draft.title, "slug": change_request.slug}
             ),
-            headers=change_request.headers,
-            rows=change_request.rows,
+            headers=draft.headers,
+            rows=draft.rows,
             write=write,
             show_slug=change_request.kind == Kind.TABLE_NEW,
         )
@@ -305,21 +301,14 @@ def request_revise(request, request_id: int):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                change_request = revise(
-                    data["summary"], {name: data[name] for name in fields}, data["base_version"]
-                )
+                change_request = revise(data["summary"], {name: data[name] for name in fields})
             except ReviewError as error:
                 form.add_error(None, str(error))
             else:
                 return _saved(request, change_request)
     else:
-        initial = {name: getattr(change_request, name) for name in fields}
-        body_conflict = next((c for c in change_request.conflicts if c.get("field") == "body"), None)
-        if body_conflict:
-            initial["body"] = body_conflict["merged"]
-        form = form_class(
-            initial={**initial, "summary": change_request.summary, "base_version": base}, **form_kwargs
-        )
+        initial = {name: getattr(draft, name) for name in fields}
+        form = form_class(initial={**initial, "summary": change_request.summary}, **form_kwargs)
     context = {
         "form": form,
         "book": change_request.book,
