@@ -37,6 +37,24 @@ class ReadOnlyContentAdmin(SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
+    def get_readonly_fields(self, request, obj=None) -> list[str]:
+        # Every field is shown as text, never as an input: the change page and an old version alike.
+        return [field.name for field in self.model._meta.fields if field.editable and not field.auto_created]
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """Show an old version read-only; refuse anything but GET.
+
+        simple-history's view saves the old version on POST whatever the revert setting
+        says (SIMPLE_HISTORY_REVERT_DISABLED only hides the button), which would publish it
+        unreviewed, without a summary and with a stale rendering. Reverting a chapter goes
+        through the site's history page and the review workflow instead.
+        """
+        if request.method not in ("GET", "HEAD"):
+            raise PermissionDenied(
+                "Old versions cannot be saved from the admin; revert from the site's history page."
+            )
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
 
 @admin.register(Book)
 class BookAdmin(ReadOnlyContentAdmin):

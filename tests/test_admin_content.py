@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from notes.models import ChangeRequest, Chapter, Review
-from notes.services.reviews import change_request_create
+from notes.services.reviews import change_request_approve, change_request_create
 
 pytestmark = pytest.mark.django_db
 
@@ -50,9 +50,12 @@ def test_content_and_its_history_are_browsable_in_admin(admin_client, book, mode
     history = admin_client.get(reverse(f"admin:notes_{model}_history", args=[obj.pk]))
     assert history.status_code == 200
     assert obj.history.count() >= 1
+    version = reverse(f"admin:notes_{model}_simple_history", args=[obj.pk, obj.history.first().history_id])
+    assert admin_client.get(version).status_code == 200
     # Content is read-only: changes go through review.
     assert admin_client.post(reverse(f"admin:notes_{model}_change", args=[obj.pk]), {}).status_code == 403
     assert admin_client.get(reverse(f"admin:notes_{model}_add")).status_code == 403
+    assert admin_client.post(version, {}).status_code == 403
 
 
 def test_admin_is_closed_to_people_who_are_not_staff(client, reviewer):
@@ -106,3 +109,23 @@ def test_the_reject_action_records_a_review_with_a_comment(admin_client, editor,
     review = Review.objects.get(change_request=request)
     assert review.verdict == Review.Verdict.REJECT and "in the admin" in review.comment
     assert Chapter.history.count() == versions
+
+
+def test_an_old_version_in_admin_is_shown_but_cannot_be_saved_back(admin_client, editor, reviewer, chapter):
+    # simple-history's version page saves on POST; that would publish the old text with no
+    # review, no summary and a stale body_html. Hiding the revert button is not enough.
+    change_request_approve(change_request=submitted(editor, chapter), reviewer=reviewer)
+    old = chapter.history.earliest("history_id")
+    url = reverse("admin:notes_chapter_simple_history", args=[chapter.pk, old.history_id])
+    shown = admin_client.get(url)
+    assert shown.status_code == 200
+    html = shown.content.decode()
+    assert "Notes for chapter 1." in html
+    assert "<textarea" not in html and 'name="_save"' not in html
+    versions = Chapter.history.count()
+    fields = {"book": chapter.book_id, "number": old.number, "title": old.title, "body": old.body}
+    for data in (fields, {**fields, "_change_history": "1"}):
+        assert admin_client.post(url, data).status_code == 403
+    assert Chapter.history.count() == versions
+    chapter.refresh_from_db()
+    assert chapter.body == "Better notes.\n" and "Better notes." in chapter.body_html
