@@ -194,6 +194,29 @@ def test_the_author_revises_a_table_request_in_the_grid(client_for, editor, revi
     assert (request.status, request.revision, request.rows) == ("submitted", 2, [["1", "two"]])
 
 
+def test_input_the_database_cannot_hold_gets_a_message_not_a_server_error(client_for, editor, chapter):
+    client = client_for(editor)
+    response = client.post(
+        "/books/test-book/chapters/1/tables/table-1/edit/",
+        {**TABLE_GRID, "cell-0-1": "x\x00y", "title": "T", "summary": "s", "action": "submit"},
+    )
+    assert response.status_code == 400
+    assert "NUL character" in response.content.decode()
+    response = client.post(
+        "/books/test-book/chapters/new/",
+        {"number": str(10**12), "title": "T", "body": "", "summary": "s", "action": "submit"},
+    )
+    assert response.status_code == 400
+    assert "less than or equal to 9999" in response.content.decode()
+    response = client.post(
+        "/books/test-book/chapters/1/edit/",
+        {"title": "t" * 201, "body": "", "summary": "s", "action": "submit"},
+    )
+    assert response.status_code == 400
+    assert "at most 200 characters" in response.content.decode()
+    assert not ChangeRequest.objects.exists()
+
+
 def test_proposing_a_new_chapter_and_book_details(client_for, editor, book):
     client = client_for(editor)
     assert client.get("/books/test-book/chapters/new/").status_code == 200

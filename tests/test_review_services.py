@@ -98,6 +98,51 @@ def test_a_table_row_of_the_wrong_width_is_refused(editor, chapter):
     assert ChangeRequest.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("kind", "content", "message"),
+    [
+        (
+            Kind.CHAPTER_EDIT,
+            {"title": "t" * 201, "body": "x"},
+            "The title is 201 characters long; the limit is 200",
+        ),
+        (Kind.CHAPTER_EDIT, {"title": "T", "body": "a\x00b"}, "The body holds a NUL character"),
+        (
+            Kind.CHAPTER_NEW,
+            {"title": "T", "body": "", "number": 10**12},
+            "Chapter numbers run from 1 to 9999",
+        ),
+        (Kind.TABLE_EDIT, {"title": "T", "headers": ["A"], "rows": [["x\x00y"]]}, "The rows holds a NUL"),
+        (Kind.TABLE_EDIT, {"title": "t" * 301, "headers": ["A"], "rows": []}, "the limit is 300"),
+        (Kind.BOOK_EDIT, {"title": "T", "body": "", "book_author": "a" * 201}, "author is longer than 200"),
+        (Kind.REVERT, {"title": "T", "status": "approved"}, "A revert cannot change status"),
+    ],
+    ids=[
+        "long-chapter-title",
+        "nul-body",
+        "huge-number",
+        "nul-cell",
+        "long-table-title",
+        "long-author",
+        "revert",
+    ],
+)
+def test_input_the_database_cannot_hold_is_refused_with_a_message(editor, chapter, kind, content, message):
+    with pytest.raises(ReviewError, match=message):
+        change_request_create(
+            author=editor,
+            book=chapter.book,
+            kind=kind,
+            chapter=chapter,
+            table=chapter.tables.get() if kind == Kind.TABLE_EDIT else None,
+            summary="Edited",
+            content=content,
+        )
+    with pytest.raises(ReviewError, match="NUL character"):
+        propose(editor, chapter, summary="one\x00line")
+    assert ChangeRequest.objects.count() == 0
+
+
 def test_a_base_version_of_another_page_is_refused(editor, chapter, book):
     other = book.chapters.get(number=2)
     with pytest.raises(ReviewError, match="does not belong"):

@@ -4,7 +4,7 @@ from django import forms
 from django.urls import reverse
 from markdownx.widgets import MarkdownxWidget
 
-from notes.services.reviews import MAX_SUMMARY_LENGTH
+from notes.services.reviews import MAX_CHAPTER_NUMBER, MAX_SUMMARY_LENGTH, TITLE_LIMITS, Kind
 
 
 class PreviewMarkdownWidget(MarkdownxWidget):
@@ -38,7 +38,7 @@ class ChangeForm(forms.Form):
 
 
 class ChapterForm(ChangeForm):
-    title = forms.CharField(max_length=300)
+    title = forms.CharField(max_length=TITLE_LIMITS[Kind.CHAPTER_EDIT])
     body = forms.CharField(required=False, strip=False, label="Notes (Markdown)")
 
     field_order = ["title", "body", "summary"]
@@ -49,13 +49,13 @@ class ChapterForm(ChangeForm):
 
 
 class NewChapterForm(ChapterForm):
-    number = forms.IntegerField(min_value=1)
+    number = forms.IntegerField(min_value=1, max_value=MAX_CHAPTER_NUMBER)
 
     field_order = ["number", "title", "body", "summary"]
 
 
 class BookForm(ChangeForm):
-    title = forms.CharField(max_length=200)
+    title = forms.CharField(max_length=TITLE_LIMITS[Kind.BOOK_EDIT])
     book_author = forms.CharField(max_length=200, required=False, label="Author")
     book_domains = forms.CharField(
         max_length=300, required=False, label="Domains", help_text="Comma-separated."

@@ -29,6 +29,14 @@ Kind = ChangeRequest.Kind
 Status = ChangeRequest.Status
 
 MAX_BODY_BYTES = 1024 * 1024
+MAX_CHAPTER_NUMBER = 9999
+# Titles fit their columns: books and chapters hold 200 characters, tables 300.
+MAX_TABLE_TITLE_LENGTH = 300
+TITLE_LIMITS = {
+    Kind.BOOK_EDIT: 200,
+    Kind.CHAPTER_EDIT: 200,
+    Kind.CHAPTER_NEW: 200,
+}
 MAX_SUMMARY_LENGTH = 200
 CONFLICT_MARKERS = ("<<<<<<< ", "=======", ">>>>>>> ")
 
@@ -54,6 +62,8 @@ def _clean_summary(summary: str) -> str:
         raise ReviewError("A summary is required: one line saying what changed.")
     if "\n" in summary or "\r" in summary:
         raise ReviewError("The summary must be a single line.")
+    if "\x00" in summary:
+        raise ReviewError("The summary holds a NUL character (\\0), which cannot be stored; remove it.")
     if len(summary) > MAX_SUMMARY_LENGTH:
         raise ReviewError(
             f"The summary is {len(summary)} characters long; the limit is {MAX_SUMMARY_LENGTH}."
@@ -70,6 +80,21 @@ def _clean_body(body: str, *, for_submit: bool) -> str:
             "The text still holds conflict markers (<<<<<<<, =======, >>>>>>>); resolve them first."
         )
     return body
+
+
+def _refuse_nul_characters(content: dict) -> None:
+    """A NUL character cannot be stored (PostgreSQL refuses it): say so instead of failing."""
+
+    def texts(value):
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, list | tuple):
+            for item in value:
+                yield from texts(item)
+
+    for name, value in content.items():
+        if any("\x00" in text for text in texts(value)):
+            raise ReviewError(f"The {name} holds a NUL character (\\0), which cannot be stored; remove it.")
 
 
 def _clean_table(headers, rows) -> tuple[list[str], list[list[str]]]:
@@ -92,24 +117,31 @@ def _clean_content(content: dict, kind: str, *, for_submit: bool) -> dict:
         Kind.CHAPTER_NEW: {"title", "body", "number"},
         Kind.TABLE_EDIT: {"title", "headers", "rows"},
         Kind.TABLE_NEW: {"title", "headers", "rows", "slug"},
-    }.get(kind)
-    if allowed is not None:
-        unknown = set(content) - allowed
-        if unknown:
-            raise ReviewError(f"A {Kind(kind).label.lower()} cannot change {', '.join(sorted(unknown))}.")
+        Kind.REVERT: {"title", "body", "headers", "rows"},  # a chapter's or a table's content
+    }[kind]
+    unknown = set(content) - allowed
+    if unknown:
+        raise ReviewError(f"A {Kind(kind).label.lower()} cannot change {', '.join(sorted(unknown))}.")
     content = dict(content)
+    _refuse_nul_characters(content)
     if "body" in content:
         content["body"] = _clean_body(content["body"], for_submit=for_submit)
     if "title" in content:
         content["title"] = (content["title"] or "").strip()
-        if len(content["title"]) > 300:
-            raise ReviewError("The title is longer than 300 characters.")
+        limit = TITLE_LIMITS.get(kind, MAX_TABLE_TITLE_LENGTH)
+        if len(content["title"]) > limit:
+            raise ReviewError(f"The title is {len(content['title'])} characters long; the limit is {limit}.")
         if kind in (Kind.CHAPTER_NEW, Kind.CHAPTER_EDIT, Kind.BOOK_EDIT) and not content["title"]:
             raise ReviewError("A title is required.")
+    for name, limit in (("book_author", 200), ("book_domains", 300)):
+        if len(content.get(name) or "") > limit:
+            raise ReviewError(f"The {name.removeprefix('book_')} is longer than {limit} characters.")
     if "headers" in content or "rows" in content:
         content["headers"], content["rows"] = _clean_table(content.get("headers"), content.get("rows"))
     if kind == Kind.CHAPTER_NEW and not content.get("number"):
         raise ReviewError("A new chapter needs a number.")
+    if kind == Kind.CHAPTER_NEW and not 1 <= int(content["number"]) <= MAX_CHAPTER_NUMBER:
+        raise ReviewError(f"Chapter numbers run from 1 to {MAX_CHAPTER_NUMBER}.")
     if kind == Kind.TABLE_NEW and not content.get("slug"):
         raise ReviewError("A new table needs a slug.")
     return content
