@@ -14,7 +14,7 @@ def wiki(request) -> dict:
         # Review workflow: links and the nav's count of requests waiting (one query, on use).
         "can_propose": permissions.can_propose(user),
         "can_see_reviews": permissions.can_see_reviews(user),
-        "review_nav": SimpleLazyObject(lambda: selectors_reviews.review_counts(user=user)),
+        "review_nav": SimpleLazyObject(lambda: selectors_reviews.request_review_counts(request)),
         # Discussion: the moderation log link (roles are cached, so no query).
         "can_moderate": permissions.can_moderate(user),
     }

@@ -126,7 +126,11 @@ def can_withdraw(user, change_request) -> bool:
 
 
 def can_revise(user, change_request) -> bool:
+    """Change, submit or resubmit a request: its author, while they may still propose."""
     return can_propose(user) and change_request.author_id == user.pk
+
+
+can_submit = can_revise
 
 
 # --- Discussion and moderation (issue #4) -----------------------------------------------

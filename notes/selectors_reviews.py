@@ -36,6 +36,13 @@ def review_counts(*, user) -> dict[str, int]:
     )
 
 
+def request_review_counts(request) -> dict[str, int]:
+    """``review_counts`` for the signed-in user, run once per request (the nav and the queue share it)."""
+    if not hasattr(request, "_review_counts"):
+        request._review_counts = review_counts(user=request.user)
+    return request._review_counts
+
+
 def review_queue(*, user, bucket: str) -> QuerySet[ChangeRequest]:
     """The requests of one bucket, oldest first; "mine" is the user's open requests."""
     requests = ChangeRequest.objects.select_related("author", "book", "chapter", "table").defer(

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from notes.models import ChangeRequest, Chapter
+from notes.models import ChangeRequest, Chapter, Review
 from notes.services.reviews import change_request_approve, change_request_create, latest_history_id
 
 Kind = ChangeRequest.Kind
@@ -426,20 +426,31 @@ def test_the_feeds_need_login_when_public_read_is_off(client_for, settings, book
 
 
 # Session and user, roles, the nav's review counts, then the page's own queries.
-PINNED_QUERIES = {"queue": 6, "request": 9, "history": 7}
+PINNED_QUERIES = {"queue": 5, "request": 10, "history": 7}
 
 
 @pytest.mark.parametrize("page", ["queue", "request", "history"])
 def test_review_pages_run_the_same_number_of_queries_for_3_and_30_items(
-    client_for, editor, reviewer, book, page
+    client_for, editor, other_reviewer, reviewer, book, page
 ):
     chapter = book.chapters.get(number=1)
     client = client_for(reviewer)
 
     def grow(count):
+        # Each published one at a time, so every approval is a new version (none conflict).
+        for index in range(count // 2):
+            request = propose(editor, chapter, f"Published {index} {count}\n", f"Published {index}")
+            assert change_request_approve(change_request=request, reviewer=reviewer).published
         requests = [propose(editor, chapter, f"Text {index}\n", f"Change {index}") for index in range(count)]
-        for request in requests[: count // 2]:
-            change_request_approve(change_request=request, reviewer=reviewer)
+        # The request page shows its review thread: give the one measured a growing thread.
+        for index in range(count):
+            Review.objects.create(
+                change_request=requests[-1],
+                reviewer=other_reviewer,
+                verdict=Review.Verdict.REQUEST_CHANGES,
+                comment=f"Remark {index}",
+                revision=1,
+            )
         return requests[-1]
 
     url = {
@@ -450,6 +461,7 @@ def test_review_pages_run_the_same_number_of_queries_for_3_and_30_items(
     small = count_queries(client, url or f"/reviews/{last.pk}/")
     last = grow(27)
     large = count_queries(client, url or f"/reviews/{last.pk}/")
+    assert chapter.history.count() == 1 + 1 + 13
     assert small == large == PINNED_QUERIES[page]
 
 
@@ -481,3 +493,14 @@ def test_home_runs_the_same_queries_for_3_and_30_open_requests(client_for, edito
         propose(editor, chapter, f"Text {index}", f"Change {index}")
     assert count_queries(client, "/") == small
     assert "All my open requests" in client.get("/").content.decode()
+
+
+def test_request_ids_are_not_disclosed_to_people_who_cannot_see_reviews(client_for, reader, editor, chapter):
+    existing = propose(editor, chapter, "x").pk
+    for request_id in (existing, 999999):
+        response = client_for(None).get(f"/reviews/{request_id}/")
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+        assert client_for(reader).get(f"/reviews/{request_id}/").status_code == 403
+        assert client_for(reader).post(f"/reviews/{request_id}/withdraw/").status_code == 403
+        assert client_for(reader).get(f"/reviews/{request_id}/revise/").status_code == 403
+    assert client_for(editor).get("/reviews/999999/").status_code == 404

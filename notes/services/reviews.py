@@ -266,7 +266,7 @@ def _checked_base(change_request: ChangeRequest, base_history_id: int | None) ->
 def change_request_submit(*, change_request: ChangeRequest, user) -> ChangeRequest:
     """Send a draft to the reviewers."""
     change_request = _locked(change_request)
-    if change_request.author_id != user.pk:
+    if not permissions.can_submit(user, change_request):
         raise ReviewError("Only the author submits a change request.")
     if change_request.status != Status.DRAFT:
         raise ReviewError(

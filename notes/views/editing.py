@@ -244,6 +244,7 @@ def _fields(change_request: ChangeRequest) -> dict:
 @permission_view
 def request_revise(request, request_id: int):
     """The author changes a draft, or answers "changes requested" or a conflict."""
+    require(request, can_propose(request.user))  # before the lookup: ids are not public
     change_request = change_request_get(request_id=request_id)
     require(request, can_revise(request.user, change_request))
     kind = change_request.target_kind

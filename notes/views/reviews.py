@@ -14,6 +14,7 @@ from notes.permissions import (
     can_review_request,
     can_revise,
     can_see_reviews,
+    can_submit,
     can_withdraw,
     permission_view,
     require,
@@ -21,7 +22,7 @@ from notes.permissions import (
 from notes.selectors_reviews import (
     BUCKETS,
     change_request_get,
-    review_counts,
+    request_review_counts,
     review_queue,
     target_base_and_current,
 )
@@ -34,7 +35,7 @@ def queue(request):
     bucket = request.GET.get("status", "submitted")
     if bucket not in BUCKETS:
         bucket = "submitted"
-    counts = review_counts(user=request.user)
+    counts = request_review_counts(request)
     return render(
         request,
         "notes/reviews/queue.html",
@@ -96,8 +97,8 @@ def _diff_context(change_request: ChangeRequest) -> dict:
 
 @permission_view
 def detail(request, request_id: int):
+    require(request, can_see_reviews(request.user))  # before the lookup: ids are not public
     change_request = change_request_get(request_id=request_id)
-    require(request, can_see_reviews(request.user))
     user = request.user
     reviews = list(change_request.reviews.all())
     context = {
@@ -107,7 +108,7 @@ def detail(request, request_id: int):
         and change_request.status == ChangeRequest.Status.SUBMITTED,
         "can_withdraw": can_withdraw(user, change_request) and change_request.is_open,
         "can_revise": can_revise(user, change_request) and change_request.is_editable,
-        "can_submit": change_request.author_id == user.pk
+        "can_submit": can_submit(user, change_request)
         and change_request.status == ChangeRequest.Status.DRAFT,
         "verdict_form": VerdictForm(initial={"revision": change_request.revision}),
         **_diff_context(change_request),
@@ -116,6 +117,7 @@ def detail(request, request_id: int):
 
 
 def _verdict(request, request_id: int, action):
+    require(request, can_see_reviews(request.user))
     change_request = change_request_get(request_id=request_id)
     require(request, can_review_request(request.user, change_request))
     form = VerdictForm(request.POST)
@@ -171,8 +173,9 @@ def reject(request, request_id: int):
 @require_POST
 @permission_view
 def submit(request, request_id: int):
+    require(request, can_see_reviews(request.user))
     change_request = change_request_get(request_id=request_id)
-    require(request, can_revise(request.user, change_request))
+    require(request, can_submit(request.user, change_request))
     try:
         services.change_request_submit(change_request=change_request, user=request.user)
     except services.ReviewError as error:
@@ -185,6 +188,7 @@ def submit(request, request_id: int):
 @require_POST
 @permission_view
 def withdraw(request, request_id: int):
+    require(request, can_see_reviews(request.user))
     change_request = change_request_get(request_id=request_id)
     require(request, can_withdraw(request.user, change_request))
     try:
