@@ -95,6 +95,14 @@ class ReviewInline(admin.TabularInline):
         return False
 
 
+class RejectReasonForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="Kept as each request's review comment, which its author reads.",
+        error_messages={"required": "Say why: a rejection needs a comment for its author."},
+    )
+
+
 @admin.register(ChangeRequest)
 class ChangeRequestAdmin(admin.ModelAdmin):
     list_display = ("id", "summary", "kind", "book", "author", "status", "revision", "created_at")
@@ -138,17 +146,29 @@ class ChangeRequestAdmin(admin.ModelAdmin):
             ),
         )
 
-    @admin.action(description="Reject the selected change requests")
-    def reject_selected(self, request, queryset) -> None:
-        def reject(change_request):
-            change_request_reject(
-                change_request=change_request,
-                reviewer=request.user,
-                comment=f"Rejected by {request.user.get_username()} in the admin.",
-            )
-            return "Rejected."
+    @admin.action(description="Reject the selected change requests (asks for a reason)")
+    def reject_selected(self, request, queryset):
+        # A rejection tells its author why, so the reviewer writes the reason: one page
+        # asks for it, and only a non-empty reason rejects anything.
+        form = RejectReasonForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            reason = form.cleaned_data["reason"]
 
-        self._act(request, queryset, reject)
+            def reject(change_request):
+                change_request_reject(change_request=change_request, reviewer=request.user, comment=reason)
+                return "Rejected."
+
+            self._act(request, queryset, reject)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Reject change requests",
+            "opts": self.model._meta,
+            "form": form,
+            "change_requests": queryset.select_related("author").order_by("created_at", "id"),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/notes/changerequest/reject_reason.html", context)
 
 
 # --- Discussion and moderation (issue #4) -----------------------------------------------

@@ -29,10 +29,10 @@ def submitted(author, chapter, body="Better notes.\n", summary="Improved the not
     )
 
 
-def act(client, action, *requests):
+def act(client, action, *requests, **extra):
     return client.post(
         reverse("admin:notes_changerequest_changelist"),
-        {"action": action, "_selected_action": [r.pk for r in requests]},
+        {"action": action, "_selected_action": [r.pk for r in requests], **extra},
         follow=True,
     )
 
@@ -103,12 +103,27 @@ def test_the_admin_actions_keep_the_rules(admin_client, admin_user, editor, chap
 def test_the_reject_action_records_a_review_with_a_comment(admin_client, editor, chapter):
     request = submitted(editor, chapter)
     versions = Chapter.history.count()
-    act(admin_client, "reject_selected", request)
+    asked = act(admin_client, "reject_selected", request).content.decode()
+    assert "Reject change requests" in asked and 'name="reason"' in asked and "Improved the notes" in asked
+    request.refresh_from_db()
+    assert request.status == Status.SUBMITTED and not Review.objects.exists()
+
+    done = act(admin_client, "reject_selected", request, apply="1", reason="Chapter 2 already says this.")
+    assert f"#{request.pk}: Rejected." in done.content.decode()
     request.refresh_from_db()
     assert request.status == Status.REJECTED
     review = Review.objects.get(change_request=request)
-    assert review.verdict == Review.Verdict.REJECT and "in the admin" in review.comment
+    assert (review.verdict, review.comment) == (Review.Verdict.REJECT, "Chapter 2 already says this.")
     assert Chapter.history.count() == versions
+
+
+def test_the_reject_action_refuses_an_empty_reason_and_rejects_nothing(admin_client, editor, chapter):
+    first, second = submitted(editor, chapter), submitted(editor, chapter, summary="Another change")
+    for reason in ("", "   "):
+        page = act(admin_client, "reject_selected", first, second, apply="1", reason=reason).content.decode()
+        assert "Say why: a rejection needs a comment for its author." in page
+    assert set(ChangeRequest.objects.values_list("status", flat=True)) == {Status.SUBMITTED}
+    assert not Review.objects.exists()
 
 
 def test_an_old_version_in_admin_is_shown_but_cannot_be_saved_back(admin_client, editor, reviewer, chapter):
