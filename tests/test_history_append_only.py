@@ -54,3 +54,44 @@ def test_the_scan_would_catch_a_bulk_update(tmp_path):
     ]
     assert any(method in BULK and TRACKED.search(receiver) for receiver, method in calls)
     assert any(method == "delete" and HISTORY.search(receiver) for receiver, method in calls)
+
+
+# --- The database refuses too (PostgreSQL) ---------------------------------------------------
+
+import pytest  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import DatabaseError, connection, transaction  # noqa: E402
+
+from notes.models import Chapter  # noqa: E402
+from notes.services.history import save_version  # noqa: E402
+from tests.factories import make_book, make_user  # noqa: E402
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the append-only triggers are PostgreSQL's"
+)
+
+
+@postgres_only
+@pytest.mark.django_db
+@pytest.mark.parametrize("write", ["update", "delete"])
+def test_postgresql_refuses_to_change_or_delete_a_history_row(write):
+    chapter = make_book(chapters=1).chapters.get()
+    rows = Chapter.history.filter(id=chapter.pk)
+    with pytest.raises(DatabaseError, match="history is append-only"), transaction.atomic():
+        if write == "update":
+            rows.update(history_change_reason="Rewritten")
+        else:
+            rows.delete()
+    assert rows.get().history_change_reason == "Added notes for Chapter 1"
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_deleting_a_user_keeps_their_history_rows_without_the_link():
+    author = make_user("leaving")
+    chapter = make_book(chapters=1).chapters.get()
+    chapter.title = "Renamed"
+    save_version(chapter, summary="Renamed the chapter", user=author)
+    get_user_model().objects.filter(pk=author.pk).delete()
+    row = Chapter.history.get(id=chapter.pk, history_change_reason="Renamed the chapter")
+    assert row.history_user_id is None and row.title == "Renamed"
