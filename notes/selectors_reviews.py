@@ -97,6 +97,24 @@ def table_versions(*, table: ComparisonTable) -> list[Version]:
     return _versions(ComparisonTable, table.pk)
 
 
+def chapter_tables_as_of(*, chapter: Chapter, moment) -> dict[str, object]:
+    """The chapter's tables as they were at ``moment``, keyed by slug (one query).
+
+    Each table's newest history row dated at or before ``moment``; a table whose newest
+    such row records its deletion, or that did not exist yet, is left out. Tables never
+    move between chapters, so the chapter's own table rows are the whole story.
+    """
+    rows = (
+        ComparisonTable.history.filter(chapter_id=chapter.pk, history_date__lte=moment)
+        .only("id", "history_id", "history_date", "history_type", "slug", "title", "headers", "rows")
+        .order_by("id", "-history_date", "-history_id")
+    )
+    newest: dict[int, object] = {}
+    for row in rows:
+        newest.setdefault(row.id, row)
+    return {row.slug: row for row in newest.values() if row.history_type != "-"}
+
+
 def target_base_and_current(change_request: ChangeRequest) -> tuple[object | None, object | None]:
     """The history row the request was written against and the live target (two queries at most)."""
     model = {"book": Book, "chapter": Chapter, "table": ComparisonTable}[change_request.target_kind]

@@ -8,7 +8,7 @@ from notes import selectors
 from notes.diffs import inline_word_diff, side_by_side_diff, table_cell_diff
 from notes.markup import render_markdown
 from notes.permissions import can_propose, can_read, can_revert, permission_view, read_required, require
-from notes.selectors_reviews import chapter_versions, table_versions
+from notes.selectors_reviews import chapter_tables_as_of, chapter_versions, table_versions
 from notes.services.reviews import ReviewError, change_request_revert
 
 
@@ -55,7 +55,8 @@ def chapter_history(request, book_slug: str, number: int):
         )
     if what == "version":
         (version,) = picked
-        tables = {table.slug: table for table in chapter.tables.all()}
+        # The version's text with the tables as they stood then, not as they are now.
+        tables = chapter_tables_as_of(chapter=chapter, moment=version.row.history_date)
         context.update(version=version, rendered=render_markdown(version.row.body, tables))
         return render(request, "notes/history/version.html", context)
     if what == "compare":
