@@ -56,6 +56,11 @@ urlpatterns += [
     path(f"{_chapter}new-table/", editing.table_new, name="table-new"),
     path(f"{_chapter}tables/<slug:table_slug>/edit/", editing.table_edit, name="table-edit"),
     path(f"{_chapter}tables/<slug:table_slug>/history/", history.table_history, name="table-history"),
+    path(
+        f"{_chapter}tables/<slug:table_slug>/history/<int:history_id>/revert/",
+        history.table_revert,
+        name="table-revert",
+    ),
     path("preview/markdown/", editing.markdown_preview, name="markdown-preview"),
     path("recent/feed.atom", feeds.recent_feed, name="recent-feed"),
     path("reviews/", reviews.queue, name="review-queue"),

@@ -98,3 +98,33 @@ def test_the_table_history_runs_the_same_queries_for_2_and_20_versions(
         publish_cells(table, editor, reviewer, [["Speed", "fast", f"slower {index}"]])
     assert table.history.count() == 20
     assert queries() == small == 5
+
+
+def test_a_reviewer_reverts_a_table_and_an_editors_revert_waits(
+    client_for, editor, reviewer, other_reviewer, table
+):
+    first = table.history.earliest("history_id")
+    publish_cells(table, editor, reviewer, [["Speed", "fast", "slow"], ["Cost", "lower", "high"]])
+    page = client_for(reviewer).get(URL).content.decode()
+    assert f"{URL}{first.history_id}/revert/" in page and "Revert to version 1" in page
+
+    response = client_for(editor).post(f"{URL}{first.history_id}/revert/", follow=True)
+    assert "Your revert is waiting for a reviewer." in response.content.decode()
+    table.refresh_from_db()
+    assert table.rows[1][1] == "lower"
+
+    response = client_for(other_reviewer).post(f"{URL}{first.history_id}/revert/", follow=True)
+    assert "Reverted to version 1: published as a new version." in response.content.decode()
+    table.refresh_from_db()
+    assert table.rows[1][1] == "low" and table.history.count() == 3
+    assert "<td>low</td>" in table.chapter.__class__.objects.get(pk=table.chapter_id).body_html
+
+
+def test_readers_cannot_revert_a_table(client_for, reader, table, editor, reviewer):
+    first = table.history.earliest("history_id")
+    publish_cells(table, editor, reviewer, [["Speed", "fast", "slow"], ["Cost", "lower", "high"]])
+    assert "Revert to version" not in client_for(reader).get(URL).content.decode()
+    assert client_for(reader).post(f"{URL}{first.history_id}/revert/").status_code == 403
+    assert client_for(None).post(f"{URL}{first.history_id}/revert/").status_code == 302
+    table.refresh_from_db()
+    assert table.rows[1][1] == "lower"

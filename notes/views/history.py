@@ -87,6 +87,8 @@ def table_history(request, book_slug: str, number: int, table_slug: str):
         "chapter": table.chapter,
         "table": table,
         "versions": list(reversed(versions)),
+        "can_revert": can_revert(request.user),
+        "can_propose_revert": can_propose(request.user),
     }
     template = "notes/history/table.html"
     what, picked = _picked(request, versions)
@@ -123,13 +125,26 @@ def chapter_revert(request, book_slug: str, number: int, history_id: int):
     """A reviewer publishes the old version again; an editor's revert goes to review."""
     require(request, can_read(request.user) and can_propose(request.user))
     chapter = selectors.chapter_get(book_slug=book_slug, number=number)
+    back = redirect("notes:chapter-history", book_slug=book_slug, number=number)
+    return _revert(request, back, chapter=chapter, history_id=history_id)
+
+
+@require_POST
+@permission_view
+def table_revert(request, book_slug: str, number: int, table_slug: str, history_id: int):
+    """The same for a comparison table: its old cells come back as a new version."""
+    require(request, can_read(request.user) and can_propose(request.user))
+    table = selectors.table_get(book_slug=book_slug, number=number, table_slug=table_slug)
+    back = redirect("notes:table-history", book_slug=book_slug, number=number, table_slug=table_slug)
+    return _revert(request, back, table=table, history_id=history_id)
+
+
+def _revert(request, back, **target):
     try:
-        change_request, outcome = change_request_revert(
-            user=request.user, chapter=chapter, history_id=history_id
-        )
+        change_request, outcome = change_request_revert(user=request.user, **target)
     except ReviewError as error:
         messages.error(request, str(error))
-        return redirect("notes:chapter-history", book_slug=book_slug, number=number)
+        return back
     if outcome is None:
         messages.success(request, "Your revert is waiting for a reviewer.")
         return redirect("notes:review-detail", request_id=change_request.pk)
@@ -137,4 +152,4 @@ def chapter_revert(request, book_slug: str, number: int, history_id: int):
         messages.success(request, f"{change_request.summary}: published as a new version.")
     else:
         messages.error(request, outcome.message)
-    return redirect("notes:chapter-history", book_slug=book_slug, number=number)
+    return back
