@@ -83,7 +83,16 @@ if _database["ENGINE"] == "django.db.backends.postgresql":
     # psycopg 3's connection pool; Django then must not keep its own persistent connections.
     _database["OPTIONS"] = {"pool": {"min_size": 1, "max_size": env_int("DATABASE_POOL_MAX_SIZE", 10)}}
     _database["CONN_MAX_AGE"] = 0
-elif _database["ENGINE"] != "django.db.backends.sqlite3":
+elif _database["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite has no row locks: a write transaction takes the database lock when it begins
+    # (IMMEDIATE), so two requests writing at once queue up instead of one failing with
+    # "database is locked"; WAL lets readers go on meanwhile.
+    _database["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+else:
     raise ImproperlyConfigured(
         f"DATABASE_URL must point at PostgreSQL or SQLite; got engine {_database['ENGINE']}"
     )
