@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.utils.functional import SimpleLazyObject
 
 from notes import permissions, selectors_reviews
@@ -6,7 +7,8 @@ from notes import permissions, selectors_reviews
 
 def wiki(request) -> dict:
     """Site name and the current user's roles for the layout."""
-    user = request.user
+    # Error pages raised before AuthenticationMiddleware ran (a bad Host header) have no user.
+    user = getattr(request, "user", None) or AnonymousUser()
     return {
         "site_name": "Chapterwise",
         "user_roles": permissions.roles(user),
