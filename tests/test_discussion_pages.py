@@ -229,6 +229,39 @@ def test_hiding_without_a_reason_is_refused(client_for, thread, moderator):
     assert ModerationLog.objects.count() == 0 and not first_comment(thread).is_hidden
 
 
+@pytest.mark.parametrize("action", ["lock", "unlock", "pin", "unpin", "unhide"])
+def test_a_moderation_reason_over_500_characters_is_refused_with_a_400_and_changes_nothing(
+    client_for, thread, moderator, action
+):
+    comment = first_comment(thread)
+    setup = {"unlock": moderation.thread_lock, "unpin": moderation.thread_pin}.get(action)
+    if setup:
+        setup(thread=thread, moderator=moderator)
+    if action == "unhide":
+        moderation.comment_hide(comment=comment, moderator=moderator, reason="Rude")
+    target = f"/discussion/comments/{comment.pk}/unhide/" if action == "unhide" else None
+    url = target or f"/discussion/threads/{thread.pk}/{action}/"
+    before = (
+        Thread.objects.filter(pk=thread.pk).values("is_locked", "is_pinned").get(),
+        Comment.objects.get(pk=comment.pk).is_hidden,
+        ModerationLog.objects.count(),
+    )
+
+    response = client_for(moderator).post(url, {"reason": "r" * 501})
+
+    assert response.status_code == 400
+    assert (
+        "A reason can be at most 500 characters; this one has 501. Nothing was changed."
+        in response.content.decode()
+    )
+    after = (
+        Thread.objects.filter(pk=thread.pk).values("is_locked", "is_pinned").get(),
+        Comment.objects.get(pk=comment.pk).is_hidden,
+        ModerationLog.objects.count(),
+    )
+    assert after == before
+
+
 def test_a_reply_form_sent_twice_posts_once(client_for, thread, reader):
     client = client_for(reader)
     page = client.get(thread_url(thread)).content.decode()

@@ -76,7 +76,18 @@ class ReasonForm(forms.Form):
 
 
 class OptionalReasonForm(forms.Form):
-    reason = forms.CharField(max_length=REASON_MAX_LENGTH, required=False)
+    """The reason of a moderator's one-click action (lock, pin, unhide...); it may be empty."""
+
+    reason = forms.CharField(
+        max_length=REASON_MAX_LENGTH,
+        required=False,
+        error_messages={
+            "max_length": (
+                f"A reason can be at most {REASON_MAX_LENGTH} characters; this one has %(show_value)d. "
+                "Nothing was changed."
+            )
+        },
+    )
 
 
 class ThreadMoveForm(forms.Form):

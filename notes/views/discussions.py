@@ -101,12 +101,25 @@ def thread_detail(request, book_slug: str, number: int, thread_id: int):
     if thread.chapter.book.slug != book_slug or thread.chapter.number != number:
         # The thread was moved; its old address leads to the new one.
         return redirect(thread.get_absolute_url())
-    return _thread_page(request, thread)
+    return render_thread_page(request, thread)
 
 
-def _thread_page(request, thread: Thread, *, reply_form: CommentForm | None = None, status: int = 200):
+def render_thread_page(
+    request,
+    thread: Thread,
+    *,
+    reply_form: CommentForm | None = None,
+    page_number: int | None = None,
+    status: int = 200,
+):
+    """The thread page; a refused form or action shows it again (status 400) with its error.
+
+    ``page_number`` defaults to the ``page`` the request names.
+    """
     user = request.user
-    page = selectors.thread_page(thread=thread, page=request.GET.get("page") or request.POST.get("page"))
+    page = selectors.thread_page(
+        thread=thread, page=page_number or request.GET.get("page") or request.POST.get("page")
+    )
     can_reply = permissions.can_reply(user, thread)
     failed_parent = reply_form.data.get("parent") if reply_form is not None else None
     failed_form_shown = False
@@ -162,7 +175,7 @@ def comment_post(request, thread_id: int):
         else:
             messages.success(request, "Reply posted.")
             return redirect(_comment_url(comment, thread))
-    return _thread_page(request, thread, reply_form=form, status=400)
+    return render_thread_page(request, thread, reply_form=form, status=400)
 
 
 @require_POST

@@ -15,7 +15,7 @@ from notes.forms.discussions import OptionalReasonForm, ReasonForm, ThreadMoveFo
 from notes.permissions import permission_view, require
 from notes.services import moderation as services
 from notes.services.discussions import DiscussionError
-from notes.views.discussions import render_comment_form
+from notes.views.discussions import render_comment_form, render_thread_page
 
 LOG_ENTRIES_PER_PAGE = 50
 
@@ -42,8 +42,16 @@ def comment_hide(request, comment_id: int):
 def comment_unhide(request, comment_id: int):
     comment = selectors.comment_get(comment_id=comment_id)
     require(request, permissions.can_moderate(request.user))
+    form = OptionalReasonForm(request.POST)
+    if not form.is_valid():
+        return _refused(
+            request,
+            selectors.thread_get(thread_id=comment.thread_id),
+            form,
+            page_number=selectors.comment_page_number(comment=comment),
+        )
     try:
-        services.comment_unhide(comment=comment, moderator=request.user, reason=_optional_reason(request))
+        services.comment_unhide(comment=comment, moderator=request.user, reason=form.cleaned_data["reason"])
     except DiscussionError as error:
         messages.error(request, str(error))
     else:
@@ -78,8 +86,11 @@ def thread_unpin(request, thread_id: int):
 def _thread_flag(request, thread_id: int, service, success: str):
     thread = selectors.thread_get(thread_id=thread_id)
     require(request, permissions.can_moderate(request.user))
+    form = OptionalReasonForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, thread, form)
     try:
-        service(thread=thread, moderator=request.user, reason=_optional_reason(request))
+        service(thread=thread, moderator=request.user, reason=form.cleaned_data["reason"])
     except DiscussionError as error:
         messages.error(request, str(error))
     else:
@@ -121,6 +132,12 @@ def moderation_log(request):
     return render(request, "notes/discussion/moderation_log.html", {"page": page})
 
 
-def _optional_reason(request) -> str:
-    form = OptionalReasonForm(request.POST)
-    return form.cleaned_data["reason"] if form.is_valid() else ""
+def _refused(request, thread, form: OptionalReasonForm, *, page_number: int | None = None):
+    """The thread page again, status 400, saying why the reason was refused; nothing was done.
+
+    A reason that cannot be kept as typed is refused rather than dropped: the log must say why.
+    """
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return render_thread_page(request, thread, page_number=page_number, status=400)
