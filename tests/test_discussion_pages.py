@@ -305,6 +305,38 @@ def test_moderators_see_the_moderation_buttons_and_readers_do_not(client_for, th
     assert all(button in moderator_html for button in buttons)
 
 
+def _action_form(html: str, action: str) -> str:
+    found = re.search(rf'<form method="post" action="[^"]*/{action}/"[^>]*>.*?</form>', html, re.DOTALL)
+    assert found, f"no {action} form"
+    return found.group(0)
+
+
+def test_every_moderator_button_carries_an_optional_reason_that_is_logged(client_for, thread, moderator):
+    client = client_for(moderator)
+    comment = first_comment(thread)
+    moderation.comment_hide(comment=comment, moderator=moderator, reason="Rude")
+    html = client.get(thread_url(thread)).content.decode()
+    for action in ("lock", "pin", "unhide"):
+        assert re.search(r'<input type="text" name="reason"[^>]*maxlength="500"', _action_form(html, action))
+
+    for action, reason in (("lock", "Going in circles"), ("pin", "Reading list for everyone")):
+        client.post(f"/discussion/threads/{thread.pk}/{action}/", {"reason": reason})
+    html = client.get(thread_url(thread)).content.decode()
+    for action in ("unlock", "unpin"):
+        assert re.search(r'<input type="text" name="reason"[^>]*maxlength="500"', _action_form(html, action))
+
+    client.post(f"/discussion/threads/{thread.pk}/unlock/", {"reason": "Calmer now"})
+    client.post(f"/discussion/threads/{thread.pk}/unpin/", {"reason": ""})
+    client.post(f"/discussion/comments/{comment.pk}/unhide/", {"reason": "Apology received"})
+    assert dict(ModerationLog.objects.exclude(action="hide").values_list("action", "reason")) == {
+        "lock": "Going in circles",
+        "pin": "Reading list for everyone",
+        "unlock": "Calmer now",
+        "unpin": "",
+        "unhide": "Apology received",
+    }
+
+
 # --- Counts on the chapter and book pages -----------------------------------------------------------
 
 

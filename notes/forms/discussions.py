@@ -81,6 +81,7 @@ class OptionalReasonForm(forms.Form):
     reason = forms.CharField(
         max_length=REASON_MAX_LENGTH,
         required=False,
+        widget=forms.TextInput(attrs={"placeholder": "optional", "size": 24}),
         error_messages={
             "max_length": (
                 f"A reason can be at most {REASON_MAX_LENGTH} characters; this one has %(show_value)d. "

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from notes import permissions
 from notes import selectors_discussions as selectors
-from notes.forms.discussions import CommentEditForm, CommentForm, ThreadStartForm
+from notes.forms.discussions import CommentEditForm, CommentForm, OptionalReasonForm, ThreadStartForm
 from notes.models import Comment, Thread
 from notes.permissions import permission_view, read_required, require
 from notes.services import discussions as services
@@ -136,6 +136,7 @@ def render_thread_page(
     # A refused reply whose comment has no reply form here (deleted, in another thread, on
     # another page) shows its error at the thread's own form.
     top_form = reply_form if reply_form is not None and not failed_form_shown else CommentForm()
+    can_moderate = permissions.can_moderate(user)
     return render(
         request,
         "notes/discussion/thread_detail.html",
@@ -146,7 +147,9 @@ def render_thread_page(
             "page": page,
             "reply_form": top_form,
             "can_reply": can_reply,
-            "can_moderate": permissions.can_moderate(user),
+            "can_moderate": can_moderate,
+            # One field without an id, repeated in each moderator button's form (lock, pin, unhide).
+            "reason_form": OptionalReasonForm(auto_id=False) if can_moderate else None,
             "can_resolve": permissions.can_resolve_thread(user, thread),
         },
         status=status,
