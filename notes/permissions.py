@@ -174,6 +174,14 @@ def can_resolve_thread(user, thread) -> bool:
     return can_discuss(user) and (thread.author_id == user.pk or can_moderate(user))
 
 
+def resolves_as_moderator(user, thread) -> bool:
+    """Resolving or reopening ``thread`` would be a moderator acting on someone else's thread.
+
+    Such a change is a moderation action: it asks for a reason and is logged.
+    """
+    return can_resolve_thread(user, thread) and thread.author_id != user.pk
+
+
 def can_see_comment_text(user, comment) -> bool:
     """Hidden and deleted text (and the history of such a comment) is for moderators only."""
     return not (comment.is_hidden or comment.is_deleted) or can_moderate(user)

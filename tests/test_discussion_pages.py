@@ -337,6 +337,30 @@ def test_every_moderator_button_carries_an_optional_reason_that_is_logged(client
     }
 
 
+def test_a_moderator_resolving_anothers_thread_is_asked_why_and_the_starter_is_not(
+    client_for, thread, chapter, moderator
+):
+    client = client_for(moderator)
+    html = client.get(thread_url(thread)).content.decode()
+    assert 'name="reason"' in _action_form(html, "resolve")
+    own = make_thread(chapter=chapter, author=moderator, title="My own question")
+    assert 'name="reason"' not in _action_form(client.get(thread_url(own)).content.decode(), "resolve")
+
+    client.post(f"/discussion/threads/{thread.pk}/resolve/", {"reason": "Answered below"})
+    assert 'name="reason"' in _action_form(client.get(thread_url(thread)).content.decode(), "reopen")
+    client.post(f"/discussion/threads/{thread.pk}/reopen/", {"reason": "Not answered after all"})
+    response = client.post(f"/discussion/threads/{thread.pk}/resolve/", {"reason": "r" * 501})
+    assert (
+        response.status_code == 400 and "A reason can be at most 500 characters" in response.content.decode()
+    )
+
+    assert list(ModerationLog.objects.values_list("action", "reason")) == [
+        ("reopen", "Not answered after all"),
+        ("resolve", "Answered below"),
+    ]
+    assert not Thread.objects.get(pk=thread.pk).is_resolved
+
+
 # --- Counts on the chapter and book pages -----------------------------------------------------------
 
 

@@ -263,6 +263,19 @@ def test_others_cannot_resolve_but_a_moderator_can_and_is_logged(thread, editor,
     assert (entry.actor, entry.action, entry.thread_id) == (moderator, "resolve", thread.pk)
 
 
+def test_a_moderator_resolving_or_reopening_anothers_thread_is_logged_with_the_reason(thread, moderator):
+    thread_resolve(thread=thread, actor=moderator, reason="Answered in chapter 4")
+    thread_reopen(thread=thread, actor=moderator, reason="The answer was wrong")
+    assert list(ModerationLog.objects.values_list("actor", "action", "reason")) == [
+        (moderator.pk, "reopen", "The answer was wrong"),
+        (moderator.pk, "resolve", "Answered in chapter 4"),
+    ]
+    before = row_counts()
+    with pytest.raises(DiscussionError, match="A reason can be at most 500 characters"):
+        thread_resolve(thread=thread, actor=moderator, reason="r" * 501)
+    assert row_counts() == before and not Thread.objects.get(pk=thread.pk).is_resolved
+
+
 # --- Moderation ---------------------------------------------------------------------------------
 
 

@@ -192,17 +192,19 @@ def comment_delete(*, comment: Comment, actor) -> Comment:
 
 
 @transaction.atomic
-def thread_resolve(*, thread: Thread, actor) -> Thread:
-    """Mark the thread resolved: its starter, or a moderator (which is logged)."""
-    return _thread_resolution(thread=thread, actor=actor, is_resolved=True)
+def thread_resolve(*, thread: Thread, actor, reason: str = "") -> Thread:
+    """Mark the thread resolved: its starter, or a moderator (logged with ``reason``)."""
+    return _thread_resolution(thread=thread, actor=actor, is_resolved=True, reason=reason)
 
 
 @transaction.atomic
-def thread_reopen(*, thread: Thread, actor) -> Thread:
-    return _thread_resolution(thread=thread, actor=actor, is_resolved=False)
+def thread_reopen(*, thread: Thread, actor, reason: str = "") -> Thread:
+    """Reopen the thread: its starter, or a moderator (logged with ``reason``)."""
+    return _thread_resolution(thread=thread, actor=actor, is_resolved=False, reason=reason)
 
 
-def _thread_resolution(*, thread: Thread, actor, is_resolved: bool) -> Thread:
+def _thread_resolution(*, thread: Thread, actor, is_resolved: bool, reason: str) -> Thread:
+    reason = clean_reason(reason, required=False)
     thread = thread_for_update(thread.pk)
     if not permissions.can_resolve_thread(actor, thread):
         raise PermissionDenied("Only the thread's starter or a moderator resolves or reopens it.")
@@ -212,9 +214,9 @@ def _thread_resolution(*, thread: Thread, actor, is_resolved: bool) -> Thread:
         )
     thread.is_resolved = is_resolved
     thread.save(update_fields=["is_resolved"])
-    if thread.author_id != actor.pk:
+    if permissions.resolves_as_moderator(actor, thread):
         action = ModerationLog.Action.RESOLVE if is_resolved else ModerationLog.Action.REOPEN
-        ModerationLog.objects.create(actor=actor, action=action, thread=thread)
+        ModerationLog.objects.create(actor=actor, action=action, thread=thread, reason=reason)
     return thread
 
 

@@ -151,6 +151,7 @@ def render_thread_page(
             # One field without an id, repeated in each moderator button's form (lock, pin, unhide).
             "reason_form": OptionalReasonForm(auto_id=False) if can_moderate else None,
             "can_resolve": permissions.can_resolve_thread(user, thread),
+            "resolves_as_moderator": permissions.resolves_as_moderator(user, thread),
         },
         status=status,
     )
@@ -196,8 +197,11 @@ def thread_reopen(request, thread_id: int):
 def _resolution(request, thread_id: int, service, success: str):
     thread = selectors.thread_get(thread_id=thread_id)
     require(request, permissions.can_resolve_thread(request.user, thread))
+    form = OptionalReasonForm(request.POST)
+    if not form.is_valid():
+        return render_reason_refused(request, thread, form)
     try:
-        service(thread=thread, actor=request.user)
+        service(thread=thread, actor=request.user, reason=form.cleaned_data["reason"])
     except DiscussionError as error:
         messages.error(request, str(error))
     else:
@@ -265,6 +269,17 @@ def comment_history(request, comment_id: int):
             "revisions": comment.revisions.select_related("replaced_by"),
         },
     )
+
+
+def render_reason_refused(request, thread: Thread, form: OptionalReasonForm, *, page_number=None):
+    """The thread page again, status 400, saying why the reason was refused; nothing was done.
+
+    A reason that cannot be kept as typed is refused rather than dropped: the log must say why.
+    """
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return render_thread_page(request, thread, page_number=page_number, status=400)
 
 
 def render_comment_form(request, template: str, comment: Comment, form, status: int):

@@ -15,7 +15,7 @@ from notes.forms.discussions import OptionalReasonForm, ReasonForm, ThreadMoveFo
 from notes.permissions import permission_view, require
 from notes.services import moderation as services
 from notes.services.discussions import DiscussionError
-from notes.views.discussions import render_comment_form, render_thread_page
+from notes.views.discussions import render_comment_form, render_reason_refused
 
 LOG_ENTRIES_PER_PAGE = 50
 
@@ -44,7 +44,7 @@ def comment_unhide(request, comment_id: int):
     require(request, permissions.can_moderate(request.user))
     form = OptionalReasonForm(request.POST)
     if not form.is_valid():
-        return _refused(
+        return render_reason_refused(
             request,
             selectors.thread_get(thread_id=comment.thread_id),
             form,
@@ -88,7 +88,7 @@ def _thread_flag(request, thread_id: int, service, success: str):
     require(request, permissions.can_moderate(request.user))
     form = OptionalReasonForm(request.POST)
     if not form.is_valid():
-        return _refused(request, thread, form)
+        return render_reason_refused(request, thread, form)
     try:
         service(thread=thread, moderator=request.user, reason=form.cleaned_data["reason"])
     except DiscussionError as error:
@@ -130,14 +130,3 @@ def moderation_log(request):
     require(request, permissions.can_moderate(request.user))
     page = Paginator(selectors.moderation_log(), LOG_ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "notes/discussion/moderation_log.html", {"page": page})
-
-
-def _refused(request, thread, form: OptionalReasonForm, *, page_number: int | None = None):
-    """The thread page again, status 400, saying why the reason was refused; nothing was done.
-
-    A reason that cannot be kept as typed is refused rather than dropped: the log must say why.
-    """
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
-    return render_thread_page(request, thread, page_number=page_number, status=400)
