@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from notes.models import Book, ChangeRequest, Chapter, Comment, ComparisonTable, ModerationLog, Review, Thread
@@ -178,6 +179,23 @@ class ChangeRequestAdmin(admin.ModelAdmin):
 # refused when it would change nothing, and logged; refusals become messages.
 
 
+class HideReasonForm(forms.Form):
+    reason = forms.CharField(
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="Shown to moderators with the hidden text, and kept in the moderation log.",
+    )
+
+
+class OptionalModerationReasonForm(forms.Form):
+    reason = forms.CharField(
+        max_length=REASON_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="Optional. Kept in the moderation log with each action.",
+    )
+
+
 class DiscussionReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
@@ -201,13 +219,53 @@ class DiscussionReadOnlyAdmin(admin.ModelAdmin):
         if succeeded:
             self.message_user(request, f"{done}: {succeeded}.", messages.SUCCESS)
 
+    def act_with_reason(
+        self,
+        request,
+        queryset,
+        *,
+        action: str,
+        form_class: type[forms.Form],
+        act,
+        done: str,
+        title: str,
+        intro: str,
+        submit: str,
+        describe,
+    ):
+        """Ask for the reason on a page of its own, then ``act(obj, reason)`` on each object.
 
-class HideReasonForm(forms.Form):
-    reason = forms.CharField(
-        max_length=REASON_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        help_text="Shown to moderators with the hidden text, and kept in the moderation log.",
-    )
+        The moderation log keeps why each action was taken, so the moderator writes the
+        reason rather than the admin making one up; ``describe(obj)`` names an object there.
+        """
+        form = form_class(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            reason = form.cleaned_data["reason"]
+            self.act_on_each(request, queryset, lambda obj: act(obj, reason), done)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "intro": intro,
+            "submit": submit,
+            "opts": self.model._meta,
+            "form": form,
+            "items": [(obj.pk, describe(obj)) for obj in queryset.order_by("pk")],
+            "action": action,
+            "changelist_url": reverse(f"admin:notes_{self.model._meta.model_name}_changelist"),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/notes/moderation_reason.html", context)
+
+
+def _describe_thread(thread) -> str:
+    state = " (locked)" if thread.is_locked else ""
+    return f"#{thread.pk} “{thread.title}” by {thread.author.get_username()}{state}"
+
+
+def _describe_comment(comment) -> str:
+    state = " (hidden)" if comment.is_hidden else " (deleted)" if comment.is_deleted else ""
+    return f"#{comment.pk} by {comment.author.get_username()} in “{comment.thread.title}”{state}"
 
 
 @admin.register(Thread)
@@ -238,24 +296,34 @@ class ThreadAdmin(DiscussionReadOnlyAdmin):
     def book(self, thread) -> str:
         return thread.chapter.book.title
 
-    @admin.action(description="Lock the selected threads (no more replies)")
-    def lock_selected(self, request, queryset) -> None:
-        self.act_on_each(
+    @admin.action(description="Lock the selected threads (asks for a reason)")
+    def lock_selected(self, request, queryset):
+        return self.act_with_reason(
             request,
-            queryset,
-            lambda thread: thread_lock(thread=thread, moderator=request.user, reason="Locked in the admin."),
-            "Locked",
+            queryset.select_related("author"),
+            action="lock_selected",
+            form_class=OptionalModerationReasonForm,
+            act=lambda thread, reason: thread_lock(thread=thread, moderator=request.user, reason=reason),
+            done="Locked",
+            title="Lock threads",
+            intro="Lock these threads: they take no more replies or edits until unlocked.",
+            submit="Lock threads",
+            describe=_describe_thread,
         )
 
-    @admin.action(description="Unlock the selected threads")
-    def unlock_selected(self, request, queryset) -> None:
-        self.act_on_each(
+    @admin.action(description="Unlock the selected threads (asks for a reason)")
+    def unlock_selected(self, request, queryset):
+        return self.act_with_reason(
             request,
-            queryset,
-            lambda thread: thread_unlock(
-                thread=thread, moderator=request.user, reason="Unlocked in the admin."
-            ),
-            "Unlocked",
+            queryset.select_related("author"),
+            action="unlock_selected",
+            form_class=OptionalModerationReasonForm,
+            act=lambda thread, reason: thread_unlock(thread=thread, moderator=request.user, reason=reason),
+            done="Unlocked",
+            title="Unlock threads",
+            intro="Unlock these threads: they take replies again.",
+            submit="Unlock threads",
+            describe=_describe_thread,
         )
 
 
@@ -282,35 +350,37 @@ class CommentAdmin(DiscussionReadOnlyAdmin):
 
     @admin.action(description="Hide the selected comments (asks for a reason)")
     def hide_selected(self, request, queryset):
-        form = HideReasonForm(request.POST if "apply" in request.POST else None)
-        if form.is_valid():
-            reason = form.cleaned_data["reason"]
-            self.act_on_each(
-                request,
-                queryset,
-                lambda comment: comment_hide(comment=comment, moderator=request.user, reason=reason),
-                "Hidden",
-            )
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Hide comments",
-            "opts": self.model._meta,
-            "form": form,
-            "comments": queryset.select_related("author", "thread"),
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/notes/comment/hide_reason.html", context)
-
-    @admin.action(description="Unhide the selected comments")
-    def unhide_selected(self, request, queryset) -> None:
-        self.act_on_each(
+        return self.act_with_reason(
             request,
-            queryset,
-            lambda comment: comment_unhide(
-                comment=comment, moderator=request.user, reason="Unhidden in the admin."
+            queryset.select_related("author", "thread"),
+            action="hide_selected",
+            form_class=HideReasonForm,
+            act=lambda comment, reason: comment_hide(comment=comment, moderator=request.user, reason=reason),
+            done="Hidden",
+            title="Hide comments",
+            intro=(
+                "Hide these comments from everyone but moderators. "
+                "The reason is kept with each comment and in the moderation log."
             ),
-            "Shown again",
+            submit="Hide comments",
+            describe=_describe_comment,
+        )
+
+    @admin.action(description="Unhide the selected comments (asks for a reason)")
+    def unhide_selected(self, request, queryset):
+        return self.act_with_reason(
+            request,
+            queryset.select_related("author", "thread"),
+            action="unhide_selected",
+            form_class=OptionalModerationReasonForm,
+            act=lambda comment, reason: comment_unhide(
+                comment=comment, moderator=request.user, reason=reason
+            ),
+            done="Shown again",
+            title="Unhide comments",
+            intro="Show these comments to everyone again.",
+            submit="Unhide comments",
+            describe=_describe_comment,
         )
 
 

@@ -59,20 +59,54 @@ def _action(admin_client, model: str, action: str, objects, **extra):
     return admin_client.post(f"/admin/notes/{model}/", data, follow=True)
 
 
-def test_bulk_lock_goes_through_the_service_and_is_logged(admin_client, threads, admin_user):
-    response = _action(admin_client, "thread", "lock_selected", threads)
+def test_bulk_lock_asks_for_a_reason_then_locks_through_the_service(admin_client, threads, admin_user):
+    asked = _action(admin_client, "thread", "lock_selected", threads).content.decode()
+    assert "Lock threads" in asked and 'name="reason"' in asked
+    assert "Row storage question" in asked and "Column storage question" in asked
+    assert not Thread.objects.filter(is_locked=True).exists() and not ModerationLog.objects.exists()
+
+    response = _action(admin_client, "thread", "lock_selected", threads, apply="1", reason="Flame war")
     assert "Locked: 2." in response.content.decode()
     assert all(thread.is_locked for thread in Thread.objects.all())
     entries = ModerationLog.objects.filter(action="lock")
-    assert entries.count() == 2 and {entry.actor for entry in entries} == {admin_user}
+    assert {(entry.actor, entry.reason) for entry in entries} == {(admin_user, "Flame war")}
+    assert entries.count() == 2
 
-    response = _action(admin_client, "thread", "lock_selected", threads[:1])
+    response = _action(admin_client, "thread", "lock_selected", threads[:1], apply="1", reason="")
     assert "This thread is already locked." in response.content.decode()
     assert ModerationLog.objects.filter(action="lock").count() == 2
 
-    _action(admin_client, "thread", "unlock_selected", threads)
-    assert not any(thread.is_locked for thread in Thread.objects.all())
-    assert ModerationLog.objects.filter(action="unlock").count() == 2
+
+def test_bulk_unlock_records_the_typed_reason_and_takes_none(admin_client, threads, moderator):
+    for thread in threads:
+        moderation.thread_lock(thread=thread, moderator=moderator)
+    first, second = threads
+    _action(admin_client, "thread", "unlock_selected", [first], apply="1", reason="Cooled down")
+    _action(admin_client, "thread", "unlock_selected", [second], apply="1", reason="")
+    assert not Thread.objects.filter(is_locked=True).exists()
+    assert dict(ModerationLog.objects.filter(action="unlock").values_list("thread", "reason")) == {
+        first.pk: "Cooled down",
+        second.pk: "",
+    }
+
+
+@pytest.mark.parametrize(
+    ("model", "action"),
+    [("thread", "lock_selected"), ("thread", "unlock_selected"), ("comment", "unhide_selected")],
+)
+def test_a_bulk_reason_over_500_characters_is_refused_and_changes_nothing(
+    admin_client, threads, moderator, model, action
+):
+    objects = list(Thread.objects.all()) if model == "thread" else list(Comment.objects.all())
+    for obj in objects:
+        if action == "unlock_selected":
+            moderation.thread_lock(thread=obj, moderator=moderator)
+        elif action == "unhide_selected":
+            moderation.comment_hide(comment=obj, moderator=moderator, reason="Rude")
+    before = ModerationLog.objects.count()
+    response = _action(admin_client, model, action, objects, apply="1", reason="r" * 501)
+    assert "Ensure this value has at most 500 characters (it has 501)." in response.content.decode()
+    assert ModerationLog.objects.count() == before
 
 
 def test_bulk_hide_asks_for_a_reason_then_hides_through_the_service(admin_client, threads, admin_user):
@@ -94,14 +128,22 @@ def test_bulk_hide_asks_for_a_reason_then_hides_through_the_service(admin_client
     assert entries.count() == len(comments) and set(entries.values_list("reason", flat=True)) == {"Spam wave"}
 
 
-def test_bulk_unhide_goes_through_the_service_and_reports_refusals(admin_client, threads, moderator):
+def test_bulk_unhide_asks_for_a_reason_and_reports_refusals(admin_client, threads, moderator):
     hidden, visible = Comment.objects.order_by("pk")[:2]
     moderation.comment_hide(comment=hidden, moderator=moderator, reason="Rude")
-    response = _action(admin_client, "comment", "unhide_selected", [hidden, visible]).content.decode()
+    asked = _action(admin_client, "comment", "unhide_selected", [hidden, visible]).content.decode()
+    assert "Unhide comments" in asked and 'name="reason"' in asked
+    assert Comment.objects.filter(is_hidden=True).exists()
+
+    response = _action(
+        admin_client, "comment", "unhide_selected", [hidden, visible], apply="1", reason="Apologised"
+    ).content.decode()
     assert "Shown again: 1." in response
     assert f"#{visible.pk}: This comment is not hidden." in response
     assert not Comment.objects.filter(is_hidden=True).exists()
-    assert ModerationLog.objects.filter(action="unhide").count() == 1
+    assert list(ModerationLog.objects.filter(action="unhide").values_list("reason", flat=True)) == [
+        "Apologised"
+    ]
 
 
 def test_admin_does_not_add_change_or_delete_discussions(admin_client, threads):
