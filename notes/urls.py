@@ -32,6 +32,7 @@ urlpatterns += [
     path(f"{_thread}pin/", moderation.thread_pin, name="thread-pin"),
     path(f"{_thread}unpin/", moderation.thread_unpin, name="thread-unpin"),
     path(f"{_thread}move/", moderation.thread_move, name="thread-move"),
+    path(f"{_thread}rename/", moderation.thread_rename, name="thread-rename"),
     path(_comment, discussions.comment_link, name="comment-link"),
     path(f"{_comment}edit/", discussions.comment_edit, name="comment-edit"),
     path(f"{_comment}delete/", discussions.comment_delete, name="comment-delete"),

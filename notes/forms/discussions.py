@@ -100,3 +100,17 @@ class ThreadMoveForm(forms.Form):
         field = self.fields["chapter"]
         field.queryset = Chapter.objects.select_related("book").only("id", "number", "title", "book__title")
         field.label_from_instance = lambda chapter: f"{chapter.book.title}: {chapter}"
+
+
+class ThreadRenameForm(forms.Form):
+    title = forms.CharField(
+        label="New title",
+        max_length=TITLE_MAX_LENGTH,
+        error_messages={"required": "A thread needs a title."},
+    )
+    reason = forms.CharField(
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept in the moderation log with the old title; only moderators read it.",
+        error_messages={"required": "Give a reason: readers of the moderation log need to know why."},
+    )

@@ -49,6 +49,9 @@ class Thread(models.Model):
     is_pinned = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
     last_activity_at = models.DateTimeField(default=timezone.now)
+    # When a moderator last changed the title: pages say that it changed, never from what
+    # (the old title is in the moderation log, for moderators).
+    renamed_at = models.DateTimeField(null=True, blank=True)
     comment_count = models.PositiveIntegerField(default=0)
     # Top-level comments so far; the next one takes count + 1 as its path.
     top_level_count = models.PositiveIntegerField(default=0)
@@ -185,6 +188,7 @@ class ModerationLog(models.Model):
         PIN = "pin", "Pinned a thread"
         UNPIN = "unpin", "Unpinned a thread"
         MOVE = "move", "Moved a thread"
+        RENAME = "rename", "Renamed a thread"
         RESOLVE = "resolve", "Resolved someone else's thread"
         REOPEN = "reopen", "Reopened someone else's thread"
 

@@ -68,7 +68,7 @@ def thread_start(
     """
     if not permissions.can_discuss(author):
         raise PermissionDenied("You need a role in the wiki to start a thread.")
-    title = _clean_title(title)
+    title = clean_title(title)
     body = _clean_body(body)
     anchor_found = _find_anchor(chapter, anchor)
     _refuse_duplicate_token(submission_token)
@@ -246,6 +246,16 @@ def clean_reason(reason: str, *, required: bool) -> str:
     return reason
 
 
+def clean_title(title: str) -> str:
+    """The title with its whitespace collapsed; refused when empty or too long."""
+    title = " ".join((title or "").split())
+    if not title:
+        raise DiscussionError("A thread needs a title.")
+    if len(title) > TITLE_MAX_LENGTH:
+        raise DiscussionError(f"A thread title can be at most {TITLE_MAX_LENGTH} characters.")
+    return title
+
+
 def anchor_in(chapter: Chapter, key: str) -> Anchor | None:
     """The place of ``chapter`` named by ``key`` ("heading:<id>", "table:<slug>"), or None."""
     tables = chapter.tables.only("slug", "title")
@@ -260,15 +270,6 @@ def anchor_in(chapter: Chapter, key: str) -> Anchor | None:
 
 
 # --- Helpers -----------------------------------------------------------------------------------
-
-
-def _clean_title(title: str) -> str:
-    title = " ".join((title or "").split())
-    if not title:
-        raise DiscussionError("A thread needs a title.")
-    if len(title) > TITLE_MAX_LENGTH:
-        raise DiscussionError(f"A thread title can be at most {TITLE_MAX_LENGTH} characters.")
-    return title
 
 
 def _clean_body(body: str) -> str:

@@ -1,4 +1,4 @@
-"""Moderators' actions on discussions: hide and unhide comments; lock, pin and move threads.
+"""Moderators' actions on discussions: hide and unhide comments; lock, pin, move and rename threads.
 
 Each action is refused to anyone who cannot moderate, locks the thread row like the
 participants' actions in ``notes.services.discussions``, refuses an action that would
@@ -12,7 +12,13 @@ from django.utils import timezone
 
 from notes import permissions
 from notes.models import Chapter, Comment, ModerationLog, Thread
-from notes.services.discussions import DiscussionError, anchor_in, clean_reason, thread_for_update
+from notes.services.discussions import (
+    DiscussionError,
+    anchor_in,
+    clean_reason,
+    clean_title,
+    thread_for_update,
+)
 
 
 @transaction.atomic
@@ -128,6 +134,35 @@ def thread_move(*, thread: Thread, moderator, chapter: Chapter, reason: str = ""
     thread.save(update_fields=["chapter", "anchor_kind", "anchor_value", "anchor_label"])
     ModerationLog.objects.create(
         actor=moderator, action=ModerationLog.Action.MOVE, thread=thread, reason=reason, details=details[:500]
+    )
+    return thread
+
+
+@transaction.atomic
+def thread_rename(*, thread: Thread, moderator, title: str, reason: str) -> Thread:
+    """Give the thread a new title; a reason is required.
+
+    A title cannot be hidden like a comment, and it shows on the thread list, the thread
+    page, notifications, mention e-mails and the log, so an abusive one is replaced. The
+    old title is kept only in the log entry, which moderators alone read; the thread
+    records when it was renamed so its page can say that it was, not what it said.
+    """
+    _require_moderator(moderator)
+    title = clean_title(title)
+    reason = clean_reason(reason, required=True)
+    thread = thread_for_update(thread.pk)
+    if thread.title == title:
+        raise DiscussionError("The thread already has that title.")
+    old_title = thread.title
+    thread.title = title
+    thread.renamed_at = timezone.now()
+    thread.save(update_fields=["title", "renamed_at"])
+    ModerationLog.objects.create(
+        actor=moderator,
+        action=ModerationLog.Action.RENAME,
+        thread=thread,
+        reason=reason,
+        details=f"Was titled “{old_title}”.",
     )
     return thread
 

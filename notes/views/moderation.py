@@ -1,4 +1,4 @@
-"""Moderators' pages and actions: hide and unhide comments; lock, pin and move threads; the log.
+"""Moderators' pages and actions: hide and unhide comments; lock, pin, move and rename threads; the log.
 
 Every view here is refused (403, or the login page for anonymous visitors) unless
 ``can_moderate``; the services check it again and log each action.
@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from notes import permissions
 from notes import selectors_discussions as selectors
-from notes.forms.discussions import OptionalReasonForm, ReasonForm, ThreadMoveForm
+from notes.forms.discussions import OptionalReasonForm, ReasonForm, ThreadMoveForm, ThreadRenameForm
 from notes.permissions import permission_view, require
 from notes.services import moderation as services
 from notes.services.discussions import DiscussionError
@@ -120,6 +120,33 @@ def thread_move(request, thread_id: int):
     return render(
         request,
         "notes/discussion/thread_move.html",
+        {"thread": thread, "chapter": thread.chapter, "book": thread.chapter.book, "form": form},
+        status=status,
+    )
+
+
+@permission_view
+def thread_rename(request, thread_id: int):
+    thread = selectors.thread_get(thread_id=thread_id)
+    require(request, permissions.can_moderate(request.user))
+    form = ThreadRenameForm(request.POST or None, initial={"title": thread.title})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.thread_rename(
+                thread=thread,
+                moderator=request.user,
+                title=form.cleaned_data["title"],
+                reason=form.cleaned_data["reason"],
+            )
+        except DiscussionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Thread renamed. The old title is kept in the moderation log.")
+            return redirect(thread.get_absolute_url())
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "notes/discussion/thread_rename.html",
         {"thread": thread, "chapter": thread.chapter, "book": thread.chapter.book, "form": form},
         status=status,
     )
