@@ -276,6 +276,73 @@ def test_a_reply_form_sent_twice_posts_once(client_for, thread, reader):
     assert "This form was already sent; the second submission was ignored." in second.content.decode()
 
 
+TOKEN_RE = r'name="submission_token" value="([0-9a-f-]+)"'
+
+
+def test_a_reply_form_resent_with_new_text_comes_back_with_the_text_and_a_fresh_token(
+    client_for, thread, reader
+):
+    client = client_for(reader)
+    token = re.search(TOKEN_RE, client.get(thread_url(thread)).content.decode()).group(1)
+    client.post(
+        f"/discussion/threads/{thread.pk}/reply/", {"body": "First reply.", "submission_token": token}
+    )
+    before = counts()
+
+    # Back, type something else in the same form, send it.
+    second = "A different, longer second thought."
+    response = client.post(
+        f"/discussion/threads/{thread.pk}/reply/", {"body": second, "submission_token": token}
+    )
+
+    assert response.status_code == 400 and counts() == before
+    html = response.content.decode()
+    assert "This form was already sent once, so this new text was not posted." in html
+    form = re.search(r'<section class="reply-to-thread">.*?</form>', html, re.DOTALL).group(0)
+    assert re.search(rf">\s*{second}</textarea>", form)
+    fresh = re.search(TOKEN_RE, form).group(1)
+    assert fresh != token
+    resent = client.post(
+        f"/discussion/threads/{thread.pk}/reply/", {"body": second, "submission_token": fresh}
+    )
+    assert resent.status_code == 302
+    assert Comment.objects.filter(body=second).count() == 1
+
+
+def test_a_nested_reply_resent_with_new_text_reopens_under_its_comment(client_for, thread, reader):
+    client = client_for(reader)
+    parent = first_comment(thread)
+    token = re.search(TOKEN_RE, client.get(thread_url(thread)).content.decode()).group(1)
+    form = {"body": "First answer.", "parent": parent.pk, "submission_token": token}
+    client.post(f"/discussion/threads/{thread.pk}/reply/", form)
+
+    response = client.post(f"/discussion/threads/{thread.pk}/reply/", {**form, "body": "Second answer."})
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    reply_box = re.search(r'<details class="reply" open>.*?</details>', html, re.DOTALL).group(0)
+    assert "This form was already sent once" in reply_box and re.search(
+        r">\s*Second answer.</textarea>", reply_box
+    )
+    assert re.search(TOKEN_RE, reply_box).group(1) != token
+    assert not Comment.objects.filter(body="Second answer.").exists()
+
+
+def test_a_thread_form_resent_with_new_text_comes_back_with_it_and_a_fresh_token(client_for, book, reader):
+    client = client_for(reader)
+    token = re.search(TOKEN_RE, client.get(f"{CHAPTER}discussion/new/").content.decode()).group(1)
+    form = {"title": "Once", "body": "Only once.", "anchor": "", "submission_token": token}
+    client.post(f"{CHAPTER}discussion/new/", form)
+
+    response = client.post(f"{CHAPTER}discussion/new/", {**form, "title": "Twice", "body": "Another idea."})
+
+    assert response.status_code == 400 and counts() == (1, 1)
+    html = response.content.decode()
+    assert "This form was already sent once, so this thread was not started." in html
+    assert 'value="Twice"' in html and re.search(r">\s*Another idea.</textarea>", html)
+    assert re.search(TOKEN_RE, html).group(1) != token
+
+
 def test_a_thread_form_sent_twice_starts_one_thread(client_for, book, reader):
     client = client_for(reader)
     page = client.get(f"{CHAPTER}discussion/new/").content.decode()

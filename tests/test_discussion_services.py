@@ -10,6 +10,7 @@ from notes.models import Comment, CommentRevision, ModerationLog, Notification, 
 from notes.models.discussions import MAX_BODY_BYTES, MAX_DISPLAY_DEPTH
 from notes.services import moderation
 from notes.services.discussions import (
+    ChangedResubmission,
     DiscussionError,
     DuplicateSubmission,
     comment_delete,
@@ -174,10 +175,28 @@ def test_the_same_form_token_posts_once(thread, reader):
     comment = comment_post(thread=thread, author=reader, body="Once.", submission_token=token)
     before = row_counts()
     with pytest.raises(DuplicateSubmission, match="already sent") as caught:
+        comment_post(thread=thread, author=reader, body="Once.", submission_token=token)
+    assert caught.value.comment == comment
+    assert row_counts() == before
+
+
+def test_a_form_token_resent_with_other_text_is_refused_as_changed_not_as_a_duplicate(
+    thread, chapter, reader
+):
+    token = uuid.uuid4()
+    comment_post(thread=thread, author=reader, body="Once.", submission_token=token)
+    thread_token = uuid.uuid4()
+    thread_start(chapter=chapter, author=reader, title="T", body="B", submission_token=thread_token)
+    before = row_counts()
+    with pytest.raises(ChangedResubmission, match="this new text was not posted"):
         comment_post(
             thread=thread, author=reader, body="Once, edited before resending.", submission_token=token
         )
-    assert caught.value.comment == comment
+    for title, body in (("T", "Other body"), ("Other title", "B")):
+        with pytest.raises(ChangedResubmission, match="this thread was not started"):
+            thread_start(
+                chapter=chapter, author=reader, title=title, body=body, submission_token=thread_token
+            )
     assert row_counts() == before
 
 

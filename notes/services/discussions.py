@@ -49,6 +49,14 @@ class DuplicateSubmission(DiscussionError):
         self.comment = comment
 
 
+class ChangedResubmission(DiscussionError):
+    """The form was sent before, but this time with other text (back, edit, send again).
+
+    Nothing is posted; the text is not a duplicate, so the caller shows the form again
+    with it, under a fresh token, for the user to send once more.
+    """
+
+
 # --- Threads and comments ----------------------------------------------------------------
 
 
@@ -71,7 +79,7 @@ def thread_start(
     title = clean_title(title)
     body = _clean_body(body)
     anchor_found = _find_anchor(chapter, anchor)
-    _refuse_duplicate_token(submission_token)
+    _refuse_duplicate_token(submission_token, body=body, title=title)
     now = timezone.now()
     recent_same = Comment.objects.filter(
         author=author,
@@ -122,7 +130,7 @@ def comment_post(
             raise DiscussionError("You can only reply to a comment of this thread.")
         if parent.is_deleted:
             raise DiscussionError("That comment was deleted; reply to the thread instead.")
-    _refuse_duplicate_token(submission_token)
+    _refuse_duplicate_token(submission_token, body=body)
     now = timezone.now()
     recent_same = Comment.objects.filter(
         thread=thread, author=author, parent=parent, body=body, created_at__gte=now - DUPLICATE_WINDOW
@@ -293,12 +301,27 @@ def _find_anchor(chapter: Chapter, key: str) -> Anchor | None:
     return anchor
 
 
-def _refuse_duplicate_token(token: uuid.UUID | None) -> None:
+def _refuse_duplicate_token(token: uuid.UUID | None, *, body: str, title: str | None = None) -> None:
+    """Refuse a form whose one-time token already posted: a duplicate, or a changed resend.
+
+    ``title`` is given for a thread's first comment, whose form also carries the title.
+    """
     if token is None:
         return
-    earlier = Comment.objects.filter(submission_token=token).first()
-    if earlier is not None:
+    earlier = Comment.objects.filter(submission_token=token).select_related("thread").first()
+    if earlier is None:
+        return
+    if earlier.body == body and (title is None or earlier.thread.title == title):
         raise DuplicateSubmission("This form was already sent; the second submission was ignored.", earlier)
+    if title is None:
+        raise ChangedResubmission(
+            "This form was already sent once, so this new text was not posted. "
+            "It is kept below: send it again to post it as a new comment."
+        )
+    raise ChangedResubmission(
+        "This form was already sent once, so this thread was not started. "
+        "What you typed is kept below: send it again to start it as a new thread."
+    )
 
 
 def _comment_create(*, thread: Thread, author, body: str, parent: Comment | None, token, now) -> Comment:

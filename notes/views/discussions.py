@@ -20,7 +20,7 @@ from notes.forms.discussions import CommentEditForm, CommentForm, OptionalReason
 from notes.models import Comment, Thread
 from notes.permissions import permission_view, read_required, require
 from notes.services import discussions as services
-from notes.services.discussions import DiscussionError, DuplicateSubmission
+from notes.services.discussions import ChangedResubmission, DiscussionError, DuplicateSubmission
 
 THREADS_PER_PAGE = 50
 
@@ -75,6 +75,9 @@ def thread_start(request, book_slug: str, number: int):
             )
         except DuplicateSubmission as error:
             return _duplicate(request, error, fallback=_thread_list_url(chapter))
+        except ChangedResubmission as error:
+            form = _with_fresh_token(ThreadStartForm, request.POST, anchors=anchors)
+            form.add_error(None, str(error))
         except DiscussionError as error:
             form.add_error(None, str(error))
         else:
@@ -174,6 +177,9 @@ def comment_post(request, thread_id: int):
             )
         except DuplicateSubmission as error:
             return _duplicate(request, error, fallback=thread.get_absolute_url())
+        except ChangedResubmission as error:
+            form = _with_fresh_token(CommentForm, request.POST)
+            form.add_error(None, str(error))
         except DiscussionError as error:
             form.add_error(None, str(error))
         else:
@@ -337,6 +343,15 @@ def _duplicate(request, error: DuplicateSubmission, *, fallback: str):
     if error.comment is not None:
         return redirect(error.comment.get_absolute_url())
     return redirect(fallback)
+
+
+def _with_fresh_token(form_class, data, **kwargs):
+    """The form filled with ``data`` again, under a new one-time token, ready to be resent."""
+    data = data.copy()
+    data["submission_token"] = str(uuid.uuid4())
+    form = form_class(data, **kwargs)
+    form.is_valid()
+    return form
 
 
 def _comment_url(comment: Comment, thread: Thread) -> str:
