@@ -220,6 +220,21 @@ def test_the_same_text_resent_at_once_without_a_token_posts_once(thread, chapter
     assert row_counts() == before
 
 
+def test_the_same_text_from_two_forms_each_with_its_own_token_posts_twice(thread, chapter, reader, editor):
+    parent = first_comment(thread)
+    for _ in range(2):
+        comment_post(thread=thread, author=editor, body="Agreed.", submission_token=uuid.uuid4())
+        comment_post(
+            thread=thread, author=editor, body="Agreed.", parent_id=parent.pk, submission_token=uuid.uuid4()
+        )
+        thread_start(
+            chapter=chapter, author=reader, title="Same", body="Same.", submission_token=uuid.uuid4()
+        )
+    assert Comment.objects.filter(body="Agreed.", parent=None).count() == 2
+    assert Comment.objects.filter(body="Agreed.", parent=parent).count() == 2
+    assert Thread.objects.filter(title="Same").count() == 2
+
+
 # --- Edits, deletes, resolve -------------------------------------------------------------------
 
 

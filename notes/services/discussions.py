@@ -32,8 +32,9 @@ logger = logging.getLogger(__name__)
 
 TITLE_MAX_LENGTH = 200
 REASON_MAX_LENGTH = 500
-# The same text posted twice by the same person in the same place within this time is
-# taken for a double submission (a form resent without its one-time token).
+# Without a one-time token, the same text posted twice by the same person in the same
+# place within this time is taken for a double submission. With one, the token decides:
+# two forms, each with its own token, are two deliberate posts ("Agreed." twice).
 DUPLICATE_WINDOW = datetime.timedelta(seconds=10)
 
 
@@ -81,18 +82,19 @@ def thread_start(
     anchor_found = _find_anchor(chapter, anchor)
     _refuse_duplicate_token(submission_token, body=body, title=title)
     now = timezone.now()
-    recent_same = Comment.objects.filter(
-        author=author,
-        path=comment_path("", 1),
-        thread__chapter=chapter,
-        thread__title=title,
-        body=body,
-        created_at__gte=now - DUPLICATE_WINDOW,
-    ).first()
-    if recent_same is not None:
-        raise DuplicateSubmission(
-            "This thread was already started; the second submission was ignored.", recent_same
-        )
+    if submission_token is None:
+        recent_same = Comment.objects.filter(
+            author=author,
+            path=comment_path("", 1),
+            thread__chapter=chapter,
+            thread__title=title,
+            body=body,
+            created_at__gte=now - DUPLICATE_WINDOW,
+        ).first()
+        if recent_same is not None:
+            raise DuplicateSubmission(
+                "This thread was already started; the second submission was ignored.", recent_same
+            )
     thread = Thread.objects.create(
         chapter=chapter,
         title=title,
@@ -132,13 +134,14 @@ def comment_post(
             raise DiscussionError("That comment was deleted; reply to the thread instead.")
     _refuse_duplicate_token(submission_token, body=body)
     now = timezone.now()
-    recent_same = Comment.objects.filter(
-        thread=thread, author=author, parent=parent, body=body, created_at__gte=now - DUPLICATE_WINDOW
-    ).first()
-    if recent_same is not None:
-        raise DuplicateSubmission(
-            "You just posted this comment; the second submission was ignored.", recent_same
-        )
+    if submission_token is None:
+        recent_same = Comment.objects.filter(
+            thread=thread, author=author, parent=parent, body=body, created_at__gte=now - DUPLICATE_WINDOW
+        ).first()
+        if recent_same is not None:
+            raise DuplicateSubmission(
+                "You just posted this comment; the second submission was ignored.", recent_same
+            )
     return _comment_create(
         thread=thread, author=author, body=body, parent=parent, token=submission_token, now=now
     )
