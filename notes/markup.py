@@ -49,13 +49,23 @@ ALLOWED_CLASSES = {
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 
-# Markdown-it blocks javascript:, vbscript: and file: links itself; nh3 is the second
-# line and the one that decides. "html": False shows raw HTML as text.
-_markdown = (
-    MarkdownIt("commonmark", {"breaks": True, "html": False, "linkify": False})
-    .enable(["table", "strikethrough"])
-    .use(anchors_plugin, min_level=1, max_level=4, permalink=False)
-)
+
+def _parser(*, heading_ids: bool) -> MarkdownIt:
+    """Markdown-it as the wiki uses it; ``heading_ids`` gives h1-h4 an id from their text.
+
+    Markdown-it blocks javascript:, vbscript: and file: links itself; nh3 is the second
+    line and the one that decides. "html": False shows raw HTML as text.
+    """
+    parser = MarkdownIt("commonmark", {"breaks": True, "html": False, "linkify": False}).enable(
+        ["table", "strikethrough"]
+    )
+    if heading_ids:
+        parser.use(anchors_plugin, min_level=1, max_level=4, permalink=False)
+    return parser
+
+
+_markdown = _parser(heading_ids=True)
+_markdown_without_heading_ids = _parser(heading_ids=False)
 
 
 _URL_ATTRIBUTES = {"href", "src"}
@@ -94,22 +104,29 @@ def sanitize(html: str) -> str:
     )
 
 
-def render_markdown(text: str, tables: Mapping[str, TableLike] | None = None) -> str:
+def render_markdown(
+    text: str, tables: Mapping[str, TableLike] | None = None, *, heading_ids: bool = True
+) -> str:
     """Render user Markdown to sanitized HTML.
 
     Each line holding only a table placeholder is replaced by that table from ``tables``
     (keyed by slug); a placeholder naming no known table renders as a visible notice.
+
+    Headings get ids from their text, which chapters need (threads point at them). Text
+    shown among other content, such as comments, passes ``heading_ids=False``: there
+    ``# comment 3`` would otherwise take the id of a real comment's anchor.
     """
+    markdown = _markdown if heading_ids else _markdown_without_heading_ids
     text = end_lists_at_unindented_lines(text)
     parts: list[str] = []
     position = 0
     for match in TABLE_PLACEHOLDER_RE.finditer(text):
-        parts.append(_markdown.render(text[position : match.start()]))
+        parts.append(markdown.render(text[position : match.start()]))
         slug = match.group("slug")
         table = (tables or {}).get(slug)
         parts.append(_table_html(table) if table is not None else _missing_table_html(slug))
         position = match.end()
-    parts.append(_markdown.render(text[position:]))
+    parts.append(markdown.render(text[position:]))
     return sanitize("".join(parts))
 
 

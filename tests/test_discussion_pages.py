@@ -2,9 +2,11 @@
 the moderation log, refused input, resent forms, counts on the chapter and book pages,
 notifications. Long threads and query counts are in test_discussion_queries."""
 
+import importlib
 import re
 
 import pytest
+from django.apps import apps
 
 from notes.models import Comment, ModerationLog, Notification, Thread
 from notes.models.discussions import MAX_BODY_BYTES
@@ -87,6 +89,32 @@ def test_replies_past_the_depth_limit_are_flat_and_say_whom_they_answer(client, 
     depths = [int(found) for found in re.findall(r'<li class="comment depth-(\d)', html)]
     assert depths == [0, 1, 2, 3, 4, 4, 4]
     assert html.count('class="meta in-reply-to"') == 2
+
+
+def test_a_heading_in_a_comment_cannot_take_another_comments_anchor(client, thread, reader, editor):
+    target = comment_post(thread=thread, author=reader, body="The real target.")
+    impostor = comment_post(
+        thread=thread, author=editor, body=f"# comment {target.pk}\n\n## reply body {target.pk}"
+    )
+    assert impostor.body_html == f"<h1>comment {target.pk}</h1>\n<h2>reply body {target.pk}</h2>\n"
+    comment_edit(comment=impostor, editor=editor, body=f"# comment {target.pk}\n\nStill trying.")
+    html = client.get(thread_url(thread)).content.decode()
+    ids = re.findall(r'\bid="([^"]+)"', html)
+    assert len(ids) == len(set(ids))
+    assert ids.count(f"comment-{target.pk}") == 1
+
+
+def test_the_migration_takes_heading_ids_out_of_stored_comments(thread, reader):
+    strip_heading_ids = importlib.import_module(
+        "notes.migrations.0009_comment_headings_without_ids"
+    ).strip_heading_ids
+    comment = first_comment(thread)
+    stored = '<h1 id="comment-3">comment 3</h1>\n<p id="x">Text with id="kept".</p>\n<h4 id="a">A</h4>\n'
+    Comment.objects.filter(pk=comment.pk).update(body_html=stored)
+    strip_heading_ids(apps, None)
+    assert Comment.objects.get(pk=comment.pk).body_html == (
+        '<h1>comment 3</h1>\n<p id="x">Text with id="kept".</p>\n<h4>A</h4>\n'
+    )
 
 
 def test_an_edited_comment_says_edited_and_its_history_shows_every_version(client, thread, reader):

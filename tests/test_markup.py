@@ -72,6 +72,17 @@ def test_gfm_tables_strikethrough_and_heading_anchors():
     assert "<td>1</td>" in html
 
 
+def test_headings_can_be_rendered_without_ids_for_text_shown_among_other_content():
+    assert (
+        render_markdown("# comment 3\n\n## Storage")
+        == '<h1 id="comment-3">comment 3</h1>\n<h2 id="storage">Storage</h2>\n'
+    )
+    assert (
+        render_markdown("# comment 3\n\n## Storage", heading_ids=False)
+        == "<h1>comment 3</h1>\n<h2>Storage</h2>\n"
+    )
+
+
 def test_line_breaks_are_kept_like_the_notes_format():
     assert render_markdown("first line\nsecond line") == "<p>first line<br>\nsecond line</p>\n"
 

@@ -369,7 +369,8 @@ def _comment_create(*, thread: Thread, author, body: str, parent: Comment | None
 
 def _render(body: str) -> tuple[str, list]:
     """The comment's stored HTML, with mentions of existing users linked, and those users."""
-    html = render_markdown(body)
+    # No heading ids: a heading in a comment must not take an id the thread page uses.
+    html = render_markdown(body, heading_ids=False)
     names = find_mentions(html)
     if not names:
         return html, []
