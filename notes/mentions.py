@@ -20,11 +20,11 @@ MENTION_RE = re.compile(r"(?<![\w@./+-])@([\w.+-]*\w)")
 _SKIPPED_ELEMENTS = {"a", "code", "pre"}
 
 
-def find_mentions(html: str) -> set[str]:
-    """Usernames mentioned in the text of ``html`` (outside links and code)."""
-    names: set[str] = set()
-    _MentionRewriter(lambda name: names.add(name) or None).run(html)
-    return names
+def find_mentions(html: str) -> list[str]:
+    """Usernames mentioned in the text of ``html`` (outside links and code), each once, in order."""
+    names: dict[str, None] = {}
+    _MentionRewriter(lambda name: names.setdefault(name)).run(html)
+    return list(names)
 
 
 def link_mentions(html: str, url_for: Callable[[str], str | None]) -> str:

@@ -5,11 +5,14 @@ import uuid
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.mail.backends import locmem
 
+from notes.forms.discussions import CommentForm
 from notes.models import Comment, CommentRevision, ModerationLog, Notification, Thread
 from notes.models.discussions import MAX_BODY_BYTES, MAX_DISPLAY_DEPTH
 from notes.services import moderation
 from notes.services.discussions import (
+    MAX_NOTIFIED_MENTIONS,
     ChangedResubmission,
     DiscussionError,
     DuplicateSubmission,
@@ -20,7 +23,7 @@ from notes.services.discussions import (
     thread_resolve,
     thread_start,
 )
-from tests.factories import make_chapter, make_thread
+from tests.factories import make_chapter, make_thread, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -456,3 +459,73 @@ def test_an_edit_notifies_only_newly_mentioned_users(
         "reviewer",
     ]
     assert [mail.to for mail in mailoutbox] == [["editor@example.com"], ["reviewer@example.com"]]
+
+
+class CountingMailBackend(locmem.EmailBackend):
+    """The test mail backend, counting the connections made (one per backend instance)."""
+
+    connections = 0
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        type(self).connections += 1
+
+
+def test_only_the_first_20_mentions_notify_and_their_mail_goes_through_one_connection(
+    thread, editor, mailoutbox, django_capture_on_commit_callbacks, settings
+):
+    settings.EMAIL_BACKEND = f"{__name__}.CountingMailBackend"
+    CountingMailBackend.connections = 0
+    names = [f"member{index:02d}" for index in range(MAX_NOTIFIED_MENTIONS + 5)]
+    for name in names:
+        make_user(name, role="Reader")
+    with django_capture_on_commit_callbacks(execute=True):
+        comment = comment_post(
+            thread=thread, author=editor, body="@editor " + " ".join(f"@{n}" for n in names)
+        )
+
+    notified = names[:MAX_NOTIFIED_MENTIONS]  # the author's own mention takes no place
+    assert sorted(Notification.objects.values_list("recipient__username", flat=True)) == notified
+    assert sorted(address for mail in mailoutbox for address in mail.to) == [
+        f"{n}@example.com" for n in notified
+    ]
+    assert all(len(mail.to) == 1 for mail in mailoutbox)
+    assert CountingMailBackend.connections == 1
+    # Every mention is still a link.
+    assert all(f'<a href="/users/{name}/"' in comment.body_html for name in names)
+
+
+class RefusingMailBackend(locmem.EmailBackend):
+    """The test mail backend, refusing one address as a mail server might."""
+
+    def send_messages(self, messages):
+        if any("reviewer@example.com" in message.to for message in messages):
+            raise OSError("550 mailbox unavailable")
+        return super().send_messages(messages)
+
+
+def test_a_refused_address_does_not_stop_the_other_mention_mails_or_the_comment(
+    thread, editor, reviewer, reader, mailoutbox, django_capture_on_commit_callbacks, settings, caplog
+):
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingMailBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        comment = comment_post(thread=thread, author=editor, body="@reviewer @reader look")
+    assert Comment.objects.filter(pk=comment.pk).exists()
+    assert [mail.to for mail in mailoutbox] == [["reader@example.com"]]
+    assert "Could not send the mention notification to reviewer@example.com" in caplog.text
+
+
+def test_edits_do_not_notify_past_the_cap_for_one_comment(thread, editor):
+    names = [f"member{index:02d}" for index in range(MAX_NOTIFIED_MENTIONS + 5)]
+    for name in names:
+        make_user(name, role="Reader")
+    comment = comment_post(thread=thread, author=editor, body=" ".join(f"@{n}" for n in names[:15]))
+    comment_edit(comment=comment, editor=editor, body=" ".join(f"@{n}" for n in names))
+    assert Notification.objects.filter(comment=comment).count() == MAX_NOTIFIED_MENTIONS
+    assert sorted(Notification.objects.values_list("recipient__username", flat=True)) == names[:20]
+
+
+def test_the_comment_form_says_how_many_mentions_notify():
+    assert f"the first {MAX_NOTIFIED_MENTIONS} people mentioned in a comment are notified" in (
+        CommentForm().fields["body"].help_text
+    )

@@ -10,9 +10,12 @@ from django import forms
 
 from notes.models import Chapter
 from notes.models.discussions import MAX_BODY_BYTES
-from notes.services.discussions import REASON_MAX_LENGTH, TITLE_MAX_LENGTH
+from notes.services.discussions import MAX_NOTIFIED_MENTIONS, REASON_MAX_LENGTH, TITLE_MAX_LENGTH
 
-BODY_HELP = "Markdown. Mention someone with @username."
+BODY_HELP = (
+    "Markdown. Mention someone with @username: the first "
+    f"{MAX_NOTIFIED_MENTIONS} people mentioned in a comment are notified, later ones are only linked."
+)
 # Generous on characters; the services count bytes (64 KB) and say so.
 BODY_MAX_CHARACTERS = MAX_BODY_BYTES * 2
 

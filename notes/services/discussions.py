@@ -16,7 +16,7 @@ from functools import partial
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +32,9 @@ logger = logging.getLogger(__name__)
 
 TITLE_MAX_LENGTH = 200
 REASON_MAX_LENGTH = 500
+# People notified (in-app and by e-mail) per comment, the first mentioned first; later
+# mentions are still linked. One comment naming 300 people must not send 300 e-mails.
+MAX_NOTIFIED_MENTIONS = 20
 # Without a one-time token, the same text posted twice by the same person in the same
 # place within this time is taken for a double submission. With one, the token decides:
 # two forms, each with its own token, are two deliberate posts ("Agreed." twice).
@@ -175,7 +178,11 @@ def comment_edit(*, comment: Comment, editor, body: str) -> Comment:
     comment.body_html, mentioned = _render(body)
     comment.edited_at = now
     comment.save(update_fields=["body", "body_html", "edited_at"])
-    _notify_mentions(comment, [user for user in mentioned if user.pk not in already_notified])
+    _notify_mentions(
+        comment,
+        [user for user in mentioned if user.pk not in already_notified],
+        limit=MAX_NOTIFIED_MENTIONS - len(already_notified),
+    )
     return comment
 
 
@@ -368,7 +375,8 @@ def _comment_create(*, thread: Thread, author, body: str, parent: Comment | None
 
 
 def _render(body: str) -> tuple[str, list]:
-    """The comment's stored HTML, with mentions of existing users linked, and those users."""
+    """The comment's stored HTML, with mentions of existing users linked, and those users
+    in the order they are first mentioned."""
     # No heading ids: a heading in a comment must not take an id the thread page uses.
     html = render_markdown(body, heading_ids=False)
     names = find_mentions(html)
@@ -383,12 +391,13 @@ def _render(body: str) -> tuple[str, list]:
         html,
         lambda name: reverse("notes:user-comments", kwargs={"username": name}) if name in users else None,
     )
-    return html, list(users.values())
+    return html, [users[name] for name in names if name in users]
 
 
-def _notify_mentions(comment: Comment, users: list) -> None:
-    """One notification per mentioned user (not the author); mail after the commit."""
-    recipients = [user for user in users if user.pk != comment.author_id]
+def _notify_mentions(comment: Comment, users: list, *, limit: int = MAX_NOTIFIED_MENTIONS) -> None:
+    """One notification for each of the first ``limit`` mentioned users (not the author);
+    mail after the commit."""
+    recipients = [user for user in users if user.pk != comment.author_id][: max(limit, 0)]
     if not recipients:
         return
     Notification.objects.bulk_create(
@@ -406,8 +415,17 @@ def _notify_mentions(comment: Comment, users: list) -> None:
 
 
 def _send_mention_mail(subject: str, message: str, recipients: list[str]) -> None:
-    for address in recipients:
-        try:
-            send_mail(subject, message, None, [address])
-        except Exception:  # a mail server being down must not fail a posted comment
-            logger.exception("Could not send the mention notification to %s", address)
+    """One e-mail per address (nobody sees the others), all through one connection.
+
+    A mail server being down, or refusing one address, must not fail a posted comment:
+    failures are logged, and one refused address does not stop the others.
+    """
+    try:
+        with get_connection() as connection:
+            for address in recipients:
+                try:
+                    EmailMessage(subject, message, None, [address], connection=connection).send()
+                except Exception:
+                    logger.exception("Could not send the mention notification to %s", address)
+    except Exception:
+        logger.exception("Could not connect to send mention notifications to %s", ", ".join(recipients))
