@@ -290,6 +290,16 @@ def test_a_moderation_reason_over_500_characters_is_refused_with_a_400_and_chang
     assert after == before
 
 
+def test_unhiding_a_deleted_comment_is_refused_with_a_message(client_for, thread, reader, moderator):
+    comment = first_comment(thread)
+    moderation.comment_hide(comment=comment, moderator=moderator, reason="Spam")
+    comment_delete(comment=comment, actor=reader)
+    response = client_for(moderator).post(f"/discussion/comments/{comment.pk}/unhide/", follow=True)
+    assert "This comment was deleted; there is no text to show again." in response.content.decode()
+    assert Comment.objects.get(pk=comment.pk).is_hidden
+    assert not ModerationLog.objects.filter(action="unhide").exists()
+
+
 def test_a_reply_form_sent_twice_posts_once(client_for, thread, reader):
     client = client_for(reader)
     page = client.get(thread_url(thread)).content.decode()

@@ -341,6 +341,18 @@ def test_hiding_needs_a_reason_and_is_logged_with_it(thread, moderator):
     assert list(ModerationLog.objects.values_list("action", flat=True)) == ["unhide", "hide"]
 
 
+def test_a_hidden_comment_its_author_deleted_cannot_be_unhidden(thread, reader, moderator):
+    comment = first_comment(thread)
+    moderation.comment_hide(comment=comment, moderator=moderator, reason="Spam")
+    comment_delete(comment=comment, actor=reader)
+    before = row_counts()
+    with pytest.raises(DiscussionError, match="This comment was deleted; there is no text to show again."):
+        moderation.comment_unhide(comment=comment, moderator=moderator)
+    assert row_counts() == before
+    comment.refresh_from_db()
+    assert comment.is_deleted and comment.is_hidden and comment.hidden_reason == "Spam"
+
+
 def test_a_hidden_comment_cannot_be_edited_by_its_author(thread, reader, moderator):
     comment = first_comment(thread)
     moderation.comment_hide(comment=comment, moderator=moderator, reason="Spam")

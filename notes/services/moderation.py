@@ -53,6 +53,9 @@ def comment_unhide(*, comment: Comment, moderator, reason: str = "") -> Comment:
     reason = clean_reason(reason, required=False)
     thread_for_update(comment.thread_id)
     comment = Comment.objects.get(pk=comment.pk)
+    if comment.is_deleted:
+        # Its author deleted it while hidden: there is no text to show again.
+        raise DiscussionError("This comment was deleted; there is no text to show again.")
     if not comment.is_hidden:
         raise DiscussionError("This comment is not hidden.")
     comment.is_hidden = False
