@@ -110,12 +110,12 @@ def comment_get(*, comment_id: int) -> Comment:
     return get_object_or_404(Comment.objects.select_related("thread__chapter__book", "author"), pk=comment_id)
 
 
-def notification_list(*, user, limit: int = 100) -> list[Notification]:
-    """The user's latest mentions, newest first (one query)."""
-    return list(
+def notification_list(*, user) -> QuerySet[Notification]:
+    """The user's mentions, newest first, with what each page shows (one query a page)."""
+    return (
         Notification.objects.filter(recipient=user)
         .select_related("comment__author", "comment__thread__chapter__book")
-        .order_by("-created_at", "-id")[:limit]
+        .order_by("-created_at", "-id")
     )
 
 

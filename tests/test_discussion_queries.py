@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from notes.models import Comment, Thread
+from notes.models import Comment, Notification, Thread
 from notes.models.discussions import COMMENTS_PER_PAGE, comment_path
 from notes.services import moderation
 from notes.services.discussions import comment_post
@@ -143,3 +143,35 @@ def test_notifications_and_the_log_run_the_same_queries_for_1_and_40_entries(
         )
     many = (_queries(client, "/notifications/"), _queries(mod_client, "/moderation/log/"))
     assert few == many
+
+
+def test_notifications_are_paged_back_to_the_oldest_at_a_constant_query_count(
+    client_for, chapter, editor, reviewer
+):
+    thread = make_thread(chapter=chapter, author=editor)
+    client = client_for(reviewer)
+    first = comment_post(thread=thread, author=editor, body="@reviewer first of all")
+    one = _queries(client, "/notifications/")
+
+    comments = Comment.objects.bulk_create(
+        [
+            Comment(
+                thread=thread,
+                author=editor,
+                body=f"@reviewer {index}",
+                body_html=f"<p>{index}</p>",
+                path=comment_path("", index + 3),
+            )
+            for index in range(119)
+        ]
+    )
+    Notification.objects.bulk_create([Notification(recipient=reviewer, comment=c) for c in comments])
+
+    html = client.get("/notifications/").content.decode()
+    assert html.count('<li class="notification') == 50 and "Page 1 of 3" in html
+    assert 'href="?page=2">Older' in html
+    last = client.get("/notifications/?page=3").content.decode()
+    assert last.count('<li class="notification') == 20 and "Page 3 of 3" in last
+    assert 'href="?page=2">← Newer' in last
+    assert f'href="/discussion/comments/{first.pk}/"' in last  # the oldest is reachable
+    assert one == _queries(client, "/notifications/") == _queries(client, "/notifications/?page=3")

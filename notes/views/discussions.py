@@ -23,6 +23,7 @@ from notes.services import discussions as services
 from notes.services.discussions import ChangedResubmission, DiscussionError, DuplicateSubmission
 
 THREADS_PER_PAGE = 50
+NOTIFICATIONS_PER_PAGE = 50
 
 
 # --- Threads of a chapter ----------------------------------------------------------------
@@ -310,11 +311,9 @@ def render_comment_form(request, template: str, comment: Comment, form, status: 
 @permission_view
 def notification_list(request):
     require(request, permissions.can_see_notifications(request.user))
-    return render(
-        request,
-        "notes/discussion/notifications.html",
-        {"notifications": selectors.notification_list(user=request.user)},
-    )
+    notifications = selectors.notification_list(user=request.user)
+    page = Paginator(notifications, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "notes/discussion/notifications.html", {"page": page})
 
 
 @require_POST
