@@ -92,6 +92,21 @@ def test_a_long_thread_is_paginated_in_tree_order(client, chapter, reader):
     )
 
 
+def test_the_long_thread_pager_links_to_the_first_and_last_pages(client, chapter, reader):
+    thread = build_thread(chapter, reader, 1000)
+
+    def pager(page: int) -> str:
+        html = client.get(f"{thread_url(thread)}?page={page}").content.decode()
+        return re.search(r'<nav class="pager".*?</nav>', html, re.DOTALL).group(0)
+
+    middle = pager(10)
+    assert 'href="?page=1">« First</a>' in middle and 'href="?page=20">Last »</a>' in middle
+    assert "page 10 of 20" in middle
+    first, last = pager(1), pager(20)
+    assert "First</a>" not in first and 'href="?page=20">Last »</a>' in first
+    assert 'href="?page=1">« First</a>' in last and "Last »</a>" not in last
+
+
 def test_a_comments_link_opens_the_page_that_shows_it(client, chapter, reader):
     thread = build_thread(chapter, reader, 200)
     target = thread.comments.order_by("path")[123]  # the 124th in tree order: page 3
