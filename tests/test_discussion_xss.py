@@ -1,5 +1,6 @@
 """Every XSS vector of tests/data/xss-vectors.json is inert in a comment, a thread title and
-an edit: in the HTML stored at save time and in every page that shows it."""
+an edit: in the HTML stored at save time and in every page that shows it, the mentioned
+user's notifications included."""
 
 import re
 from html.parser import HTMLParser
@@ -7,6 +8,8 @@ from html.parser import HTMLParser
 import pytest
 
 from notes.models import Comment, Thread
+from notes.services import moderation
+from notes.services.discussions import comment_post, thread_start
 from tests.test_markup import VECTORS, assert_inert
 
 pytestmark = pytest.mark.django_db
@@ -98,3 +101,16 @@ def test_a_vector_is_inert_in_a_title_a_comment_and_an_edit(client_for, book, re
         f"/discussion/comments/{reply.pk}/hide/",
     ):
         assert_page_inert(client_for(moderator).get(url).content.decode())
+
+
+@pytest.mark.parametrize("vector", VECTORS, ids=[f"{v['group']}-{i}" for i, v in enumerate(VECTORS)])
+def test_a_vector_is_inert_in_the_notifications_page(
+    client_for, chapter, editor, reviewer, moderator, vector
+):
+    payload = vector["payload"]
+    thread = thread_start(chapter=chapter, author=editor, title=payload[:200], body=f"@reviewer {payload}")
+    reply = comment_post(thread=thread, author=editor, body=f"{payload} @reviewer")
+    moderation.comment_hide(comment=reply, moderator=moderator, reason=payload[:500])
+    html = client_for(reviewer).get("/notifications/").content.decode()
+    assert html.count('<li class="notification') == 2  # a visible and a hidden mention
+    assert_page_inert(html)
