@@ -135,7 +135,7 @@ can_submit = can_revise
 
 # --- Discussion and moderation (issue #4) -----------------------------------------------
 # Anyone with a role discusses; only authors change their own comments; moderators and
-# admins hide, lock, pin and move, and see hidden text and the moderation log. A signed-in
+# admins hide, lock, pin, move and rename, and see hidden text and the moderation log. A signed-in
 # user in no group reads (when reading is public) but does not post.
 
 
@@ -145,7 +145,7 @@ def can_discuss(user) -> bool:
 
 
 def can_moderate(user) -> bool:
-    """Hide and unhide comments; lock, pin and move threads; read the moderation log."""
+    """Hide and unhide comments; lock, pin, move and rename threads; read the moderation log."""
     return has_role(user, Role.MODERATOR, Role.ADMIN)
 
 
