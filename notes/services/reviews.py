@@ -4,26 +4,38 @@ draft -> submitted -> approved (published) | changes requested -> submitted | re
 and, when approval finds the target changed and the merge has conflicts, conflict -> submitted.
 
 Every function checks before it acts and raises ``ReviewError`` with a message a user can
-read; nothing is written then. Only approval publishes, in one transaction that locks the
-target row, writes exactly one history row and refreshes the stored rendered HTML.
+read; nothing is written then. Only approval publishes (``notes.services.publishing``), in
+one transaction that locks the target row, writes exactly one history row and refreshes
+the stored rendered HTML.
 """
 
-from dataclasses import dataclass, field
-
 from django.conf import settings
-from django.db import models, transaction
-from django.utils import timezone
-from merge3 import Merge3
+from django.db import transaction
 
 from notes import permissions
 from notes.models import Book, ChangeRequest, Chapter, ComparisonTable, Review
-from notes.services.history import (
-    book_render,
-    chapter_render,
-    save_rendering,
-    save_version,
-    table_render,
+from notes.services.publishing import (
+    PublishOutcome,
+    latest_history_id,
+    publish,
+    snapshot,
+    target_id,
+    target_model,
 )
+
+__all__ = [
+    "PublishOutcome",
+    "ReviewError",
+    "change_request_approve",
+    "change_request_create",
+    "change_request_reject",
+    "change_request_request_changes",
+    "change_request_revert",
+    "change_request_revise",
+    "change_request_submit",
+    "change_request_withdraw",
+    "latest_history_id",
+]
 
 Kind = ChangeRequest.Kind
 Status = ChangeRequest.Status
@@ -43,14 +55,6 @@ CONFLICT_MARKERS = ("<<<<<<< ", "=======", ">>>>>>> ")
 
 class ReviewError(Exception):
     """A refused action of the review workflow; the message is shown to the user."""
-
-
-@dataclass(frozen=True)
-class PublishOutcome:
-    published: bool
-    merged: bool
-    message: str
-    conflicts: list = field(default_factory=list)
 
 
 # --- Validation --------------------------------------------------------------------------
@@ -147,54 +151,6 @@ def _clean_content(content: dict, kind: str, *, for_submit: bool) -> dict:
     return content
 
 
-# --- Targets and their versions ----------------------------------------------------------
-
-
-def _target_model(change_request: ChangeRequest) -> type[models.Model]:
-    return {"book": Book, "chapter": Chapter, "table": ComparisonTable}[change_request.target_kind]
-
-
-def _target_id(change_request: ChangeRequest) -> int | None:
-    return {
-        "book": change_request.book_id,
-        "chapter": change_request.chapter_id,
-        "table": change_request.table_id,
-    }[change_request.target_kind]
-
-
-def latest_history_id(model: type[models.Model], object_id: int) -> int | None:
-    """The history_id of the newest version of one object (one query)."""
-    return (
-        model.history.filter(id=object_id)
-        .order_by("-history_id")
-        .values_list("history_id", flat=True)
-        .first()
-    )
-
-
-def _snapshot(kind: str, obj) -> dict:
-    """The proposable fields of a book, chapter or table (or of one of their history rows)."""
-    if kind == "book":
-        return {
-            "title": obj.title,
-            "body": obj.summary,
-            "book_author": obj.author,
-            "book_domains": obj.domains,
-        }
-    if kind == "chapter":
-        return {"title": obj.title, "body": obj.body}
-    return {"title": obj.title, "headers": list(obj.headers), "rows": [list(row) for row in obj.rows]}
-
-
-def _proposal(change_request: ChangeRequest) -> dict:
-    fields = {
-        "book": ("title", "body", "book_author", "book_domains"),
-        "chapter": ("title", "body"),
-        "table": ("title", "headers", "rows"),
-    }[change_request.target_kind]
-    return {name: getattr(change_request, name) for name in fields}
-
-
 # --- Writing and moving a request --------------------------------------------------------
 
 
@@ -254,7 +210,7 @@ def change_request_create(
 
 
 def _checked_base(change_request: ChangeRequest, base_history_id: int | None) -> int | None:
-    model, object_id = _target_model(change_request), _target_id(change_request)
+    model, object_id = target_model(change_request), target_id(change_request)
     if base_history_id is None:
         return latest_history_id(model, object_id)
     if not model.history.filter(history_id=base_history_id, id=object_id).exists():
@@ -402,272 +358,12 @@ def change_request_approve(
         comment=(comment or "").strip(),
         revision=change_request.revision,
     )
-    return _publish(change_request, approver=reviewer)
+    return publish(change_request, approver=reviewer)
 
 
 def _locked(change_request: ChangeRequest) -> ChangeRequest:
     """Re-read the request under a row lock so two actions on it run one after the other."""
     return ChangeRequest.objects.select_for_update().get(pk=change_request.pk)
-
-
-# --- Publishing ----------------------------------------------------------------------------
-
-
-def _publish(change_request: ChangeRequest, *, approver) -> PublishOutcome:
-    """Lock the target, merge if it moved on, write one version. Called inside a transaction."""
-    kind = change_request.kind
-    if kind == Kind.CHAPTER_NEW:
-        return _publish_new_chapter(change_request, approver)
-    if kind == Kind.TABLE_NEW:
-        return _publish_new_table(change_request, approver)
-
-    target_kind = change_request.target_kind
-    if target_kind == "table":
-        # The chapter first, always: a table change re-renders its chapter, and a chapter
-        # edit locks only the chapter, so both orders agree and cannot deadlock.
-        chapter = Chapter.objects.select_for_update().get(pk=change_request.chapter_id)
-        target = ComparisonTable.objects.select_for_update().get(pk=change_request.table_id)
-    else:
-        model = _target_model(change_request)
-        target = model.objects.select_for_update().get(pk=_target_id(change_request))
-
-    proposed = _proposal(change_request)
-    current_history_id = latest_history_id(type(target), target.pk)
-    merged = False
-    if change_request.base_history_id == current_history_id:
-        new = proposed
-    else:
-        base_row = type(target).history.get(history_id=change_request.base_history_id)
-        new, conflicts = _merge(_snapshot(target_kind, base_row), _snapshot(target_kind, target), proposed)
-        if conflicts:
-            # The author resolves from the merge: agreed parts merged, conflicting parts as
-            # they proposed them (text with markers), against the version merged with.
-            resolution = {"base_history_id": current_history_id, "content": {**proposed, **new}}
-            return _send_back_with_conflicts(change_request, conflicts, resolution)
-        merged = True
-
-    if target_kind == "book":
-        target.title, target.summary = new["title"], new["body"]
-        target.author, target.domains = new["book_author"], new["book_domains"]
-        book_render(target)
-    elif target_kind == "chapter":
-        target.title, target.body = new["title"], new["body"]
-        chapter_render(target)
-    else:
-        target.title, target.headers, target.rows = new["title"], new["headers"], new["rows"]
-        table_render(target)
-    save_version(
-        target, summary=change_request.summary, user=change_request.author, change_request=change_request
-    )
-    if target_kind == "table":
-        # The chapter shows the table inline: refresh that cache without a chapter version.
-        chapter_render(chapter)
-        save_rendering(chapter, "body_html")
-
-    note = (
-        "The page changed after this request was written; the changes were merged without "
-        "conflicts and the merged text was published."
-        if merged
-        else ""
-    )
-    _mark_published(change_request, target, approver, note)
-    return PublishOutcome(published=True, merged=merged, message=note or "Approved and published.")
-
-
-def _publish_new_chapter(change_request: ChangeRequest, approver) -> PublishOutcome:
-    # Locking the book serializes chapter numbering within it.
-    book = Book.objects.select_for_update().get(pk=change_request.book_id)
-    if Chapter.objects.filter(book=book, number=change_request.number).exists():
-        return _send_back_with_conflicts(
-            change_request,
-            [
-                {
-                    "field": "number",
-                    "message": f"Chapter {change_request.number} was added meanwhile; pick another number.",
-                }
-            ],
-        )
-    chapter = Chapter(
-        book=book, number=change_request.number, title=change_request.title, body=change_request.body
-    )
-    chapter_render(chapter, tables=[])
-    save_version(
-        chapter, summary=change_request.summary, user=change_request.author, change_request=change_request
-    )
-    change_request.chapter = chapter
-    _mark_published(change_request, chapter, approver, "")
-    return PublishOutcome(published=True, merged=False, message="Approved and published.")
-
-
-def _publish_new_table(change_request: ChangeRequest, approver) -> PublishOutcome:
-    chapter = Chapter.objects.select_for_update().get(pk=change_request.chapter_id)
-    if ComparisonTable.objects.filter(chapter=chapter, slug=change_request.slug).exists():
-        return _send_back_with_conflicts(
-            change_request,
-            [
-                {
-                    "field": "slug",
-                    "message": f"A table '{change_request.slug}' was added meanwhile; pick another slug.",
-                }
-            ],
-        )
-    position = chapter.tables.aggregate(top=models.Max("position"))["top"]
-    table = ComparisonTable(
-        chapter=chapter,
-        slug=change_request.slug,
-        title=change_request.title,
-        headers=change_request.headers,
-        rows=change_request.rows,
-        position=0 if position is None else position + 1,
-    )
-    table_render(table)
-    save_version(
-        table, summary=change_request.summary, user=change_request.author, change_request=change_request
-    )
-    chapter_render(chapter)
-    save_rendering(chapter, "body_html")
-    change_request.table = table
-    _mark_published(change_request, table, approver, "")
-    return PublishOutcome(published=True, merged=False, message="Approved and published.")
-
-
-def _mark_published(change_request: ChangeRequest, target, approver, note: str) -> None:
-    change_request.status = Status.APPROVED
-    change_request.approved_by = approver
-    change_request.published_history_id = latest_history_id(type(target), target.pk)
-    change_request.published_at = timezone.now()
-    change_request.merge_note = note
-    change_request.conflicts = []
-    change_request.save()
-
-
-def _send_back_with_conflicts(
-    change_request: ChangeRequest, conflicts: list[dict], resolution: dict | None = None
-) -> PublishOutcome:
-    change_request.status = Status.CONFLICT
-    change_request.conflicts = conflicts
-    change_request.resolution = resolution or {}
-    change_request.save(update_fields=["status", "conflicts", "resolution", "updated_at"])
-    return PublishOutcome(
-        published=False,
-        merged=False,
-        message="Nothing was published: the page changed since this request was written and the "
-        "changes conflict. The request went back to its author with the conflicting parts.",
-        conflicts=conflicts,
-    )
-
-
-# --- Three-way merge -----------------------------------------------------------------------
-
-_CONFLICT = object()
-
-
-def _merge_value(base, current, proposed):
-    if proposed == base or current == proposed:
-        return current
-    if current == base:
-        return proposed
-    return _CONFLICT
-
-
-def _merge_text(base: str, current: str, proposed: str) -> tuple[str, list[dict]]:
-    """merge3 over lines: the merged text (with markers where it conflicts) and the conflicts."""
-    merge = Merge3(base.splitlines(True), current.splitlines(True), proposed.splitlines(True))
-    lines: list[str] = []
-    chunks: list[dict] = []
-    for group in merge.merge_groups():
-        if group[0] == "conflict":
-            _, base_lines, current_lines, proposed_lines = group
-            chunks.append(
-                {
-                    "base": "".join(base_lines),
-                    "current": "".join(current_lines),
-                    "proposed": "".join(proposed_lines),
-                }
-            )
-            lines += [
-                "<<<<<<< current\n",
-                *_ended(current_lines),
-                "=======\n",
-                *_ended(proposed_lines),
-                ">>>>>>> proposed\n",
-            ]
-        else:
-            lines += group[1]
-    return "".join(lines), chunks
-
-
-def _ended(lines: list[str]) -> list[str]:
-    return [*lines[:-1], lines[-1] if lines[-1].endswith("\n") else lines[-1] + "\n"] if lines else []
-
-
-def _merge(base: dict, current: dict, proposed: dict) -> tuple[dict, list[dict]]:
-    """Merge field by field: text line by line, table cells one by one, the rest whole."""
-    merged, conflicts = {}, []
-    for name, proposed_value in proposed.items():
-        base_value, current_value = base[name], current[name]
-        if name == "body":
-            text, chunks = _merge_text(base_value, current_value, proposed_value)
-            merged[name] = text
-            if chunks:
-                conflicts.append({"field": name, "chunks": chunks, "merged": text})
-            continue
-        value = _merge_value(base_value, current_value, proposed_value)
-        if value is _CONFLICT:
-            conflicts.append(
-                {"field": name, "base": base_value, "current": current_value, "proposed": proposed_value}
-            )
-        else:
-            merged[name] = value
-    if {"headers", "rows"} <= set(proposed) and any(c["field"] in ("headers", "rows") for c in conflicts):
-        # Whole-table conflict: try cell by cell when all three have the same shape.
-        cells = _merge_cells(base, current, proposed)
-        if cells is not None:
-            conflicts = [c for c in conflicts if c["field"] not in ("headers", "rows")] + cells[1]
-            # Published only when nothing conflicts; otherwise the grid the author resolves.
-            merged["headers"], merged["rows"] = cells[0]
-    return merged, conflicts
-
-
-def _merge_cells(base: dict, current: dict, proposed: dict):
-    def shape(table):
-        return (len(table["headers"]), [len(row) for row in table["rows"]])
-
-    if not shape(base) == shape(current) == shape(proposed):
-        return None
-    conflicts = []
-    headers = []
-    for column, values in enumerate(
-        zip(base["headers"], current["headers"], proposed["headers"], strict=True)
-    ):
-        value = _merge_value(*values)
-        if value is _CONFLICT:
-            conflicts.append(
-                {
-                    "field": f"header {column + 1}",
-                    "base": values[0],
-                    "current": values[1],
-                    "proposed": values[2],
-                }
-            )
-        headers.append(values[2] if value is _CONFLICT else value)  # the author's, to resolve
-    rows = []
-    for row_index, row_values in enumerate(zip(base["rows"], current["rows"], proposed["rows"], strict=True)):
-        row = []
-        for column, values in enumerate(zip(*row_values, strict=True)):
-            value = _merge_value(*values)
-            if value is _CONFLICT:
-                conflicts.append(
-                    {
-                        "field": f"row {row_index + 1}, column {column + 1}",
-                        "base": values[0],
-                        "current": values[1],
-                        "proposed": values[2],
-                    }
-                )
-            row.append(values[2] if value is _CONFLICT else value)  # the author's, to resolve
-        rows.append(row)
-    return (headers, rows), conflicts
 
 
 # --- Reverting -------------------------------------------------------------------------------
@@ -698,7 +394,7 @@ def change_request_revert(
         raise ReviewError(f"Version {number} is the current version; there is nothing to revert.")
     row = model.history.get(history_id=history_id)
     chapter = chapter or table.chapter
-    content = _snapshot("table" if table is not None else "chapter", row)
+    content = snapshot("table" if table is not None else "chapter", row)
     change_request = ChangeRequest.objects.create(
         kind=Kind.REVERT,
         book_id=chapter.book_id,
@@ -721,4 +417,4 @@ def change_request_revert(
         comment="Direct revert.",
         revision=change_request.revision,
     )
-    return change_request, _publish(change_request, approver=user)
+    return change_request, publish(change_request, approver=user)

@@ -1,0 +1,225 @@
+"""Publishing an approved change request: one transaction, one new version.
+
+The caller (approval or a reviewer's direct revert) holds the transaction; this module
+locks the target row, merges when the target moved on since the request's base version,
+writes exactly one history row and refreshes the stored rendered HTML, or sends the
+request back to its author with the conflicts and publishes nothing.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.utils import timezone
+
+from notes.models import Book, ChangeRequest, Chapter, ComparisonTable
+from notes.services.history import (
+    book_render,
+    chapter_render,
+    save_rendering,
+    save_version,
+    table_render,
+)
+from notes.services.merging import merge
+
+Kind = ChangeRequest.Kind
+Status = ChangeRequest.Status
+
+
+@dataclass(frozen=True)
+class PublishOutcome:
+    published: bool
+    merged: bool
+    message: str
+    conflicts: list = field(default_factory=list)
+
+
+# --- Targets and their versions ----------------------------------------------------------
+
+
+def target_model(change_request: ChangeRequest) -> type[models.Model]:
+    return {"book": Book, "chapter": Chapter, "table": ComparisonTable}[change_request.target_kind]
+
+
+def target_id(change_request: ChangeRequest) -> int | None:
+    return {
+        "book": change_request.book_id,
+        "chapter": change_request.chapter_id,
+        "table": change_request.table_id,
+    }[change_request.target_kind]
+
+
+def latest_history_id(model: type[models.Model], object_id: int) -> int | None:
+    """The history_id of the newest version of one object (one query)."""
+    return (
+        model.history.filter(id=object_id)
+        .order_by("-history_id")
+        .values_list("history_id", flat=True)
+        .first()
+    )
+
+
+def snapshot(kind: str, obj) -> dict:
+    """The proposable fields of a book, chapter or table (or of one of their history rows)."""
+    if kind == "book":
+        return {
+            "title": obj.title,
+            "body": obj.summary,
+            "book_author": obj.author,
+            "book_domains": obj.domains,
+        }
+    if kind == "chapter":
+        return {"title": obj.title, "body": obj.body}
+    return {"title": obj.title, "headers": list(obj.headers), "rows": [list(row) for row in obj.rows]}
+
+
+def _proposal(change_request: ChangeRequest) -> dict:
+    fields = {
+        "book": ("title", "body", "book_author", "book_domains"),
+        "chapter": ("title", "body"),
+        "table": ("title", "headers", "rows"),
+    }[change_request.target_kind]
+    return {name: getattr(change_request, name) for name in fields}
+
+
+def publish(change_request: ChangeRequest, *, approver) -> PublishOutcome:
+    """Lock the target, merge if it moved on, write one version. Called inside a transaction."""
+    kind = change_request.kind
+    if kind == Kind.CHAPTER_NEW:
+        return _publish_new_chapter(change_request, approver)
+    if kind == Kind.TABLE_NEW:
+        return _publish_new_table(change_request, approver)
+
+    target_kind = change_request.target_kind
+    if target_kind == "table":
+        # The chapter first, always: a table change re-renders its chapter, and a chapter
+        # edit locks only the chapter, so both orders agree and cannot deadlock.
+        chapter = Chapter.objects.select_for_update().get(pk=change_request.chapter_id)
+        target = ComparisonTable.objects.select_for_update().get(pk=change_request.table_id)
+    else:
+        model = target_model(change_request)
+        target = model.objects.select_for_update().get(pk=target_id(change_request))
+
+    proposed = _proposal(change_request)
+    current_history_id = latest_history_id(type(target), target.pk)
+    merged = False
+    if change_request.base_history_id == current_history_id:
+        new = proposed
+    else:
+        base_row = type(target).history.get(history_id=change_request.base_history_id)
+        new, conflicts = merge(snapshot(target_kind, base_row), snapshot(target_kind, target), proposed)
+        if conflicts:
+            # The author resolves from the merge: agreed parts merged, conflicting parts as
+            # they proposed them (text with markers), against the version merged with.
+            resolution = {"base_history_id": current_history_id, "content": {**proposed, **new}}
+            return _send_back_with_conflicts(change_request, conflicts, resolution)
+        merged = True
+
+    if target_kind == "book":
+        target.title, target.summary = new["title"], new["body"]
+        target.author, target.domains = new["book_author"], new["book_domains"]
+        book_render(target)
+    elif target_kind == "chapter":
+        target.title, target.body = new["title"], new["body"]
+        chapter_render(target)
+    else:
+        target.title, target.headers, target.rows = new["title"], new["headers"], new["rows"]
+        table_render(target)
+    save_version(
+        target, summary=change_request.summary, user=change_request.author, change_request=change_request
+    )
+    if target_kind == "table":
+        # The chapter shows the table inline: refresh that cache without a chapter version.
+        chapter_render(chapter)
+        save_rendering(chapter, "body_html")
+
+    note = (
+        "The page changed after this request was written; the changes were merged without "
+        "conflicts and the merged text was published."
+        if merged
+        else ""
+    )
+    _mark_published(change_request, target, approver, note)
+    return PublishOutcome(published=True, merged=merged, message=note or "Approved and published.")
+
+
+def _publish_new_chapter(change_request: ChangeRequest, approver) -> PublishOutcome:
+    # Locking the book serializes chapter numbering within it.
+    book = Book.objects.select_for_update().get(pk=change_request.book_id)
+    if Chapter.objects.filter(book=book, number=change_request.number).exists():
+        return _send_back_with_conflicts(
+            change_request,
+            [
+                {
+                    "field": "number",
+                    "message": f"Chapter {change_request.number} was added meanwhile; pick another number.",
+                }
+            ],
+        )
+    chapter = Chapter(
+        book=book, number=change_request.number, title=change_request.title, body=change_request.body
+    )
+    chapter_render(chapter, tables=[])
+    save_version(
+        chapter, summary=change_request.summary, user=change_request.author, change_request=change_request
+    )
+    change_request.chapter = chapter
+    _mark_published(change_request, chapter, approver, "")
+    return PublishOutcome(published=True, merged=False, message="Approved and published.")
+
+
+def _publish_new_table(change_request: ChangeRequest, approver) -> PublishOutcome:
+    chapter = Chapter.objects.select_for_update().get(pk=change_request.chapter_id)
+    if ComparisonTable.objects.filter(chapter=chapter, slug=change_request.slug).exists():
+        return _send_back_with_conflicts(
+            change_request,
+            [
+                {
+                    "field": "slug",
+                    "message": f"A table '{change_request.slug}' was added meanwhile; pick another slug.",
+                }
+            ],
+        )
+    position = chapter.tables.aggregate(top=models.Max("position"))["top"]
+    table = ComparisonTable(
+        chapter=chapter,
+        slug=change_request.slug,
+        title=change_request.title,
+        headers=change_request.headers,
+        rows=change_request.rows,
+        position=0 if position is None else position + 1,
+    )
+    table_render(table)
+    save_version(
+        table, summary=change_request.summary, user=change_request.author, change_request=change_request
+    )
+    chapter_render(chapter)
+    save_rendering(chapter, "body_html")
+    change_request.table = table
+    _mark_published(change_request, table, approver, "")
+    return PublishOutcome(published=True, merged=False, message="Approved and published.")
+
+
+def _mark_published(change_request: ChangeRequest, target, approver, note: str) -> None:
+    change_request.status = Status.APPROVED
+    change_request.approved_by = approver
+    change_request.published_history_id = latest_history_id(type(target), target.pk)
+    change_request.published_at = timezone.now()
+    change_request.merge_note = note
+    change_request.conflicts = []
+    change_request.save()
+
+
+def _send_back_with_conflicts(
+    change_request: ChangeRequest, conflicts: list[dict], resolution: dict | None = None
+) -> PublishOutcome:
+    change_request.status = Status.CONFLICT
+    change_request.conflicts = conflicts
+    change_request.resolution = resolution or {}
+    change_request.save(update_fields=["status", "conflicts", "resolution", "updated_at"])
+    return PublishOutcome(
+        published=False,
+        merged=False,
+        message="Nothing was published: the page changed since this request was written and the "
+        "changes conflict. The request went back to its author with the conflicting parts.",
+        conflicts=conflicts,
+    )
