@@ -12,7 +12,6 @@ from notes.models import Comment, CommentRevision, ModerationLog, Notification, 
 from notes.models.discussions import MAX_BODY_BYTES, MAX_DISPLAY_DEPTH
 from notes.services import moderation
 from notes.services.discussions import (
-    MAX_NOTIFIED_MENTIONS,
     ChangedResubmission,
     DiscussionError,
     DuplicateSubmission,
@@ -23,6 +22,7 @@ from notes.services.discussions import (
     thread_resolve,
     thread_start,
 )
+from notes.services.notifications import MAX_NOTIFIED_MENTIONS
 from tests.factories import make_chapter, make_thread, make_user
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,8 @@ from django import forms
 
 from notes.models import Chapter
 from notes.models.discussions import MAX_BODY_BYTES
-from notes.services.discussions import MAX_NOTIFIED_MENTIONS, REASON_MAX_LENGTH, TITLE_MAX_LENGTH
+from notes.services.discussions import REASON_MAX_LENGTH, TITLE_MAX_LENGTH
+from notes.services.notifications import MAX_NOTIFIED_MENTIONS
 
 BODY_HELP = (
     "Markdown. Mention someone with @username: the first "

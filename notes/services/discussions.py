@@ -1,6 +1,7 @@
 """Every change to a discussion by its participants: threads, comments, mentions.
 
-Moderators' actions are in ``notes.services.moderation``. Each function checks, does and
+Moderators' actions are in ``notes.services.moderation``, mentions and their e-mail in
+``notes.services.notifications``. Each function checks, does and
 notifies, in one transaction. Functions that change a thread or its comments first lock
 the thread row (``thread_for_update``), so two requests on the same thread run one after
 the other: a reply cannot slip into a thread being locked, two replies cannot take the
@@ -9,14 +10,10 @@ user; a caller without the right gets ``PermissionDenied`` (views check first).
 """
 
 import datetime
-import logging
 import uuid
-from functools import partial
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -25,16 +22,12 @@ from notes import permissions
 from notes.anchors import Anchor, chapter_anchors
 from notes.markup import render_markdown
 from notes.mentions import find_mentions, link_mentions
-from notes.models import Chapter, Comment, CommentRevision, ModerationLog, Notification, Thread
+from notes.models import Chapter, Comment, CommentRevision, ModerationLog, Thread
 from notes.models.discussions import MAX_BODY_BYTES, MAX_DISPLAY_DEPTH, comment_path
-
-logger = logging.getLogger(__name__)
+from notes.services.notifications import notify_mentions, notify_new_mentions
 
 TITLE_MAX_LENGTH = 200
 REASON_MAX_LENGTH = 500
-# People notified (in-app and by e-mail) per comment, the first mentioned first; later
-# mentions are still linked. One comment naming 300 people must not send 300 e-mails.
-MAX_NOTIFIED_MENTIONS = 20
 # Without a one-time token, the same text posted twice by the same person in the same
 # place within this time is taken for a double submission. With one, the token decides:
 # two forms, each with its own token, are two deliberate posts ("Agreed." twice).
@@ -171,18 +164,11 @@ def comment_edit(*, comment: Comment, editor, body: str) -> Comment:
     CommentRevision.objects.create(
         comment=comment, body=comment.body, body_html=comment.body_html, replaced_at=now, replaced_by=editor
     )
-    already_notified = set(
-        Notification.objects.filter(comment=comment).values_list("recipient_id", flat=True)
-    )
     comment.body = body
     comment.body_html, mentioned = _render(body)
     comment.edited_at = now
     comment.save(update_fields=["body", "body_html", "edited_at"])
-    _notify_mentions(
-        comment,
-        [user for user in mentioned if user.pk not in already_notified],
-        limit=MAX_NOTIFIED_MENTIONS - len(already_notified),
-    )
+    notify_new_mentions(comment, mentioned)
     return comment
 
 
@@ -236,15 +222,6 @@ def _thread_resolution(*, thread: Thread, actor, is_resolved: bool, reason: str)
         action = ModerationLog.Action.RESOLVE if is_resolved else ModerationLog.Action.REOPEN
         ModerationLog.objects.create(actor=actor, action=action, thread=thread, reason=reason)
     return thread
-
-
-# --- Notifications ---------------------------------------------------------------------------
-
-
-@transaction.atomic
-def notifications_mark_read(*, user) -> int:
-    """Mark all the user's notifications read; returns how many were unread."""
-    return Notification.objects.filter(recipient=user, read_at=None).update(read_at=timezone.now())
 
 
 # --- Shared with notes.services.moderation ------------------------------------------------------
@@ -370,7 +347,7 @@ def _comment_create(*, thread: Thread, author, body: str, parent: Comment | None
     thread.comment_count += 1
     thread.last_activity_at = now
     thread.save(update_fields=["top_level_count", "comment_count", "last_activity_at"])
-    _notify_mentions(comment, mentioned)
+    notify_mentions(comment, mentioned)
     return comment
 
 
@@ -392,40 +369,3 @@ def _render(body: str) -> tuple[str, list]:
         lambda name: reverse("notes:user-comments", kwargs={"username": name}) if name in users else None,
     )
     return html, [users[name] for name in names if name in users]
-
-
-def _notify_mentions(comment: Comment, users: list, *, limit: int = MAX_NOTIFIED_MENTIONS) -> None:
-    """One notification for each of the first ``limit`` mentioned users (not the author);
-    mail after the commit."""
-    recipients = [user for user in users if user.pk != comment.author_id][: max(limit, 0)]
-    if not recipients:
-        return
-    Notification.objects.bulk_create(
-        [Notification(recipient=user, comment=comment) for user in recipients], ignore_conflicts=True
-    )
-    with_email = [user.email for user in recipients if user.email]
-    if with_email:
-        url = settings.WIKI_SITE_URL.rstrip("/") + comment.get_absolute_url()
-        subject = f"{comment.author.get_username()} mentioned you: {comment.thread.title}"[:150]
-        message = (
-            f"{comment.author.get_username()} mentioned you in the thread "
-            f"“{comment.thread.title}” on {comment.thread.chapter}.\n\n{url}\n"
-        )
-        transaction.on_commit(partial(_send_mention_mail, subject, message, with_email))
-
-
-def _send_mention_mail(subject: str, message: str, recipients: list[str]) -> None:
-    """One e-mail per address (nobody sees the others), all through one connection.
-
-    A mail server being down, or refusing one address, must not fail a posted comment:
-    failures are logged, and one refused address does not stop the others.
-    """
-    try:
-        with get_connection() as connection:
-            for address in recipients:
-                try:
-                    EmailMessage(subject, message, None, [address], connection=connection).send()
-                except Exception:
-                    logger.exception("Could not send the mention notification to %s", address)
-    except Exception:
-        logger.exception("Could not connect to send mention notifications to %s", ", ".join(recipients))

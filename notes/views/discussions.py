@@ -20,6 +20,7 @@ from notes.forms.discussions import CommentEditForm, CommentForm, OptionalReason
 from notes.models import Comment, Thread
 from notes.permissions import permission_view, read_required, require
 from notes.services import discussions as services
+from notes.services import notifications
 from notes.services.discussions import ChangedResubmission, DiscussionError, DuplicateSubmission
 
 THREADS_PER_PAGE = 50
@@ -320,7 +321,7 @@ def notification_list(request):
 @permission_view
 def notifications_read(request):
     require(request, permissions.can_see_notifications(request.user))
-    services.notifications_mark_read(user=request.user)
+    notifications.notifications_mark_read(user=request.user)
     return redirect("notes:notification-list")
 
 
