@@ -1,6 +1,8 @@
 """Set-up: settings from the environment, the deployment file, demo users."""
 
 import os
+import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -15,10 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _start(**environment) -> subprocess.CompletedProcess:
-    """Import the real settings in a fresh interpreter with ``environment``."""
-    env = {
-        key: value for key, value in os.environ.items() if key not in {"DEBUG", "SECRET_KEY", "DATABASE_URL"}
-    }
+    """Import the real settings in a fresh interpreter with only ``environment`` set."""
+    env = {key: os.environ[key] for key in ("PATH", "HOME", "LANG") if key in os.environ}
     env.update(environment)
     env["DJANGO_SETTINGS_MODULE"] = "wiki.settings"
     return subprocess.run(
@@ -40,6 +40,24 @@ def _start(**environment) -> subprocess.CompletedProcess:
         ({"DEBUG": "1", "DATABASE_URL": "mysql://root@localhost/x"}, "DATABASE_URL"),
         ({"DEBUG": "1", "DATABASE_URL": "nonsense://"}, "DATABASE_URL"),
         ({"DEBUG": "1", "ALLOWED_HOSTS": " , "}, "ALLOWED_HOSTS"),
+        ({"DEBUG": "0", "SECRET_KEY": "k" * 50}, "ALLOWED_HOSTS"),
+        ({"DEBUG": "1", "CSRF_TRUSTED_ORIGINS": "wiki.example.com"}, "CSRF_TRUSTED_ORIGINS"),
+        ({"DEBUG": "1", "DATABASE_URL": "postgres://u:p@db:5432"}, "DATABASE_URL"),
+        ({"DEBUG": "1", "DATABASE_URL": "postgres://u@db:port/x"}, "DATABASE_URL"),
+        ({"DEBUG": "1", "DATABASE_POOL_MAX_SIZE": "ten"}, "DATABASE_POOL_MAX_SIZE"),
+        ({"DEBUG": "1", "DATABASE_POOL_MAX_SIZE": "0"}, "DATABASE_POOL_MAX_SIZE"),
+        ({"DEBUG": "1", "REDIS_URL": "localhost:6379"}, "REDIS_URL"),
+        ({"DEBUG": "1", "REDIS_URL": "http://redis:6379/0"}, "REDIS_URL"),
+        ({"DEBUG": "1", "WIKI_SITE_URL": "wiki.example.com"}, "WIKI_SITE_URL"),
+        ({"DEBUG": "1", "WIKI_ALLOW_SELF_APPROVAL": "sure"}, "WIKI_ALLOW_SELF_APPROVAL"),
+        ({"DEBUG": "1", "SECURE_COOKIES": "maybe"}, "SECURE_COOKIES"),
+        ({"DEBUG": "1", "SECURE_HSTS_SECONDS": "-1"}, "SECURE_HSTS_SECONDS"),
+        ({"DEBUG": "1", "SECURE_SSL_REDIRECT": "always"}, "SECURE_SSL_REDIRECT"),
+        ({"DEBUG": "1", "BEHIND_HTTPS_PROXY": "nginx"}, "BEHIND_HTTPS_PROXY"),
+        ({"DEBUG": "1", "LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
+        ({"DEBUG": "1", "EMAIL_BACKEND": "no.such.Backend"}, "EMAIL_BACKEND"),
+        ({"DEBUG": "1", "EMAIL_PORT": "smtp"}, "EMAIL_PORT"),
+        ({"DEBUG": "1", "EMAIL_USE_TLS": "1", "EMAIL_USE_SSL": "1"}, "EMAIL_USE_TLS"),
     ],
 )
 def test_a_bad_setting_stops_start_up_naming_the_variable(environment, named):
@@ -53,9 +71,50 @@ def test_debug_starts_with_a_development_key_and_sqlite():
     assert result.returncode == 0, result.stderr
 
 
-def test_production_starts_with_a_secret_key_and_postgresql_url():
-    result = _start(DEBUG="0", SECRET_KEY="x" * 50, DATABASE_URL="postgres://u:p@db:5432/chapterwise")
+def test_production_starts_with_a_secret_key_hosts_and_postgresql_url():
+    result = _start(
+        DEBUG="0",
+        SECRET_KEY="x" * 50,
+        ALLOWED_HOSTS="wiki.example.com",
+        DATABASE_URL="postgres://u:p@db:5432/chapterwise",
+        REDIS_URL="redis://redis:6379/0",
+        WIKI_SITE_URL="https://wiki.example.com",
+        CSRF_TRUSTED_ORIGINS="https://wiki.example.com",
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        LOG_LEVEL="info",
+    )
     assert result.returncode == 0, result.stderr
+
+
+def _deploy_check(**environment) -> subprocess.CompletedProcess:
+    env = {key: os.environ[key] for key in ("PATH", "HOME", "LANG") if key in os.environ}
+    secret_key = "q8Zr-1vX0p_kT7mN3bW9yL2cH5fJ4dG6sA0eU8iO1tR7wQ3zE9nB5xM2"
+    env.update(DEBUG="0", SECRET_KEY=secret_key, ALLOWED_HOSTS="wiki.example.com", **environment)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_a_production_deployment_over_https_passes_the_deploy_check():
+    result = _deploy_check(
+        BEHIND_HTTPS_PROXY="1",
+        SECURE_SSL_REDIRECT="1",
+        SECURE_HSTS_SECONDS="31536000",
+        SECURE_HSTS_INCLUDE_SUBDOMAINS="1",
+    )
+    output = result.stdout + result.stderr
+    # Only the HSTS preload list is left: submitting a domain to it is the owner's decision.
+    assert re.findall(r"security\.\w+", output) == ["security.W021"], output
+
+
+def test_the_deploy_check_warns_about_hsts_until_it_is_set():
+    result = _deploy_check()
+    assert "security.W004" in result.stdout + result.stderr
 
 
 def test_docker_compose_has_database_cache_and_web_with_health_checks():
@@ -87,3 +146,34 @@ def test_setup_demo_is_refused_when_debug_is_off(settings):
 @pytest.mark.django_db
 def test_the_role_groups_exist_after_migrating():
     assert set(Group.objects.values_list("name", flat=True)) >= {"Reader", "Editor", "Reviewer", "Moderator"}
+
+
+def test_the_dockerfile_collectstatic_step_runs_with_the_settings():
+    """The image build imports the real settings with only what its RUN line sets."""
+    line = next(
+        line
+        for line in (ROOT / "Dockerfile").read_text().splitlines()
+        if line.startswith("RUN ") and "collectstatic" in line
+    )
+    words = shlex.split(line.removeprefix("RUN "))
+    assignments = dict(word.split("=", 1) for word in words if "=" in word and not word.startswith("-"))
+    command = [word for word in words if "=" not in word or word.startswith("-")]
+    assert command[:3] == ["python", "manage.py", "collectstatic"], command
+    env = {key: os.environ[key] for key in ("PATH", "HOME", "LANG") if key in os.environ}
+    result = subprocess.run(
+        [sys.executable, *command[1:], "--dry-run"],
+        cwd=ROOT,
+        env={**env, **assignments},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_readme_documents_every_environment_variable_the_settings_read():
+    settings_source = (ROOT / "wiki" / "settings.py").read_text()
+    names = set(re.findall(r"env_\w+\(\s*\"([A-Z_]+)\"", settings_source))
+    assert {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL"} <= names
+    readme = (ROOT / "README.md").read_text()
+    assert sorted(name for name in names if f"`{name}`" not in readme) == []

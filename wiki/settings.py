@@ -4,8 +4,9 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
 
-from wiki.env import env_bool, env_int, env_list, env_str
+from wiki.env import env_bool, env_choice, env_int, env_list, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -18,14 +19,22 @@ if not SECRET_KEY:
     SECRET_KEY = "dev-only-insecure-key-never-use-in-production"  # noqa: S105 (DEBUG only)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
+if not ALLOWED_HOSTS:
+    # Without it every request is answered "Bad Request (400)", which says nothing about why.
+    raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off, e.g. wiki.example.com")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+for _origin in CSRF_TRUSTED_ORIGINS:
+    if not _origin.startswith(("http://", "https://")):
+        raise ImproperlyConfigured(
+            f"CSRF_TRUSTED_ORIGINS must list origins like https://wiki.example.com; got {_origin!r}"
+        )
 
 # Anonymous visitors may read books, chapters and history when this is on.
 WIKI_PUBLIC_READ = env_bool("WIKI_PUBLIC_READ", True)
 # One-person teams may let authors approve their own change requests.
 WIKI_ALLOW_SELF_APPROVAL = env_bool("WIKI_ALLOW_SELF_APPROVAL", False)
 # Where the site is reached from outside: links in e-mails (mention notifications) start with it.
-WIKI_SITE_URL = env_str("WIKI_SITE_URL", "http://localhost:8000")
+WIKI_SITE_URL = env_url("WIKI_SITE_URL", "http://localhost:8000", schemes=("http", "https"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -76,13 +85,19 @@ WSGI_APPLICATION = "wiki.wsgi.application"
 ASGI_APPLICATION = "wiki.asgi.application"
 
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+# Read whatever the database, so a typo is caught before the switch to PostgreSQL.
+DATABASE_POOL_MAX_SIZE = env_int("DATABASE_POOL_MAX_SIZE", 10, minimum=1)
 try:
     _database = dj_database_url.parse(DATABASE_URL, conn_max_age=0, conn_health_checks=True)
 except ValueError as error:
     raise ImproperlyConfigured(f"DATABASE_URL cannot be read: {error}") from None
 if _database["ENGINE"] == "django.db.backends.postgresql":
+    if not _database["NAME"]:
+        raise ImproperlyConfigured(
+            "DATABASE_URL must name the database, like postgres://user:password@host:5432/chapterwise"
+        )
     # psycopg 3's connection pool; Django then must not keep its own persistent connections.
-    _database["OPTIONS"] = {"pool": {"min_size": 1, "max_size": env_int("DATABASE_POOL_MAX_SIZE", 10)}}
+    _database["OPTIONS"] = {"pool": {"min_size": 1, "max_size": DATABASE_POOL_MAX_SIZE}}
     _database["CONN_MAX_AGE"] = 0
 elif _database["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite has no row locks: a write transaction takes the database lock when it begins
@@ -131,11 +146,24 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-REDIS_URL = env_str("REDIS_URL")
+REDIS_URL = env_url("REDIS_URL", "", schemes=("redis", "rediss", "unix"))
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+try:
+    import_string(EMAIL_BACKEND)
+except ImportError as error:
+    raise ImproperlyConfigured(f"EMAIL_BACKEND cannot be imported: {error}") from None
+# The SMTP server, for EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend.
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on; pick one")
 # The sender of mention notifications.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Chapterwise <chapterwise@localhost>")
 
@@ -162,16 +190,28 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-SESSION_COOKIE_SECURE = not DEBUG and env_bool("SECURE_COOKIES", True)
+# Cookies go over HTTPS only, unless DEBUG or SECURE_COOKIES=0 (a plain-HTTP trial deployment).
+SECURE_COOKIES = env_bool("SECURE_COOKIES", True)
+SESSION_COOKIE_SECURE = not DEBUG and SECURE_COOKIES
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Behind a proxy that terminates TLS and sets X-Forwarded-Proto: trust it to say "https".
+if env_bool("BEHIND_HTTPS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# HSTS is hard to take back once browsers have seen it: off unless asked for.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    "root": {
+        "handlers": ["console"],
+        "level": env_choice("LOG_LEVEL", "WARNING", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")),
+    },
 }
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
