@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.utils.functional import SimpleLazyObject
 
-from notes import permissions, selectors_reviews
+from notes import permissions, selectors_discussions, selectors_reviews
 
 
 def wiki(request) -> dict:
@@ -19,4 +19,8 @@ def wiki(request) -> dict:
         "review_nav": SimpleLazyObject(lambda: selectors_reviews.request_review_counts(request)),
         # Discussion: the moderation log link (roles are cached, so no query).
         "can_moderate": permissions.can_moderate(user),
+        # The nav's count of unread mentions (one query, on use, signed-in users only).
+        "unread_notifications": SimpleLazyObject(
+            lambda: selectors_discussions.unread_notification_count(user=user)
+        ),
     }

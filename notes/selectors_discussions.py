@@ -119,6 +119,13 @@ def notification_list(*, user) -> QuerySet[Notification]:
     )
 
 
+def unread_notification_count(*, user) -> int:
+    """How many of the user's mentions are unread (one query on the inbox index)."""
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(recipient=user, read_at=None).count()
+
+
 def moderation_log() -> QuerySet[ModerationLog]:
     return ModerationLog.objects.select_related("actor", "thread__chapter__book", "comment")
 

@@ -536,6 +536,19 @@ def test_my_notifications_list_mentions_and_mark_them_read(client_for, thread, e
     assert "Nobody has mentioned you yet." in client_for(editor).get("/notifications/").content.decode()
 
 
+def test_the_nav_counts_unread_mentions_on_every_page_until_they_are_read(
+    client_for, thread, editor, reviewer
+):
+    badge = '<span class="badge" title="unread mentions">'
+    comment_post(thread=thread, author=editor, body="@reviewer have a look")
+    comment_post(thread=thread, author=editor, body="@reviewer and this one")
+    client = client_for(reviewer)
+    assert f"{badge}2</span>" in client.get("/").content.decode()
+    assert badge not in client_for(editor).get("/").content.decode()  # the author was not mentioned
+    client.post("/notifications/read/")
+    assert badge not in client.get("/").content.decode()
+
+
 def test_a_mention_links_to_the_users_page(client, thread, editor, reviewer):
     comment_post(thread=thread, author=editor, body="@reviewer have a look")
     html = client.get("/users/editor/").content.decode()
