@@ -135,6 +135,49 @@ def test_docker_compose_has_database_cache_and_web_with_health_checks():
     assert (ROOT / "Dockerfile").exists()
 
 
+def test_the_web_service_command_is_one_migrate_then_one_gunicorn_line():
+    """A folded YAML scalar keeps the line breaks of more-indented lines, and sh reads a
+    line break as the end of a command: only a line ending in '&&' may be continued."""
+    command = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["web"]["command"]
+    lines = command.strip().splitlines()
+    assert all(line.rstrip().endswith("&&") for line in lines[:-1]), lines
+    assert "exec gunicorn wiki.wsgi:application" in lines[-1] and "--workers" in lines[-1]
+
+
+def test_the_web_health_check_asks_the_health_endpoint():
+    web = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["web"]
+    assert "http://127.0.0.1:8000/healthz/" in " ".join(web["healthcheck"]["test"])
+
+
+def test_the_web_service_passes_on_only_variables_the_settings_read():
+    web = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["web"]
+    settings_source = (ROOT / "wiki" / "settings.py").read_text()
+    read = set(re.findall(r"env_\w+\(\s*\"([A-Z_]+)\"", settings_source))
+    assert sorted(set(web["environment"]) - read) == []
+    assert {"WIKI_SITE_URL", "EMAIL_BACKEND", "EMAIL_HOST", "SECURE_COOKIES"} <= set(web["environment"])
+
+
+@pytest.mark.django_db
+def test_the_health_endpoint_answers_whatever_the_host_and_without_redirecting(client, settings):
+    settings.ALLOWED_HOSTS = ["wiki.example.com"]
+    settings.SECURE_SSL_REDIRECT = True
+    response = client.get("/healthz/", HTTP_HOST="127.0.0.1:8000")
+    assert response.status_code == 200
+    assert response.content == b"ok\n"
+
+
+@pytest.mark.django_db
+def test_the_health_endpoint_says_503_when_the_database_does_not_answer(client, monkeypatch):
+    from django.db import DatabaseError, connection
+
+    def refuse(*args, **kwargs):
+        raise DatabaseError("connection refused")
+
+    monkeypatch.setattr(connection, "cursor", refuse)
+    response = client.get("/healthz/")
+    assert response.status_code == 503
+
+
 @pytest.mark.django_db
 def test_setup_demo_is_refused_when_debug_is_off(settings):
     settings.DEBUG = False
