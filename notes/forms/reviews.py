@@ -100,7 +100,9 @@ def grid_from_post(data) -> tuple[list[str], list[list[str]], str | None]:
         cells = [data.get(f"cell-{row}-{column}") for column in range(columns)]
         rows.append([cell for cell in cells if cell is not None])
     action = data.get("grid")
-    if action == "add-row":
+    if action == "redraw":
+        pass  # Enter in a field: the grid as typed, nothing added or removed, nothing saved.
+    elif action == "add-row":
         rows.append([""] * columns)
     elif action == "add-column":
         headers.append("")

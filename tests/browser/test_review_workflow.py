@@ -50,3 +50,33 @@ def test_an_edit_goes_from_the_editor_through_review_to_the_published_chapter(li
     assert first_row.locator("td").nth(0).inner_text() == today
     assert first_row.locator("td").nth(1).inner_text() == "Added notes on feature stores"
     assert first_row.locator("td").nth(3).inner_text() == "reviewer"
+
+
+def test_the_table_grid_redraws_before_a_summary_is_typed_and_enter_removes_nothing(
+    live_server, new_page, log_in
+):
+    """+ row and ✕ column work while the required summary is still empty (they are not a
+    save); Enter in a field redraws the grid as typed instead of pressing "✕ column"."""
+    make_book(slug="grid-book", title="Grid Book", chapters=1, tables=1)
+    make_user("editor", role="Editor")
+    page = new_page()
+    log_in(page, "editor")
+    page.goto(f"{live_server.url}/books/grid-book/chapters/1/tables/table-1/edit/")
+    assert page.locator("table.grid thead input").count() == 3
+    with page.expect_navigation():
+        page.click("button[value=add-row]")
+    assert page.locator("table.grid tbody tr").count() == 3
+    page.fill("input[name=cell-2-1]", "a new row")
+    page.fill("input[name=summary]", "Typed into the grid")
+    with page.expect_navigation():
+        page.press("input[name=cell-2-1]", "Enter")
+    assert page.locator("table.grid thead input").count() == 3
+    assert page.input_value("input[name=cell-2-1]") == "a new row"
+    assert page.input_value("input[name=summary]") == "Typed into the grid"
+    with page.expect_navigation():
+        page.click("button[value=remove-column-0]")
+    assert page.locator("table.grid thead input").count() == 2
+    assert page.input_value("input[name=cell-2-0]") == "a new row"
+    with page.expect_navigation():
+        page.click("button[value=submit]")
+    assert "Submitted for review" in page.locator(".messages").inner_text()
