@@ -6,6 +6,7 @@ Pure tests: no database and no Django settings are needed.
 import dataclasses
 import datetime
 import difflib
+import re
 from pathlib import Path
 
 import pytest
@@ -460,8 +461,10 @@ def test_a_binary_file_is_an_error():
     with pytest.raises(FormatError) as error:
         decode_source(b"Title\n\xff\xd8\xff\xe0")
     assert str(error.value) == (
-        "not a UTF-8 text file: the byte 0xff at offset 6 is not valid UTF-8; save the file as UTF-8 text"
+        "line 2: not a UTF-8 text file: the byte 0xff at offset 6 is not valid UTF-8; "
+        "save the file as UTF-8 text"
     )
+    assert error.value.line == 2
 
     with pytest.raises(FormatError, match="^not a UTF-8 text file: it contains a NUL byte"):
         parse_text("Title\x00")
@@ -568,3 +571,100 @@ def test_a_chapter_number_used_twice_is_an_error():
         str(error.value)
         == "line 67: chapter 2 appears twice (first on line 41); expected each chapter number once"
     )
+
+
+def test_a_latin_1_file_is_refused_with_the_line_of_the_first_bad_byte():
+    data = "# Notes\n\n## Chapter 1 - Caf\u00e9s\n".encode("latin-1")
+    with pytest.raises(FormatError) as error:
+        decode_source(data)
+    assert error.value.line == 3
+    assert str(error.value).startswith("line 3: not a UTF-8 text file: the byte 0xe9")
+
+
+def test_markdown_front_matter_is_skipped_with_a_warning():
+    text = (
+        "---\ntitle: Other\ntags: [db]\n---\n\n# DDIA\n\n- Author: Martin Kleppmann\n\n## Chapter 1 - One\n"
+    )
+    result = parse_markdown(text)
+    assert (result.book.title, result.book.author, result.book.summary) == ("DDIA", "Martin Kleppmann", "")
+    assert [chapter.number for chapter in result.book.chapters] == [1]
+    assert result.warnings == [
+        "line 1: front matter (lines 1-4) skipped; the book is read from its '# <title>' heading "
+        "and its 'Author:' and 'Domain:' lines"
+    ]
+
+
+def test_unclosed_or_lonely_front_matter_is_an_error():
+    with pytest.raises(FormatError, match="^line 1: the front matter that starts here is not closed"):
+        parse_markdown("---\ntitle: x\n\n# Book\n")
+    with pytest.raises(FormatError, match="after the front matter$"):
+        parse_markdown("---\ntitle: x\n---\n\n")
+
+
+@pytest.mark.parametrize("heading", ["## Chapter 2 -", "## Chapter 2 :", "### Chapter 2 \u2014"])
+def test_a_markdown_chapter_heading_with_a_number_but_no_title_is_an_error(heading):
+    with pytest.raises(FormatError) as error:
+        parse_markdown(f"# Book\n\n## Chapter 1 - One\n\n{heading}\n")
+    assert str(error.value) == "line 5: chapter 2 has no title; expected '## Chapter <number> - <title>'"
+
+
+LONG = "x" * 201
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (f"# {LONG}\n", "line 1: the book title is 201 characters long; expected at most 200"),
+        (f"# B\n\n- Author: {LONG}\n", "line 3: the author is 201 characters long; expected at most 200"),
+        (
+            f"# B\n\n- Domain: {'y' * 301}\n",
+            "line 3: the domain list is 301 characters long; expected at most 300",
+        ),
+        (f"# B\n\n## Chapter 1 - {LONG}\n", "line 3: the chapter title is 201 characters long"),
+        (
+            f"# B\n\n## Chapter 1 - A\n\n**{'t' * 301}**\n\n| a |\n|---|\n| 1 |\n",
+            "line 7: the title of this table is 301 characters long; expected at most 300",
+        ),
+        (
+            "# B\n\n## Chapter 99999999999999999999 - Big\n",
+            "line 3: chapter number 99999999999999999999 is too large; expected at most 2147483647",
+        ),
+    ],
+    ids=["book-title", "author", "domains", "chapter-title", "table-title", "chapter-number"],
+)
+def test_a_value_longer_than_the_database_takes_is_an_error_with_its_line(text, message):
+    with pytest.raises(FormatError, match="^" + re.escape(message)):
+        parse_markdown(text)
+
+
+def test_the_text_format_checks_the_same_lengths():
+    with pytest.raises(FormatError, match="^line 1: the book title is 201 characters long"):
+        parse_text(f"{LONG}\n")
+    with pytest.raises(FormatError, match="^line 41: the chapter title is 201 characters long"):
+        parse_text(seed_with(41, f"Chapter 2 - {LONG}"))
+    with pytest.raises(FormatError, match="^line 3: the author is 201 characters long"):
+        parse_text(seed_with(3, f"- Author: {LONG}"))
+    with pytest.raises(FormatError, match="^line 41: chapter number 3000000000 is too large"):
+        parse_text(seed_with(41, "Chapter 3000000000 - Big"))
+
+
+def test_a_long_table_title_makes_a_slug_the_database_takes_and_the_same_one_again():
+    title = "Word " * 59  # 295 characters, within the title's limit
+    text = f"# B\n\n## Chapter 1 - A\n\n**{title.strip()}**\n\n| a |\n|---|\n| 1 |\n"
+    [table] = parse_markdown(text).book.chapters[0].tables
+    assert len(table.slug) <= 100 and table.slug.startswith("word-word-")
+    again = parse_markdown(render_markdown(parse_markdown(text).book)).book
+    assert again.chapters[0].tables[0].slug == table.slug
+
+
+def test_the_length_limits_are_the_models():
+    from notes.formats.document import MAX_DOMAINS, MAX_SLUG, MAX_TABLE_TITLE, MAX_TITLE
+    from notes.models import Book, Chapter, ComparisonTable
+
+    def length(model, field):
+        return model._meta.get_field(field).max_length
+
+    assert length(Book, "title") == length(Book, "author") == length(Chapter, "title") == MAX_TITLE
+    assert length(Book, "domains") == MAX_DOMAINS
+    assert length(ComparisonTable, "title") == MAX_TABLE_TITLE
+    assert length(Book, "slug") == length(ComparisonTable, "slug") == MAX_SLUG

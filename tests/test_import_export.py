@@ -291,3 +291,94 @@ def test_the_fixture_equals_a_fresh_import_of_the_seed():
     import_seed("--replace")
     book = Book.objects.get(slug="designing-ml-systems")
     assert (book_document(book=book), history_snapshot(book), stored_html(book)) == from_fixture
+
+
+@pytest.mark.parametrize("slug", ["Bad Slug!", "../x", "caf\u00e9-notes", "x" * 121])
+def test_a_slug_that_urls_or_the_database_cannot_take_is_refused(tmp_path, slug):
+    with pytest.raises(CommandError, match="--slug"):
+        run("import_notes", str(SEED), "--slug", slug)
+    _assert_nothing_written()
+
+
+def test_a_title_too_long_for_a_slug_asks_for_one_and_writes_nothing(tmp_path):
+    path = tmp_path / "notes.md"
+    path.write_text(f"# {'Word ' * 30}\n\n## Chapter 1 - One\n\nText\n")
+    with pytest.raises(
+        CommandError, match="the slug made from the title is 149 characters long; expected at most 120"
+    ):
+        run("import_notes", str(path))
+    _assert_nothing_written()
+    run("import_notes", str(path), "--slug", "words")
+    assert Book.objects.get().slug == "words"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (f"# {'T' * 201}\n", "line 1: the book title is 201 characters long"),
+        ("# B\n\n## Chapter 99999999999999999999 - Big\n", "line 3: chapter number 99999999999999999999"),
+        ("# B\n\n## Chapter 1 -\n", "line 3: chapter 1 has no title"),
+        ("# Caf\xe9\n", "line 1: not a UTF-8 text file"),
+    ],
+    ids=["long-title", "huge-chapter-number", "untitled-chapter", "latin-1"],
+)
+def test_a_markdown_file_the_database_could_not_take_is_refused_by_line(tmp_path, content, message):
+    path = tmp_path / "notes.md"
+    path.write_bytes(content.encode("latin-1"))
+    with pytest.raises(CommandError) as error:
+        run("import_notes", str(path))
+    assert f"{path}: {message}" in str(error.value)
+    _assert_nothing_written()
+
+
+REAL_WORLD_MARKDOWN = """\ufeff---\r
+title: ddia\r
+---\r
+\r
+# Designing Data-Intensive Applications\r
+\r
+**Author:** Martin Kleppmann\r
+- Domain: Databases, Distributed Systems\r
+\r
+## Changelog\r
+\r
+| Date | Change Description |\r
+|:-----|-------------------:|\r
+| April 20, 2026 | Added notes for Chapter 1 |\r
+| April 22, 2026 | Added notes for Chapter 6 |\r
+\r
+### Chapter 6 Partitioning\r
+\r
+| Strategy | Pros \\| cons | Code |\r
+|:---|:---:|---:|\r
+| Key range | fast \\| hot spots | `a\\|b` |\r
+\r
+## Chapter 2: Data Models\r
+\r
+#### Chapter 1 - Reliable\r
+"""
+
+
+def test_real_world_markdown_imports_and_both_exports_import_back_the_same(tmp_path):
+    path = tmp_path / "ddia.md"
+    path.write_bytes(REAL_WORLD_MARKDOWN.encode())
+    _, err = run("import_notes", str(path), "--slug", "ddia")
+    assert "front matter (lines 1-3) skipped" in err
+    book = Book.objects.get(slug="ddia")
+    assert [(c.number, c.title) for c in book.chapters.all()] == [
+        (1, "Reliable"),
+        (2, "Data Models"),
+        (6, "Partitioning"),
+    ]
+    table = ComparisonTable.objects.get()
+    assert table.headers == ["Strategy", "Pros | cons", "Code"]
+    assert table.rows == [["Key range", "fast | hot spots", "`a|b`"]]
+    original = book_document(book=book)
+    for fmt in ("text", "markdown"):
+        exported = tmp_path / f"export.{fmt}"
+        exported.write_text(export("ddia", fmt))
+        run("import_notes", str(exported), "--format", fmt, "--slug", f"again-{fmt}")
+        again = book_document(book=Book.objects.get(slug=f"again-{fmt}"))
+        assert again.chapters == original.chapters, fmt
+        assert again.changelog == original.changelog, fmt
+        assert changelog_lines(Book.objects.get(slug=f"again-{fmt}")) == changelog_lines(book)

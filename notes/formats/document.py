@@ -72,6 +72,14 @@ class FormatError(ValueError):
         super().__init__(f"line {line}: {message}" if line is not None else message)
 
 
+# The longest values the database takes (notes.models; a test checks that they agree).
+# Longer ones are refused with their line, rather than failing in the database.
+MAX_TITLE = 200  # a book's title and author, a chapter's title
+MAX_DOMAINS = 300  # a book's domains, joined with ", "
+MAX_TABLE_TITLE = 300
+MAX_SLUG = 120
+MAX_CHAPTER_NUMBER = 2_147_483_647  # PositiveIntegerField
+
 CHANGELOG_HEADERS = ["Date", "Change Description"]
 NOTES_HEADING = "chapter-wise notes"
 _MONTHS = (
@@ -99,7 +107,8 @@ def decode_source(data: bytes) -> str:
     except UnicodeDecodeError as error:
         raise FormatError(
             f"not a UTF-8 text file: the byte 0x{data[error.start]:02x} at offset {error.start} "
-            "is not valid UTF-8; save the file as UTF-8 text"
+            "is not valid UTF-8; save the file as UTF-8 text",
+            data.count(b"\n", 0, error.start) + 1,
         ) from None
     check_text(text)
     return text
@@ -136,8 +145,24 @@ def detail_lines(book: BookDoc) -> list[str]:
     return [f"- Author: {book.author}".rstrip(), f"- Domain: {', '.join(book.domains)}".rstrip()]
 
 
+def check_length(what: str, text: str, limit: int, line: int) -> None:
+    """Raise FormatError if ``text`` is longer than the database takes."""
+    if len(text) > limit:
+        raise FormatError(f"{what} is {len(text)} characters long; expected at most {limit}", line)
+
+
+def check_details(book: BookDoc, line: int) -> None:
+    """Check the lengths of the author and the domains read on ``line``."""
+    check_length("the author", book.author, MAX_TITLE, line)
+    check_length("the domain list", ", ".join(book.domains), MAX_DOMAINS, line)
+
+
 def claim_chapter_number(first_lines: dict[int, int], number: int, line: int) -> None:
     """Record that chapter ``number`` starts on ``line``; a number seen before is an error."""
+    if number > MAX_CHAPTER_NUMBER:
+        raise FormatError(
+            f"chapter number {number} is too large; expected at most {MAX_CHAPTER_NUMBER}", line
+        )
     if number in first_lines:
         raise FormatError(
             f"chapter {number} appears twice (first on line {first_lines[number]}); "
@@ -240,11 +265,11 @@ def add_table(tables: list[TableDoc], title: str, headers: list[str], rows: list
     """Append a table to a chapter's ``tables`` with a slug unique in the chapter, and return it.
 
     The slug is the title in ASCII lowercase with runs of other characters turned into
-    ``-``, else ``table-<n>`` (n = the table's 1-based position); a taken slug gets
-    ``-2``, ``-3``, ...
+    ``-`` and cut to 100 characters, else ``table-<n>`` (n = the table's 1-based
+    position); a taken slug gets ``-2``, ``-3``, ...
     """
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    base = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-") or f"table-{len(tables) + 1}"
+    base = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower())[:100].strip("-") or f"table-{len(tables) + 1}"
     taken = {table.slug for table in tables}
     slug, suffix = base, 2
     while slug in taken:

@@ -2,6 +2,8 @@
 
 Reading (headings and tables inside fenced code are ignored):
 
+* A YAML front matter block (``---`` on the first line, up to ``---`` or ``...``) is
+  skipped with a warning.
 * The first non-blank line is the book title, ``# <title>``; required.
 * Before the first heading of level 2 or deeper, the first ``Author: X`` and the first
   ``Domain: A, B`` (or ``Domains:``) line are the details; a list marker and bold are
@@ -36,6 +38,8 @@ exactly; neither does a summary holding a ``Changelog`` or chapter heading.
 import re
 
 from notes.formats.document import (
+    MAX_TABLE_TITLE,
+    MAX_TITLE,
     NOTES_HEADING,
     BookDoc,
     ChapterDoc,
@@ -44,6 +48,8 @@ from notes.formats.document import (
     TableDoc,
     add_table,
     changelog_lines,
+    check_details,
+    check_length,
     check_text,
     claim_chapter_number,
     detail_lines,
@@ -76,15 +82,21 @@ def parse_markdown(text: str) -> ParseResult:
     if not text.strip():
         raise FormatError("the file is empty; expected the book title as '# <title>'")
     lines = split_lines(text)
-    start = next(index for index, line in enumerate(lines) if line.strip())
+    warnings: list[str] = []
+    start = next(
+        (index for index in range(_skip_front_matter(lines, warnings), len(lines)) if lines[index].strip()),
+        None,
+    )
+    if start is None:
+        raise FormatError("expected the book title as '# <title>' after the front matter")
     heading = _HEADING_RE.fullmatch(lines[start])
     if heading is None or heading["marks"] != "#" or _CHAPTER_ATTEMPT_RE.match(heading["text"]):
         raise FormatError(
             f"expected the book title as a level-1 heading '# <title>', found '{lines[start].strip()}'",
             start + 1,
         )
+    check_length("the book title", heading["text"], MAX_TITLE, start + 1)
     book = BookDoc(title=heading["text"], author="", domains=[], summary="", changelog=[], chapters=[])
-    warnings: list[str] = []
     headings = _chapter_headings(lines, start + 1)
     bounds = [index for index, _, _ in headings] + [len(lines)]  # each chapter ends where the next starts
     _read_front(book, lines, start + 1, bounds[0], warnings)
@@ -106,6 +118,21 @@ def render_markdown(book: BookDoc) -> str:
         lines += [f"## Chapter {chapter.number} - {chapter.title}", ""]
         lines += [*_closing_fence(place_tables(chapter, _table_block)), ""]
     return "\n".join(lines)
+
+
+def _skip_front_matter(lines: list[str], warnings: list[str]) -> int:
+    """Return the index after a YAML front matter block (``---`` on line 1 to ``---`` or
+    ``...``), warning that it was skipped; 0 if the file has none."""
+    if lines[0].rstrip() != "---":
+        return 0
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in {"---", "..."}:
+            warnings.append(
+                f"line 1: front matter (lines 1-{index + 1}) skipped; the book is read from its "
+                "'# <title>' heading and its 'Author:' and 'Domain:' lines"
+            )
+            return index + 1
+    raise FormatError("the front matter that starts here is not closed; expected a '---' line after it", 1)
 
 
 def _closing_fence(lines: list[str]) -> list[str]:
@@ -140,6 +167,12 @@ def _chapter_headings(lines: list[str], start: int) -> list[tuple[int, int, str]
                 index + 1,
             )
         claim_chapter_number(first_lines, int(match["number"]), index + 1)
+        if not match["title"].strip("-:.\u2013\u2014 \t"):
+            raise FormatError(
+                f"chapter {match['number']} has no title; expected '## Chapter <number> - <title>'",
+                index + 1,
+            )
+        check_length("the chapter title", match["title"], MAX_TITLE, index + 1)
         headings.append((index, int(match["number"]), match["title"]))
     return headings
 
@@ -170,6 +203,7 @@ def _read_front(book: BookDoc, lines: list[str], start: int, end: int, warnings:
         elif detail is not None and detail[0] not in details_seen:
             details_seen.add(detail[0])
             setattr(book, *detail)
+            check_details(book, index + 1)
             index += 1
             continue
         outside = fence is None
@@ -199,6 +233,7 @@ def _read_body(lines: list[str], start: int, end: int, warnings: list[str]) -> t
         line = lines[index]
         if fence is None and is_table_start(lines, index, end):
             title = _take_title(body, kinds)
+            check_length("the title of this table", title, MAX_TABLE_TITLE, index + 1)
             headers, rows, index = read_table(lines, index, end, warnings)
             body.append(table_placeholder(add_table(tables, title, headers, rows).slug))
             kinds.append(_PLACEHOLDER)

@@ -37,6 +37,8 @@ writes none unless the last line is empty.
 import re
 
 from notes.formats.document import (
+    MAX_TABLE_TITLE,
+    MAX_TITLE,
     NOTES_HEADING,
     BookDoc,
     ChapterDoc,
@@ -45,6 +47,8 @@ from notes.formats.document import (
     TableDoc,
     add_table,
     changelog_lines,
+    check_details,
+    check_length,
     check_text,
     claim_chapter_number,
     detail_lines,
@@ -77,6 +81,7 @@ def parse_text(text: str) -> ParseResult:
     title = lines[index].strip()
     if _is_structure(title):
         raise FormatError(f"expected the book title on the first line, found '{title}'", index + 1)
+    check_length("the book title", title, MAX_TITLE, index + 1)
     book = BookDoc(title=title, author="", domains=[], summary="", changelog=[], chapters=[])
     warnings: list[str] = []
     index = _read_front(book, lines, index + 1)
@@ -135,6 +140,7 @@ def _read_front(book: BookDoc, lines: list[str], index: int) -> int:
                 )
             detail_lines[key] = index + 1
             setattr(book, key, value)
+            check_details(book, index + 1)
         elif line and line.lower() != "book details":
             raise FormatError(
                 f"unexpected line '{line}'; expected '- Author: <name>', '- Domain: <domains>', "
@@ -155,6 +161,7 @@ def _read_chapters(lines: list[str], index: int, warnings: list[str]) -> list[Ch
             if match is None:
                 raise FormatError(f"expected {_EXPECTED_HEADING}, found '{line.strip()}'", position + 1)
             claim_chapter_number(first_lines, int(match["number"]), position + 1)
+            check_length("the chapter title", match["title"], MAX_TITLE, position + 1)
             headings.append((position, int(match["number"]), match["title"]))
         elif not headings and line.strip():
             raise FormatError(
@@ -179,6 +186,7 @@ def _read_body(lines: list[str], start: int, end: int, warnings: list[str]) -> t
         line = lines[index]
         if fence is None and is_table_start(lines, index, end):
             title = body.pop().strip() if can_title else ""
+            check_length("the title of this table", title, MAX_TABLE_TITLE, index + 1)
             headers, rows, index = read_table(lines, index, end, warnings)
             body.append(table_placeholder(add_table(tables, title, headers, rows).slug))
             can_title = False
