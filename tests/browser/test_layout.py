@@ -1,0 +1,38 @@
+"""What a reader sees: legible buttons, the site's own name, pages that fit a phone."""
+
+import pytest
+
+from notes.models import ChangeRequest
+from notes.services.reviews import change_request_create
+from tests.factories import make_book, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 390, "height": 844}
+
+
+def propose(book, author, body="New notes for the first chapter."):
+    chapter = book.chapters.get(number=1)
+    return change_request_create(
+        author=author,
+        book=book,
+        kind=ChangeRequest.Kind.CHAPTER_EDIT,
+        chapter=chapter,
+        summary="Edited chapter 1",
+        content={"title": chapter.title, "body": body},
+        submit=True,
+    )
+
+
+def test_the_reject_button_text_is_readable_on_its_red_background(live_server, new_page, log_in):
+    book = make_book(slug="layout-book", chapters=1)
+    change_request = propose(book, make_user("editor", role="Editor"))
+    make_user("reviewer", role="Reviewer")
+    page = new_page()
+    log_in(page, "reviewer")
+    page.goto(f"{live_server.url}/reviews/{change_request.pk}/")
+    colours = page.eval_on_selector(
+        "button.danger", "b => [getComputedStyle(b).color, getComputedStyle(b).backgroundColor]"
+    )
+    assert colours[0] != colours[1]
+    assert colours[0] == "rgb(255, 255, 255)"
