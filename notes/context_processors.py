@@ -4,13 +4,15 @@ from django.utils.functional import SimpleLazyObject
 
 from notes import permissions, selectors_discussions, selectors_reviews
 
+SITE_NAME = "Chapterwise"
+
 
 def wiki(request) -> dict:
     """Site name and the current user's roles for the layout."""
     # Error pages raised before AuthenticationMiddleware ran (a bad Host header) have no user.
     user = getattr(request, "user", None) or AnonymousUser()
     return {
-        "site_name": "Chapterwise",
+        "site_name": SITE_NAME,
         "user_roles": permissions.roles(user),
         "public_read": settings.WIKI_PUBLIC_READ,
         # Review workflow: links and the nav's count of requests waiting (one query, on use).

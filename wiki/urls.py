@@ -1,12 +1,18 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from notes.context_processors import SITE_NAME
 from notes.views import reading
 from wiki import views
 
 urlpatterns = [
     path("", reading.home, name="home"),
     path("search/", views.search, name="search"),
+    # LoginView puts the request's host name in "site_name"; keep the layout's own name.
+    path(
+        "accounts/login/", auth_views.LoginView.as_view(extra_context={"site_name": SITE_NAME}), name="login"
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("", include("notes.urls")),

@@ -36,3 +36,12 @@ def test_the_reject_button_text_is_readable_on_its_red_background(live_server, n
     )
     assert colours[0] != colours[1]
     assert colours[0] == "rgb(255, 255, 255)"
+
+
+def test_the_login_page_names_the_site_not_the_host(live_server, new_page):
+    page = new_page()
+    page.goto(f"{live_server.url}/books/layout-book/chapters/1/edit/")
+    page.wait_for_url("**/accounts/login/**")
+    assert page.title() == "Log in · Chapterwise"
+    assert page.locator(".nav .brand").inner_text() == "Chapterwise"
+    assert "Log in to continue" in page.locator("main").inner_text()
