@@ -45,3 +45,15 @@ def test_the_login_page_names_the_site_not_the_host(live_server, new_page):
     assert page.title() == "Log in · Chapterwise"
     assert page.locator(".nav .brand").inner_text() == "Chapterwise"
     assert "Log in to continue" in page.locator("main").inner_text()
+
+
+def test_history_and_review_queue_fit_a_phone_screen(live_server, new_page, log_in):
+    book = make_book(slug="layout-book", chapters=1)
+    propose(book, make_user("editor", role="Editor"))
+    make_user("reviewer", role="Reviewer")
+    page = new_page()
+    page.set_viewport_size(PHONE)
+    log_in(page, "reviewer")
+    for path in ("/reviews/", "/books/layout-book/chapters/1/history/", "/books/layout-book/changelog/"):
+        page.goto(f"{live_server.url}{path}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
