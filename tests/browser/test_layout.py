@@ -57,3 +57,19 @@ def test_history_and_review_queue_fit_a_phone_screen(live_server, new_page, log_
     for path in ("/reviews/", "/books/layout-book/chapters/1/history/", "/books/layout-book/changelog/"):
         page.goto(f"{live_server.url}{path}")
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800}, PHONE], ids=["laptop", "phone"])
+def test_both_sides_of_the_side_by_side_diff_are_on_screen(live_server, new_page, log_in, viewport):
+    book = make_book(slug="layout-book", chapters=1)
+    long_line = " ".join(["a long line of notes that a reviewer must read to its end"] * 4)
+    change_request = propose(book, make_user("editor", role="Editor"), body=f"{long_line}\n\nAdded.")
+    make_user("reviewer", role="Reviewer")
+    page = new_page()
+    page.set_viewport_size(viewport)
+    log_in(page, "reviewer")
+    page.goto(f"{live_server.url}/reviews/{change_request.pk}/")
+    box = page.locator(".side-by-side .table-scroll")
+    assert box.evaluate("b => b.scrollWidth <= b.clientWidth")
+    added = page.locator("table.diff td", has_text="Added.").bounding_box()
+    assert added["x"] + added["width"] <= viewport["width"]
