@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install fixture clean
+.PHONY: run test lint install fixture clean bench
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,11 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Time and count the queries of the pages the issues name figures for (SQLite, or
+# DATABASE_URL=postgres://...); prints a table. Not part of `make test`.
+bench: $(STAMP)
+	$(BIN)/python -m pytest bench -q -s -p no:cacheprovider
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
