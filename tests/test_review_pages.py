@@ -290,6 +290,28 @@ def test_the_queue_lists_buckets_with_counts_oldest_first(
     assert f"/reviews/{first.pk}/" in mine
 
 
+def test_a_long_queue_pages_oldest_first_without_counting_twice(
+    client_for, editor, reviewer, chapter, django_assert_num_queries
+):
+    requests = [
+        propose(editor, chapter, f"Text {index}\n", f"Change number {index:03d}") for index in range(53)
+    ]
+    client = client_for(reviewer)
+    first = client.get("/reviews/").content.decode()
+    assert "Change number 000" in first and "Change number 049" in first
+    assert "Change number 050" not in first
+    assert "Requests 1–50 of 53 · page 1 of 2" in first
+    assert 'href="?status=submitted&amp;page=2">Newer →</a>' in first
+    with django_assert_num_queries(PINNED_QUERIES["queue"]):
+        second = client.get("/reviews/?page=2").content.decode()
+    assert [f"/reviews/{r.pk}/" in second for r in requests[49:]] == [False, True, True, True]
+    assert "Requests 51–53 of 53" in second
+    assert (
+        "Requests 51–53 of 53" in client.get("/reviews/?page=99").content.decode()
+    )  # past the end: the last
+    assert "page 1 of 2" in client.get("/reviews/?page=junk").content.decode()
+
+
 def test_the_request_page_shows_word_and_side_by_side_diffs_and_the_result(
     client_for, editor, reviewer, chapter
 ):
@@ -425,8 +447,8 @@ def test_the_feeds_need_login_when_public_read_is_off(client_for, settings, book
 # --- Constant queries ---------------------------------------------------------------------------
 
 
-# Session and user, roles, the nav's review counts, then the page's own queries.
-# Signed in, the layout adds two: the nav's review counts and its unread-mentions count.
+# Session and user, roles, the nav's review counts and unread-mentions count, then the
+# page's own queries.
 PINNED_QUERIES = {"queue": 6, "request": 11, "history": 8}
 
 

@@ -3,6 +3,7 @@
 from types import SimpleNamespace
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -29,6 +30,9 @@ from notes.selectors_reviews import (
 from notes.services import reviews as services
 
 
+REQUESTS_PER_PAGE = 50
+
+
 @permission_view
 def queue(request):
     require(request, can_see_reviews(request.user))
@@ -36,13 +40,17 @@ def queue(request):
     if bucket not in BUCKETS:
         bucket = "submitted"
     counts = request_review_counts(request)
+    paginator = Paginator(review_queue(user=request.user, bucket=bucket), REQUESTS_PER_PAGE)
+    paginator.count = counts[bucket]  # the tabs' counts already hold it: no second count query
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "notes/reviews/queue.html",
         {
             "bucket": bucket,
             "buckets": [(key, label, counts[key]) for key, label in BUCKETS.items()],
-            "requests": review_queue(user=request.user, bucket=bucket),
+            "page": page,
+            "requests": page.object_list,
         },
     )
 
