@@ -2,9 +2,9 @@
 
 import pytest
 
-from notes.models import ChangeRequest
-from notes.services.reviews import change_request_create
-from tests.factories import make_book, make_user
+from notes.models import ChangeRequest, Comment
+from notes.services.reviews import change_request_approve, change_request_create
+from tests.factories import make_book, make_thread, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -73,3 +73,49 @@ def test_both_sides_of_the_side_by_side_diff_are_on_screen(live_server, new_page
     assert box.evaluate("b => b.scrollWidth <= b.clientWidth")
     added = page.locator("table.diff td", has_text="Added.").bounding_box()
     assert added["x"] + added["width"] <= viewport["width"]
+
+
+def test_deleting_a_comment_asks_first_and_a_no_keeps_it(live_server, new_page, log_in):
+    book = make_book(slug="layout-book", chapters=1)
+    reader = make_user("reader", role="Reader")
+    thread = make_thread(chapter=book.chapters.get(number=1), author=reader, body="Keep me, please.")
+    page = new_page()
+    log_in(page, "reader")
+    page.goto(f"{live_server.url}/books/layout-book/chapters/1/discussion/{thread.pk}/")
+    questions = []
+
+    def answer(dialog, accept):
+        questions.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", lambda dialog: answer(dialog, accept=False))
+    page.click(".comment-actions button:text-is('Delete')")
+    page.wait_for_timeout(300)
+    assert questions and questions[0].startswith("Delete this comment?")
+    assert not Comment.objects.get(thread=thread).is_deleted
+    page.once("dialog", lambda dialog: answer(dialog, accept=True))
+    with page.expect_navigation():
+        page.click(".comment-actions button:text-is('Delete')")
+    assert Comment.objects.get(thread=thread).is_deleted
+
+
+def test_reverting_and_rejecting_ask_before_they_act(live_server, new_page, log_in):
+    book = make_book(slug="layout-book", chapters=1)
+    editor, reviewer = make_user("editor", role="Editor"), make_user("reviewer", role="Reviewer")
+    change_request_approve(change_request=propose(book, editor, body="Version two."), reviewer=reviewer)
+    change_request = propose(book, editor, body="Version three.")
+    chapter = book.chapters.get(number=1)
+    page = new_page()
+    log_in(page, "reviewer")
+    page.on("dialog", lambda dialog: dialog.dismiss())
+    page.goto(f"{live_server.url}/reviews/{change_request.pk}/")
+    page.fill("textarea[name=comment]", "Not for this book.")
+    page.click("button:text-is('Reject')")
+    page.wait_for_timeout(300)
+    change_request.refresh_from_db()
+    assert change_request.status == ChangeRequest.Status.SUBMITTED
+    assert page.input_value("textarea[name=comment]") == "Not for this book."
+    page.goto(f"{live_server.url}/books/layout-book/chapters/1/history/")
+    page.click("button:text-is('Revert to version 1')")
+    page.wait_for_timeout(300)
+    assert chapter.history.count() == 2
