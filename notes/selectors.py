@@ -83,12 +83,13 @@ def table_get(*, book_slug: str, number: int, table_slug: str) -> ComparisonTabl
 
 
 def changelog(
-    *, book: Book | None = None, newest_first: bool = False, limit: int | None = None
+    *, book: Book | None = None, newest_first: bool = False, limit: int | None = None, offset: int = 0
 ) -> list[ChangelogEntry]:
     """Published changes derived from the history rows that carry a summary.
 
     Three queries whatever the size of the history (one per tracked model); with no
-    ``book`` it covers the whole wiki.
+    ``book`` it covers the whole wiki. ``offset`` and ``limit`` take a page of the merged
+    list: each model gives at most ``offset + limit`` rows, as the merge may need them all.
     """
     book_rows = Book.history.exclude(history_change_reason="").exclude(history_change_reason=None)
     chapter_rows = Chapter.history.exclude(history_change_reason="").exclude(history_change_reason=None)
@@ -100,7 +101,7 @@ def changelog(
     ordering = ("-history_date", "-history_id") if newest_first else ("history_date", "history_id")
     if limit is not None:
         book_rows, chapter_rows, table_rows = (
-            rows.order_by(*ordering)[:limit] for rows in (book_rows, chapter_rows, table_rows)
+            rows.order_by(*ordering)[: offset + limit] for rows in (book_rows, chapter_rows, table_rows)
         )
     books = {b.pk: b for b in Book.objects.all()} if book is None else {book.pk: book}
     entries: list[ChangelogEntry] = []
@@ -129,7 +130,7 @@ def changelog(
         url = f"{row_book.get_absolute_url()}chapters/{chapter.number}/tables/{row.slug}/"
         entries.append(_entry(row, row_book, f"table {row.slug}", url))
     entries.sort(key=lambda entry: (entry.date, entry.history_id), reverse=newest_first)
-    entries = entries[:limit] if limit is not None else entries
+    entries = entries[offset : offset + limit] if limit is not None else entries[offset:]
     return _with_approvers(entries)
 
 

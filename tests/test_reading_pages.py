@@ -1,5 +1,7 @@
 """Reading pages: home, book, changelog, chapter, table, recent changes, search."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -25,6 +27,39 @@ def test_book_page_shows_details_chapters_changelog_and_tables(client, book):
     assert "Chapter 2 - Chapter title 2" in html
     assert "Added notes for Chapter 3" in html
     assert reverse("notes:table-detail", args=["test-book", 1, "table-1"]) in html
+
+
+def changelog_lines(html: str) -> list[str]:
+    table = html.partition('<table class="changelog">')[2].partition("</table>")[0]
+    return re.findall(r"Added notes for Chapter (\d+)", table)
+
+
+def test_a_long_changelog_shows_its_latest_lines_on_the_book_page_and_pages_on_its_own(client):
+    make_book(slug="long-book", chapters=130)
+    html = client.get("/books/long-book/").content.decode()
+    # The book page: the latest 20 changes, oldest of them first, and a way to the rest.
+    assert changelog_lines(html) == [str(number) for number in range(111, 131)]
+    assert "The latest 20 changes." in html
+
+    first = client.get("/books/long-book/changelog/").content.decode()
+    assert changelog_lines(first) == [str(number) for number in range(1, 100)]  # 99 + "Added the book"
+    assert 'href="?order=oldest&amp;page=2">Newer changes →</a>' in first
+    second = client.get("/books/long-book/changelog/?page=2").content.decode()
+    assert changelog_lines(second) == [str(number) for number in range(100, 131)]
+    assert 'href="?order=oldest&amp;page=1">← Older changes</a>' in second
+    assert "Newer changes →" not in second
+
+    newest = client.get("/books/long-book/changelog/?order=newest&page=2").content.decode()
+    assert changelog_lines(newest) == [str(number) for number in range(30, 0, -1)]
+    assert "back to the first page" in client.get("/books/long-book/changelog/?page=9").content.decode()
+    assert changelog_lines(client.get("/books/long-book/changelog/?page=x").content.decode())[0] == "1"
+
+
+def test_a_short_changelog_is_whole_on_the_book_page(client, book):
+    html = client.get("/books/test-book/").content.decode()
+    assert changelog_lines(html) == ["1", "2", "3"]
+    assert "The latest" not in html
+    assert 'class="pager"' not in client.get("/books/test-book/changelog/").content.decode()
 
 
 def test_chapter_page_renders_its_tables_where_they_stand(client, book):

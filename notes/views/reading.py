@@ -10,6 +10,8 @@ from notes.anchors import mark_discussed_places
 from notes.permissions import read_required
 
 HOME_OPEN_REQUESTS = 10
+BOOK_CHANGELOG_LINES = 20
+CHANGELOG_PER_PAGE = 100
 
 
 @read_required
@@ -33,10 +35,17 @@ def home(request):
 @read_required
 def book_detail(request, book_slug: str):
     book = selectors.book_with_contents(slug=book_slug)
+    # The latest changes, in the order they happened; the changelog page has them all.
+    latest = selectors.changelog(book=book, newest_first=True, limit=BOOK_CHANGELOG_LINES + 1)
     return render(
         request,
         "notes/book_detail.html",
-        {"book": book, "chapters": book.chapters.all(), "changelog": selectors.changelog(book=book)},
+        {
+            "book": book,
+            "chapters": book.chapters.all(),
+            "changelog": latest[:BOOK_CHANGELOG_LINES][::-1],
+            "changelog_is_cut": len(latest) > BOOK_CHANGELOG_LINES,
+        },
     )
 
 
@@ -44,15 +53,34 @@ def book_detail(request, book_slug: str):
 def book_changelog(request, book_slug: str):
     book = selectors.book_get(slug=book_slug)
     newest_first = request.GET.get("order") == "newest"
+    page = _page_number(request)
+    entries = selectors.changelog(
+        book=book,
+        newest_first=newest_first,
+        limit=CHANGELOG_PER_PAGE + 1,
+        offset=(page - 1) * CHANGELOG_PER_PAGE,
+    )
     return render(
         request,
         "notes/changelog.html",
         {
             "book": book,
-            "entries": selectors.changelog(book=book, newest_first=newest_first),
+            "entries": entries[:CHANGELOG_PER_PAGE],
             "newest_first": newest_first,
+            "order": "newest" if newest_first else "oldest",
+            "page_number": page,
+            "previous_page": page - 1 if page > 1 else None,
+            "next_page": page + 1 if len(entries) > CHANGELOG_PER_PAGE else None,
         },
     )
+
+
+def _page_number(request) -> int:
+    """``?page=`` as a page number from 1 (bad or missing values are page 1)."""
+    try:
+        return max(1, min(int(request.GET.get("page", 1)), 100_000))
+    except ValueError:
+        return 1
 
 
 @read_required
