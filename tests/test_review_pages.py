@@ -403,6 +403,35 @@ def test_history_lists_views_and_compares_versions(client_for, editor, reviewer,
     assert "<del>Notes</del><ins>Second</ins>" in compare
 
 
+def test_the_history_list_reads_no_text_and_a_version_or_compare_reads_only_its_own(
+    client_for, editor, reviewer, reader, chapter
+):
+    marker = "a long paragraph of notes " * 200
+    for index in range(6):
+        request = propose(editor, chapter, f"Version text {index}. {marker}\n", f"Edit {index}")
+        change_request_approve(change_request=request, reviewer=reviewer)
+    rows = list(Chapter.history.filter(id=chapter.pk).order_by("history_id"))
+    client = client_for(reader)
+    url = "/books/test-book/chapters/1/history/"
+
+    def selected(path: str) -> list[str]:
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(path).status_code == 200
+        return [q["sql"] for q in context.captured_queries if 'FROM "notes_historicalchapter"' in q["sql"]]
+
+    listing = selected(url)
+    assert listing and not any('"notes_historicalchapter"."body"' in sql for sql in listing)
+    # Viewing one version reads one body; comparing two reads two, whatever the history's length.
+    version = selected(f"{url}?version={rows[2].history_id}")
+    assert sum('"notes_historicalchapter"."body"' in sql for sql in version) == 1
+    compare = selected(f"{url}?from={rows[1].history_id}&to={rows[5].history_id}")
+    assert sum('"notes_historicalchapter"."body"' in sql for sql in compare) == 2
+    assert (
+        "Version text 4."
+        in client.get(f"{url}?from={rows[1].history_id}&to={rows[5].history_id}").content.decode()
+    )
+
+
 def test_comparing_versions_of_two_chapters_is_refused(client_for, reader, book):
     one = Chapter.history.filter(id=book.chapters.get(number=1).pk).first()
     two = Chapter.history.filter(id=book.chapters.get(number=2).pk).first()
@@ -527,3 +556,24 @@ def test_request_ids_are_not_disclosed_to_people_who_cannot_see_reviews(client_f
         assert client_for(reader).post(f"/reviews/{request_id}/withdraw/").status_code == 403
         assert client_for(reader).get(f"/reviews/{request_id}/revise/").status_code == 403
     assert client_for(editor).get("/reviews/999999/").status_code == 404
+
+
+def test_an_old_version_says_it_is_not_the_current_text_and_compare_keeps_the_choice(
+    client_for, editor, reviewer, reader, chapter
+):
+    change_request_approve(change_request=propose(editor, chapter, "Second text"), reviewer=reviewer)
+    change_request_approve(change_request=propose(editor, chapter, "Third text"), reviewer=reviewer)
+    first, second, third = Chapter.history.filter(id=chapter.pk).order_by("history_id")
+    client = client_for(reader)
+    old = client.get(f"/books/test-book/chapters/1/history/?version={first.history_id}").content.decode()
+    assert "This is version 1, not the current text." in old
+    assert "<title>Version 1 · Chapter 1" in old
+    newest = client.get(f"/books/test-book/chapters/1/history/?version={third.history_id}").content.decode()
+    assert "not the current text" not in newest
+    compare = client.get(
+        f"/books/test-book/chapters/1/history/?from={first.history_id}&to={third.history_id}"
+    ).content.decode()
+    assert f'name="from" value="{first.history_id}" checked' in compare
+    assert f'name="to" value="{third.history_id}" checked' in compare
+    assert compare.count(" checked>") == 2
+    assert "<title>Version 1 → 3 · Chapter 1" in compare
