@@ -577,3 +577,9 @@ def test_an_old_version_says_it_is_not_the_current_text_and_compare_keeps_the_ch
     assert f'name="to" value="{third.history_id}" checked' in compare
     assert compare.count(" checked>") == 2
     assert "<title>Version 1 → 3 · Chapter 1" in compare
+
+
+def test_an_empty_queue_says_what_is_not_there(client_for, reviewer):
+    page = client_for(reviewer).get("/reviews/").content.decode()
+    assert "Nothing is waiting for review." in page
+    assert "You have no open requests." in client_for(reviewer).get("/reviews/?status=mine").content.decode()
