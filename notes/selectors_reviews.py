@@ -78,18 +78,23 @@ class Version:
         return request.approved_by if request is not None else None
 
 
-def _versions(model, object_id: int) -> list[Version]:
+def _versions(model, object_id: int, *, defer: tuple[str, ...] = ()) -> list[Version]:
     rows = (
         model.history.filter(id=object_id)
         .select_related("history_user", "change_request__approved_by")
+        .defer(*defer)
         .order_by("history_id")
     )
     return [Version(number=index, row=row) for index, row in enumerate(rows, start=1)]
 
 
 def chapter_versions(*, chapter: Chapter) -> list[Version]:
-    """Every version of the chapter, oldest first and numbered from 1 (one query)."""
-    return _versions(Chapter, chapter.pk)
+    """Every version of the chapter, oldest first and numbered from 1 (one query).
+
+    Without their text: a list of 1,000 versions of a long chapter must not read 1,000
+    bodies. Viewing or comparing reads the text of the one or two picked (a query each).
+    """
+    return _versions(Chapter, chapter.pk, defer=("body", "body_html"))
 
 
 def table_versions(*, table: ComparisonTable) -> list[Version]:

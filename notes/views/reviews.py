@@ -29,7 +29,6 @@ from notes.selectors_reviews import (
 )
 from notes.services import reviews as services
 
-
 REQUESTS_PER_PAGE = 50
 
 
