@@ -91,9 +91,14 @@ def changelog(
     ``book`` it covers the whole wiki. ``offset`` and ``limit`` take a page of the merged
     list: each model gives at most ``offset + limit`` rows, as the merge may need them all.
     """
-    book_rows = Book.history.exclude(history_change_reason="").exclude(history_change_reason=None)
-    chapter_rows = Chapter.history.exclude(history_change_reason="").exclude(history_change_reason=None)
-    table_rows = ComparisonTable.history.exclude(history_change_reason="").exclude(history_change_reason=None)
+    # A changelog line needs the date, summary, user and place, never the content itself.
+    book_rows = Book.history.defer("summary", "summary_html")
+    chapter_rows = Chapter.history.defer("body", "body_html")
+    table_rows = ComparisonTable.history.defer("headers", "rows", "html")
+    book_rows, chapter_rows, table_rows = (
+        rows.exclude(history_change_reason="").exclude(history_change_reason=None)
+        for rows in (book_rows, chapter_rows, table_rows)
+    )
     if book is not None:
         book_rows = book_rows.filter(id=book.pk)
         chapter_rows = chapter_rows.filter(book_id=book.pk)

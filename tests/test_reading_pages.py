@@ -55,6 +55,18 @@ def test_a_long_changelog_shows_its_latest_lines_on_the_book_page_and_pages_on_i
     assert changelog_lines(client.get("/books/long-book/changelog/?page=x").content.decode())[0] == "1"
 
 
+@pytest.mark.parametrize(
+    "url", ["/books/test-book/", "/books/test-book/changelog/", "/recent/", "/recent/feed.atom", "/"]
+)
+def test_changelog_lines_are_read_without_the_content_they_describe(client, book, url):
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    history = [q["sql"] for q in context.captured_queries if "_historical" in q["sql"]]
+    assert history
+    for column in ('"body"', '"body_html"', '"summary_html"', '"rows"', '"html"'):
+        assert not any(f"{column}," in sql or f"{column} FROM" in sql for sql in history), column
+
+
 def test_a_short_changelog_is_whole_on_the_book_page(client, book):
     html = client.get("/books/test-book/").content.decode()
     assert changelog_lines(html) == ["1", "2", "3"]
