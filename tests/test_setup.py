@@ -13,6 +13,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 
+from tests.factories import make_user
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -84,6 +86,54 @@ def test_production_starts_with_a_secret_key_hosts_and_postgresql_url():
         LOG_LEVEL="info",
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_with_redis_sessions_are_cached_in_it_and_kept_in_the_database():
+    engine = _settings_value("SESSION_ENGINE", DEBUG="1", REDIS_URL="redis://127.0.0.1:6379/15")
+    assert engine == "django.contrib.sessions.backends.cached_db"
+    assert _settings_value("SESSION_ENGINE", DEBUG="1") == "django.contrib.sessions.backends.db"
+
+
+def _settings_value(name: str, **environment) -> str:
+    env = {key: os.environ[key] for key in ("PATH", "HOME", "LANG") if key in os.environ}
+    env.update(environment, DJANGO_SETTINGS_MODULE="wiki.settings")
+    script = f"import django; django.setup(); from django.conf import settings as s; print(s.{name})"
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+@pytest.mark.django_db
+def test_signing_in_works_with_sessions_cached_in_a_real_redis(client, settings):
+    import redis
+
+    try:
+        redis.Redis.from_url("redis://127.0.0.1:6379/15", socket_connect_timeout=1).ping()
+    except redis.exceptions.RedisError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    from django.contrib.sessions.models import Session
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/15",
+            "KEY_PREFIX": f"test-{os.getpid()}",
+        }
+    }
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    make_user("redis-reader", role="Reader")
+    try:
+        response = client.post("/accounts/login/", {"username": "redis-reader", "password": "pw"})
+        assert response.status_code == 302
+        key = client.cookies["sessionid"].value
+        assert caches["default"].get(f"django.contrib.sessions.cached_db{key}") is not None
+        assert Session.objects.filter(session_key=key).exists()
+        assert "Log out" in client.get("/").content.decode()
+    finally:
+        caches["default"].clear()
 
 
 def _deploy_check(**environment) -> subprocess.CompletedProcess:
