@@ -19,8 +19,9 @@ from django.test.utils import CaptureQueriesContext
 from notes.models import ChangeRequest, Chapter
 from notes.services.discussions import comment_post
 from notes.services.history import chapter_render, save_version
-from notes.services.reviews import change_request_approve, change_request_create
-from tests.factories import make_book, make_thread, make_user
+from notes.services.reviews import change_request_approve
+from tests.factories import make_book, make_thread, make_user, paragraphs
+from tests.factories import propose_chapter_edit as propose
 
 REPEAT = 15
 RESULTS: list[tuple[str, str, str]] = []
@@ -52,21 +53,13 @@ def signed_in(user) -> Client:
     return client
 
 
-def paragraphs(count: int, changed: dict[int, str] | None = None) -> str:
-    changed = changed or {}
-    return "\n\n".join(changed.get(index, f"Paragraph {index}.") for index in range(count)) + "\n"
-
-
-def propose(author, chapter, body: str, summary: str) -> ChangeRequest:
-    return change_request_create(
-        author=author,
-        book=chapter.book,
-        kind=ChangeRequest.Kind.CHAPTER_EDIT,
-        chapter=chapter,
-        summary=summary,
-        content={"title": chapter.title, "body": body},
-        submit=True,
-    )
+def chapter_of_paragraphs(slug: str, count: int) -> Chapter:
+    """The one chapter of a new book, published with ``count`` paragraphs."""
+    chapter = make_book(slug=slug, chapters=1).chapters.get()
+    chapter.body = paragraphs(count)
+    chapter_render(chapter)
+    save_version(chapter, summary=f"{count} paragraphs")
+    return chapter
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -123,11 +116,7 @@ def test_a_thread_of_1000_comments():
 
 @pytest.mark.django_db
 def test_the_review_queue_and_one_request():
-    book = make_book(slug="bench-reviews", chapters=1)
-    chapter = book.chapters.get()
-    chapter.body = paragraphs(400)
-    chapter_render(chapter)
-    save_version(chapter, summary="Four hundred paragraphs")
+    chapter = chapter_of_paragraphs("bench-reviews", 400)
     editor, reviewer = make_user("bench-editor", role="Editor"), make_user("bench-reviewer", role="Reviewer")
     for index in range(300):
         last = propose(
@@ -150,11 +139,7 @@ def test_the_review_queue_and_one_request():
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
 @pytest.mark.django_db(transaction=True)
 def test_twenty_approvals_at_once_on_one_chapter():
-    book = make_book(slug="bench-race", chapters=1)
-    chapter = book.chapters.get()
-    chapter.body = paragraphs(20)
-    chapter_render(chapter)
-    save_version(chapter, summary="Twenty paragraphs")
+    chapter = chapter_of_paragraphs("bench-race", 20)
     editor = make_user("bench-editor", role="Editor")
     reviewers = [make_user(f"bench-reviewer-{index}", role="Reviewer") for index in range(20)]
     requests = [

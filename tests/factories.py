@@ -87,3 +87,25 @@ def make_thread(
 ):
     """A thread started through the service, with its first comment."""
     return thread_start(chapter=chapter, author=author, title=title, body=body, anchor=anchor)
+
+
+def propose_chapter_edit(author, chapter, body: str, summary: str = "Edited the notes", *, submit=True):
+    """An edit of ``chapter``'s text, written through the service and submitted for review."""
+    from notes.models import ChangeRequest
+    from notes.services.reviews import change_request_create
+
+    return change_request_create(
+        author=author,
+        book=chapter.book,
+        kind=ChangeRequest.Kind.CHAPTER_EDIT,
+        chapter=chapter,
+        summary=summary,
+        content={"title": chapter.title, "body": body},
+        submit=submit,
+    )
+
+
+def paragraphs(count: int, changed: dict[int, str] | None = None) -> str:
+    """A text of ``count`` paragraphs, some of them replaced: edits that merge line by line."""
+    changed = changed or {}
+    return "\n\n".join(changed.get(index, f"Paragraph {index}.") for index in range(count)) + "\n"

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from notes.models import ChangeRequest, Chapter, Review
 from notes.services.reviews import change_request_approve, change_request_create
+from tests.factories import propose_chapter_edit
 
 pytestmark = pytest.mark.django_db
 
@@ -15,18 +16,6 @@ Status = ChangeRequest.Status
 def admin_client(client, admin_user):
     client.force_login(admin_user)
     return client
-
-
-def submitted(author, chapter, body="Better notes.\n", summary="Improved the notes"):
-    return change_request_create(
-        author=author,
-        book=chapter.book,
-        kind=ChangeRequest.Kind.CHAPTER_EDIT,
-        chapter=chapter,
-        summary=summary,
-        content={"title": chapter.title, "body": body},
-        submit=True,
-    )
 
 
 def act(client, action, *requests, **extra):
@@ -66,7 +55,7 @@ def test_admin_is_closed_to_people_who_are_not_staff(client, reviewer):
 
 
 def test_the_approve_action_publishes_through_the_service(admin_client, editor, chapter):
-    request = submitted(editor, chapter)
+    request = propose_chapter_edit(editor, chapter, "Better notes.\n", "Improved the notes")
     versions = chapter.history.count()
     response = act(admin_client, "approve_selected", request)
     assert f"#{request.pk}: " in response.content.decode()
@@ -81,7 +70,7 @@ def test_the_approve_action_publishes_through_the_service(admin_client, editor, 
 
 
 def test_the_admin_actions_keep_the_rules(admin_client, admin_user, editor, chapter):
-    own = submitted(admin_user, chapter, summary="Admin's own change")
+    own = propose_chapter_edit(admin_user, chapter, "Better notes.\n", "Admin's own change")
     draft = change_request_create(
         author=editor,
         book=chapter.book,
@@ -101,7 +90,7 @@ def test_the_admin_actions_keep_the_rules(admin_client, admin_user, editor, chap
 
 
 def test_the_reject_action_records_a_review_with_a_comment(admin_client, editor, chapter):
-    request = submitted(editor, chapter)
+    request = propose_chapter_edit(editor, chapter, "Better notes.\n", "Improved the notes")
     versions = Chapter.history.count()
     asked = act(admin_client, "reject_selected", request).content.decode()
     assert "Reject change requests" in asked and 'name="reason"' in asked and "Improved the notes" in asked
@@ -118,7 +107,10 @@ def test_the_reject_action_records_a_review_with_a_comment(admin_client, editor,
 
 
 def test_the_reject_action_refuses_an_empty_reason_and_rejects_nothing(admin_client, editor, chapter):
-    first, second = submitted(editor, chapter), submitted(editor, chapter, summary="Another change")
+    first, second = (
+        propose_chapter_edit(editor, chapter, "Better notes.\n", "Improved the notes"),
+        propose_chapter_edit(editor, chapter, "Better notes.\n", "Another change"),
+    )
     for reason in ("", "   "):
         page = act(admin_client, "reject_selected", first, second, apply="1", reason=reason).content.decode()
         assert "Say why: a rejection needs a comment for its author." in page
@@ -129,7 +121,10 @@ def test_the_reject_action_refuses_an_empty_reason_and_rejects_nothing(admin_cli
 def test_an_old_version_in_admin_is_shown_but_cannot_be_saved_back(admin_client, editor, reviewer, chapter):
     # simple-history's version page saves on POST; that would publish the old text with no
     # review, no summary and a stale body_html. Hiding the revert button is not enough.
-    change_request_approve(change_request=submitted(editor, chapter), reviewer=reviewer)
+    change_request_approve(
+        change_request=propose_chapter_edit(editor, chapter, "Better notes.\n", "Improved the notes"),
+        reviewer=reviewer,
+    )
     old = chapter.history.earliest("history_id")
     url = reverse("admin:notes_chapter_simple_history", args=[chapter.pk, old.history_id])
     shown = admin_client.get(url)

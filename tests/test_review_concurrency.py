@@ -15,6 +15,8 @@ from django.db import connection, connections
 from notes.models import ChangeRequest, Chapter, ComparisonTable
 from notes.services.history import chapter_render, save_version
 from notes.services.reviews import PublishOutcome, ReviewError, change_request_approve, change_request_create
+from tests.factories import paragraphs
+from tests.factories import propose_chapter_edit as propose
 
 Status = ChangeRequest.Status
 
@@ -26,23 +28,6 @@ pytestmark = [
     ),
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def paragraphs(count: int, changed: dict[int, str] | None = None) -> str:
-    changed = changed or {}
-    return "\n\n".join(changed.get(index, f"Paragraph {index}.") for index in range(count)) + "\n"
-
-
-def propose(author, chapter, body, summary):
-    return change_request_create(
-        author=author,
-        book=chapter.book,
-        kind=ChangeRequest.Kind.CHAPTER_EDIT,
-        chapter=chapter,
-        summary=summary,
-        content={"title": chapter.title, "body": body},
-        submit=True,
-    )
 
 
 def run_at_once(calls):

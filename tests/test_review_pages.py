@@ -7,20 +7,9 @@ from django.test.utils import CaptureQueriesContext
 
 from notes.models import ChangeRequest, Chapter, Review
 from notes.services.reviews import change_request_approve, change_request_create, latest_history_id
+from tests.factories import propose_chapter_edit as propose
 
 Kind = ChangeRequest.Kind
-
-
-def propose(author, chapter, body, summary="Edited the notes"):
-    return change_request_create(
-        author=author,
-        book=chapter.book,
-        kind=Kind.CHAPTER_EDIT,
-        chapter=chapter,
-        summary=summary,
-        content={"title": chapter.title, "body": body},
-        submit=True,
-    )
 
 
 def count_queries(client, url: str) -> int:
