@@ -1,0 +1,91 @@
+"""What a reviewer reads: word-by-word and side-by-side diffs that show the change, fold
+what did not change, and escape everything."""
+
+import re
+
+from notes.diffs import inline_word_diff, side_by_side_diff
+
+
+def lines(count: int, changed: dict[int, str] | None = None) -> str:
+    changed = changed or {}
+    return "".join(
+        changed.get(number, f"Line {number} of the notes.") + "\n" for number in range(1, count + 1)
+    )
+
+
+def folds(html: str) -> list[str]:
+    return re.findall(r"<summary>(.*?)</summary>", html)
+
+
+def test_a_one_word_edit_of_a_long_text_shows_the_change_with_context_and_folds_the_rest():
+    html = inline_word_diff(lines(40), lines(40, {20: "Line twenty of the notes."}))
+    assert "Line <del>20</del><ins>twenty</ins> of the notes." in html
+    assert folds(html) == ["17 unchanged lines", "18 unchanged lines"]
+    opened = re.sub(r"<details.*?</details>", "", html, flags=re.DOTALL)
+    assert "Line 18 of the notes.\nLine 19 of the notes.\nLine <del>" in opened  # two lines before
+    assert "of the notes.\nLine 21 of the notes.\nLine 22 of the notes.\n" in opened  # two after
+    assert "Line 17 of" not in opened and "Line 23 of" not in opened
+    # Folded, not lost: every line is still in the page, to open.
+    for number in range(1, 41):
+        assert f"Line {number} of" in html or number == 20
+
+
+def test_changes_close_together_are_not_folded_apart():
+    html = inline_word_diff(lines(12), lines(12, {5: "Five.", 8: "Eight."}))
+    assert folds(html) == []  # two lines at each end: not worth a fold
+    assert "Line 6 of the notes.\nLine 7 of the notes." in html
+    assert html.startswith("Line 1 of the notes.") and html.endswith("Line 12 of the notes.\n")
+
+
+def test_a_short_text_is_shown_whole():
+    html = inline_word_diff("One.\nTwo.\nThree.\n", "One.\nTwo!\nThree.\n")
+    assert folds(html) == []
+    assert html == "One.\n<del>Two.</del><ins>Two!</ins>\nThree.\n"
+
+
+def test_side_by_side_marks_changed_words_and_counts_the_skipped_lines():
+    html = side_by_side_diff(
+        lines(40),
+        lines(40, {20: "Line twenty of the notes.", 39: "Line 39 of the notes.\nAn added line."}),
+        old_label="Version 1",
+        new_label="Proposed",
+    )
+    rows = re.findall(r"<tr class=\"(\w+)\">(.*?)</tr>", html)
+    assert [state for state, _ in rows] == [
+        "skipped",
+        *["same"] * 2,
+        "changed",
+        *["same"] * 2,
+        "skipped",
+        *["same"] * 2,
+        "added",
+        "same",
+    ]
+    assert rows[0][1] == '<td colspan="4">⋯ 17 unchanged lines</td>'
+    assert rows[6][1] == '<td colspan="4">⋯ 15 unchanged lines</td>'
+    changed = rows[3][1]
+    assert '<td class="removed">Line <del>20</del> of the notes.</td>' in changed
+    assert '<td class="added">Line <ins>twenty</ins> of the notes.</td>' in changed
+    # The added line has no old side; the line after it is numbered 40 on the left, 41 on the right.
+    assert (
+        '<td class="empty"></td><td class="number">40</td><td class="added">An added line.</td>' in rows[9][1]
+    )
+    assert '<td class="number">40</td>' in rows[10][1] and '<td class="number">41</td>' in rows[10][1]
+    assert '<th colspan="2" scope="col">Version 1</th>' in html
+
+
+def test_side_by_side_of_removed_lines_and_of_the_same_text():
+    removed = side_by_side_diff("a\nb\nc\n", "a\nc\n", old_label="old", new_label="new")
+    assert '<tr class="removed"><td class="number">2</td><td class="removed">b</td>' in removed
+    same = side_by_side_diff("a\nb\n", "a\nb\n", old_label="old", new_label="new")
+    assert "The text is the same." in same
+
+
+def test_both_diffs_escape_the_text_and_the_labels():
+    hostile = "<script>alert(1)</script> <img src=x onerror=alert(2)>"
+    for html in (
+        inline_word_diff(lines(20), lines(20, {10: hostile})),
+        side_by_side_diff(lines(20), lines(20, {10: hostile}), old_label="<b>old</b>", new_label="new"),
+    ):
+        assert "<script" not in html and "<img" not in html and "<b>" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
