@@ -130,3 +130,16 @@ def target_base_and_current(change_request: ChangeRequest) -> tuple[object | Non
         change_request.target_kind
     ]
     return base, current
+
+
+def base_version_position(change_request: ChangeRequest, base) -> tuple[int | None, int]:
+    """The base version's number in its page's history and how many versions came after it
+    (one query; none when the request has no base)."""
+    if base is None:
+        return None, 0
+    model = {"book": Book, "chapter": Chapter, "table": ComparisonTable}[change_request.target_kind]
+    counts = model.history.filter(id=base.id).aggregate(
+        number=Count("history_id", filter=Q(history_id__lte=base.history_id)),
+        newer=Count("history_id", filter=Q(history_id__gt=base.history_id)),
+    )
+    return counts["number"], counts["newer"]

@@ -419,6 +419,27 @@ def test_the_history_list_reads_no_text_and_a_version_or_compare_reads_only_its_
     assert "<del>0.</del><ins>4.</ins>" in html
 
 
+def test_a_request_written_against_an_older_version_says_so_before_approval(
+    client_for, editor, other_editor, reviewer, chapter
+):
+    stale = propose(editor, chapter, "Mine\n", "Written first")
+    for index in range(2):
+        newer = propose(other_editor, chapter, f"Theirs {index}\n", f"Published meanwhile {index}")
+        change_request_approve(change_request=newer, reviewer=reviewer)
+    html = client_for(reviewer).get(f"/reviews/{stale.pk}/").content.decode()
+    assert "<dt>Base version</dt><dd>Version 1 of" in html
+    assert "2 newer versions are published" in html
+    assert "Version 1 (" in html  # the side-by-side column names the version
+    fresh = propose(editor, chapter, "Up to date\n", "Written last")
+    assert "newer version" not in client_for(reviewer).get(f"/reviews/{fresh.pk}/").content.decode()
+    change_request_approve(change_request=fresh, reviewer=reviewer)
+    # Once published, the request is history: no warning about later versions.
+    change_request_approve(
+        change_request=propose(other_editor, chapter, "Later\n", "Later"), reviewer=reviewer
+    )
+    assert "newer version" not in client_for(reviewer).get(f"/reviews/{fresh.pk}/").content.decode()
+
+
 def test_comparing_versions_of_two_chapters_is_refused(client_for, reader, book):
     one = Chapter.history.filter(id=book.chapters.get(number=1).pk).first()
     two = Chapter.history.filter(id=book.chapters.get(number=2).pk).first()
@@ -465,7 +486,7 @@ def test_the_feeds_need_login_when_public_read_is_off(client_for, settings, book
 
 # Session and user, roles, the nav's review counts and unread-mentions count, then the
 # page's own queries.
-PINNED_QUERIES = {"queue": 6, "request": 11, "history": 8}
+PINNED_QUERIES = {"queue": 6, "request": 12, "history": 8}
 
 
 @pytest.mark.parametrize("page", ["queue", "request", "history"])

@@ -22,6 +22,7 @@ from notes.permissions import (
 )
 from notes.selectors_reviews import (
     BUCKETS,
+    base_version_position,
     change_request_get,
     request_review_counts,
     review_queue,
@@ -58,7 +59,15 @@ def _diff_context(change_request: ChangeRequest) -> dict:
     """What the reviewer reads: the proposal against the version it was written from."""
     base, current = target_base_and_current(change_request)
     kind = change_request.target_kind
-    context = {"base": base, "current": current, "kind": kind}
+    base_number, newer_versions = base_version_position(change_request, base)
+    context = {
+        "base": base,
+        "current": current,
+        "kind": kind,
+        "base_number": base_number,
+        # Published since the request was written: approval will merge with them.
+        "newer_versions": newer_versions if change_request.is_open else 0,
+    }
     if kind == "table":
         context["cells"] = table_cell_diff(
             base.headers if base else [],
@@ -78,7 +87,7 @@ def _diff_context(change_request: ChangeRequest) -> dict:
         return context
     old = (base.summary if kind == "book" else base.body) if base else ""
     new = change_request.body
-    base_label = f"Base version ({base.history_date:%Y-%m-%d %H:%M})" if base else "Nothing yet"
+    base_label = f"Version {base_number} ({base.history_date:%Y-%m-%d %H:%M})" if base else "Nothing yet"
     tables = {}
     if kind == "chapter" and change_request.chapter is not None:
         tables = {table.slug: table for table in change_request.chapter.tables.all()}
