@@ -88,6 +88,12 @@ def _versions(model, object_id: int, *, defer: tuple[str, ...] = ()) -> list[Ver
     return [Version(number=index, row=row) for index, row in enumerate(rows, start=1)]
 
 
+def book_versions(*, book: Book) -> list[Version]:
+    """Every version of the book's details, oldest first and numbered from 1 (one query);
+    the summary text is read only for the one or two versions viewed or compared."""
+    return _versions(Book, book.pk, defer=("summary", "summary_html"))
+
+
 def chapter_versions(*, chapter: Chapter) -> list[Version]:
     """Every version of the chapter, oldest first and numbered from 1 (one query).
 

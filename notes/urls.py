@@ -49,6 +49,7 @@ urlpatterns += [
 _chapter = "books/<slug:book_slug>/chapters/<int:number>/"
 urlpatterns += [
     path("books/<slug:book_slug>/edit/", editing.book_edit, name="book-edit"),
+    path("books/<slug:book_slug>/history/", history.book_history, name="book-history"),
     path("books/<slug:book_slug>/chapters/new/", editing.chapter_new, name="chapter-new"),
     path("books/<slug:book_slug>/changelog/feed.atom", feeds.book_changelog_feed, name="book-changelog-feed"),
     path(f"{_chapter}edit/", editing.chapter_edit, name="chapter-edit"),

@@ -1,4 +1,5 @@
-"""Published versions of a chapter or a table: list, view one, compare any two; revert a chapter."""
+"""Published versions of a book's details, a chapter or a table: list, view one, compare any
+two; revert a chapter or a table."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -8,7 +9,7 @@ from notes import selectors
 from notes.diffs import inline_word_diff, side_by_side_diff, table_cell_diff
 from notes.markup import render_markdown
 from notes.permissions import can_propose, can_read, can_revert, permission_view, read_required, require
-from notes.selectors_reviews import chapter_tables_as_of, chapter_versions, table_versions
+from notes.selectors_reviews import book_versions, chapter_tables_as_of, chapter_versions, table_versions
 from notes.services.reviews import ReviewError, change_request_revert
 
 
@@ -28,6 +29,50 @@ def _picked(request, versions) -> tuple[str, tuple]:
         old, new = by_id.get(_version_id(old_id)), by_id.get(_version_id(new_id))
         return ("compare", (old, new)) if old and new else ("mixed", ())
     return "list", ()
+
+
+@read_required
+def book_history(request, book_slug: str):
+    """The versions of the book's details (title, author, domains, summary); view one, compare two.
+
+    Book details are changed by reviewed edits only; there is no revert here: an editor
+    proposes the old text again as an edit, which a reviewer reads like any other.
+    """
+    book = selectors.book_get(slug=book_slug)
+    versions = book_versions(book=book)
+    context = {"book": book, "versions": list(reversed(versions)), "can_propose_revert": False}
+    template = "notes/history/book.html"
+    what, picked = _picked(request, versions)
+    if what == "unknown":
+        return _refuse(request, template, context, "That version does not belong to this book.")
+    if what == "mixed":
+        return _refuse(
+            request,
+            template,
+            context,
+            "Versions can only be compared within one book; pick two from this list.",
+        )
+    if what == "version":
+        (context["version"],) = picked
+    elif what == "compare":
+        old, new = picked
+        context.update(
+            old=old,
+            new=new,
+            field_changes=[
+                (label, getattr(old.row, name), getattr(new.row, name))
+                for label, name in (("Title", "title"), ("Author", "author"), ("Domains", "domains"))
+                if getattr(old.row, name) != getattr(new.row, name)
+            ],
+            inline_diff=inline_word_diff(old.row.summary, new.row.summary),
+            side_by_side=side_by_side_diff(
+                old.row.summary,
+                new.row.summary,
+                old_label=f"Version {old.number}",
+                new_label=f"Version {new.number}",
+            ),
+        )
+    return render(request, template, context)
 
 
 @read_required
