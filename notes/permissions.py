@@ -65,11 +65,17 @@ class LoginRequired(Exception):
 
 
 def permission_view(view: Callable) -> Callable:
-    """Turn ``LoginRequired`` raised inside ``view`` into a redirect to the login page."""
+    """Turn ``LoginRequired`` raised inside ``view`` into a redirect to the login page.
+
+    A visitor who may not read is sent to log in before ``view`` runs: a view that looks
+    an object up before its own check would otherwise answer 404 or "log in" depending
+    on whether the book, chapter, thread or comment exists.
+    """
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         try:
+            require(request, can_read(request.user))
             return view(request, *args, **kwargs)
         except LoginRequired:
             return redirect_to_login(request.get_full_path())
