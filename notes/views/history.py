@@ -43,15 +43,9 @@ def book_history(request, book_slug: str):
     context = {"book": book, "versions": list(reversed(versions)), "can_propose_revert": False}
     template = "notes/history/book.html"
     what, picked = _picked(request, versions)
-    if what == "unknown":
-        return _refuse(request, template, context, "That version does not belong to this book.")
-    if what == "mixed":
-        return _refuse(
-            request,
-            template,
-            context,
-            "Versions can only be compared within one book; pick two from this list.",
-        )
+    refusal = _refusal(request, template, context, what, "book")
+    if refusal is not None:
+        return refusal
     if what == "version":
         (context["version"],) = picked
     elif what == "compare":
@@ -89,15 +83,9 @@ def chapter_history(request, book_slug: str, number: int):
     }
     template = "notes/history/list.html"
     what, picked = _picked(request, versions)
-    if what == "unknown":
-        return _refuse(request, template, context, "That version does not belong to this chapter.")
-    if what == "mixed":
-        return _refuse(
-            request,
-            template,
-            context,
-            "Versions can only be compared within one chapter; pick two versions from this list.",
-        )
+    refusal = _refusal(request, template, context, what, "chapter")
+    if refusal is not None:
+        return refusal
     if what == "version":
         (version,) = picked
         # The version's text with the tables as they stood then, not as they are now.
@@ -137,15 +125,9 @@ def table_history(request, book_slug: str, number: int, table_slug: str):
     }
     template = "notes/history/table.html"
     what, picked = _picked(request, versions)
-    if what == "unknown":
-        return _refuse(request, template, context, "That version does not belong to this table.")
-    if what == "mixed":
-        return _refuse(
-            request,
-            template,
-            context,
-            "Versions can only be compared within one table; pick two versions from this list.",
-        )
+    refusal = _refusal(request, template, context, what, "table")
+    if refusal is not None:
+        return refusal
     if what == "version":
         (context["version"],) = picked
     elif what == "compare":
@@ -157,6 +139,20 @@ def table_history(request, book_slug: str, number: int, table_slug: str):
             cells=table_cell_diff(old.row.headers, old.row.rows, new.row.headers, new.row.rows),
         )
     return render(request, template, context)
+
+
+def _refusal(request, template: str, context, what: str, thing: str):
+    """The 400 page for a version that is not ``thing``'s, or two of different things; else None."""
+    if what == "unknown":
+        return _refuse(request, template, context, f"That version does not belong to this {thing}.")
+    if what == "mixed":
+        return _refuse(
+            request,
+            template,
+            context,
+            f"Versions can only be compared within one {thing}; pick two versions from this list.",
+        )
+    return None
 
 
 def _refuse(request, template: str, context, message: str):
