@@ -136,6 +136,30 @@ def test_signing_in_works_with_sessions_cached_in_a_real_redis(client, settings)
         caches["default"].clear()
 
 
+def test_a_bare_checkout_checks_for_missing_migrations_without_a_secret_key(tmp_path):
+    """makemigrations --check compares models with migration files: it needs no secret,
+    while every other command still refuses to start without one."""
+    env = {key: os.environ[key] for key in ("PATH", "HOME", "LANG") if key in os.environ}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+
+    def manage(*args):
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    result = manage("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+    refused = manage("check")
+    assert refused.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in refused.stderr
+
+
 def _deploy_check(**environment) -> subprocess.CompletedProcess:
     env = {key: os.environ[key] for key in ("PATH", "HOME", "LANG") if key in os.environ}
     secret_key = "q8Zr-1vX0p_kT7mN3bW9yL2cH5fJ4dG6sA0eU8iO1tR7wQ3zE9nB5xM2"
