@@ -72,6 +72,15 @@ class ChangeRequest(models.Model):
     resolution = models.JSONField(default=dict, blank=True)
     merge_note = models.TextField(blank=True, help_text="Set when approval merged with newer changes.")
 
+    # What the request page shows, rendered once when the proposal is written or revised
+    # (notes.services.renderings), never per request: the proposal's HTML and its diffs
+    # against the base version. ``rendered_revision`` is the revision they were made for;
+    # None (or an older revision) means they are to be made again.
+    rendered_html = models.TextField(blank=True, editable=False)
+    inline_diff_html = models.TextField(blank=True, editable=False)
+    side_by_side_html = models.TextField(blank=True, editable=False)
+    rendered_revision = models.PositiveIntegerField(null=True, blank=True, editable=False)
+
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

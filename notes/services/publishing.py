@@ -20,6 +20,7 @@ from notes.services.history import (
     table_render,
 )
 from notes.services.merging import merge
+from notes.services.renderings import renderings_expire
 
 Kind = ChangeRequest.Kind
 Status = ChangeRequest.Status
@@ -131,6 +132,7 @@ def publish(change_request: ChangeRequest, *, approver) -> PublishOutcome:
         # The chapter shows the table inline: refresh that cache without a chapter version.
         chapter_render(chapter)
         save_rendering(chapter, "body_html")
+        renderings_expire(chapter_id=chapter.pk)
 
     note = (
         "The page changed after this request was written; the changes were merged without "
@@ -194,6 +196,7 @@ def _publish_new_table(change_request: ChangeRequest, approver) -> PublishOutcom
     )
     chapter_render(chapter)
     save_rendering(chapter, "body_html")
+    renderings_expire(chapter_id=chapter.pk)
     change_request.table = table
     _mark_published(change_request, table, approver, "")
     return PublishOutcome(published=True, merged=False, message="Approved and published.")

@@ -22,6 +22,7 @@ from notes.services.publishing import (
     target_id,
     target_model,
 )
+from notes.services.renderings import change_request_render
 
 __all__ = [
     "PublishOutcome",
@@ -205,6 +206,7 @@ def change_request_create(
             raise ReviewError(f"This chapter already has a table '{content['slug']}'.")
     else:
         change_request.base_history_id = _checked_base(change_request, base_history_id)
+    change_request_render(change_request)
     change_request.save()
     return change_request
 
@@ -266,6 +268,7 @@ def change_request_revise(
     change_request.conflicts = []
     change_request.resolution = {}
     change_request.status = Status.SUBMITTED if submit else Status.DRAFT
+    change_request_render(change_request)
     change_request.save()
     return change_request
 
@@ -395,7 +398,7 @@ def change_request_revert(
     row = model.history.get(history_id=history_id)
     chapter = chapter or table.chapter
     content = snapshot("table" if table is not None else "chapter", row)
-    change_request = ChangeRequest.objects.create(
+    change_request = ChangeRequest(
         kind=Kind.REVERT,
         book_id=chapter.book_id,
         chapter=chapter,
@@ -407,6 +410,8 @@ def change_request_revert(
         base_history_id=versions[-1],
         **content,
     )
+    change_request_render(change_request)
+    change_request.save()
     if not permissions.can_revert(user):
         return change_request, None
     change_request = _locked(change_request)

@@ -6,10 +6,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from notes import selectors
-from notes.diffs import inline_word_diff, side_by_side_diff, table_cell_diff
-from notes.markup import render_markdown
+from notes.diffs import table_cell_diff
 from notes.permissions import can_propose, can_read, can_revert, permission_view, read_required, require
-from notes.selectors_reviews import book_versions, chapter_tables_as_of, chapter_versions, table_versions
+from notes.selectors_reviews import book_versions, chapter_versions, table_versions
+from notes.services.renderings import versions_compared
 from notes.services.reviews import ReviewError, change_request_revert
 
 
@@ -58,12 +58,8 @@ def book_history(request, book_slug: str):
                 for label, name in (("Title", "title"), ("Author", "author"), ("Domains", "domains"))
                 if getattr(old.row, name) != getattr(new.row, name)
             ],
-            inline_diff=inline_word_diff(old.row.summary, new.row.summary),
-            side_by_side=side_by_side_diff(
-                old.row.summary,
-                new.row.summary,
-                old_label=f"Version {old.number}",
-                new_label=f"Version {new.number}",
+            **versions_compared(
+                "book", old.row, new.row, old_label=f"Version {old.number}", new_label=f"Version {new.number}"
             ),
         )
     return render(request, template, context)
@@ -88,9 +84,8 @@ def chapter_history(request, book_slug: str, number: int):
         return refusal
     if what == "version":
         (version,) = picked
-        # The version's text with the tables as they stood then, not as they are now.
-        tables = chapter_tables_as_of(chapter=chapter, moment=version.row.history_date)
-        context.update(version=version, rendered=render_markdown(version.row.body, tables))
+        # Stored at publish: the version's text with the tables as they stood then.
+        context.update(version=version, rendered=version.row.body_html)
         return render(request, "notes/history/version.html", context)
     if what == "compare":
         old, new = picked
@@ -98,10 +93,10 @@ def chapter_history(request, book_slug: str, number: int):
             old=old,
             new=new,
             title_changed=old.row.title != new.row.title,
-            inline_diff=inline_word_diff(old.row.body, new.row.body),
-            side_by_side=side_by_side_diff(
-                old.row.body,
-                new.row.body,
+            **versions_compared(
+                "chapter",
+                old.row,
+                new.row,
                 old_label=f"Version {old.number}",
                 new_label=f"Version {new.number}",
             ),

@@ -1,15 +1,12 @@
 """The review queue, one change request with its diff, and the reviewers' and authors' actions."""
 
-from types import SimpleNamespace
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from notes.diffs import inline_word_diff, side_by_side_diff, table_cell_diff
+from notes.diffs import table_cell_diff
 from notes.forms.reviews import VerdictForm
-from notes.markup import render_markdown, render_table
 from notes.models import ChangeRequest
 from notes.permissions import (
     can_review_request,
@@ -29,6 +26,7 @@ from notes.selectors_reviews import (
     target_base_and_current,
 )
 from notes.services import reviews as services
+from notes.services.renderings import change_request_renderings_current
 
 REQUESTS_PER_PAGE = 50
 
@@ -56,7 +54,12 @@ def queue(request):
 
 
 def _diff_context(change_request: ChangeRequest) -> dict:
-    """What the reviewer reads: the proposal against the version it was written from."""
+    """What the reviewer reads: the proposal against the version it was written from.
+
+    The proposal's HTML and its diffs were stored when it was written or revised; only
+    the table cell diff (plain data, no Markdown) is worked out here.
+    """
+    change_request_renderings_current(change_request)
     base, current = target_base_and_current(change_request)
     kind = change_request.target_kind
     base_number, newer_versions = base_version_position(change_request, base)
@@ -67,6 +70,7 @@ def _diff_context(change_request: ChangeRequest) -> dict:
         "base_number": base_number,
         # Published since the request was written: approval will merge with them.
         "newer_versions": newer_versions if change_request.is_open else 0,
+        "rendered": change_request.rendered_html,
     }
     if kind == "table":
         context["cells"] = table_cell_diff(
@@ -75,29 +79,14 @@ def _diff_context(change_request: ChangeRequest) -> dict:
             change_request.headers,
             change_request.rows,
         )
-        slug = change_request.slug or (change_request.table.slug if change_request.table else "")
-        context["rendered"] = render_table(
-            SimpleNamespace(
-                slug=slug,
-                title=change_request.title,
-                headers=change_request.headers,
-                rows=change_request.rows,
-            )
-        )
         return context
     old = (base.summary if kind == "book" else base.body) if base else ""
-    new = change_request.body
-    base_label = f"Version {base_number} ({base.history_date:%Y-%m-%d %H:%M})" if base else "Nothing yet"
-    tables = {}
-    if kind == "chapter" and change_request.chapter is not None:
-        tables = {table.slug: table for table in change_request.chapter.tables.all()}
     context.update(
         title_changed=bool(base) and base.title != change_request.title,
         old_title=base.title if base else "",
-        inline_diff=inline_word_diff(old, new),
-        side_by_side=side_by_side_diff(old, new, old_label=base_label, new_label="Proposed"),
-        rendered=render_markdown(new, tables),
-        has_changes=old != new,
+        inline_diff=change_request.inline_diff_html,
+        side_by_side=change_request.side_by_side_html,
+        has_changes=old != change_request.body,
     )
     if kind == "book" and base:
         context["field_changes"] = [

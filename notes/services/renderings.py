@@ -1,0 +1,95 @@
+"""Stored renderings of change requests and cached diffs of published versions.
+
+Markdown is rendered when content is written, never when a page is read: a published
+version carries its HTML in its history row (``body_html``, ``summary_html``, ``html``,
+written at publish by ``notes.services.history``), and a change request carries its
+proposal's HTML and its diffs against the base version, made here when the request is
+written or revised. The history compare page diffs two immutable history rows, so each
+pair is computed once and kept in the cache.
+"""
+
+import hashlib
+from types import SimpleNamespace
+
+from django.core.cache import cache
+
+from notes.diffs import inline_word_diff, side_by_side_diff
+from notes.markup import render_markdown, render_table
+from notes.models import ChangeRequest
+from notes.models.reviews import OPEN_STATUSES
+from notes.selectors_reviews import base_version_position, target_base_and_current
+
+# Bump when the diff HTML changes shape, so cached diffs of the old shape are not served.
+DIFF_CACHE_VERSION = 2
+DIFF_CACHE_SECONDS = 7 * 24 * 3600
+RENDERED_FIELDS = ["rendered_html", "inline_diff_html", "side_by_side_html", "rendered_revision"]
+
+
+def change_request_render(change_request: ChangeRequest) -> None:
+    """Fill the request's stored HTML from its proposal (no save: the caller saves)."""
+    base, _current = target_base_and_current(change_request)
+    kind = change_request.target_kind
+    if kind == "table":
+        slug = change_request.slug or (change_request.table.slug if change_request.table else "")
+        proposal = SimpleNamespace(
+            slug=slug, title=change_request.title, headers=change_request.headers, rows=change_request.rows
+        )
+        change_request.rendered_html = render_table(proposal)
+        change_request.inline_diff_html = change_request.side_by_side_html = ""
+    else:
+        old = (base.summary if kind == "book" else base.body) if base else ""
+        new = change_request.body
+        if base:
+            base_number, _newer = base_version_position(change_request, base)
+            base_label = f"Version {base_number} ({base.history_date:%Y-%m-%d %H:%M})"
+        else:
+            base_label = "Nothing yet"
+        tables = {}
+        if kind == "chapter" and change_request.chapter_id is not None:
+            tables = {table.slug: table for table in change_request.chapter.tables.all()}
+        change_request.rendered_html = render_markdown(new, tables)
+        change_request.inline_diff_html = inline_word_diff(old, new)
+        change_request.side_by_side_html = side_by_side_diff(
+            old, new, old_label=base_label, new_label="Proposed"
+        )
+    change_request.rendered_revision = change_request.revision
+
+
+def change_request_renderings_current(change_request: ChangeRequest) -> ChangeRequest:
+    """Make the stored HTML current if it is missing or older than the request's revision.
+
+    Services render when they write; this catches requests stored before renderings were
+    kept and those whose chapter's tables changed since (see ``renderings_expire``).
+    """
+    if change_request.rendered_revision != change_request.revision:
+        change_request_render(change_request)
+        ChangeRequest.objects.filter(pk=change_request.pk).update(
+            **{name: getattr(change_request, name) for name in RENDERED_FIELDS}
+        )
+    return change_request
+
+
+def renderings_expire(*, chapter_id: int) -> None:
+    """The chapter's tables changed: open requests on it show them, so render those again."""
+    ChangeRequest.objects.filter(chapter_id=chapter_id, status__in=OPEN_STATUSES).exclude(
+        rendered_revision=None
+    ).update(rendered_revision=None)
+
+
+def versions_compared(kind: str, old_row, new_row, *, old_label: str, new_label: str) -> dict[str, str]:
+    """The inline and side-by-side diffs of two history rows' text, computed once per pair.
+
+    History rows never change, so the pair's ids name the result for good.
+    """
+    field = "summary" if kind == "book" else "body"
+    labels = hashlib.sha256(f"{old_label}\n{new_label}".encode()).hexdigest()[:16]
+    key = f"compare:{DIFF_CACHE_VERSION}:{kind}:{old_row.history_id}:{new_row.history_id}:{labels}"
+    diffs = cache.get(key)
+    if diffs is None:
+        old, new = getattr(old_row, field), getattr(new_row, field)
+        diffs = {
+            "inline_diff": inline_word_diff(old, new),
+            "side_by_side": side_by_side_diff(old, new, old_label=old_label, new_label=new_label),
+        }
+        cache.set(key, diffs, DIFF_CACHE_SECONDS)
+    return diffs
