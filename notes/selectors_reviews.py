@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -78,34 +79,61 @@ class Version:
         return request.approved_by if request is not None else None
 
 
-def _versions(model, object_id: int, *, defer: tuple[str, ...] = ()) -> list[Version]:
-    rows = (
+VERSIONS_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class VersionPage:
+    """One page of a history, newest first, and how many versions there are in all."""
+
+    versions: list[Version]
+    page: Page
+    total: int
+
+
+def _history_rows(model, object_id: int, defer: tuple[str, ...]):
+    return (
         model.history.filter(id=object_id)
         .select_related("history_user", "change_request__approved_by")
         .defer(*defer)
-        .order_by("history_id")
     )
-    return [Version(number=index, row=row) for index, row in enumerate(rows, start=1)]
 
 
-def book_versions(*, book: Book) -> list[Version]:
-    """Every version of the book's details, oldest first and numbered from 1 (one query);
-    the summary text is read only for the one or two versions viewed or compared."""
-    return _versions(Book, book.pk, defer=("summary", "summary_html"))
+def _versions_page(model, object_id: int, page: str | None, *, defer: tuple[str, ...] = ()) -> VersionPage:
+    """Two queries (a count and the page) whatever the length of the history."""
+    paginator = Paginator(_history_rows(model, object_id, defer).order_by("-history_id"), VERSIONS_PER_PAGE)
+    shown = paginator.get_page(page)
+    newest = paginator.count - shown.start_index() + 1 if paginator.count else 0
+    versions = [Version(number=newest - index, row=row) for index, row in enumerate(shown.object_list)]
+    return VersionPage(versions=versions, page=shown, total=paginator.count)
 
 
-def chapter_versions(*, chapter: Chapter) -> list[Version]:
-    """Every version of the chapter, oldest first and numbered from 1 (one query).
+def _version_get(
+    model, object_id: int, history_id: int | None, *, defer: tuple[str, ...] = ()
+) -> Version | None:
+    """One version of the object with its number (two queries), or None if it is not one of its."""
+    if history_id is None:
+        return None
+    row = _history_rows(model, object_id, defer).filter(history_id=history_id).first()
+    if row is None:
+        return None
+    number = model.history.filter(id=object_id, history_id__lte=history_id).count()
+    return Version(number=number, row=row)
 
-    Without their text: a list of 1,000 versions of a long chapter must not read 1,000
-    bodies. Viewing or comparing reads the text of the one or two picked (a query each).
-    """
-    return _versions(Chapter, chapter.pk, defer=("body", "body_html"))
+
+# What each history list leaves unread: a list of 10,000 versions of a long chapter must not
+# read 10,000 bodies. Viewing or comparing reads the text of the one or two picked.
+_LIST_DEFER = {Book: ("summary", "summary_html"), Chapter: ("body", "body_html"), ComparisonTable: ()}
 
 
-def table_versions(*, table: ComparisonTable) -> list[Version]:
-    """Every version of the comparison table, oldest first and numbered from 1 (one query)."""
-    return _versions(ComparisonTable, table.pk)
+def versions_page(*, thing, page: str | None) -> VersionPage:
+    """A page of the versions of a book's details, a chapter or a table, newest first."""
+    return _versions_page(type(thing), thing.pk, page, defer=_LIST_DEFER[type(thing)])
+
+
+def version_get(*, thing, history_id: int | None) -> Version | None:
+    """One version of ``thing`` (text included), numbered as the history numbers it."""
+    return _version_get(type(thing), thing.pk, history_id)
 
 
 def chapter_tables_as_of(*, chapter: Chapter, moment) -> dict[str, object]:

@@ -8,27 +8,33 @@ from django.views.decorators.http import require_POST
 from notes import selectors
 from notes.diffs import table_cell_diff
 from notes.permissions import can_propose, can_read, can_revert, permission_view, read_required, require
-from notes.selectors_reviews import book_versions, chapter_versions, table_versions
+from notes.selectors_reviews import version_get, versions_page
 from notes.services.renderings import versions_compared
 from notes.services.reviews import ReviewError, change_request_revert
 
 
 def _version_id(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) <= 18 else None
 
 
-def _picked(request, versions) -> tuple[str, tuple]:
+def _picked(request, thing) -> tuple[str, tuple]:
     """What the query string asks for: ("list",), ("version", v), ("compare", old, new) or an error."""
-    by_id = {version.row.history_id: version for version in versions}
     shown = request.GET.get("version")
     old_id, new_id = request.GET.get("from"), request.GET.get("to")
     if shown is not None:
-        version = by_id.get(_version_id(shown))
+        version = version_get(thing=thing, history_id=_version_id(shown))
         return ("version", (version,)) if version else ("unknown", ())
     if old_id is not None or new_id is not None:
-        old, new = by_id.get(_version_id(old_id)), by_id.get(_version_id(new_id))
+        old = version_get(thing=thing, history_id=_version_id(old_id))
+        new = version_get(thing=thing, history_id=_version_id(new_id))
         return ("compare", (old, new)) if old and new else ("mixed", ())
     return "list", ()
+
+
+def _history_context(request, thing) -> dict:
+    """The page of versions the list shows, newest first (two queries whatever the length)."""
+    listed = versions_page(thing=thing, page=request.GET.get("page"))
+    return {"versions": listed.versions, "page": listed.page, "latest_number": listed.total}
 
 
 @read_required
@@ -39,10 +45,9 @@ def book_history(request, book_slug: str):
     proposes the old text again as an edit, which a reviewer reads like any other.
     """
     book = selectors.book_get(slug=book_slug)
-    versions = book_versions(book=book)
-    context = {"book": book, "versions": list(reversed(versions)), "can_propose_revert": False}
+    context = {"book": book, "can_propose_revert": False, **_history_context(request, book)}
     template = "notes/history/book.html"
-    what, picked = _picked(request, versions)
+    what, picked = _picked(request, book)
     refusal = _refusal(request, template, context, what, "book")
     if refusal is not None:
         return refusal
@@ -69,16 +74,15 @@ def book_history(request, book_slug: str):
 def chapter_history(request, book_slug: str, number: int):
     """The list of versions; ``?version=<id>`` shows one, ``?from=<id>&to=<id>`` compares two."""
     chapter = selectors.chapter_get(book_slug=book_slug, number=number)
-    versions = chapter_versions(chapter=chapter)
     context = {
         "book": chapter.book,
         "chapter": chapter,
-        "versions": list(reversed(versions)),
+        **_history_context(request, chapter),
         "can_revert": can_revert(request.user),
         "can_propose_revert": can_propose(request.user),
     }
     template = "notes/history/list.html"
-    what, picked = _picked(request, versions)
+    what, picked = _picked(request, chapter)
     refusal = _refusal(request, template, context, what, "chapter")
     if refusal is not None:
         return refusal
@@ -109,17 +113,16 @@ def chapter_history(request, book_slug: str, number: int):
 def table_history(request, book_slug: str, number: int, table_slug: str):
     """A comparison table's versions; view one as it was, compare any two cell by cell."""
     table = selectors.table_get(book_slug=book_slug, number=number, table_slug=table_slug)
-    versions = table_versions(table=table)
     context = {
         "book": table.chapter.book,
         "chapter": table.chapter,
         "table": table,
-        "versions": list(reversed(versions)),
+        **_history_context(request, table),
         "can_revert": can_revert(request.user),
         "can_propose_revert": can_propose(request.user),
     }
     template = "notes/history/table.html"
-    what, picked = _picked(request, versions)
+    what, picked = _picked(request, table)
     refusal = _refusal(request, template, context, what, "table")
     if refusal is not None:
         return refusal
