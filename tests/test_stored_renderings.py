@@ -185,3 +185,15 @@ def test_words_are_matched_only_inside_changed_lines():
     assert diffs.inline_word_diff(old, new) == (
         "Same line.\nThe <del>quick</del><ins>slow</ins> fox.\nAnother same line.\n<ins>An added line.\n</ins>"
     )
+
+
+def test_the_live_preview_of_a_text_past_its_bound_says_so_instead_of_rendering(
+    client_for, editor, chapter, no_rendering
+):
+    no_rendering()
+    body = short_lines(20_000)  # about 200 KB
+    response = client_for(editor).post("/preview/markdown/", {"content": body})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "The live preview shows texts up to 160 KB; this one is 203 KB." in page
+    assert "line 0" not in page

@@ -320,6 +320,10 @@ def request_revise(request, request_id: int):
     return render(request, f"notes/editing/{template}.html", context, status=400 if form.errors else 200)
 
 
+# The live preview renders texts up to this size: about a second and a half at worst.
+PREVIEW_MAX_BYTES = 160 * 1024
+
+
 @require_POST
 @permission_view
 def markdown_preview(request):
@@ -338,6 +342,15 @@ def markdown_preview(request):
         tables = {table.slug: table for table in chapter.tables.all()}
     # Browsers send form text with CRLF line ends; placeholders are matched per line.
     content = request.POST.get("content", "").replace("\r\n", "\n")
-    if len(content.encode("utf-8")) > 1024 * 1024:
+    size = len(content.encode("utf-8"))
+    if size > 1024 * 1024:
         return HttpResponse("The text is larger than 1 MB.", status=400, content_type="text/plain")
+    if size > PREVIEW_MAX_BYTES:
+        # Rendering is slow past this size (seconds per keystroke); the editor shows this
+        # notice where the preview goes, and the request page shows the text rendered.
+        return HttpResponse(
+            f'<p class="message warning">The live preview shows texts up to {PREVIEW_MAX_BYTES // 1024} KB; '
+            f"this one is {size // 1024} KB. Save it as a draft or submit it: its request page shows it "
+            "rendered.</p>"
+        )
     return HttpResponse(render_markdown(content, tables))
