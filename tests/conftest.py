@@ -68,3 +68,14 @@ def client_for():
         return client
 
     return build
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: cached pages and diffs of one test's data must
+    not answer the next test's requests for the same URLs."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -430,7 +430,7 @@ def test_a_mention_links_to_the_user_notifies_them_and_sends_mail_after_commit(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         comment = comment_post(thread=thread, author=editor, body="What do you say, @reviewer?")
         assert mailoutbox == []  # not before the comment is committed
-    assert len(callbacks) == 1
+    assert len(callbacks) == 2  # the mail, and expiring the chapter's cached pages
     assert '<a href="/users/reviewer/" rel="noopener noreferrer nofollow">@reviewer</a>' in comment.body_html
     notification = Notification.objects.get()
     assert (notification.recipient, notification.comment) == (reviewer, comment)

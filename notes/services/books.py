@@ -15,6 +15,7 @@ from django.utils.text import slugify
 
 from notes.formats.document import BookDoc, ChangelogEntry, ChapterDoc, TableDoc
 from notes.models import Book, Chapter, ComparisonTable
+from notes.page_cache import page_cache_expire
 from notes.selectors import changelog
 from notes.services.history import book_render, chapter_render, save_version, table_render
 
@@ -43,6 +44,7 @@ def book_import(*, document: BookDoc, slug: str | None = None, replace: bool = F
         if not replace:
             raise ImportRefused(f"a book with the slug '{slug}' exists; pass --replace to replace it")
         _book_delete(existing)
+    page_cache_expire(book_slug=slug)
 
     chapter_numbers = {chapter.number for chapter in document.chapters}
     events = [

@@ -24,6 +24,7 @@ from notes.markup import render_markdown
 from notes.mentions import find_mentions, link_mentions
 from notes.models import Chapter, Comment, CommentRevision, ModerationLog, Thread
 from notes.models.discussions import MAX_BODY_BYTES, MAX_DISPLAY_DEPTH, comment_path
+from notes.page_cache import page_cache_expire
 from notes.services.notifications import notify_mentions, notify_new_mentions
 
 TITLE_MAX_LENGTH = 200
@@ -102,6 +103,7 @@ def thread_start(
         last_activity_at=now,
     )
     _comment_create(thread=thread, author=author, body=body, parent=None, token=submission_token, now=now)
+    chapter_pages_expire(chapter)
     return thread
 
 
@@ -228,8 +230,18 @@ def _thread_resolution(*, thread: Thread, actor, is_resolved: bool, reason: str)
 
 
 def thread_for_update(thread_id: int) -> Thread:
-    """The thread read with its row locked until the transaction ends."""
-    return Thread.objects.select_for_update().get(pk=thread_id)
+    """The thread read with its row locked until the transaction ends.
+
+    Every write to a discussion goes through here, so this is also where the cached
+    anonymous pages of the thread's chapter are expired (when the transaction commits).
+    """
+    thread = Thread.objects.select_for_update(of=("self",)).select_related("chapter__book").get(pk=thread_id)
+    chapter_pages_expire(thread.chapter)
+    return thread
+
+
+def chapter_pages_expire(chapter: Chapter) -> None:
+    page_cache_expire(book_slug=chapter.book.slug, number=chapter.number)
 
 
 def clean_reason(reason: str, *, required: bool) -> str:

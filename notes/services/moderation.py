@@ -15,6 +15,7 @@ from notes.models import Chapter, Comment, ModerationLog, Thread
 from notes.services.discussions import (
     DiscussionError,
     anchor_in,
+    chapter_pages_expire,
     clean_reason,
     clean_title,
     thread_for_update,
@@ -135,6 +136,7 @@ def thread_move(*, thread: Thread, moderator, chapter: Chapter, reason: str = ""
             thread.anchor_label = anchor.label[:300]
     thread.chapter = target
     thread.save(update_fields=["chapter", "anchor_kind", "anchor_value", "anchor_label"])
+    chapter_pages_expire(target)  # the source's pages were expired when the thread was locked
     ModerationLog.objects.create(
         actor=moderator, action=ModerationLog.Action.MOVE, thread=thread, reason=reason, details=details[:500]
     )

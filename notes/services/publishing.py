@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 
 from notes.models import Book, ChangeRequest, Chapter, ComparisonTable
+from notes.page_cache import page_cache_expire
 from notes.services.history import (
     book_render,
     chapter_render,
@@ -203,6 +204,10 @@ def _publish_new_table(change_request: ChangeRequest, approver) -> PublishOutcom
 
 
 def _mark_published(change_request: ChangeRequest, target, approver, note: str) -> None:
+    if isinstance(target, ComparisonTable):
+        page_cache_expire(book_slug=change_request.book.slug, number=target.chapter.number)
+    else:  # the book's details or a chapter (whose title every page of the book lists)
+        page_cache_expire(book_slug=change_request.book.slug)
     change_request.status = Status.APPROVED
     change_request.approved_by = approver
     change_request.published_history_id = latest_history_id(type(target), target.pk)

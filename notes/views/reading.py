@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from notes import permissions, selectors, selectors_discussions, selectors_reviews
 from notes.anchors import mark_discussed_places
+from notes.page_cache import anonymous_page
 from notes.permissions import read_required
 
 HOME_OPEN_REQUESTS = 10
@@ -33,6 +34,7 @@ def home(request):
 
 
 @read_required
+@anonymous_page
 def book_detail(request, book_slug: str):
     book = selectors.book_with_contents(slug=book_slug)
     # The latest changes, in the order they happened; the changelog page has them all.
@@ -84,6 +86,7 @@ def _page_number(request) -> int:
 
 
 @read_required
+@anonymous_page
 def chapter_detail(request, book_slug: str, number: int):
     chapter = selectors.chapter_get(book_slug=book_slug, number=number)
     siblings = selectors.chapter_siblings(chapter=chapter)

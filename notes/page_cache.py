@@ -1,0 +1,104 @@
+"""Whole-page cache of the reading pages for anonymous visitors, expired by every write.
+
+Most readers are not signed in, and for them a book or chapter page is the same bytes
+until something on it changes. Each cached page is filed under the current "generation"
+of what it shows; a write that changes a book or a chapter (publishing, importing, any
+discussion write) replaces that generation after its transaction commits, so the next
+reader gets a fresh page. Nothing is ever served across a generation change, and the cache
+(Redis when configured, local memory otherwise) needs no scanning to forget old pages.
+
+Cached: GET requests without a session or messages cookie, answered 200 without setting a
+cookie and without using a CSRF token. Everything else goes to the view as usual.
+"""
+
+import uuid
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
+
+PAGE_SECONDS = 24 * 3600
+_HEADERS_KEPT = ("Content-Type", "Content-Language")
+
+
+def _book_key(book_slug: str) -> str:
+    return f"page-generation:book:{book_slug}"
+
+
+def _chapter_key(book_slug: str, number: int) -> str:
+    return f"page-generation:chapter:{book_slug}:{number}"
+
+
+def _book_page_key(book_slug: str) -> str:
+    """What only the book's own page shows of its chapters: their threads' counts."""
+    return f"page-generation:book-page:{book_slug}"
+
+
+def _is_cacheable_request(request) -> bool:
+    return (
+        request.method == "GET"
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+    )
+
+
+def anonymous_page(view):
+    """Serve the view's page from the cache for anonymous visitors (see the module's docstring).
+
+    The view's keyword arguments name what it shows: ``book_slug`` and, for a chapter,
+    ``number``; the page is filed under both generations.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not _is_cacheable_request(request):
+            return view(request, *args, **kwargs)
+        slug = kwargs["book_slug"]
+        second = _chapter_key(slug, kwargs["number"]) if "number" in kwargs else _book_page_key(slug)
+        keys = [_book_key(slug), second]
+        generations = cache.get_many(keys)
+        missing = {key: uuid.uuid4().hex for key in keys if key not in generations}
+        if missing:
+            cache.set_many(missing, None)
+            generations.update(missing)
+        page_key = "page:" + ":".join(generations[key] for key in keys) + ":" + request.get_full_path()
+        stored = cache.get(page_key)
+        if stored is not None:
+            content, headers = stored
+            response = HttpResponse(content, headers=headers)
+            patch_vary_headers(response, ("Cookie",))
+            return response
+        response = view(request, *args, **kwargs)
+        if (
+            response.status_code == 200
+            and not response.cookies
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            and not getattr(response, "streaming", False)
+        ):
+            headers = {name: response[name] for name in _HEADERS_KEPT if response.has_header(name)}
+            cache.set(page_key, (response.content, headers), PAGE_SECONDS)
+        return response
+
+    return wrapper
+
+
+def page_cache_expire(*, book_slug: str, number: int | None = None) -> None:
+    """After the current transaction commits, forget the cached pages of a book or one chapter.
+
+    A chapter's change expires its own page and the book's page (which counts its
+    threads); a book's change (details, a chapter's title, a new chapter) expires every page
+    of the book, as each shows the book's title and the list of its chapters.
+    """
+    keys = (
+        [_book_key(book_slug)]
+        if number is None
+        else [_chapter_key(book_slug, number), _book_page_key(book_slug)]
+    )
+
+    def expire():
+        cache.set_many({key: uuid.uuid4().hex for key in keys}, None)
+
+    transaction.on_commit(expire)

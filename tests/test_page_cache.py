@@ -1,0 +1,116 @@
+"""Anonymous readers get book and chapter pages from the cache, and every write that changes
+what a page shows expires it when its transaction commits."""
+
+import pytest
+from django.test import Client
+
+from notes.models import ChangeRequest
+from notes.services.discussions import comment_post
+from notes.services.moderation import thread_move
+from notes.services.reviews import change_request_approve, change_request_create
+from tests.factories import make_thread, propose_chapter_edit
+
+pytestmark = pytest.mark.django_db
+
+CHAPTER = "/books/test-book/chapters/1/"
+BOOK = "/books/test-book/"
+
+
+def approve(request, reviewer, callbacks):
+    with callbacks(execute=True):
+        assert change_request_approve(change_request=request, reviewer=reviewer).published
+
+
+def test_a_second_anonymous_visit_runs_no_query(chapter, django_assert_num_queries):
+    first = Client().get(CHAPTER)
+    with django_assert_num_queries(0):
+        second = Client().get(CHAPTER)
+    assert second.status_code == 200 and second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"]
+    assert "Cookie" in second["Vary"]
+
+
+def test_a_published_edit_shows_at_once(chapter, editor, reviewer, django_capture_on_commit_callbacks):
+    Client().get(CHAPTER)
+    approve(
+        propose_chapter_edit(editor, chapter, "Freshly *published* notes.\n"),
+        reviewer,
+        django_capture_on_commit_callbacks,
+    )
+    assert "Freshly <em>published</em> notes." in Client().get(CHAPTER).content.decode()
+
+
+def test_a_published_table_shows_on_its_chapter(
+    chapter, editor, reviewer, django_capture_on_commit_callbacks
+):
+    Client().get(CHAPTER)
+    table = chapter.tables.get()
+    request = change_request_create(
+        author=editor,
+        book=chapter.book,
+        chapter=chapter,
+        table=table,
+        kind=ChangeRequest.Kind.TABLE_EDIT,
+        summary="Cells",
+        content={"title": table.title, "headers": table.headers, "rows": [["Speed", "quickest", "slow"]]},
+        submit=True,
+    )
+    approve(request, reviewer, django_capture_on_commit_callbacks)
+    assert "quickest" in Client().get(CHAPTER).content.decode()
+
+
+def test_a_new_thread_and_a_reply_show_on_the_chapter_and_the_book_page(
+    chapter, reader, editor, django_capture_on_commit_callbacks
+):
+    Client().get(CHAPTER), Client().get(BOOK)
+    with django_capture_on_commit_callbacks(execute=True):
+        thread = make_thread(chapter=chapter, author=reader, title="Is this cached?")
+    assert "1 open</span> of 1 thread" in Client().get(CHAPTER).content.decode()
+    assert "1 open of 1 thread" in Client().get(BOOK).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_post(thread=thread, author=editor, body="A reply.")
+    assert "1 open</span> of 1 thread" in Client().get(CHAPTER).content.decode()
+
+
+def test_a_moved_thread_leaves_one_chapter_and_shows_on_the_other(
+    book, reader, moderator, django_capture_on_commit_callbacks
+):
+    first, second = book.chapters.get(number=1), book.chapters.get(number=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        thread = make_thread(chapter=first, author=reader, title="Wandering thread")
+    assert "1 open</span> of 1 thread" in Client().get(CHAPTER).content.decode()
+    Client().get("/books/test-book/chapters/2/")
+    with django_capture_on_commit_callbacks(execute=True):
+        thread_move(thread=thread, moderator=moderator, chapter=second)
+    assert "1 open</span> of 1 thread" not in Client().get(CHAPTER).content.decode()
+    assert "1 open</span> of 1 thread" in Client().get("/books/test-book/chapters/2/").content.decode()
+
+
+def test_nothing_is_expired_by_a_write_that_rolls_back(
+    chapter, editor, reviewer, django_capture_on_commit_callbacks
+):
+    before = Client().get(CHAPTER).content
+    with django_capture_on_commit_callbacks(execute=False):  # never committed
+        change_request_approve(
+            change_request=propose_chapter_edit(editor, chapter, "Rolled back.\n"), reviewer=reviewer
+        )
+    assert Client().get(CHAPTER).content == before
+
+
+def test_signed_in_readers_are_never_served_a_cached_page(chapter, client_for, reader):
+    Client().get(CHAPTER)
+    page = client_for(reader).get(CHAPTER).content.decode()
+    assert "Log out" in page
+
+
+def test_a_visitor_with_a_message_waiting_gets_the_page_from_the_view(chapter, django_assert_num_queries):
+    Client().get(CHAPTER)
+    client = Client()
+    client.cookies["messages"] = "anything"
+    with django_assert_num_queries(4):
+        assert client.get(CHAPTER).status_code == 200
+
+
+def test_a_missing_chapter_is_not_cached_as_a_page(chapter):
+    assert Client().get("/books/test-book/chapters/99/").status_code == 404  # not cached as a page
+    assert Client().get("/books/test-book/chapters/99/").status_code == 404
