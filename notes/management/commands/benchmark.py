@@ -97,6 +97,7 @@ class Command(BaseCommand):
 
     def run(self, scale: str, *, repeat: int, load_seconds: int, huge_kb: int) -> "Report":
         report = Report(scale=scale, repeat=repeat, vendor=connection.vendor)
+        report.machine = _machine()  # now: the throwaway database is gone when the report is written
         self.stderr.write(f"Building the '{scale}' wiki on {connection.vendor} ...")
         started = time.perf_counter()
         objects = data.build(data.SCALES["small"], stream=self.stderr)
@@ -280,11 +281,28 @@ def _throughput(objects: dict, *, seconds: int) -> dict:
     return {"trivial": trivial, "anonymous": anonymous, "signed_in": signed_in, "memory": memory}
 
 
+def _machine() -> str:
+    database = connection.vendor
+    if database == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("show server_version")
+            database += " " + cursor.fetchone()[0]
+    else:
+        import sqlite3
+
+        database += " " + sqlite3.sqlite_version
+    return (
+        f"{os.cpu_count()} cores, {platform.machine()}, {platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}; {database}"
+    )
+
+
 class Report:
     def __init__(self, *, scale: str, repeat: int, vendor: str):
         self.scale, self.repeat, self.vendor = scale, repeat, vendor
         self.pages, self.others, self.load, self.query_growth = [], [], None, []
         self.build_seconds = 0.0
+        self.machine = ""
         self.date = datetime.datetime.now(datetime.UTC)
 
     def _page(self, name: str):
@@ -333,18 +351,6 @@ class Report:
             )
         return lines
 
-    def machine(self) -> str:
-        database = connection.vendor
-        if database == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("show server_version")
-                database += " " + cursor.fetchone()[0]
-        else:
-            import sqlite3
-
-            database += " " + sqlite3.sqlite_version
-        return f"{os.cpu_count()} cores, {platform.machine()}, {platform.system()} {platform.release()}; Python {platform.python_version()}; {database}"
-
     def text(self) -> str:
         header = ("page", "queries", "median ms", "p95 ms", "KB")
         rows = self.rows()
@@ -371,7 +377,7 @@ class Report:
             "# Performance",
             "",
             f"Measured {self.date:%Y-%m-%d %H:%M} UTC by `python manage.py benchmark --scale {self.scale}` "
-            f"on {self.machine()}. Built in {self.build_seconds:.0f} s.",
+            f"on {self.machine}. Built in {self.build_seconds:.0f} s.",
             "",
             "Each page: SQL queries of one request, then the median and 95th percentile of "
             f"{self.repeat} requests through Django's whole stack (test client, every middleware), after one "
