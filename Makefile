@@ -22,10 +22,15 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-# Time and count the queries of the pages the issues name figures for (SQLite, or
-# DATABASE_URL=postgres://...); prints a table. Not part of `make test`.
+# Build a throwaway wiki, measure every page, throughput under gunicorn (needs Debian's wrk),
+# import/export and diffs; print the table and write docs/PERFORMANCE.md. SQLite, or
+# DATABASE_URL=postgres://...; BENCH_ARGS="--scale small --no-load" for a quick look.
+# Production settings (DEBUG off) with a key made for the run.
+BENCH_ARGS ?= --scale team
 bench: $(STAMP)
-	$(BIN)/python -m pytest bench -q -s -p no:cacheprovider
+	DEBUG=0 ALLOWED_HOSTS=127.0.0.1,localhost SECURE_COOKIES=0 \
+		SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
+		$(BIN)/python manage.py benchmark $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
