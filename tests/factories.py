@@ -105,6 +105,23 @@ def propose_chapter_edit(author, chapter, body: str, summary: str = "Edited the 
     )
 
 
+def propose_table_edit(author, table, rows, *, title=None, summary="Edited the cells"):
+    """New cells (and optionally a new title) for ``table``, submitted for review."""
+    from notes.models import ChangeRequest
+    from notes.services.reviews import change_request_create
+
+    return change_request_create(
+        author=author,
+        book=table.chapter.book,
+        chapter=table.chapter,
+        table=table,
+        kind=ChangeRequest.Kind.TABLE_EDIT,
+        summary=summary,
+        content={"title": table.title if title is None else title, "headers": table.headers, "rows": rows},
+        submit=True,
+    )
+
+
 def paragraphs(count: int, changed: dict[int, str] | None = None) -> str:
     """A text of ``count`` paragraphs, some of them replaced: edits that merge line by line."""
     changed = changed or {}

@@ -4,11 +4,10 @@ what a page shows expires it when its transaction commits."""
 import pytest
 from django.test import Client
 
-from notes.models import ChangeRequest
 from notes.services.discussions import comment_post
 from notes.services.moderation import thread_move
-from notes.services.reviews import change_request_approve, change_request_create
-from tests.factories import make_thread, propose_chapter_edit
+from notes.services.reviews import change_request_approve
+from tests.factories import make_thread, propose_chapter_edit, propose_table_edit
 
 pytestmark = pytest.mark.django_db
 
@@ -45,16 +44,7 @@ def test_a_published_table_shows_on_its_chapter(
 ):
     Client().get(CHAPTER)
     table = chapter.tables.get()
-    request = change_request_create(
-        author=editor,
-        book=chapter.book,
-        chapter=chapter,
-        table=table,
-        kind=ChangeRequest.Kind.TABLE_EDIT,
-        summary="Cells",
-        content={"title": table.title, "headers": table.headers, "rows": [["Speed", "quickest", "slow"]]},
-        submit=True,
-    )
+    request = propose_table_edit(editor, table, [["Speed", "quickest", "slow"]], summary="Cells")
     approve(request, reviewer, django_capture_on_commit_callbacks)
     assert "quickest" in Client().get(CHAPTER).content.decode()
 

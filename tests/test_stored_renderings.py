@@ -8,8 +8,8 @@ from notes import diffs
 from notes.markup import render_markdown
 from notes.models import ChangeRequest, Chapter
 from notes.selectors_reviews import chapter_tables_as_of
-from notes.services.reviews import change_request_approve, change_request_create, change_request_revise
-from tests.factories import propose_chapter_edit
+from notes.services.reviews import change_request_approve, change_request_revise
+from tests.factories import propose_chapter_edit, propose_table_edit
 
 pytestmark = pytest.mark.django_db
 
@@ -80,16 +80,7 @@ def test_a_published_table_change_refreshes_the_open_requests_of_its_chapter(
 ):
     waiting = propose_chapter_edit(editor, chapter, "Still here.\n[[table:table-1]]\n")
     table = chapter.tables.get(slug="table-1")
-    cells = change_request_create(
-        author=editor,
-        book=chapter.book,
-        chapter=chapter,
-        table=table,
-        kind=ChangeRequest.Kind.TABLE_EDIT,
-        summary="New cells",
-        content={"title": table.title, "headers": table.headers, "rows": [["Speed", "quicker", "slow"]]},
-        submit=True,
-    )
+    cells = propose_table_edit(editor, table, [["Speed", "quicker", "slow"]], summary="New cells")
     assert change_request_approve(change_request=cells, reviewer=reviewer).published
     assert ChangeRequest.objects.get(pk=waiting.pk).rendered_revision is None
     page = client_for(reviewer).get(f"/reviews/{waiting.pk}/").content.decode()
@@ -111,16 +102,7 @@ def test_every_stored_version_matches_its_text_rendered_with_the_tables_of_its_t
 ):
     publish_body(editor, reviewer, chapter, "One.\n[[table:table-1]]\n")
     table = chapter.tables.get(slug="table-1")
-    cells = change_request_create(
-        author=editor,
-        book=chapter.book,
-        chapter=chapter,
-        table=table,
-        kind=ChangeRequest.Kind.TABLE_EDIT,
-        summary="Cells",
-        content={"title": "Renamed", "headers": table.headers, "rows": [["A", "b", "c"]]},
-        submit=True,
-    )
+    cells = propose_table_edit(editor, table, [["A", "b", "c"]], title="Renamed", summary="Cells")
     assert change_request_approve(change_request=cells, reviewer=reviewer).published
     publish_body(editor, reviewer, chapter, "Two.\n[[table:table-1]]\n")
     rows = Chapter.history.filter(id=chapter.pk).order_by("history_id")[1:]  # after the factory's
