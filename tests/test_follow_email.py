@@ -154,6 +154,8 @@ def test_a_task_queue_that_cannot_enqueue_keeps_the_event_and_the_mail_waits(
     assert [mail.to for mail in mailoutbox] == [["reader@example.com"]]
 
 
+# Transactional: the worker closes its connection between tasks, as a real one does.
+@pytest.mark.django_db(transaction=True)
 @override_settings(TASKS=DATABASE_QUEUE)
 def test_with_the_database_queue_the_worker_sends_the_mail_and_retries_later(
     thread, editor, mailoutbox, django_capture_on_commit_callbacks, settings
