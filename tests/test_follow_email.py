@@ -324,3 +324,13 @@ def test_a_mention_email_has_no_unwatch_link(
         comment_post(thread=thread, author=editor, body="@reviewer look")
     (mail,) = mailoutbox
     assert "/email/unwatch/" not in mail.body and "/email/unsubscribe/" in mail.body
+
+
+def test_a_mention_in_a_watched_thread_offers_to_end_the_watch_without_claiming_it_came_from_it(
+    thread, editor, reader, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_post(thread=thread, author=editor, body="@reader look")
+    (mail,) = mailoutbox
+    assert "You get this because you watch" not in mail.body
+    assert "Stop watching the thread “Why columns?”: http://localhost:8000/email/unwatch/" in mail.body

@@ -109,7 +109,10 @@ def test_the_author_sees_the_approval_linking_to_the_request(client_for, approve
     html = client_for(editor).get("/notifications/").content.decode()
     assert "<strong>reviewer</strong> approved and published your change" in html
     assert f'<a href="/reviews/{approved.pk}/">Clarified the intro</a>' in html
-    assert "/unwatch/" not in html.split('class="notifications"')[1]  # about them: nothing to unwatch
+    # About them, not brought by a watch; still, they watch the chapter they edited, and
+    # the notification offers to end that watch.
+    assert "you watch this" not in html
+    assert f'action="/watching/chapter/{approved.chapter_id}/unwatch/"' in html
 
 
 def test_the_list_is_grouped_by_day_newest_first(client_for, approved, reader):

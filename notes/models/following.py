@@ -191,6 +191,25 @@ class Notification(models.Model):
     def is_about_a_request(self) -> bool:
         return self.kind in REQUEST_KINDS
 
+    def watch_to_end(self, watched: set[tuple[str, int]]) -> tuple[str, int, object] | None:
+        """``(kind, id, object)`` of the watch an "Unwatch" here would end, or None.
+
+        ``watched`` is what the recipient watches now (``(kind, id)`` pairs). The watch that
+        brought the notification comes first; for a mention or a reply, the closest watch
+        of the place (the thread, then the chapter, then the book) that covers it.
+        """
+        order = [self.via] if self.via else []
+        order += [kind for kind in ("thread", "chapter", "book") if kind not in order]
+        for kind in order:
+            target_id = {"book": self.book_id, "chapter": self.chapter_id, "thread": self.thread_id}[kind]
+            if target_id and (kind, target_id) in watched:
+                return (
+                    kind,
+                    target_id,
+                    {"book": self.book, "chapter": self.chapter, "thread": self.thread}[kind],
+                )
+        return None
+
     @property
     def watched_id(self) -> int | None:
         """The id of the book, chapter or thread whose watch brought this notification."""

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notes.models import Notification, NotificationSettings
+from notes.selectors_following import watched_keys
 from notes.services.notifications import unsubscribe_token, unwatch_token
 
 logger = logging.getLogger(__name__)
@@ -189,11 +190,15 @@ def sentence(notification: Notification) -> str:
 def _footer(user, notification: Notification | None = None) -> tuple[str, dict]:
     unsubscribe = _site(reverse("notes:email-unsubscribe", kwargs={"token": unsubscribe_token(user)}))
     lines = ["", "-- "]
-    if notification is not None and notification.via:
-        watched = notification.watched
-        token = unwatch_token(user, target=notification.via, target_id=notification.watched_id)
-        lines.append(f"You get this because you watch the {notification.via} “{watched}”.")
-        lines.append(f"Stop watching it: {_site(reverse('notes:email-unwatch', kwargs={'token': token}))}")
+    found = notification.watch_to_end(watched_keys(user=user)) if notification is not None else None
+    if found:
+        kind, target_id, target = found
+        token = unwatch_token(user, target=kind, target_id=target_id)
+        if notification.via:
+            lines.append(f"You get this because you watch the {kind} “{target}”.")
+        lines.append(
+            f"Stop watching the {kind} “{target}”: {_site(reverse('notes:email-unwatch', kwargs={'token': token}))}"
+        )
     lines.append(f"Daily digest or no e-mail: {_site(reverse('notes:notification-settings'))}")
     lines.append(f"Unsubscribe from all Chapterwise e-mail: {unsubscribe}")
     return "\n".join(lines) + "\n", {"List-Unsubscribe": f"<{unsubscribe}>"}

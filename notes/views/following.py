@@ -10,6 +10,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -64,8 +65,6 @@ def _target(kind: str, target_id: int):
 
 
 def _not_found():
-    from django.http import Http404
-
     return Http404("Only books, chapters and threads are watched.")
 
 
@@ -96,9 +95,8 @@ def notification_list(request):
     items = list(page.object_list)
     watched = selectors_following.watched_keys(user=request.user)
     for notification in items:
-        notification.can_unwatch = bool(notification.via) and (
-            (notification.via, notification.watched_id) in watched
-        )
+        found = notification.watch_to_end(watched)
+        notification.unwatch = dict(zip(("kind", "id", "target"), found, strict=True)) if found else None
     services.notifications_mark_seen(user=request.user)
     return render(
         request,
