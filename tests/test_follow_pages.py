@@ -249,3 +249,18 @@ def test_the_settings_page_and_the_list_need_a_login(client):
     for url in ("/notifications/settings/", "/notifications/"):
         response = client.get(url)
         assert response.status_code == 302 and response.url.startswith("/accounts/login/"), url
+
+
+# --- Admin -----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("model", ["notification", "watch", "notificationsettings"])
+def test_admins_read_notifications_watches_and_settings_but_change_nothing(
+    client_for, approved, admin_user, reader, model
+):
+    NotificationSettings.objects.create(user=reader, email="daily")
+    client = client_for(admin_user)
+    response = client.get(f"/admin/notes/{model}/")
+    assert response.status_code == 200
+    assert "reader" in response.content.decode()
+    assert client.get(f"/admin/notes/{model}/add/").status_code == 403
