@@ -391,3 +391,6 @@ class ModerationLogAdmin(DiscussionReadOnlyAdmin):
     list_select_related = ("actor", "thread", "comment")
     search_fields = ("reason", "details", "thread__title", "actor__username")
     date_hierarchy = "created_at"
+
+
+from notes import admin_following  # noqa: E402,F401 (registers the following models)

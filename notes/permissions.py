@@ -195,3 +195,28 @@ def can_see_comment_text(user, comment) -> bool:
 
 def can_see_notifications(user) -> bool:
     return user.is_authenticated and user.is_active
+
+
+# --- Following (issue 12) -------------------------------------------------------------------
+# Anyone signed in who may read watches what they read; e-mail links carry their own proof.
+
+
+def can_watch(user) -> bool:
+    """Watch a book, a chapter or a thread, and be told of what happens there."""
+    return user.is_authenticated and user.is_active and can_read(user)
+
+
+def reviewer_ids(user_ids) -> set[int]:
+    """Those of ``user_ids`` who review (one query): a submitted request is for their eyes.
+
+    The same rule as ``can_review``, asked of many users at once.
+    """
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    reviewers = (
+        get_user_model()
+        .objects.filter(pk__in=list(user_ids), is_active=True)
+        .filter(Q(groups__name=Role.REVIEWER.value) | Q(is_staff=True) | Q(is_superuser=True))
+    )
+    return set(reviewers.values_list("pk", flat=True).distinct())

@@ -111,19 +111,22 @@ def comment_get(*, comment_id: int) -> Comment:
 
 
 def notification_list(*, user) -> QuerySet[Notification]:
-    """The user's mentions, newest first, with what each page shows (one query a page)."""
+    """The user's notifications, newest first, with what each page shows (one query a page)."""
     return (
         Notification.objects.filter(recipient=user)
-        .select_related("comment__author", "comment__thread__chapter__book")
+        .select_related(
+            "actor", "book", "chapter__book", "thread__chapter__book", "comment", "change_request"
+        )
         .order_by("-created_at", "-id")
     )
 
 
 def unread_notification_count(*, user) -> int:
-    """How many of the user's mentions are unread (one query on the inbox index)."""
+    """How many of the user's notifications are new since the list was last opened (one
+    query on the index of the unseen)."""
     if not user.is_authenticated:
         return 0
-    return Notification.objects.filter(recipient=user, read_at=None).count()
+    return Notification.objects.filter(recipient=user, seen_at=None).count()
 
 
 def moderation_log() -> QuerySet[ModerationLog]:

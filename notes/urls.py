@@ -1,6 +1,6 @@
 from django.urls import path
 
-from notes.views import discussions, editing, feeds, history, moderation, reading, reviews
+from notes.views import discussions, editing, feeds, following, history, moderation, reading, reviews
 
 app_name = "notes"
 
@@ -39,8 +39,6 @@ urlpatterns += [
     path(f"{_comment}history/", discussions.comment_history, name="comment-history"),
     path(f"{_comment}hide/", moderation.comment_hide, name="comment-hide"),
     path(f"{_comment}unhide/", moderation.comment_unhide, name="comment-unhide"),
-    path("notifications/", discussions.notification_list, name="notification-list"),
-    path("notifications/read/", discussions.notifications_read, name="notifications-read"),
     path("moderation/log/", moderation.moderation_log, name="moderation-log"),
     path("users/<str:username>/", discussions.user_comments, name="user-comments"),
 ]
@@ -73,4 +71,18 @@ urlpatterns += [
     path("reviews/<int:request_id>/submit/", reviews.submit, name="review-submit"),
     path("reviews/<int:request_id>/withdraw/", reviews.withdraw, name="review-withdraw"),
     path("reviews/<int:request_id>/revise/", editing.request_revise, name="review-revise"),
+]
+
+# Following (issue 12): watching, notifications, e-mail settings and links, feeds.
+urlpatterns += [
+    path("watching/<str:kind>/<int:target_id>/watch/", following.watch, name="watch-add"),
+    path("watching/<str:kind>/<int:target_id>/unwatch/", following.unwatch, name="watch-remove"),
+    path("notifications/", following.notification_list, name="notification-list"),
+    path("notifications/read/", following.notifications_read, name="notifications-read"),
+    path("notifications/<int:notification_id>/read/", following.notification_read, name="notification-read"),
+    path("notifications/settings/", following.notification_settings, name="notification-settings"),
+    path("email/unsubscribe/<str:token>/", following.email_unsubscribe, name="email-unsubscribe"),
+    path("email/unwatch/<str:token>/", following.email_unwatch, name="email-unwatch"),
+    path(f"{_chapter}feed.atom", feeds.chapter_feed, name="chapter-feed"),
+    path(f"{_discussion}<int:thread_id>/feed.atom", feeds.thread_feed, name="thread-feed"),
 ]

@@ -111,7 +111,7 @@ def test_after_a_rename_readers_see_only_the_new_title_and_that_a_moderator_chan
     # A mention e-mail sent after the rename names the thread by its new title.
     with django_capture_on_commit_callbacks(execute=True):
         comment_post(thread=thread, author=reader, body="@reviewer see the reply")
-    (mail,) = mailoutbox
+    (mail,) = [mail for mail in mailoutbox if mail.to == ["reviewer@example.com"]]
     assert NEW_TITLE in mail.subject and NEW_TITLE in mail.body
     assert OLD_TITLE not in mail.subject + mail.body
 

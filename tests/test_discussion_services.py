@@ -430,13 +430,13 @@ def test_a_mention_links_to_the_user_notifies_them_and_sends_mail_after_commit(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         comment = comment_post(thread=thread, author=editor, body="What do you say, @reviewer?")
         assert mailoutbox == []  # not before the comment is committed
-    assert len(callbacks) == 2  # the mail, and expiring the chapter's cached pages
+    assert len(callbacks) == 2  # one task for the event, whoever it tells; expiring cached pages
     assert '<a href="/users/reviewer/" rel="noopener noreferrer nofollow">@reviewer</a>' in comment.body_html
-    notification = Notification.objects.get()
+    notification = Notification.objects.get(kind="mention")
     assert (notification.recipient, notification.comment) == (reviewer, comment)
-    assert len(mailoutbox) == 1
-    mail = mailoutbox[0]
-    assert mail.to == ["reviewer@example.com"]
+    # The thread's starter watches it and hears of the comment too, in a mail of their own.
+    assert sorted(mail.to[0] for mail in mailoutbox) == ["reader@example.com", "reviewer@example.com"]
+    (mail,) = [mail for mail in mailoutbox if mail.to == ["reviewer@example.com"]]
     assert "editor mentioned you" in mail.subject
     assert f"/discussion/comments/{comment.pk}/" in mail.body
 
@@ -448,8 +448,9 @@ def test_no_mail_for_a_user_without_an_address_and_none_for_oneself(
     reviewer.save()
     with django_capture_on_commit_callbacks(execute=True):
         comment_post(thread=thread, author=editor, body="@reviewer and @editor")
-    assert Notification.objects.get().recipient == reviewer
-    assert mailoutbox == []
+    assert Notification.objects.get(kind="mention").recipient == reviewer
+    assert not Notification.objects.filter(recipient=editor).exists()
+    assert [mail.to for mail in mailoutbox] == [["reader@example.com"]]  # the watching starter
 
 
 def test_unknown_names_code_and_addresses_are_not_mentions(thread, editor, reviewer):
@@ -457,7 +458,7 @@ def test_unknown_names_code_and_addresses_are_not_mentions(thread, editor, revie
         thread=thread, author=editor, body="@nobody `@reviewer` mail reviewer@example.com\n\n    @reviewer"
     )
     assert "<a " not in comment.body_html
-    assert Notification.objects.count() == 0
+    assert Notification.objects.filter(kind="mention").count() == 0
 
 
 def test_an_edit_notifies_only_newly_mentioned_users(
@@ -471,6 +472,7 @@ def test_an_edit_notifies_only_newly_mentioned_users(
         "reviewer",
     ]
     assert [mail.to for mail in mailoutbox] == [["editor@example.com"], ["reviewer@example.com"]]
+    assert {mail.subject for mail in mailoutbox} == {"reader mentioned you in “Why columns?”"}
 
 
 class CountingMailBackend(locmem.EmailBackend):
@@ -497,10 +499,12 @@ def test_only_the_first_20_mentions_notify_and_their_mail_goes_through_one_conne
         )
 
     notified = names[:MAX_NOTIFIED_MENTIONS]  # the author's own mention takes no place
-    assert sorted(Notification.objects.values_list("recipient__username", flat=True)) == notified
+    mentions = Notification.objects.filter(kind="mention")
+    assert sorted(mentions.values_list("recipient__username", flat=True)) == notified
+    # The mentioned, and the thread's starter who watches it.
     assert sorted(address for mail in mailoutbox for address in mail.to) == [
         f"{n}@example.com" for n in notified
-    ]
+    ] + ["reader@example.com"]
     assert all(len(mail.to) == 1 for mail in mailoutbox)
     assert CountingMailBackend.connections == 1
     # Every mention is still a link.
@@ -524,7 +528,7 @@ def test_a_refused_address_does_not_stop_the_other_mention_mails_or_the_comment(
         comment = comment_post(thread=thread, author=editor, body="@reviewer @reader look")
     assert Comment.objects.filter(pk=comment.pk).exists()
     assert [mail.to for mail in mailoutbox] == [["reader@example.com"]]
-    assert "Could not send the mention notification to reviewer@example.com" in caplog.text
+    assert "Could not send the notification e-mail to reviewer@example.com" in caplog.text
 
 
 def test_edits_do_not_notify_past_the_cap_for_one_comment(thread, editor):
@@ -533,8 +537,11 @@ def test_edits_do_not_notify_past_the_cap_for_one_comment(thread, editor):
         make_user(name, role="Reader")
     comment = comment_post(thread=thread, author=editor, body=" ".join(f"@{n}" for n in names[:15]))
     comment_edit(comment=comment, editor=editor, body=" ".join(f"@{n}" for n in names))
-    assert Notification.objects.filter(comment=comment).count() == MAX_NOTIFIED_MENTIONS
-    assert sorted(Notification.objects.values_list("recipient__username", flat=True)) == names[:20]
+    mentions = Notification.objects.filter(comment=comment, kind="mention")
+    assert mentions.count() == MAX_NOTIFIED_MENTIONS
+    assert sorted(mentions.values_list("recipient__username", flat=True)) == names[:20]
+    # The watching starter was told of the comment too, without taking a mention's place.
+    assert Notification.objects.get(comment=comment, kind="comment").recipient.username == "reader"
 
 
 def test_the_comment_form_says_how_many_mentions_notify():

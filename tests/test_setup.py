@@ -194,7 +194,7 @@ def test_the_deploy_check_warns_about_hsts_until_it_is_set():
 def test_docker_compose_has_database_cache_and_web_with_health_checks():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert set(services) == {"db", "redis", "web"}
+    assert set(services) == {"db", "redis", "web", "worker", "digest"}
     assert services["db"]["image"].startswith("postgres:")
     assert services["redis"]["image"].startswith("redis:")
     for name in ("db", "redis", "web"):
@@ -207,6 +207,20 @@ def test_docker_compose_has_database_cache_and_web_with_health_checks():
     assert web["environment"]["DATABASE_URL"].startswith("postgres://")
     assert web["environment"]["REDIS_URL"].startswith("redis://")
     assert (ROOT / "Dockerfile").exists()
+
+
+def test_the_worker_runs_the_database_task_queue_with_the_web_services_settings():
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    worker, digest, web = services["worker"], services["digest"], services["web"]
+    assert worker["command"][:3] == ["python", "manage.py", "db_worker"]
+    assert "manage.py send_digests" in " ".join(digest["command"])
+    for service in (worker, digest):
+        # The same settings as the web service (so the same database), on the database queue,
+        # started once the web service has migrated.
+        assert service["environment"] == web["environment"]
+        assert service["depends_on"]["web"]["condition"] == "service_healthy"
+        assert service["build"] == web["build"]
+    assert web["environment"]["TASKS_BACKEND"] == "database"
 
 
 def test_the_web_service_command_is_one_migrate_then_one_gunicorn_line():

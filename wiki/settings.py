@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "markdownx",
+    "django_tasks",
+    "django_tasks_db",
     "notes",
 ]
 
@@ -168,8 +170,23 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 if EMAIL_USE_TLS and EMAIL_USE_SSL:
     raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on; pick one")
-# The sender of mention notifications.
+# The sender of notification e-mails.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Chapterwise <chapterwise@localhost>")
+
+# The task queue (django-tasks) that sends notification e-mails after the commit.
+# "database": tasks wait in the database for `manage.py db_worker` (the compose file's
+# worker service); "immediate": they run in the web process right after the commit, which
+# needs no worker (development, `make run`).
+TASKS_BACKEND = env_choice("TASKS_BACKEND", "immediate" if DEBUG else "database", ("immediate", "database"))
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+            "database": "django_tasks_db.DatabaseBackend",
+        }[TASKS_BACKEND],
+        "QUEUES": ["default"],
+    }
+}
 
 # History: summaries are the changelog lines; they may be longer than 100 characters.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

@@ -6,6 +6,8 @@ os.environ.setdefault("SECRET_KEY", "test-only-key")
 os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("SECURE_COOKIES", "0")
+# Tasks run right after the commit; tests of the database queue switch to it themselves.
+os.environ.setdefault("TASKS_BACKEND", "immediate")
 
 from wiki.settings import *  # noqa: E402,F403
 

@@ -1,5 +1,6 @@
 from notes.models.books import Book, Chapter, ComparisonTable
-from notes.models.discussions import Comment, CommentRevision, ModerationLog, Notification, Thread
+from notes.models.discussions import Comment, CommentRevision, ModerationLog, Thread
+from notes.models.following import Notification, NotificationSettings, Watch
 from notes.models.reviews import ChangeRequest, Review
 
 __all__ = [
@@ -11,6 +12,8 @@ __all__ = [
     "ComparisonTable",
     "ModerationLog",
     "Notification",
+    "NotificationSettings",
     "Review",
     "Thread",
+    "Watch",
 ]

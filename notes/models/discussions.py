@@ -208,24 +208,3 @@ class ModerationLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} by {self.actor_id} at {self.created_at:%Y-%m-%d %H:%M}"
-
-
-class Notification(models.Model):
-    """A user was mentioned in a comment."""
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications"
-    )
-    comment = models.ForeignKey(Comment, on_delete=models.PROTECT, related_name="notifications")
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"], name="notification_inbox")]
-        constraints = [
-            models.UniqueConstraint(fields=["recipient", "comment"], name="notification_once_per_comment"),
-        ]
-
-    def __str__(self) -> str:
-        return f"Mention of {self.recipient_id} in comment #{self.comment_id}"

@@ -1,7 +1,8 @@
 """Every change to a discussion by its participants: threads, comments, mentions.
 
-Moderators' actions are in ``notes.services.moderation``, mentions and their e-mail in
-``notes.services.notifications``. Each function checks, does and
+Moderators' actions are in ``notes.services.moderation``, notifications (mentions,
+replies, watched threads) and their e-mail in ``notes.services.notifications``; who posts
+watches the thread (``notes.services.watching``). Each function checks, does and
 notifies, in one transaction. Functions that change a thread or its comments first lock
 the thread row (``thread_for_update``), so two requests on the same thread run one after
 the other: a reply cannot slip into a thread being locked, two replies cannot take the
@@ -25,7 +26,8 @@ from notes.mentions import find_mentions, link_mentions
 from notes.models import Chapter, Comment, CommentRevision, ModerationLog, Thread
 from notes.models.discussions import MAX_BODY_BYTES, MAX_DISPLAY_DEPTH, comment_path
 from notes.page_cache import page_cache_expire
-from notes.services.notifications import notify_mentions, notify_new_mentions
+from notes.services.notifications import notify_comment, notify_new_mentions
+from notes.services.watching import watch_automatically
 
 TITLE_MAX_LENGTH = 200
 REASON_MAX_LENGTH = 500
@@ -102,7 +104,15 @@ def thread_start(
         created_at=now,
         last_activity_at=now,
     )
-    _comment_create(thread=thread, author=author, body=body, parent=None, token=submission_token, now=now)
+    _comment_create(
+        thread=thread,
+        author=author,
+        body=body,
+        parent=None,
+        token=submission_token,
+        now=now,
+        starts_thread=True,
+    )
     chapter_pages_expire(chapter)
     return thread
 
@@ -323,8 +333,13 @@ def _refuse_duplicate_token(token: uuid.UUID | None, *, body: str, title: str | 
     )
 
 
-def _comment_create(*, thread: Thread, author, body: str, parent: Comment | None, token, now) -> Comment:
-    """Create the comment at the end of its place in the tree; the thread row is locked."""
+def _comment_create(
+    *, thread: Thread, author, body: str, parent: Comment | None, token, now, starts_thread: bool = False
+) -> Comment:
+    """Create the comment at the end of its place in the tree; the thread row is locked.
+
+    Then the author watches the thread, and everyone it concerns is notified.
+    """
     if parent is None:
         thread.top_level_count += 1
         path, depth = comment_path("", thread.top_level_count), 0
@@ -359,7 +374,8 @@ def _comment_create(*, thread: Thread, author, body: str, parent: Comment | None
     thread.comment_count += 1
     thread.last_activity_at = now
     thread.save(update_fields=["top_level_count", "comment_count", "last_activity_at"])
-    notify_mentions(comment, mentioned)
+    watch_automatically(user=author, target=thread)
+    notify_comment(comment, mentioned=mentioned, starts_thread=starts_thread)
     return comment
 
 

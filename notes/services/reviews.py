@@ -7,6 +7,9 @@ Every function checks before it acts and raises ``ReviewError`` with a message a
 read; nothing is written then. Only approval publishes (``notes.services.publishing``), in
 one transaction that locks the target row, writes exactly one history row and refreshes
 the stored rendered HTML.
+
+Each step ends by telling whom it concerns (``notes.services.notifications``) in the same
+transaction; whoever submits or reviews a request watches what it changes.
 """
 
 from django.conf import settings
@@ -14,6 +17,7 @@ from django.db import transaction
 
 from notes import permissions
 from notes.models import Book, ChangeRequest, Chapter, ComparisonTable, Review
+from notes.services.notifications import notify_request_reviewed, notify_request_submitted
 from notes.services.publishing import (
     PublishOutcome,
     latest_history_id,
@@ -23,6 +27,7 @@ from notes.services.publishing import (
     target_model,
 )
 from notes.services.renderings import change_request_render
+from notes.services.watching import watch_automatically
 
 __all__ = [
     "PublishOutcome",
@@ -208,7 +213,28 @@ def change_request_create(
         change_request.base_history_id = _checked_base(change_request, base_history_id)
     change_request_render(change_request)
     change_request.save()
+    if submit:
+        _submitted(change_request)
     return change_request
+
+
+def _submitted(change_request: ChangeRequest) -> None:
+    """The author watches what they edit; the reviewers watching it hear of the request."""
+    watch_automatically(user=change_request.author, target=_watch_target(change_request))
+    notify_request_submitted(change_request)
+
+
+def _watch_target(change_request: ChangeRequest):
+    """The chapter a request changes (tables are watched through theirs), else its book.
+
+    A new chapter has none until it is published; its book is watched meanwhile only by
+    those who chose to.
+    """
+    if change_request.chapter_id:
+        return change_request.chapter
+    if change_request.kind == Kind.CHAPTER_NEW:
+        return None
+    return change_request.book
 
 
 def _checked_base(change_request: ChangeRequest, base_history_id: int | None) -> int | None:
@@ -233,6 +259,7 @@ def change_request_submit(*, change_request: ChangeRequest, user) -> ChangeReque
     _clean_body(change_request.body, for_submit=True)
     change_request.status = Status.SUBMITTED
     change_request.save(update_fields=["status", "updated_at"])
+    _submitted(change_request)
     return change_request
 
 
@@ -270,6 +297,8 @@ def change_request_revise(
     change_request.status = Status.SUBMITTED if submit else Status.DRAFT
     change_request_render(change_request)
     change_request.save()
+    if submit:
+        _submitted(change_request)
     return change_request
 
 
@@ -331,7 +360,7 @@ def _verdict(change_request, reviewer, comment, revision, verdict) -> ChangeRequ
     )
     if not comment:
         raise ReviewError("Say why in a comment: it is required to request changes or to reject.")
-    Review.objects.create(
+    review = Review.objects.create(
         change_request=change_request,
         reviewer=reviewer,
         verdict=verdict,
@@ -340,6 +369,8 @@ def _verdict(change_request, reviewer, comment, revision, verdict) -> ChangeRequ
     )
     change_request.status = Status.REJECTED if verdict == Review.Verdict.REJECT else Status.CHANGES_REQUESTED
     change_request.save(update_fields=["status", "updated_at"])
+    watch_automatically(user=reviewer, target=_watch_target(change_request))
+    notify_request_reviewed(change_request, review, published=False)
     return change_request
 
 
@@ -354,14 +385,26 @@ def change_request_approve(
     """
     change_request = _locked(change_request)
     _check_reviewable(change_request, reviewer, revision, "approve")
-    Review.objects.create(
+    review = Review.objects.create(
         change_request=change_request,
         reviewer=reviewer,
         verdict=Review.Verdict.APPROVE,
         comment=(comment or "").strip(),
         revision=change_request.revision,
     )
-    return publish(change_request, approver=reviewer)
+    outcome = publish(change_request, approver=reviewer)
+    _published(change_request, review, outcome)
+    return outcome
+
+
+def _published(change_request: ChangeRequest, review: Review, outcome: PublishOutcome) -> None:
+    """After an approval: the author and the reviewer watch the page (a new chapter, once it
+    exists), and the author and the page's watchers hear of it (the author alone of a conflict)."""
+    target = _watch_target(change_request)
+    watch_automatically(user=review.reviewer, target=target)
+    if outcome.published and change_request.kind == Kind.CHAPTER_NEW:
+        watch_automatically(user=change_request.author, target=target)
+    notify_request_reviewed(change_request, review, published=outcome.published)
 
 
 def _locked(change_request: ChangeRequest) -> ChangeRequest:
@@ -413,13 +456,16 @@ def change_request_revert(
     change_request_render(change_request)
     change_request.save()
     if not permissions.can_revert(user):
+        _submitted(change_request)
         return change_request, None
     change_request = _locked(change_request)
-    Review.objects.create(
+    review = Review.objects.create(
         change_request=change_request,
         reviewer=user,
         verdict=Review.Verdict.APPROVE,
         comment="Direct revert.",
         revision=change_request.revision,
     )
-    return change_request, publish(change_request, approver=user)
+    outcome = publish(change_request, approver=user)
+    _published(change_request, review, outcome)
+    return change_request, outcome

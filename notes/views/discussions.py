@@ -14,17 +14,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from notes import permissions
+from notes import permissions, selectors_following
 from notes import selectors_discussions as selectors
 from notes.forms.discussions import CommentEditForm, CommentForm, OptionalReasonForm, ThreadStartForm
 from notes.models import Comment, Thread
 from notes.permissions import permission_view, read_required, require
 from notes.services import discussions as services
-from notes.services import notifications
 from notes.services.discussions import ChangedResubmission, DiscussionError, DuplicateSubmission
 
 THREADS_PER_PAGE = 50
-NOTIFICATIONS_PER_PAGE = 50
 
 
 # --- Threads of a chapter ----------------------------------------------------------------
@@ -150,6 +148,7 @@ def render_thread_page(
             "chapter": thread.chapter,
             "thread": thread,
             "page": page,
+            "watch": selectors_following.watch_state(user=user, target=thread),
             "reply_form": top_form,
             "can_reply": can_reply,
             "can_moderate": can_moderate,
@@ -307,22 +306,6 @@ def render_comment_form(request, template: str, comment: Comment, form, status: 
 
 
 # --- People ---------------------------------------------------------------------------------
-
-
-@permission_view
-def notification_list(request):
-    require(request, permissions.can_see_notifications(request.user))
-    notifications = selectors.notification_list(user=request.user)
-    page = Paginator(notifications, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "notes/discussion/notifications.html", {"page": page})
-
-
-@require_POST
-@permission_view
-def notifications_read(request):
-    require(request, permissions.can_see_notifications(request.user))
-    notifications.notifications_mark_read(user=request.user)
-    return redirect("notes:notification-list")
 
 
 @read_required

@@ -1,4 +1,5 @@
-"""Atom feeds of published changes: the whole wiki, and one per book.
+"""Atom feeds: published changes of the whole wiki and of a book, the versions of one
+chapter, and the comments of one thread.
 
 Everything a user wrote goes through ``_text``: XML 1.0 cannot carry most control
 characters (Django refuses to write them, so one such summary would turn the feed into a
@@ -9,14 +10,16 @@ render as HTML, so it is escaped for HTML too.
 import re
 
 from django.contrib.syndication.views import Feed
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
-from notes import selectors
+from notes import selectors, selectors_following
 from notes.models import Book
 from notes.permissions import read_required
+from notes.selectors_discussions import thread_get
 
 _NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -70,5 +73,98 @@ class BookChangelogFeed(RecentChangesFeed):
         return selectors.changelog(book=book, newest_first=True, limit=50)
 
 
+class ChapterVersionsFeed(Feed):
+    """The published versions of one chapter, newest first, each linking to that version."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request, book_slug: str, number: int):
+        return selectors.chapter_get(book_slug=book_slug, number=number)
+
+    def title(self, chapter):
+        return _text(f"{chapter.book.title}, {chapter}: versions")
+
+    def subtitle(self, chapter):
+        return "Every published version of the chapter, newest first."
+
+    def link(self, chapter):
+        return chapter.get_absolute_url()
+
+    def items(self, chapter):
+        # The feed object serves every request: what an item needs goes on the item.
+        history = reverse(
+            "notes:chapter-history", kwargs={"book_slug": chapter.book.slug, "number": chapter.number}
+        )
+        rows = selectors_following.chapter_versions(chapter=chapter)
+        for row in rows:
+            row.feed_book_title = chapter.book.title
+            row.feed_url = f"{history}?version={row.history_id}"
+        return rows
+
+    def item_title(self, row):
+        return _text(row.history_change_reason)
+
+    def item_description(self, row):
+        author = f" by {row.history_user.get_username()}" if row.history_user else ""
+        return escape(_text(f"{row.feed_book_title} · Chapter {row.number} - {row.title}{author}"))
+
+    def item_link(self, row):
+        return row.feed_url
+
+    def item_pubdate(self, row):
+        return row.history_date
+
+    def item_author_name(self, row):
+        return _text(row.history_user.get_username()) if row.history_user else None
+
+
+class ThreadCommentsFeed(Feed):
+    """The comments of one thread that every reader sees (hidden and deleted ones left out),
+    newest first. The comment's HTML is the sanitized HTML the thread page shows."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request, book_slug: str, number: int, thread_id: int):
+        thread = thread_get(thread_id=thread_id)
+        if thread.chapter.book.slug != book_slug or thread.chapter.number != number:
+            # A moved thread's feed lives at its new address only.
+            raise Http404("This thread is not in that chapter.")
+        return thread
+
+    def title(self, thread):
+        return _text(
+            f"{thread.title}: discussion of {thread.chapter.book.title}, Chapter {thread.chapter.number}"
+        )
+
+    def subtitle(self, thread):
+        return "The comments of the thread, newest first."
+
+    def link(self, thread):
+        return thread.get_absolute_url()
+
+    def items(self, thread):
+        return selectors_following.thread_feed_comments(thread=thread)
+
+    def item_title(self, comment):
+        return _text(f"{comment.author.get_username()} on {comment.created_at:%Y-%m-%d %H:%M}")
+
+    def item_description(self, comment):
+        return _text(comment.body_html)
+
+    def item_link(self, comment):
+        return comment.get_absolute_url()
+
+    def item_pubdate(self, comment):
+        return comment.created_at
+
+    def item_updateddate(self, comment):
+        return comment.edited_at or comment.created_at
+
+    def item_author_name(self, comment):
+        return _text(comment.author.get_username())
+
+
 recent_feed = read_required(RecentChangesFeed())
+chapter_feed = read_required(ChapterVersionsFeed())
+thread_feed = read_required(ThreadCommentsFeed())
 book_changelog_feed = read_required(BookChangelogFeed())

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 from django.shortcuts import render
 from django.urls import reverse
 
-from notes import permissions, selectors, selectors_discussions, selectors_reviews
+from notes import permissions, selectors, selectors_discussions, selectors_following, selectors_reviews
 from notes.anchors import mark_discussed_places
 from notes.page_cache import anonymous_page
 from notes.permissions import read_required
@@ -45,6 +45,7 @@ def book_detail(request, book_slug: str):
         {
             "book": book,
             "chapters": book.chapters.all(),
+            "watch": selectors_following.watch_state(user=request.user, target=book),
             "changelog": latest[:BOOK_CHANGELOG_LINES][::-1],
             "changelog_is_cut": len(latest) > BOOK_CHANGELOG_LINES,
         },
@@ -114,6 +115,7 @@ def chapter_detail(request, book_slug: str, number: int):
             "book": chapter.book,
             "chapter": chapter,
             "body_html": body_html,
+            "watch": selectors_following.watch_state(user=request.user, target=chapter),
             "discussion": discussion,
             "tables": tables,
             "chapters": siblings,

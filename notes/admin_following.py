@@ -1,0 +1,55 @@
+"""Django admin for following: read-only lists to answer "why did (not) I get this mail?".
+
+Changes go through the site (watch buttons, the settings page), so nothing is edited here.
+Imported by ``notes.admin`` so that admin autodiscovery registers it.
+"""
+
+from django.contrib import admin
+
+from notes.models import Notification, NotificationSettings, Watch
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = (
+        "created_at",
+        "recipient",
+        "kind",
+        "actor",
+        "via",
+        "email_status",
+        "email_attempts",
+        "read_at",
+    )
+    list_filter = ("kind", "email_status", "via")
+    list_select_related = ("recipient", "actor")
+    search_fields = ("recipient__username", "actor__username", "event_key")
+    date_hierarchy = "created_at"
+    raw_id_fields = ("recipient", "actor", "book", "chapter", "thread", "comment", "change_request")
+
+
+@admin.register(Watch)
+class WatchAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "user", "book", "chapter", "thread")
+    list_select_related = ("user", "book", "chapter__book", "thread")
+    search_fields = ("user__username",)
+    raw_id_fields = ("user", "book", "chapter", "thread")
+
+
+@admin.register(NotificationSettings)
+class NotificationSettingsAdmin(ReadOnlyAdmin):
+    list_display = ("user", "email", "digest_sent_on", "updated_at")
+    list_filter = ("email",)
+    list_select_related = ("user",)
+    search_fields = ("user__username",)
