@@ -1,6 +1,7 @@
 from notes.models.books import Book, Chapter, ComparisonTable
 from notes.models.discussions import Comment, CommentRevision, ModerationLog, Notification, Thread
 from notes.models.reviews import ChangeRequest, Review
+from notes.models.search import SearchDocument
 
 __all__ = [
     "Book",
@@ -12,5 +13,6 @@ __all__ = [
     "ModerationLog",
     "Notification",
     "Review",
+    "SearchDocument",
     "Thread",
 ]

@@ -25,6 +25,7 @@ from notes.mentions import find_mentions, link_mentions
 from notes.models import Chapter, Comment, CommentRevision, ModerationLog, Thread
 from notes.models.discussions import MAX_BODY_BYTES, MAX_DISPLAY_DEPTH, comment_path
 from notes.services.notifications import notify_mentions, notify_new_mentions
+from notes.services.search import search_document_refresh, search_documents_refresh_thread
 
 TITLE_MAX_LENGTH = 200
 REASON_MAX_LENGTH = 500
@@ -102,6 +103,7 @@ def thread_start(
         last_activity_at=now,
     )
     _comment_create(thread=thread, author=author, body=body, parent=None, token=submission_token, now=now)
+    search_documents_refresh_thread(thread=thread, with_comments=False)
     return thread
 
 
@@ -168,6 +170,7 @@ def comment_edit(*, comment: Comment, editor, body: str) -> Comment:
     comment.body_html, mentioned = _render(body)
     comment.edited_at = now
     comment.save(update_fields=["body", "body_html", "edited_at"])
+    search_document_refresh(obj=comment)
     notify_new_mentions(comment, mentioned)
     return comment
 
@@ -192,6 +195,7 @@ def comment_delete(*, comment: Comment, actor) -> Comment:
     comment.body_html = ""
     comment.is_deleted = True
     comment.save(update_fields=["body", "body_html", "is_deleted"])
+    search_document_refresh(obj=comment)
     return comment
 
 
@@ -347,6 +351,7 @@ def _comment_create(*, thread: Thread, author, body: str, parent: Comment | None
     thread.comment_count += 1
     thread.last_activity_at = now
     thread.save(update_fields=["top_level_count", "comment_count", "last_activity_at"])
+    search_document_refresh(obj=comment)
     notify_mentions(comment, mentioned)
     return comment
 

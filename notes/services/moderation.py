@@ -19,6 +19,7 @@ from notes.services.discussions import (
     clean_title,
     thread_for_update,
 )
+from notes.services.search import search_document_refresh, search_documents_refresh_thread
 
 
 @transaction.atomic
@@ -37,6 +38,7 @@ def comment_hide(*, comment: Comment, moderator, reason: str) -> Comment:
     comment.hidden_by = moderator
     comment.hidden_at = timezone.now()
     comment.save(update_fields=["is_hidden", "hidden_reason", "hidden_by", "hidden_at"])
+    search_document_refresh(obj=comment)
     ModerationLog.objects.create(
         actor=moderator,
         action=ModerationLog.Action.HIDE,
@@ -63,6 +65,7 @@ def comment_unhide(*, comment: Comment, moderator, reason: str = "") -> Comment:
     comment.hidden_by = None
     comment.hidden_at = None
     comment.save(update_fields=["is_hidden", "hidden_reason", "hidden_by", "hidden_at"])
+    search_document_refresh(obj=comment)
     ModerationLog.objects.create(
         actor=moderator,
         action=ModerationLog.Action.UNHIDE,
@@ -135,6 +138,7 @@ def thread_move(*, thread: Thread, moderator, chapter: Chapter, reason: str = ""
             thread.anchor_label = anchor.label[:300]
     thread.chapter = target
     thread.save(update_fields=["chapter", "anchor_kind", "anchor_value", "anchor_label"])
+    search_documents_refresh_thread(thread=thread)
     ModerationLog.objects.create(
         actor=moderator, action=ModerationLog.Action.MOVE, thread=thread, reason=reason, details=details[:500]
     )
@@ -160,6 +164,7 @@ def thread_rename(*, thread: Thread, moderator, title: str, reason: str) -> Thre
     thread.title = title
     thread.renamed_at = timezone.now()
     thread.save(update_fields=["title", "renamed_at"])
+    search_documents_refresh_thread(thread=thread)
     ModerationLog.objects.create(
         actor=moderator,
         action=ModerationLog.Action.RENAME,
