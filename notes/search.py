@@ -1,29 +1,286 @@
-"""The full-text search expression for chapters, defined once for the query and its index.
+"""Full-text search over the stored documents: the query language and the two engines.
 
-On PostgreSQL a chapter's title (weight A) and its stored HTML (weight B: the notes with
-their comparison tables; the parser skips the tags) are searched as one English tsvector; migration 0005 builds a GIN index on exactly this expression, so the
-planner answers ``@@`` from the index instead of reading every chapter.
+Queries use web-search syntax: words (all must match), "quoted phrases", ``-word`` or
+``-"a phrase"`` to leave out, and ``or`` between alternatives. On PostgreSQL the text goes
+to ``websearch_to_tsquery`` (which never fails on odd input) and is answered from the GIN
+index on ``notes_searchdocument.vector``; titles (weight A) rank above bodies (B). On
+SQLite the same syntax is parsed here and rebuilt as an FTS5 expression from its words
+only, each double-quoted, so no user text is ever FTS5 syntax; bm25 ranks titles ten
+times above bodies.
+
+Snippets are made only for the page of results, from a bounded window of the text: the
+engine marks matches with the control characters \\x02 and \\x03, which stored text never
+holds (``search_documents.clean`` removes them); ``highlight`` escapes everything else.
 """
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db.models import QuerySet
+import re
+from dataclasses import dataclass, field
 
-SEARCH_CONFIG = "english"
-CHAPTER_SEARCH_INDEX = "chapter_search"
+from django.db import connection
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from notes.search_documents import SEARCH_CONFIG
+
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 16
+START, STOP = "\x02", "\x03"
+# Characters of a long body around the first match that ts_headline reads.
+HEADLINE_WINDOW = 2400
+HEADLINE_LEAD = 300
+TITLE_WEIGHT = 10.0
+
+_CHUNK = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+_WORD = re.compile(r"[^\W_]+")
+_UNSEARCHABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
-def chapter_search_vector() -> SearchVector:
-    return SearchVector("title", weight="A", config=SEARCH_CONFIG) + SearchVector(
-        "body_html", weight="B", config=SEARCH_CONFIG
+@dataclass(frozen=True)
+class Term:
+    words: tuple[str, ...]
+    is_negated: bool = False
+
+    def fts5(self) -> str:
+        return '"' + " ".join(self.words) + '"'
+
+
+@dataclass
+class ParsedQuery:
+    text: str
+    groups: list[list[Term]] = field(default_factory=list)
+    was_cut: bool = False
+
+    @property
+    def is_searchable(self) -> bool:
+        return bool(self.groups)
+
+    @property
+    def probe(self) -> str:
+        """The first word to find: where a long text's snippet is taken from."""
+        return self.groups[0][0].words[0] if self.groups else ""
+
+    def fts5(self) -> str:
+        """The query as an FTS5 expression made only of quoted words and operators."""
+        alternatives = []
+        for group in self.groups:
+            expression = " AND ".join(term.fts5() for term in group if not term.is_negated)
+            negated = [term.fts5() for term in group if term.is_negated]
+            if negated:
+                expression = f"({expression}) NOT ({' OR '.join(negated)})"
+            alternatives.append(f"({expression})")
+        return " OR ".join(alternatives)
+
+
+def parse(raw: str) -> ParsedQuery:
+    """Clean the visitor's text and read its web-search syntax.
+
+    Control characters and NUL become spaces, the text is cut to MAX_QUERY_LENGTH
+    characters and MAX_TERMS terms. An alternative made only of words to leave out is
+    dropped (it cannot be answered from an index); a query left with nothing to find is
+    not searchable.
+    """
+    text = " ".join(_UNSEARCHABLE.sub(" ", raw or "").split())
+    was_cut = len(text) > MAX_QUERY_LENGTH
+    text = text[:MAX_QUERY_LENGTH]
+    groups: list[list[Term]] = [[]]
+    count = 0
+    for match in _CHUNK.finditer(text):
+        if count >= MAX_TERMS:
+            was_cut = True
+            break
+        negated_quote, phrase, plain = match.groups()
+        if plain is not None and plain.lower() == "or":
+            if groups[-1]:
+                groups.append([])
+            continue
+        if plain is not None:
+            is_negated = plain.startswith("-") and len(plain) > 1
+            words = _WORD.findall(plain.lower())
+        else:
+            is_negated = bool(negated_quote)
+            words = _WORD.findall(phrase.lower())
+        if words:
+            groups[-1].append(Term(tuple(words), is_negated))
+            count += 1
+    groups = [group for group in groups if any(not term.is_negated for term in group)]
+    return ParsedQuery(text=text, groups=groups, was_cut=was_cut)
+
+
+def highlight(marked: str) -> SafeString:
+    """Escape the engine's text, turning only its own match markers into <mark>."""
+    parts = re.split(f"({START}|{STOP})", marked or "")
+    html, is_open = [], False
+    for part in parts:
+        if part == START and not is_open:
+            html.append("<mark>")
+            is_open = True
+        elif part == STOP and is_open:
+            html.append("</mark>")
+            is_open = False
+        elif part not in (START, STOP):
+            html.append(escape(part))
+    if is_open:
+        html.append("</mark>")
+    return mark_safe("".join(html))  # noqa: S308 (every piece of text was escaped above)
+
+
+@dataclass(frozen=True)
+class Filters:
+    book_id: int | None = None
+    kind: str | None = None
+    include_hidden: bool = False
+
+
+def engine():
+    return PostgresEngine() if connection.vendor == "postgresql" else SqliteEngine()
+
+
+class _Engine:
+    """SQL for one database; every method is one query."""
+
+    source = ""
+    rank_order = ""
+
+    def _query_params(self, query: ParsedQuery) -> list:
+        raise NotImplementedError
+
+    def _where(self, filters: Filters, params: list) -> str:
+        sql = ""
+        if filters.book_id is not None:
+            sql += " AND d.book_id = %s"
+            params.append(filters.book_id)
+        if filters.kind:
+            sql += " AND d.kind = %s"
+            params.append(filters.kind)
+        if not filters.include_hidden:
+            sql += " AND NOT d.is_hidden"
+        return sql
+
+    def counts_sql(self, query: ParsedQuery, filters: Filters) -> tuple[str, list]:
+        params = self._query_params(query)
+        where = self._where(Filters(book_id=filters.book_id, include_hidden=filters.include_hidden), params)
+        return f"SELECT d.kind, COUNT(*) FROM {self.source}{where} GROUP BY d.kind", params  # noqa: S608 (constant SQL; user text only in params)
+
+    def page_sql(self, query: ParsedQuery, filters: Filters, *, offset: int, limit: int) -> tuple[str, list]:
+        """One kind's page of ids, best first."""
+        params = self._query_params(query)
+        where = self._where(filters, params)
+        params += [limit, offset]
+        return (
+            f"SELECT d.id FROM {self.source}{where} ORDER BY {self.rank_order}, d.id LIMIT %s OFFSET %s",  # noqa: S608 (constant SQL; user text only in params)
+            params,
+        )
+
+    def best_per_kind_sql(self, query: ParsedQuery, filters: Filters, *, per_kind: int) -> tuple[str, list]:
+        """The best ``per_kind`` ids of each kind."""
+        params = self._query_params(query)
+        where = self._where(filters, params)
+        params.append(per_kind)
+        return (
+            "SELECT id FROM (SELECT d.id AS id, d.kind AS kind, ROW_NUMBER() OVER "  # noqa: S608 (constant SQL; user text only in params)
+            f"(PARTITION BY d.kind ORDER BY {self.rank_order}, d.id) AS place FROM {self.source}{where}) ranked "
+            "WHERE place <= %s ORDER BY kind, place",
+            params,
+        )
+
+    def counts(self, query: ParsedQuery, filters: Filters) -> dict[str, int]:
+        return dict(self._fetch(*self.counts_sql(query, filters)))
+
+    def page(self, query: ParsedQuery, filters: Filters, *, offset: int, limit: int) -> list[int]:
+        return [row[0] for row in self._fetch(*self.page_sql(query, filters, offset=offset, limit=limit))]
+
+    def best_per_kind(self, query: ParsedQuery, filters: Filters, *, per_kind: int) -> list[int]:
+        return [row[0] for row in self._fetch(*self.best_per_kind_sql(query, filters, per_kind=per_kind))]
+
+    def details(self, query: ParsedQuery, ids: list[int]) -> dict[int, dict]:
+        """Label, place, link and highlighted title and snippet of each of ``ids``."""
+        raise NotImplementedError
+
+    def _fetch(self, sql: str, params: list) -> list[tuple]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    def _detail_rows(self, sql: str, params: list) -> dict[int, dict]:
+        names = (
+            "id",
+            "kind",
+            "label",
+            "context",
+            "url",
+            "is_hidden",
+            "book_title",
+            "title",
+            "snippet",
+            "cut",
+        )
+        rows = {}
+        for row in self._fetch(sql, params):
+            detail = dict(zip(names, row, strict=True))
+            rows[detail["id"]] = detail
+        return rows
+
+
+class PostgresEngine(_Engine):
+    source = "notes_searchdocument d, websearch_to_tsquery(%s::regconfig, %s) query WHERE d.vector @@ query"
+    # Weights D, C, B, A: a title (A) hit outranks any number of body (B) hits, since
+    # ts_rank's sum over a word's positions stays below 1.7 times one position's weight.
+    rank_order = "ts_rank('{0.05, 0.1, 0.2, 1.0}', d.vector, query) DESC"
+
+    def _query_params(self, query: ParsedQuery) -> list:
+        return [SEARCH_CONFIG, query.text]
+
+    def details(self, query: ParsedQuery, ids: list[int]) -> dict[int, dict]:
+        if not ids:
+            return {}
+        marks = f'StartSel="{START}", StopSel="{STOP}"'
+        sql = (
+            "WITH found AS (SELECT d.id, d.kind, d.label, d.context, d.url, d.is_hidden, d.book_id, d.title, "
+            "d.body, GREATEST(1, COALESCE(NULLIF(strpos(lower(d.body), "
+            "COALESCE((ts_lexize('english_stem', %s))[1], %s)), 0), 1) - %s) AS start "
+            "FROM notes_searchdocument d WHERE d.id = ANY(%s)) "
+            "SELECT found.id, found.kind, found.label, found.context, found.url, found.is_hidden, b.title, "
+            "CASE WHEN found.title = '' THEN '' ELSE ts_headline(%s::regconfig, found.title, query, %s) END, "
+            "ts_headline(%s::regconfig, substr(found.body, found.start::int, %s), query, %s), "
+            "(found.start > 1)::int + 2 * (length(found.body) >= found.start + %s)::int "
+            "FROM found JOIN notes_book b ON b.id = found.book_id, websearch_to_tsquery(%s::regconfig, %s) query"
+        )
+        params = [
+            query.probe,
+            query.probe,
+            HEADLINE_LEAD,
+            ids,
+            SEARCH_CONFIG,
+            f"{marks}, HighlightAll=true",
+            SEARCH_CONFIG,
+            HEADLINE_WINDOW,
+            f'{marks}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "',
+            HEADLINE_WINDOW,
+            SEARCH_CONFIG,
+            query.text,
+        ]
+        return self._detail_rows(sql, params)
+
+
+class SqliteEngine(_Engine):
+    source = (
+        "notes_search_fts JOIN notes_searchdocument d ON d.id = notes_search_fts.rowid "
+        "WHERE notes_search_fts MATCH %s"
     )
+    rank_order = f"bm25(notes_search_fts, {TITLE_WEIGHT}, 1.0)"
 
+    def _query_params(self, query: ParsedQuery) -> list:
+        return [query.fts5()]
 
-def chapters_matching(chapters: QuerySet, query: str) -> QuerySet:
-    """``chapters`` whose search document matches the web-search ``query``, best first."""
-    search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
-    return (
-        chapters.annotate(document=chapter_search_vector())
-        .filter(document=search_query)  # "@@", answered by the chapter_search GIN index
-        .annotate(rank=SearchRank(chapter_search_vector(), search_query))
-        .order_by("-rank")
-    )
+    def details(self, query: ParsedQuery, ids: list[int]) -> dict[int, dict]:
+        if not ids:
+            return {}
+        placeholders = ", ".join(["%s"] * len(ids))
+        sql = (
+            "SELECT d.id, d.kind, d.label, d.context, d.url, d.is_hidden, b.title, "  # noqa: S608 (constant SQL; user text only in params)
+            "highlight(notes_search_fts, 0, %s, %s), snippet(notes_search_fts, 1, %s, %s, '…', 24), 0 "
+            "FROM notes_search_fts JOIN notes_searchdocument d ON d.id = notes_search_fts.rowid "
+            "JOIN notes_book b ON b.id = d.book_id "
+            f"WHERE notes_search_fts MATCH %s AND notes_search_fts.rowid IN ({placeholders})"
+        )
+        return self._detail_rows(sql, [START, STOP, START, STOP, query.fts5(), *ids])

@@ -1,12 +1,9 @@
 """Read queries. Each returns what a page needs in a fixed number of SQL queries."""
 
 import datetime
-import re
 from dataclasses import dataclass, replace
-from html import unescape
 
-from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from notes.models import Book, ChangeRequest, Chapter, ComparisonTable
@@ -167,49 +164,3 @@ def _entry(row, book: Book, target: str, url: str) -> ChangelogEntry:
         url=url,
         history_id=row.history_id,
     )
-
-
-def search_chapters(*, query: str, limit: int = 50) -> list[Chapter]:
-    """Chapters matching ``query`` in their title, notes or comparison tables.
-
-    PostgreSQL: ranked full-text search over the title and the stored HTML (which holds
-    the tables; tags are not words to the parser), from the chapter_search index.
-    SQLite: every word, case-insensitively, in the title, the notes or a table. One query
-    either way; each result gets a plain-text ``snippet`` around the first match.
-    """
-    chapters = Chapter.objects.select_related("book")
-    if connection.vendor == "postgresql":
-        from notes.search import chapters_matching
-
-        chapters = chapters_matching(chapters, query).order_by("-rank", "book__title", "number")
-    else:
-        for word in query.split():
-            in_a_table = ComparisonTable.objects.filter(chapter=OuterRef("pk")).filter(
-                Q(title__icontains=word) | Q(headers__icontains=word) | Q(rows__icontains=word)
-            )
-            chapters = chapters.filter(
-                Q(title__icontains=word) | Q(body__icontains=word) | Exists(in_a_table)
-            )
-        chapters = chapters.order_by("book__title", "number")
-    results = list(chapters[:limit])
-    words = [word.lower() for word in query.split()]
-    for chapter in results:
-        chapter.snippet = _snippet(_plain_text(chapter.body_html), words)
-    return results
-
-
-_TAG = re.compile(r"<[^>]*>")
-_SPACES = re.compile(r"\s+")
-
-
-def _plain_text(html: str) -> str:
-    """Our own sanitized HTML as text, each element's text apart from the next (table cells too)."""
-    return _SPACES.sub(" ", unescape(_TAG.sub(" ", html))).strip()
-
-
-def _snippet(text: str, words: list[str], width: int = 160) -> str:
-    lowered = text.lower()
-    positions = [lowered.find(word) for word in words if lowered.find(word) >= 0]
-    start = max(min(positions) - width // 3, 0) if positions else 0
-    snippet = text[start : start + width].replace("\n", " ")
-    return ("…" if start else "") + snippet + ("…" if start + width < len(text) else "")

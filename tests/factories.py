@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from notes.models import Book, Chapter, ComparisonTable
 from notes.placeholders import table_placeholder
 from notes.services.discussions import thread_start
-from notes.services.history import book_render, chapter_render, save_version, table_render
+from notes.services.history import book_render, chapter_render, save_rendering, save_version, table_render
 
 _sequence = itertools.count(1)
 
@@ -62,7 +62,7 @@ def make_chapter(
         make_table(chapter=chapter, slug=slug, position=position)
     if table_slugs:
         chapter_render(chapter)
-        chapter.save_without_historical_record(update_fields=["body_html"])
+        save_rendering(chapter, "body_html")
     return chapter
 
 

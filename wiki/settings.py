@@ -31,6 +31,8 @@ for _origin in CSRF_TRUSTED_ORIGINS:
 
 # Anonymous visitors may read books, chapters and history when this is on.
 WIKI_PUBLIC_READ = env_bool("WIKI_PUBLIC_READ", True)
+# Searches an anonymous visitor (one address) may run per minute; past it they get a 429.
+SEARCH_ANONYMOUS_PER_MINUTE = env_int("SEARCH_ANONYMOUS_PER_MINUTE", 30, minimum=1)
 # One-person teams may let authors approve their own change requests.
 WIKI_ALLOW_SELF_APPROVAL = env_bool("WIKI_ALLOW_SELF_APPROVAL", False)
 # Where the site is reached from outside: links in e-mails (mention notifications) start with it.

@@ -1,15 +1,48 @@
 """Site-wide pages that are not about one book: search."""
 
+import time
+
+from django.conf import settings
+from django.core.cache import cache
 from django.shortcuts import render
 
-from notes import selectors
 from notes.permissions import read_required
-
-SEARCH_LIMIT = 50
+from notes.selectors_search import search_page
 
 
 @read_required
 def search(request):
-    query = request.GET.get("q", "").strip()[:200]
-    results = selectors.search_chapters(query=query, limit=SEARCH_LIMIT) if query else []
-    return render(request, "search.html", {"query": query, "results": results, "limit": SEARCH_LIMIT})
+    text = request.GET.get("q", "")
+    if text.strip() and not request.user.is_authenticated:
+        retry_after = _anonymous_search_refused(request)
+        if retry_after:
+            response = render(request, "search_rate_limited.html", {"retry_after": retry_after}, status=429)
+            response["Retry-After"] = str(retry_after)
+            return response
+    result = search_page(
+        user=request.user,
+        text=text,
+        book_slug=request.GET.get("book", ""),
+        kind=request.GET.get("kind", ""),
+        page=request.GET.get("page", "1"),
+    )
+    return render(request, "search.html", {"search": result})
+
+
+def _anonymous_search_refused(request) -> int:
+    """Count one search for the visitor's address; seconds to wait if over the limit, else 0.
+
+    A fixed one-minute window in the cache (shared by the workers when Redis is set up).
+    """
+    now = int(time.time())
+    window = now // 60
+    key = f"search-rate:{request.META.get('REMOTE_ADDR', '')}:{window}"
+    cache.add(key, 0, timeout=90)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=90)
+        count = 1
+    if count > settings.SEARCH_ANONYMOUS_PER_MINUTE:
+        return 60 - now % 60
+    return 0

@@ -24,6 +24,7 @@ from notes.models import Book, ChangeRequest, Chapter, ComparisonTable, Review
 from notes.placeholders import table_placeholder
 from notes.services.discussions import comment_post, thread_start
 from notes.services.reviews import change_request_create
+from notes.services.search import search_reindex
 
 Status = ChangeRequest.Status
 
@@ -133,6 +134,10 @@ def build(scale: Scale, *, stream=None) -> dict:
     _versions(cool, COOL_VERSIONS, users, stream)
     requests = _requests(scale.requests, users, stream)
     thread = _thread(first.chapters.get(number=3), scale.comments, users, stream)
+    # The bulk writes went past the services that keep search documents current.
+    stream_write = (stream or sys.stderr).write
+    stream_write("  search index ...\n")
+    search_reindex()
     return {
         "users": users,
         "book": first,

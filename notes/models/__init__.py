@@ -2,6 +2,7 @@ from notes.models.books import Book, Chapter, ComparisonTable
 from notes.models.discussions import Comment, CommentRevision, ModerationLog, Thread
 from notes.models.following import Notification, NotificationSettings, Watch
 from notes.models.reviews import ChangeRequest, Review
+from notes.models.search import SearchDocument
 
 __all__ = [
     "Book",
@@ -14,6 +15,7 @@ __all__ = [
     "Notification",
     "NotificationSettings",
     "Review",
+    "SearchDocument",
     "Thread",
     "Watch",
 ]

@@ -27,6 +27,7 @@ from notes.models import Chapter, Comment, CommentRevision, ModerationLog, Threa
 from notes.models.discussions import MAX_BODY_BYTES, MAX_DISPLAY_DEPTH, comment_path
 from notes.page_cache import page_cache_expire
 from notes.services.notifications import notify_comment, notify_new_mentions
+from notes.services.search import search_document_refresh, search_documents_refresh_thread
 from notes.services.watching import watch_automatically
 
 TITLE_MAX_LENGTH = 200
@@ -114,6 +115,7 @@ def thread_start(
         starts_thread=True,
     )
     chapter_pages_expire(chapter)
+    search_documents_refresh_thread(thread=thread, with_comments=False)
     return thread
 
 
@@ -180,6 +182,7 @@ def comment_edit(*, comment: Comment, editor, body: str) -> Comment:
     comment.body_html, mentioned = _render(body)
     comment.edited_at = now
     comment.save(update_fields=["body", "body_html", "edited_at"])
+    search_document_refresh(obj=comment)
     notify_new_mentions(comment, mentioned)
     return comment
 
@@ -204,6 +207,7 @@ def comment_delete(*, comment: Comment, actor) -> Comment:
     comment.body_html = ""
     comment.is_deleted = True
     comment.save(update_fields=["body", "body_html", "is_deleted"])
+    search_document_refresh(obj=comment)
     return comment
 
 
@@ -374,6 +378,7 @@ def _comment_create(
     thread.comment_count += 1
     thread.last_activity_at = now
     thread.save(update_fields=["top_level_count", "comment_count", "last_activity_at"])
+    search_document_refresh(obj=comment)
     watch_automatically(user=author, target=thread)
     notify_comment(comment, mentioned=mentioned, starts_thread=starts_thread)
     return comment

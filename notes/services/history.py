@@ -2,7 +2,8 @@
 
 A version is one history row carrying its summary (the changelog line), its author,
 its date and, when a review published it, the change request. History rows are only
-ever inserted: nothing here updates or deletes one.
+ever inserted: nothing here updates or deletes one. Both writers refresh the object's
+search documents in the same transaction, so search finds exactly what is published.
 """
 
 import datetime
@@ -11,6 +12,7 @@ from django.db import models
 
 from notes.markup import render_markdown, render_table
 from notes.models import Book, Chapter, ComparisonTable
+from notes.services.search import search_document_refresh
 
 
 def save_version(
@@ -32,11 +34,13 @@ def save_version(
     finally:
         for attribute in ("_change_reason", "_history_user", "_change_request", "_history_date"):
             instance.__dict__.pop(attribute, None)
+    search_document_refresh(obj=instance)
 
 
 def save_rendering(instance: models.Model, field: str) -> None:
     """Store a refreshed rendering without writing a version: HTML is a cache, not content."""
     instance.save_without_historical_record(update_fields=[field])
+    search_document_refresh(obj=instance)
 
 
 def book_render(book: Book) -> None:

@@ -20,6 +20,7 @@ from notes.services.discussions import (
     clean_title,
     thread_for_update,
 )
+from notes.services.search import search_document_refresh, search_documents_refresh_thread
 
 
 @transaction.atomic
@@ -38,6 +39,7 @@ def comment_hide(*, comment: Comment, moderator, reason: str) -> Comment:
     comment.hidden_by = moderator
     comment.hidden_at = timezone.now()
     comment.save(update_fields=["is_hidden", "hidden_reason", "hidden_by", "hidden_at"])
+    search_document_refresh(obj=comment)
     ModerationLog.objects.create(
         actor=moderator,
         action=ModerationLog.Action.HIDE,
@@ -64,6 +66,7 @@ def comment_unhide(*, comment: Comment, moderator, reason: str = "") -> Comment:
     comment.hidden_by = None
     comment.hidden_at = None
     comment.save(update_fields=["is_hidden", "hidden_reason", "hidden_by", "hidden_at"])
+    search_document_refresh(obj=comment)
     ModerationLog.objects.create(
         actor=moderator,
         action=ModerationLog.Action.UNHIDE,
@@ -137,6 +140,7 @@ def thread_move(*, thread: Thread, moderator, chapter: Chapter, reason: str = ""
     thread.chapter = target
     thread.save(update_fields=["chapter", "anchor_kind", "anchor_value", "anchor_label"])
     chapter_pages_expire(target)  # the source's pages were expired when the thread was locked
+    search_documents_refresh_thread(thread=thread)
     ModerationLog.objects.create(
         actor=moderator, action=ModerationLog.Action.MOVE, thread=thread, reason=reason, details=details[:500]
     )
@@ -162,6 +166,7 @@ def thread_rename(*, thread: Thread, moderator, title: str, reason: str) -> Thre
     thread.title = title
     thread.renamed_at = timezone.now()
     thread.save(update_fields=["title", "renamed_at"])
+    search_documents_refresh_thread(thread=thread)
     ModerationLog.objects.create(
         actor=moderator,
         action=ModerationLog.Action.RENAME,

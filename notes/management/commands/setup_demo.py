@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from notes.models import Book
+from notes.services.search import search_reindex
 
 SEED_SLUG = "designing-ml-systems"
 SEED_FIXTURE = "designing-ml-systems"
@@ -35,6 +36,8 @@ class Command(BaseCommand):
             call_command("import_notes", settings.BASE_DIR / "fixtures/source/designing-ml-systems.txt")
         else:
             call_command("loaddata", SEED_FIXTURE)
+            # A fixture is loaded row by row, past the services: index what it brought.
+            search_reindex()
             self.stdout.write("Loaded the seed book 'Designing ML Systems'.")
         User = get_user_model()
         for username, group_name, is_staff in DEMO_USERS:

@@ -1,0 +1,73 @@
+"""A reader searches from the nav: "column-wise" finds chapter 3 of the seed book and its
+table with the word highlighted, a comment's words find its thread, and each result
+leads to the exact place (table, comment). The results page fits a phone and a desktop."""
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from notes.formats import parse
+from notes.services.books import book_import
+from notes.services.discussions import comment_post
+from tests.factories import make_thread, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SEED = Path(__file__).resolve().parents[2] / "fixtures" / "source" / "designing-ml-systems.txt"
+TABLE = "row-wise-versus-column-wise-storage"
+SCREENSHOTS = Path(os.environ.get("SEARCH_SCREENSHOTS", tempfile.gettempdir()))
+
+
+def test_the_nav_search_finds_chapter_3_its_table_and_a_comment_s_thread(live_server, new_page):
+    book = book_import(document=parse(SEED.read_text(), "text").book, slug="designing-ml-systems")
+    chapter = book.chapters.get(number=3)
+    alice = make_user("alice", role="Reader")
+    thread = make_thread(chapter=chapter, author=alice, title="Storage for training data", body="Opening.")
+    reply = comment_post(thread=thread, author=alice, body="Parquet files suit sparse feature reads best.")
+
+    page = new_page()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/")
+    page.fill(".nav .search input[name=q]", "column-wise")
+    page.press(".nav .search input[name=q]", "Enter")
+    page.wait_for_url("**/search/?q=column-wise")
+
+    links = page.locator("a.search-result-link")
+    hrefs = [links.nth(index).get_attribute("href") for index in range(links.count())]
+    assert "/books/designing-ml-systems/chapters/3/" in hrefs
+    assert f"/books/designing-ml-systems/chapters/3/#table-{TABLE}" in hrefs
+    chapter_result = page.locator("#results-chapter li.search-result").first
+    table_result = page.locator("#results-table li.search-result").first
+    for result in (chapter_result, table_result):
+        highlighted = " ".join(result.locator("mark").all_inner_texts()).lower()
+        assert "column" in highlighted and "wise" in highlighted
+    page.screenshot(path=str(SCREENSHOTS / "search-results-1280.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(SCREENSHOTS / "search-results-390.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    # The table result opens the chapter at the table.
+    table_result.locator("a.search-result-link").click()
+    page.wait_for_url(f"**/chapters/3/#table-{TABLE}")
+    assert page.locator(f"#table-{TABLE}").is_visible()
+
+    # A comment's words find it, and the result opens its thread at the comment.
+    page.fill(".nav .search input[name=q]", "sparse feature reads")
+    page.press(".nav .search input[name=q]", "Enter")
+    page.wait_for_url("**/search/?q=sparse+feature+reads")
+    comment_result = page.locator("#results-comment li.search-result").first
+    assert "alice in “Storage for training data”" in comment_result.inner_text()
+    assert "sparse" in " ".join(comment_result.locator("mark").all_inner_texts()).lower()
+    comment_result.locator("a.search-result-link").click()
+    page.wait_for_url(f"**/discussion/{thread.pk}/**#comment-{reply.pk}")
+    assert "sparse feature reads" in page.locator(f"#comment-{reply.pk}").inner_text()
+
+    # The search page's own form, with its button, filters by kind.
+    page.goto(f"{live_server.url}/search/?q=parquet")
+    page.select_option("#search-kind", "table")
+    page.click("form.search-form button[type=submit]")
+    page.wait_for_url("**kind=table**")
+    assert page.locator("#results-table").count() == 1 and page.locator("#results-chapter").count() == 0
