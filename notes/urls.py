@@ -1,6 +1,6 @@
 from django.urls import path
 
-from notes.views import discussions, editing, feeds, history, moderation, reading, reviews
+from notes.views import discussions, editing, exports, feeds, history, moderation, reading, reviews
 
 app_name = "notes"
 
@@ -73,4 +73,10 @@ urlpatterns += [
     path("reviews/<int:request_id>/submit/", reviews.submit, name="review-submit"),
     path("reviews/<int:request_id>/withdraw/", reviews.withdraw, name="review-withdraw"),
     path("reviews/<int:request_id>/revise/", editing.request_revise, name="review-revise"),
+]
+
+# Notes files in and out from the browser (issue #15).
+urlpatterns += [
+    path("books/<slug:book_slug>/download/<str:format>/", exports.book_download, name="book-download"),
+    path("import/", exports.notes_upload, name="notes-upload"),
 ]
