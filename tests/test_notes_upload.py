@@ -10,7 +10,12 @@ from notes.models import Book, ChangeRequest, Chapter, ComparisonTable
 from notes.selectors import changelog
 from notes.services.book_proposals import UploadError, notes_upload_propose
 from notes.services.books import book_document
-from notes.services.reviews import ReviewError, change_request_approve, change_request_revise
+from notes.services.reviews import (
+    ReviewError,
+    change_request_approve,
+    change_request_request_changes,
+    change_request_revise,
+)
 from tests.factories import make_book
 
 pytestmark = pytest.mark.django_db
@@ -299,3 +304,30 @@ def test_a_new_book_request_is_listed_and_shown_for_review(client_for, editor, r
     assert "New book: Designing Data-Intensive Applications" in detail
     assert "/books/designing-data-intensive-applications/" in detail
     assert "Approve and publish" in detail
+
+
+def test_the_author_revises_a_new_book_on_the_revise_page(client_for, editor, reviewer):
+    [request] = notes_upload_propose(author=editor, data=DDIA, filename="ddia.md").requests
+    change_request_request_changes(change_request=request, reviewer=reviewer, comment="Call it DDIA")
+    client = client_for(editor)
+    page = client.get(f"/reviews/{request.pk}/revise/").content.decode()
+    assert "The whole book (Markdown notes, as uploaded)" in page
+
+    response = client.post(
+        f"/reviews/{request.pk}/revise/",
+        {
+            "title": "DDIA",
+            "book_author": "Martin Kleppmann",
+            "book_domains": "Databases",
+            "body": request.body,
+            "summary": "Uploaded ddia.md, shorter title",
+        },
+    )
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert (request.title, request.slug, request.revision) == (
+        "DDIA",
+        "designing-data-intensive-applications",
+        2,
+    )
+    assert request.status == ChangeRequest.Status.SUBMITTED

@@ -155,7 +155,7 @@ def _clean_content(content: dict, kind: str, *, for_submit: bool) -> dict:
     if kind == Kind.TABLE_NEW and not content.get("slug"):
         raise ReviewError("A new table needs a slug.")
     if kind == Kind.NEW_BOOK:
-        if not content.get("slug"):
+        if "slug" in content and not content["slug"]:  # a revision keeps the request's slug
             raise ReviewError("A new book needs a slug.")
         try:
             parse_markdown(content.get("body", ""))
