@@ -26,8 +26,10 @@ class TableLike(Protocol):
     title: str
     headers: Sequence[str]
     rows: Sequence[Sequence[str]]
+    alignments: Sequence[str]
 
 
+ALIGN_CLASSES = {"left": "align-left", "center": "align-center", "right": "align-right"}
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "del", "div", "em",
     "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd",
@@ -38,8 +40,7 @@ ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "img": {"src", "alt", "title"},
     "ol": {"start"},
-    "th": {"style", "scope"},
-    "td": {"style"},
+    "th": {"scope"},
     "figure": {"id", "data-table"},
     **{f"h{level}": {"id"} for level in range(1, 7)},
 }
@@ -47,6 +48,9 @@ ALLOWED_CLASSES = {
     "figure": {"comparison-table"},
     "div": {"table-scroll", "missing-table"},
     "code": {"language-text"},
+    # Column alignment as a class: the CSP forbids inline styles (see static/css/site.css).
+    "th": set(ALIGN_CLASSES.values()),
+    "td": set(ALIGN_CLASSES.values()),
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 
@@ -62,6 +66,7 @@ def _parser(*, heading_ids: bool) -> MarkdownIt:
     )
     if heading_ids:
         parser.core.ruler.push("heading_ids", _heading_ids)
+    parser.core.ruler.push("alignment_classes", _alignment_classes)
     return parser
 
 
@@ -87,6 +92,19 @@ def _heading_ids(state: StateCore) -> None:
             unique = f"{slug}-{suffix}"
         used.add(unique)
         token.attrSet("id", unique)
+
+
+_TEXT_ALIGN = re.compile(r"text-align:(left|center|right)")
+
+
+def _alignment_classes(state) -> None:
+    """GFM table cells come out of markdown-it with ``style="text-align:..."``; the CSP
+    forbids inline styles, so write the alignment as a class instead."""
+    for token in state.tokens:
+        if token.type in ("th_open", "td_open") and "style" in token.attrs:
+            match = _TEXT_ALIGN.fullmatch(str(token.attrs.pop("style")))
+            if match:
+                token.attrs["class"] = ALIGN_CLASSES[match.group(1)]
 
 
 _markdown = _parser(heading_ids=True)
@@ -122,7 +140,6 @@ def sanitize(html: str) -> str:
         attributes=ALLOWED_ATTRIBUTES,
         allowed_classes=ALLOWED_CLASSES,
         url_schemes=URL_SCHEMES,
-        filter_style_properties={"text-align"},
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
         attribute_filter=_drop_disguised_schemes,
@@ -199,9 +216,22 @@ def render_table(table: TableLike) -> str:
 
 
 def _table_html(table: TableLike) -> str:
-    header = "".join(f'<th scope="col">{_markdown.renderInline(cell)}</th>' for cell in table.headers)
+    alignments = list(getattr(table, "alignments", None) or [])
+    classes = [
+        f' class="{ALIGN_CLASSES[alignment]}"' if alignment in ALIGN_CLASSES else ""
+        for alignment in alignments + [""] * (len(table.headers) - len(alignments))
+    ]
+    header = "".join(
+        f'<th scope="col"{align}>{_markdown.renderInline(cell)}</th>'
+        for cell, align in zip(table.headers, classes, strict=False)
+    )
     body = "".join(
-        "<tr>" + "".join(f"<td>{_markdown.renderInline(cell)}</td>" for cell in row) + "</tr>"
+        "<tr>"
+        + "".join(
+            f"<td{align}>{_markdown.renderInline(cell)}</td>"
+            for cell, align in zip(row, classes + [""] * (len(row) - len(classes)), strict=False)
+        )
+        + "</tr>"
         for row in table.rows
     )
     caption = f"<figcaption>{_markdown.renderInline(table.title)}</figcaption>" if table.title else ""

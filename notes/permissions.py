@@ -139,6 +139,21 @@ def can_revise(user, change_request) -> bool:
 can_submit = can_revise
 
 
+# --- Notes files in and out (issue #15) -------------------------------------------------
+# Whoever reads a book downloads it; whoever proposes changes uploads a notes file, which
+# only ever becomes change requests for review.
+
+
+def can_download_book(user) -> bool:
+    """Download a book as text, Markdown or one HTML file: whoever may read the wiki."""
+    return can_read(user)
+
+
+def can_upload_notes(user) -> bool:
+    """Upload a notes file that becomes change requests (a new book or changes to one)."""
+    return can_propose(user)
+
+
 # --- Discussion and moderation (issue #4) -----------------------------------------------
 # Anyone with a role discusses; only authors change their own comments; moderators and
 # admins hide, lock, pin, move and rename, and see hidden text and the moderation log. A signed-in

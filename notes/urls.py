@@ -1,6 +1,6 @@
 from django.urls import path
 
-from notes.views import discussions, editing, feeds, following, history, moderation, reading, reviews
+from notes.views import discussions, editing, exports, feeds, following, history, moderation, reading, reviews
 
 app_name = "notes"
 
@@ -85,4 +85,10 @@ urlpatterns += [
     path("email/unwatch/<str:token>/", following.email_unwatch, name="email-unwatch"),
     path(f"{_chapter}feed.atom", feeds.chapter_feed, name="chapter-feed"),
     path(f"{_discussion}<int:thread_id>/feed.atom", feeds.thread_feed, name="thread-feed"),
+]
+
+# Notes files in and out from the browser (issue #15).
+urlpatterns += [
+    path("books/<slug:book_slug>/download/<str:format>/", exports.book_download, name="book-download"),
+    path("import/", exports.notes_upload, name="notes-upload"),
 ]

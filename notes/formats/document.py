@@ -20,7 +20,7 @@ import datetime
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from notes.placeholders import TABLE_PLACEHOLDER_RE
 
@@ -31,6 +31,9 @@ class TableDoc:
     title: str  # "" if none
     headers: list[str]
     rows: list[list[str]]  # each row has len(headers) cells
+    # One of "", "left", "center", "right" per column (GFM ":---", ":---:", "---:");
+    # [] when no column is aligned.
+    alignments: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -82,6 +85,7 @@ MAX_CHAPTER_NUMBER = 2_147_483_647  # PositiveIntegerField
 
 CHANGELOG_HEADERS = ["Date", "Change Description"]
 NOTES_HEADING = "chapter-wise notes"
+SECTION_KEYWORDS = frozenset({"book details", "changelog", NOTES_HEADING})
 _MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
@@ -93,6 +97,7 @@ _DETAIL_RE = re.compile(
     r"(?:\s*:\s*(?:\*\*|__)|(?:\*\*|__)?\s*:)\s*(?P<value>.*?)\s*",
     re.IGNORECASE,
 )
+ALIGNMENTS = {(True, False): "left", (True, True): "center", (False, True): "right"}
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 _DELIMITER_CELL = re.compile(r":?-+:?")
 _FENCE_RE = re.compile(r" {0,3}(`{3,}|~{3,})")
@@ -214,12 +219,14 @@ def read_table(
 ) -> tuple[list[str], list[list[str]], int]:
     """Read the table starting at ``lines[start]`` (see :func:`is_table_start`).
 
-    Returns the headers, the repaired rows and the index of the first line after the
-    table; each repair appends a ``line N: ...`` warning.
+    Returns the headers, the repaired rows, the column alignments (see
+    :func:`read_alignments`) and the index of the first line after the table; each repair
+    appends a ``line N: ...`` warning.
     """
     headers, _ = split_cells(lines[start])
     width = len(headers)
-    delimiter_width = len(split_cells(lines[start + 1])[0])
+    delimiters = split_cells(lines[start + 1])[0]
+    delimiter_width = len(delimiters)
     if delimiter_width != width:
         raise FormatError(
             f"the table's delimiter row has {delimiter_width} cells but its header has {width}; "
@@ -258,10 +265,36 @@ def read_table(
             )
             cells.extend([""] * missing)
         rows.append(cells)
-    return headers, rows, index
+    return headers, rows, read_alignments(delimiters), index
 
 
-def add_table(tables: list[TableDoc], title: str, headers: list[str], rows: list[list[str]]) -> TableDoc:
+def read_alignments(delimiters: list[str]) -> list[str]:
+    """Read a delimiter row's cells (``:---``, ``:---:``, ``---:``, ``---``) as alignments;
+    ``[]`` when no column is aligned."""
+    alignments = [
+        ALIGNMENTS.get((cell.startswith(":"), cell.endswith(":") and len(cell) > 1), "")
+        for cell in delimiters
+    ]
+    return alignments if any(alignments) else []
+
+
+def delimiter_cells(alignments: list[str], width: int) -> list[str]:
+    """The delimiter row's cells for ``width`` columns aligned as ``alignments``."""
+    marks = {alignment: mark for mark, alignment in ALIGNMENTS.items()}
+    cells = []
+    for column in range(width):
+        left, right = marks.get(alignments[column] if column < len(alignments) else "", (False, False))
+        cells.append(f"{':' if left else ''}---{':' if right else ''}")
+    return cells
+
+
+def add_table(
+    tables: list[TableDoc],
+    title: str,
+    headers: list[str],
+    rows: list[list[str]],
+    alignments: list[str] | None = None,
+) -> TableDoc:
     """Append a table to a chapter's ``tables`` with a slug unique in the chapter, and return it.
 
     The slug is the title in ASCII lowercase with runs of other characters turned into
@@ -274,13 +307,14 @@ def add_table(tables: list[TableDoc], title: str, headers: list[str], rows: list
     slug, suffix = base, 2
     while slug in taken:
         slug, suffix = f"{base}-{suffix}", suffix + 1
-    table = TableDoc(slug=slug, title=title, headers=headers, rows=rows)
+    table = TableDoc(slug=slug, title=title, headers=headers, rows=rows, alignments=alignments or [])
     tables.append(table)
     return table
 
 
-def table_lines(headers: list[str], rows: list[list[str]]) -> list[str]:
-    """Write a pipe table: ``| a | b |`` rows, ``|---|---|`` delimiter, pipes escaped.
+def table_lines(headers: list[str], rows: list[list[str]], alignments: list[str] | None = None) -> list[str]:
+    """Write a pipe table: ``| a | b |`` rows, ``|---|---|`` delimiter (``:---:`` and the
+    like for aligned columns), pipes escaped.
 
     A line break inside a cell (possible in edited data) is written as one space.
     """
@@ -289,7 +323,45 @@ def table_lines(headers: list[str], rows: list[list[str]]) -> list[str]:
         texts = [re.sub(r"\s*[\r\n]+\s*", " ", cell).replace("|", "\\|") for cell in cells]
         return "| " + " | ".join(texts) + " |"
 
-    return [row(headers), "|" + "---|" * len(headers), *(row(cells) for cells in rows)]
+    delimiter = "|" + "".join(f"{cell}|" for cell in delimiter_cells(alignments or [], len(headers)))
+    return [row(headers), delimiter, *(row(cells) for cells in rows)]
+
+
+_ESCAPABLE = re.compile(r"(?P<indent>[ \t]*)(?P<slashes>\\*)(?P<rest>.*)", re.DOTALL)
+
+
+def escape_line(line: str, is_structure: Callable[[str], bool]) -> str:
+    """Write a text line that would read as structure (a heading, a table row, a section
+    keyword) with a backslash in front, after its indentation.
+
+    A line that already starts with backslashes followed by such text gets one more, so
+    :func:`unescape_line` can always take exactly one away: the pair is lossless.
+    """
+    match = _ESCAPABLE.fullmatch(line)
+    if is_structure(match["indent"] + match["rest"]):
+        return f"{match['indent']}\\{match['slashes']}{match['rest']}"
+    return line
+
+
+def unescape_line(line: str, is_structure: Callable[[str], bool]) -> str:
+    """Undo :func:`escape_line`: drop one backslash from an escaped structure line."""
+    match = _ESCAPABLE.fullmatch(line)
+    if match["slashes"] and is_structure(match["indent"] + match["rest"]):
+        return match["indent"] + match["slashes"][1:] + match["rest"]
+    return line
+
+
+def is_keyword_line(line: str) -> bool:
+    """Say whether ``line`` is a section keyword of the formats (``Changelog`` and the like)."""
+    return line.strip().lower() in SECTION_KEYWORDS
+
+
+def close_fence(lines: list[str]) -> list[str]:
+    """Return ``lines``, closing the fenced code block they end in, if any (as the readers do)."""
+    fence: str | None = None
+    for line in lines:
+        fence = next_fence(fence, line)
+    return [*lines, fence] if fence is not None else lines
 
 
 def place_tables(chapter: ChapterDoc, block: Callable[[TableDoc], list[str]]) -> list[str]:

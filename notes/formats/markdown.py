@@ -4,38 +4,58 @@ Reading (headings and tables inside fenced code are ignored):
 
 * A YAML front matter block (``---`` on the first line, up to ``---`` or ``...``) is
   skipped with a warning.
-* The first non-blank line is the book title, ``# <title>``; required.
-* Before the first heading of level 2 or deeper, the first ``Author: X`` and the first
-  ``Domain: A, B`` (or ``Domains:``) line are the details; a list marker and bold are
-  allowed (``- Author: X``, ``**Author:** X``).
+* The book title is the first level-1 heading ``# <title>`` that is not a chapter
+  heading; required. Lines before it (badges, a "Reading notes" line, a cover image)
+  start the summary, with a warning naming them.
+* Before the first chapter, the first ``Author: X`` and the first ``Domain: A, B`` (or
+  ``Domains:``) line are the details; a list marker and bold are allowed (``- Author:
+  X``, ``**Author:** X``).
 * A ``Changelog`` heading (level 2 or deeper) is followed by the changelog pipe table;
   a ``Chapter-wise Notes`` heading is dropped.
-* Every other line before the first chapter is the summary (joined, then stripped).
+* Every other line before the first chapter is the summary (joined, then stripped); each
+  other heading there (a table of contents, ``## Part 1 ...``, ``## [Book](...) written
+  by ...``) gets a warning naming the lines of its section.
 * A chapter heading is a heading of any level whose text starts with the word
   ``Chapter`` (``Chapter-wise`` aside); it must read ``Chapter <number> <title>`` with
   an optional ``-``, ``:``, ``.`` or dash after the number (``## Chapter 2: Data``,
   ``### Chapter 6 Partitioning``), else parsing fails, as does a number used twice. A
-  chapter runs to the next chapter heading, whatever the levels; other headings inside
-  it are body.
+  file without such headings has as chapters its numbered headings (``## 3. Storage``,
+  ``## 4: ...``, ``## 5 - ...``) of the shallowest level they use. A chapter runs to the
+  next chapter heading, whatever the levels; other headings inside it are body.
+* A "Part" heading (``## Part 2 Distributed storage``, ``# Part II: ...``) inside a
+  chapter's lines, other than as their first line, starts a section that belongs to the
+  chapter that follows: it and the lines under it open that chapter's body, with a
+  warning (after the last chapter it stays where it is). Nothing is dropped.
 * In a chapter, one blank line after the heading and one before the next heading are
   dropped; the rest is the body, verbatim except tables. A table (a ``|`` line, then a
   delimiter row; rows too must start with ``|``, or they stay text) is read and repaired
-  as :func:`notes.formats.document.read_table` describes. Its title is a single-line paragraph or a heading just before it (one blank
-  line between allowed), with a wrapping ``**``/``__`` or the heading's ``#`` removed.
-  A titled table takes its title line, one blank line before the title and one between
-  title and table; an untitled table takes up to two blank lines before it; either takes
-  one blank line after it. The taken lines become one placeholder line. A code block
-  still open at the end of the summary or a chapter is closed there, with a warning.
+  as :func:`notes.formats.document.read_table` describes, its column alignment
+  (``:---``, ``:---:``, ``---:``) kept. Its title is a single-line paragraph or a heading
+  just before it (one blank line between allowed), with a wrapping ``**``/``__`` or the
+  heading's ``#`` removed. A titled table takes its title line, one blank line before the
+  title and one between title and table; an untitled table takes up to two blank lines
+  before it; either takes one blank line after it. The taken lines become one placeholder
+  line. A code block still open at the end of the summary or a chapter is closed there,
+  with a warning.
+* Outside fenced code, a line escaped by the writer (below) loses one backslash.
 
 Writing undoes exactly that: both detail lines, even empty; one blank line after each
 chapter heading and before the next; a titled table as a blank line, ``**<title>**``
 (``__`` if the title holds ``**``), a blank line, the table and a blank line; an untitled
 one as two blank lines, the table and a blank line (two blank lines keep a text line above
-from being read as its title). A title holding both ``**`` and ``__`` does not come back
-exactly; neither does a summary holding a ``Changelog`` or chapter heading.
+from being read as its title). A heading ending in ``#`` gets a closing ``#``. Outside
+fenced code, a body or summary line the reader would take for structure (a ``Chapter``
+heading, a ``Changelog`` or ``Chapter-wise Notes`` heading, a "Part" heading that is not
+the body's first line, a ``|`` line; in the summary of a book without chapters, a
+numbered heading) is written with a backslash after its indentation, and one that starts
+with backslashes before such text gets one more: see
+:func:`notes.formats.document.escape_line`. Plain lines like ``Changelog`` are text in
+Markdown and are not escaped. Two table titles do not come back exactly: one holding both
+``**`` and ``__``, and one made only of ``*``, ``_`` and ``-``.
 """
 
 import re
+from collections.abc import Callable
 
 from notes.formats.document import (
     MAX_TABLE_TITLE,
@@ -53,6 +73,9 @@ from notes.formats.document import (
     check_text,
     claim_chapter_number,
     detail_lines,
+    escape_line,
+    is_keyword_line,
+    is_row_line,
     is_table_start,
     next_fence,
     place_tables,
@@ -61,6 +84,7 @@ from notes.formats.document import (
     read_table,
     split_lines,
     table_lines,
+    unescape_line,
 )
 from notes.placeholders import TABLE_PLACEHOLDER_RE, table_placeholder
 
@@ -68,6 +92,13 @@ _HEADING_RE = re.compile(r" {0,3}(?P<marks>#{1,6})[ \t]+(?P<text>.+?)(?:[ \t]+#+
 _CHAPTER_ATTEMPT_RE = re.compile(r"chapter\b(?!-\S)", re.IGNORECASE)
 _CHAPTER_RE = re.compile(
     r"chapter\s+(?P<number>\d+)(?:\s*[-:.\u2013\u2014]\s*|\s+)(?P<title>\S.*)", re.IGNORECASE
+)
+# A numbered heading without the word: "3. Storage", "3 - Storage", "3: Storage". In a file
+# without "Chapter" headings, those at the shallowest level they appear at are the chapters.
+_NUMBERED_RE = re.compile(r"(?P<number>\d{1,4})\s*[-:.)\u2013\u2014]\s*(?P<title>[^\W\d_].*)")
+# "Part 2 Distributed storage", "Part II: Distributed Data", "PART ONE"
+_PART_RE = re.compile(
+    r"part\s+(?:\d+|[ivxlc]+|one|two|three|four|five|six|seven|eight|nine|ten)\b", re.IGNORECASE
 )
 # Lines that cannot be a one-line paragraph: indented code, list items, quotes, table
 # lines, thematic breaks.
@@ -77,7 +108,8 @@ _PARAGRAPH_BOUNDARIES = (_BLANK, _HEADING, _PLACEHOLDER)
 
 
 def parse_markdown(text: str) -> ParseResult:
-    """Read a book from Markdown notes; warnings name each repaired table row."""
+    """Read a book from Markdown notes; warnings name each repaired table row and each
+    stretch of lines kept in the summary or moved to another chapter."""
     check_text(text)
     if not text.strip():
         raise FormatError("the file is empty; expected the book title as '# <title>'")
@@ -89,35 +121,184 @@ def parse_markdown(text: str) -> ParseResult:
     )
     if start is None:
         raise FormatError("expected the book title as '# <title>' after the front matter")
-    heading = _HEADING_RE.fullmatch(lines[start])
-    if heading is None or heading["marks"] != "#" or _CHAPTER_ATTEMPT_RE.match(heading["text"]):
+    title_index = _title_index(lines, start)
+    if title_index is None:
         raise FormatError(
             f"expected the book title as a level-1 heading '# <title>', found '{lines[start].strip()}'",
             start + 1,
         )
-    check_length("the book title", heading["text"], MAX_TITLE, start + 1)
-    book = BookDoc(title=heading["text"], author="", domains=[], summary="", changelog=[], chapters=[])
-    headings = _chapter_headings(lines, start + 1)
+    title = unescape_line(_HEADING_RE.fullmatch(lines[title_index])["text"], _is_title_structure)
+    check_length("the book title", title, MAX_TITLE, title_index + 1)
+    book = BookDoc(title=title, author="", domains=[], summary="", changelog=[], chapters=[])
+    before_title = _trimmed(lines, start, title_index)
+    if before_title:
+        first, last = before_title
+        warnings.append(
+            f"{_line_span(first, last)}: text before the '# {title}' title kept at the start of "
+            "the book summary"
+        )
+    headings = _chapter_headings(lines, title_index + 1)
     bounds = [index for index, _, _ in headings] + [len(lines)]  # each chapter ends where the next starts
-    _read_front(book, lines, start + 1, bounds[0], warnings)
+    _read_front(book, lines, title_index + 1, bounds[0], warnings)
+    if before_title:
+        book.summary = "\n\n".join(
+            part for part in ("\n".join(lines[before_title[0] : before_title[1] + 1]), book.summary) if part
+        )
+    moved: tuple[int, int] | None = None  # a Part section handed on to the next chapter
     for position, (index, number, title) in enumerate(headings):
-        body, tables = _read_body(lines, index + 1, bounds[position + 1], warnings)
+        end = bounds[position + 1]
+        part = _part_section(lines, index + 1, end) if position + 1 < len(headings) else None
+        tables: list[TableDoc] = []
+        bodies = []
+        if moved is not None:
+            bodies.append(_read_body(lines, *moved, warnings, tables)[0])
+        bodies.append(_read_body(lines, index + 1, part if part is not None else end, warnings, tables)[0])
+        body = "\n".join(
+            _unescaped("\n\n".join(text for text in bodies if text).split("\n"), _body_structure)
+        )
         book.chapters.append(ChapterDoc(number=number, title=title, body=body, tables=tables))
+        if part is not None:
+            span = _trimmed(lines, part, end)
+            warnings.append(
+                f"{_line_span(*span)}: '{lines[part].strip()}' is not a chapter; kept at the start "
+                f"of chapter {headings[position + 1][1]}"
+            )
+        moved = (part, end) if part is not None else None
     return ParseResult(book=book, warnings=warnings)
 
 
 def render_markdown(book: BookDoc) -> str:
     """Write ``book`` as Markdown that :func:`parse_markdown` reads back to an equal book."""
-    lines = [f"# {book.title}", "", *detail_lines(book), ""]
+    lines = [f"# {_heading_text(escape_line(book.title, _is_title_structure))}", "", *detail_lines(book), ""]
     if book.summary:
-        lines += [*_closing_fence(book.summary.split("\n")), ""]
+        summary_structure = _summary_structure(has_chapters=bool(book.chapters))
+        lines += [*_closing_fence(_escaped(book.summary.split("\n"), summary_structure)), ""]
     if book.changelog:
         lines += ["## Changelog", "", *changelog_lines(book.changelog), ""]
     lines += ["## Chapter-wise Notes", ""]
     for chapter in book.chapters:
-        lines += [f"## Chapter {chapter.number} - {chapter.title}", ""]
-        lines += [*_closing_fence(place_tables(chapter, _table_block)), ""]
+        lines += [_heading_text(f"## Chapter {chapter.number} - {chapter.title}"), ""]
+        escaped = ChapterDoc(
+            number=chapter.number,
+            title=chapter.title,
+            body="\n".join(_escaped(chapter.body.split("\n"), _body_structure)) if chapter.body else "",
+            tables=chapter.tables,
+        )
+        lines += [*_closing_fence(place_tables(escaped, _table_block)), ""]
     return "\n".join(lines)
+
+
+def _heading_text(heading: str) -> str:
+    """A heading ending in ``#`` gets a closing sequence, so the reader keeps that ``#``."""
+    return f"{heading} #" if heading.endswith("#") else heading
+
+
+def _line_span(first: int, last: int) -> str:
+    """``line 3`` or ``lines 3-7`` for the 0-based indices ``first`` to ``last``."""
+    return f"line {first + 1}" if first == last else f"lines {first + 1}-{last + 1}"
+
+
+def _trimmed(lines: list[str], start: int, end: int) -> tuple[int, int] | None:
+    """The first and last non-blank indices of ``lines[start:end]``, or None if all are blank."""
+    filled = [index for index in range(start, end) if lines[index].strip()]
+    return (filled[0], filled[-1]) if filled else None
+
+
+def _title_index(lines: list[str], start: int) -> int | None:
+    """The index of the book title: the first level-1 heading outside fenced code that is
+    not a chapter heading."""
+    fence: str | None = None
+    for index in range(start, len(lines)):
+        heading = _HEADING_RE.fullmatch(lines[index]) if fence is None else None
+        fence = next_fence(fence, lines[index])
+        if heading is not None and heading["marks"] == "#" and not _is_chapter_like(heading["text"]):
+            return index
+    return None
+
+
+def _is_chapter_like(text: str) -> bool:
+    """Heading text that reads as a chapter: ``Chapter ...`` or ``3. Storage``."""
+    return _CHAPTER_ATTEMPT_RE.match(text) is not None or _NUMBERED_RE.fullmatch(text) is not None
+
+
+def _is_part_heading(line: str) -> bool:
+    heading = _HEADING_RE.fullmatch(line)
+    return heading is not None and _PART_RE.match(heading["text"]) is not None
+
+
+def _part_section(lines: list[str], start: int, end: int) -> int | None:
+    """The index of the first "Part" heading in a chapter's lines that is not its first
+    line: from there to the next chapter, the lines belong to the chapter that follows."""
+    fence: str | None = None
+    seen_text = False
+    for index in range(start, end):
+        line = lines[index]
+        if fence is None and seen_text and _is_part_heading(line):
+            return index
+        fence = next_fence(fence, line)
+        seen_text = seen_text or bool(line.strip())
+    return None
+
+
+def _is_title_structure(text: str) -> bool:
+    return _is_chapter_like(text)
+
+
+def _body_structure(line: str, is_first: bool) -> bool:
+    """A chapter body line the reader would take for structure: a chapter heading, a
+    "Part" heading (it would move to the next chapter), a table row, a section keyword
+    heading. Plain lines such as ``Chapter 1 - Fake`` or ``Changelog`` are text in
+    Markdown and stay as written (a backslash before a letter would show)."""
+    heading = _HEADING_RE.fullmatch(line)
+    if heading is not None and (
+        _CHAPTER_ATTEMPT_RE.match(heading["text"])
+        or is_keyword_line(heading["text"])
+        or (_PART_RE.match(heading["text"]) and not is_first)
+    ):
+        return True
+    return is_row_line(line)
+
+
+def _summary_structure(*, has_chapters: bool) -> Callable[[str, bool], bool]:
+    """Summary lines the reader would take for structure; numbered headings (``## 3.
+    Storage``) only read as chapters in a file without ``Chapter`` headings."""
+
+    def is_structure(line: str, is_first: bool) -> bool:
+        heading = _HEADING_RE.fullmatch(line)
+        if heading is None or heading["marks"] == "#":
+            return False
+        text = heading["text"]
+        return bool(
+            _CHAPTER_ATTEMPT_RE.match(text)
+            or is_keyword_line(text)
+            or (not has_chapters and _NUMBERED_RE.fullmatch(text))
+        )
+
+    return is_structure
+
+
+def _escaped(lines: list[str], is_structure: Callable[[str, bool], bool]) -> list[str]:
+    return _map_outside_fences(lines, is_structure, escape_line)
+
+
+def _unescaped(lines: list[str], is_structure: Callable[[str, bool], bool]) -> list[str]:
+    return _map_outside_fences(lines, is_structure, unescape_line)
+
+
+def _map_outside_fences(lines, is_structure, change) -> list[str]:
+    """Apply ``change`` (escape or unescape) to each line outside fenced code; the first
+    non-blank line is told apart (a "Part" heading there stays with its chapter)."""
+    out: list[str] = []
+    fence: str | None = None
+    seen_text = False
+    for line in lines:
+        if fence is None:
+            first = not seen_text
+            line = change(line, lambda text, first=first: is_structure(text, first))
+        fence = next_fence(fence, line)
+        seen_text = seen_text or bool(line.strip())
+        out.append(line)
+    return out
 
 
 def _skip_front_matter(lines: list[str], warnings: list[str]) -> int:
@@ -146,18 +327,28 @@ def _closing_fence(lines: list[str]) -> list[str]:
 def _table_block(table: TableDoc) -> list[str]:
     marker = "__" if "**" in table.title else "**"
     title = ["", f"{marker}{table.title}{marker}"] if table.title else [""]
-    return [*title, "", *table_lines(table.headers, table.rows), ""]
+    return [*title, "", *table_lines(table.headers, table.rows, table.alignments), ""]
 
 
 def _chapter_headings(lines: list[str], start: int) -> list[tuple[int, int, str]]:
-    """Return (index, number, title) of each chapter heading outside fenced code."""
+    """Return (index, number, title) of each chapter heading outside fenced code.
+
+    Chapter headings read ``Chapter <number> ...`` at any level. A file with none has as
+    chapters its numbered headings (``## 3. Storage``) of the shallowest level they use.
+    """
     headings: list[tuple[int, int, str]] = []
+    numbered: list[tuple[int, int, re.Match]] = []  # (index, level, match)
     first_lines: dict[int, int] = {}
     fence: str | None = None
     for index in range(start, len(lines)):
         heading = _HEADING_RE.fullmatch(lines[index]) if fence is None else None
         fence = next_fence(fence, lines[index])
-        if heading is None or not _CHAPTER_ATTEMPT_RE.match(heading["text"]):
+        if heading is None:
+            continue
+        if not _CHAPTER_ATTEMPT_RE.match(heading["text"]):
+            number_match = _NUMBERED_RE.fullmatch(heading["text"])
+            if number_match is not None:
+                numbered.append((index, len(heading["marks"]), number_match))
             continue
         match = _CHAPTER_RE.fullmatch(heading["text"])
         if match is None:
@@ -166,21 +357,32 @@ def _chapter_headings(lines: list[str], start: int) -> list[tuple[int, int, str]
                 f"found '{lines[index].strip()}'",
                 index + 1,
             )
-        claim_chapter_number(first_lines, int(match["number"]), index + 1)
-        if not match["title"].strip("-:.\u2013\u2014 \t"):
-            raise FormatError(
-                f"chapter {match['number']} has no title; expected '## Chapter <number> - <title>'",
-                index + 1,
-            )
-        check_length("the chapter title", match["title"], MAX_TITLE, index + 1)
-        headings.append((index, int(match["number"]), match["title"]))
-    return headings
+        headings.append(_chapter_heading(first_lines, index, match))
+    if headings or not numbered:
+        return headings
+    level = min(level for _, level, _ in numbered)
+    return [_chapter_heading(first_lines, index, match) for index, depth, match in numbered if depth == level]
+
+
+def _chapter_heading(first_lines: dict[int, int], index: int, match: re.Match) -> tuple[int, int, str]:
+    claim_chapter_number(first_lines, int(match["number"]), index + 1)
+    if not match["title"].strip("-:.\u2013\u2014 \t"):
+        raise FormatError(
+            f"chapter {match['number']} has no title; expected '## Chapter <number> - <title>'",
+            index + 1,
+        )
+    check_length("the chapter title", match["title"], MAX_TITLE, index + 1)
+    return index, int(match["number"]), match["title"]
 
 
 def _read_front(book: BookDoc, lines: list[str], start: int, end: int, warnings: list[str]) -> None:
-    """Read details, changelog and summary from the lines before the first chapter."""
+    """Read details, changelog and summary from the lines before the first chapter.
+
+    Every other section there (a table of contents, "Part 1", "About the book") is kept in
+    the summary, with a warning naming its lines.
+    """
     summary: list[str] = []
-    in_preamble, in_changelog = True, False
+    in_changelog = False
     details_seen: set[str] = set()
     fence: str | None = None
     opened = start + 1  # line of the latest code fence opened
@@ -188,13 +390,16 @@ def _read_front(book: BookDoc, lines: list[str], start: int, end: int, warnings:
     while index < end:
         line = lines[index]
         heading = _HEADING_RE.fullmatch(line) if fence is None else None
-        detail = read_detail(line) if fence is None and in_preamble else None
-        if heading is not None and heading["marks"] != "#":
+        detail = read_detail(line) if fence is None else None
+        if heading is not None and heading["marks"] == "#":
+            _warn_kept_section(lines, index, end, warnings)
+        elif heading is not None:
             name = heading["text"].lower()
-            in_preamble, in_changelog = False, name == "changelog"
+            in_changelog = name == "changelog"
             if name in {"changelog", NOTES_HEADING}:
                 index += 1
                 continue
+            _warn_kept_section(lines, index, end, warnings)
         elif fence is None and in_changelog and is_table_start(lines, index, end):
             entries, index = read_changelog(lines, index, end)
             book.changelog.extend(entries)
@@ -215,17 +420,37 @@ def _read_front(book: BookDoc, lines: list[str], start: int, end: int, warnings:
     if fence is not None:
         summary.append(fence)
         warnings.append(f"line {opened}: code block not closed; closed it at the end of the summary")
-    book.summary = "\n".join(summary).strip()
+    structure = _summary_structure(has_chapters=end < len(lines))
+    book.summary = "\n".join(_unescaped(summary, structure)).strip()
 
 
-def _read_body(lines: list[str], start: int, end: int, warnings: list[str]) -> tuple[str, list[TableDoc]]:
+def _warn_kept_section(lines: list[str], index: int, end: int, warnings: list[str]) -> None:
+    """Warn that the section under the heading at ``index`` is not a chapter: it stays in
+    the summary. The section runs to the next heading before the first chapter."""
+    fence: str | None = None
+    stop = end
+    for position in range(index + 1, end):
+        if fence is None and _HEADING_RE.fullmatch(lines[position]):
+            stop = position
+            break
+        fence = next_fence(fence, lines[position])
+    last = _trimmed(lines, index, stop)[1]
+    warnings.append(
+        f"{_line_span(index, last)}: the section '{lines[index].strip()}' is not a chapter; "
+        "kept in the book summary"
+    )
+
+
+def _read_body(
+    lines: list[str], start: int, end: int, warnings: list[str], tables: list[TableDoc]
+) -> tuple[str, list[TableDoc]]:
+    """Read a chapter's lines into its body, adding its tables to ``tables``."""
     if start < end and not lines[start].strip():
         start += 1
     if end > start and not lines[end - 1].strip():
         end -= 1
     body: list[str] = []
     kinds: list[int] = []
-    tables: list[TableDoc] = []
     fence: str | None = None
     opened = start + 1  # line of the latest code fence opened
     index = start
@@ -234,8 +459,8 @@ def _read_body(lines: list[str], start: int, end: int, warnings: list[str]) -> t
         if fence is None and is_table_start(lines, index, end):
             title = _take_title(body, kinds)
             check_length("the title of this table", title, MAX_TABLE_TITLE, index + 1)
-            headers, rows, index = read_table(lines, index, end, warnings)
-            body.append(table_placeholder(add_table(tables, title, headers, rows).slug))
+            headers, rows, alignments, index = read_table(lines, index, end, warnings)
+            body.append(table_placeholder(add_table(tables, title, headers, rows, alignments).slug))
             kinds.append(_PLACEHOLDER)
             if index < end and not lines[index].strip():
                 index += 1

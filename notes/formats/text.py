@@ -29,6 +29,14 @@ table's title and is consumed; the title line and the table become one placehold
 An untitled table therefore cannot directly follow a text line in this format. A code
 block still open at the end of a chapter is closed there, with a warning.
 
+Lossless writing: a body line (or a book or table title) that the reader would take for
+structure, a chapter heading attempt, a ``|`` line or a section keyword (``Changelog``,
+``Book Details``, ``Chapter-wise Notes``), is written with a backslash in front, and one
+that already starts with backslashes before such text gets one more; reading takes one
+away (:func:`notes.formats.document.escape_line`). An untitled table right after another
+table is written after a blank line, so their rows do not run together. A table's column
+alignment is written in its delimiter row (``|:---|:---:|---:|``) and read back.
+
 The format has no place for the book summary: it is read as "" and not written. Both
 detail lines are always written. A final newline ends the last line; ``render_text``
 writes none unless the last line is empty.
@@ -51,7 +59,10 @@ from notes.formats.document import (
     check_length,
     check_text,
     claim_chapter_number,
+    close_fence,
     detail_lines,
+    escape_line,
+    is_keyword_line,
     is_row_line,
     is_table_start,
     next_fence,
@@ -61,6 +72,7 @@ from notes.formats.document import (
     read_table,
     split_lines,
     table_lines,
+    unescape_line,
 )
 from notes.placeholders import table_placeholder
 
@@ -78,8 +90,8 @@ def parse_text(text: str) -> ParseResult:
     if lines[-1] == "":
         lines.pop()
     index = next(index for index, line in enumerate(lines) if line.strip())
-    title = lines[index].strip()
-    if _is_structure(title):
+    title = unescape_line(lines[index].strip(), _is_structure)
+    if _is_structure(lines[index].strip()):
         raise FormatError(f"expected the book title on the first line, found '{title}'", index + 1)
     check_length("the book title", title, MAX_TITLE, index + 1)
     book = BookDoc(title=title, author="", domains=[], summary="", changelog=[], chapters=[])
@@ -91,17 +103,60 @@ def parse_text(text: str) -> ParseResult:
 
 def render_text(book: BookDoc) -> str:
     """Write ``book`` in the text format (its summary has no place there and is left out)."""
-    lines = [book.title, "Book Details", *detail_lines(book)]
+    lines = [escape_line(book.title, _is_structure), "Book Details", *detail_lines(book)]
     lines += ["Changelog", *changelog_lines(book.changelog), "Chapter-wise Notes"]
     for chapter in book.chapters:
         lines.append(f"Chapter {chapter.number} - {chapter.title}")
-        lines += place_tables(chapter, _table_block)
+        escaped = ChapterDoc(
+            number=chapter.number,
+            title=chapter.title,
+            body="\n".join(escape_line(line, _is_body_structure) for line in chapter.body.split("\n"))
+            if chapter.body
+            else "",
+            tables=chapter.tables,
+        )
+        lines += close_fence(_separate_tables(place_tables(escaped, _marked_table_block)))
     text = "\n".join(lines)
     return text + "\n" if lines[-1] == "" else text
 
 
+_TABLE_START, _TABLE_END, _UNTITLED_START = object(), object(), object()
+
+
+def _marked_table_block(table: TableDoc) -> list:
+    return [_TABLE_START if table.title else _UNTITLED_START, *_table_block(table), _TABLE_END]
+
+
+def _separate_tables(items: list) -> list[str]:
+    """Drop the block marks, with a blank line between a table and an untitled table right
+    after it: their rows would otherwise run together."""
+    lines: list[str] = []
+    after_table = False
+    for item in items:
+        if item is _UNTITLED_START and after_table:
+            lines.append("")
+        if item is _TABLE_END:
+            after_table = True
+        elif item not in (_TABLE_START, _UNTITLED_START):
+            after_table = False
+            lines.append(item)
+    return lines
+
+
 def _table_block(table: TableDoc) -> list[str]:
-    return ([table.title] if table.title else []) + table_lines(table.headers, table.rows)
+    title = [escape_line(table.title, _is_title_structure)] if table.title else []
+    return title + table_lines(table.headers, table.rows, table.alignments)
+
+
+def _is_body_structure(line: str) -> bool:
+    """A body line the reader would take for a chapter heading, a table row or a section
+    keyword: written escaped (``\\Chapter 1 - ...``), read back unescaped."""
+    return _HEADING_ATTEMPT_RE.match(line) is not None or is_row_line(line) or is_keyword_line(line)
+
+
+def _is_title_structure(line: str) -> bool:
+    """A table title would also open a code block if it read as a fence."""
+    return _is_body_structure(line) or next_fence(None, line) is not None
 
 
 def _is_structure(line: str) -> bool:
@@ -185,10 +240,10 @@ def _read_body(lines: list[str], start: int, end: int, warnings: list[str]) -> t
     while index < end:
         line = lines[index]
         if fence is None and is_table_start(lines, index, end):
-            title = body.pop().strip() if can_title else ""
+            title = unescape_line(body.pop().strip(), _is_title_structure) if can_title else ""
             check_length("the title of this table", title, MAX_TABLE_TITLE, index + 1)
-            headers, rows, index = read_table(lines, index, end, warnings)
-            body.append(table_placeholder(add_table(tables, title, headers, rows).slug))
+            headers, rows, alignments, index = read_table(lines, index, end, warnings)
+            body.append(table_placeholder(add_table(tables, title, headers, rows, alignments).slug))
             can_title = False
             continue
         outside = fence is None
@@ -201,4 +256,4 @@ def _read_body(lines: list[str], start: int, end: int, warnings: list[str]) -> t
     if fence is not None:
         body.append(fence)
         warnings.append(f"line {opened}: code block not closed; closed it at the end of the chapter")
-    return "\n".join(body), tables
+    return "\n".join(unescape_line(line, _is_body_structure) for line in body), tables

@@ -61,6 +61,12 @@ class ComparisonTable(models.Model):
     title = models.CharField(max_length=300, blank=True)
     headers = models.JSONField(default=list)
     rows = models.JSONField(default=list, help_text="A list of rows, each a list of cells.")
+    alignments = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Per column '', 'left', 'center' or 'right' (GFM ':---', ':---:', '---:'); "
+        "empty when no column is aligned.",
+    )
     position = models.PositiveIntegerField(default=0)
     html = models.TextField(blank=True, editable=False)
 

@@ -99,6 +99,7 @@ def _chapter_create(book: Book, document: ChapterDoc, events: list[_Event], defa
             title=table_doc.title,
             headers=list(table_doc.headers),
             rows=[list(row) for row in table_doc.rows],
+            alignments=list(table_doc.alignments),
             position=position,
         )
         table_render(table)
@@ -126,6 +127,12 @@ def _book_delete(book: Book) -> None:
         ) from error
 
 
+def _alignments(alignments: list[str], width: int) -> list[str]:
+    """One alignment per column, or [] when none is aligned (as the formats read them)."""
+    known = [value if value in ("left", "center", "right") else "" for value in alignments[:width]]
+    return known + [""] * (width - len(known)) if any(known) else []
+
+
 def book_document(*, book: Book) -> BookDoc:
     """The book as a format-neutral document, with its changelog derived from history."""
     chapters = book.chapters.prefetch_related("tables")
@@ -144,7 +151,11 @@ def book_document(*, book: Book) -> BookDoc:
                 body=chapter.body,
                 tables=[
                     TableDoc(
-                        slug=t.slug, title=t.title, headers=list(t.headers), rows=[list(r) for r in t.rows]
+                        slug=t.slug,
+                        title=t.title,
+                        headers=list(t.headers),
+                        rows=[list(r) for r in t.rows],
+                        alignments=_alignments(t.alignments, len(t.headers)),
                     )
                     for t in chapter.tables.all()
                 ],

@@ -90,6 +90,11 @@ def publish(change_request: ChangeRequest, *, approver) -> PublishOutcome:
         return _publish_new_chapter(change_request, approver)
     if kind == Kind.TABLE_NEW:
         return _publish_new_table(change_request, approver)
+    if kind == Kind.NEW_BOOK:
+        # Imported here: book_proposals builds on this module (PublishOutcome, versions).
+        from notes.services.book_proposals import new_book_publish
+
+        return new_book_publish(change_request, approver=approver)
 
     target_kind = change_request.target_kind
     if target_kind == "table":

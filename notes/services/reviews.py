@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 
 from notes import permissions
+from notes.formats import FormatError, parse_markdown
 from notes.models import Book, ChangeRequest, Chapter, ComparisonTable, Review
 from notes.services.notifications import notify_request_reviewed, notify_request_submitted
 from notes.services.publishing import (
@@ -52,6 +53,7 @@ MAX_CHAPTER_NUMBER = 9999
 MAX_TABLE_TITLE_LENGTH = 300
 TITLE_LIMITS = {
     Kind.BOOK_EDIT: 200,
+    Kind.NEW_BOOK: 200,
     Kind.CHAPTER_EDIT: 200,
     Kind.CHAPTER_NEW: 200,
 }
@@ -128,6 +130,7 @@ def _clean_content(content: dict, kind: str, *, for_submit: bool) -> dict:
         Kind.TABLE_EDIT: {"title", "headers", "rows"},
         Kind.TABLE_NEW: {"title", "headers", "rows", "slug"},
         Kind.REVERT: {"title", "body", "headers", "rows"},  # a chapter's or a table's content
+        Kind.NEW_BOOK: {"title", "body", "book_author", "book_domains", "slug"},  # body: the book as Markdown
     }[kind]
     unknown = set(content) - allowed
     if unknown:
@@ -141,7 +144,10 @@ def _clean_content(content: dict, kind: str, *, for_submit: bool) -> dict:
         limit = TITLE_LIMITS.get(kind, MAX_TABLE_TITLE_LENGTH)
         if len(content["title"]) > limit:
             raise ReviewError(f"The title is {len(content['title'])} characters long; the limit is {limit}.")
-        if kind in (Kind.CHAPTER_NEW, Kind.CHAPTER_EDIT, Kind.BOOK_EDIT) and not content["title"]:
+        if (
+            kind in (Kind.CHAPTER_NEW, Kind.CHAPTER_EDIT, Kind.BOOK_EDIT, Kind.NEW_BOOK)
+            and not content["title"]
+        ):
             raise ReviewError("A title is required.")
     for name, limit in (("book_author", 200), ("book_domains", 300)):
         if len(content.get(name) or "") > limit:
@@ -154,6 +160,13 @@ def _clean_content(content: dict, kind: str, *, for_submit: bool) -> dict:
         raise ReviewError(f"Chapter numbers run from 1 to {MAX_CHAPTER_NUMBER}.")
     if kind == Kind.TABLE_NEW and not content.get("slug"):
         raise ReviewError("A new table needs a slug.")
+    if kind == Kind.NEW_BOOK:
+        if "slug" in content and not content["slug"]:  # a revision keeps the request's slug
+            raise ReviewError("A new book needs a slug.")
+        try:
+            parse_markdown(content.get("body", ""))
+        except FormatError as error:
+            raise ReviewError(f"The book's notes cannot be read: {error}") from None
     return content
 
 
@@ -164,7 +177,7 @@ def _clean_content(content: dict, kind: str, *, for_submit: bool) -> dict:
 def change_request_create(
     *,
     author,
-    book: Book,
+    book: Book | None,
     kind: str,
     summary: str,
     content: dict,
@@ -192,6 +205,8 @@ def change_request_create(
         raise ReviewError("Name the chapter.")
     if kind == Kind.TABLE_EDIT and table is None:
         raise ReviewError("Name the table.")
+    if (book is None) != (kind == Kind.NEW_BOOK):
+        raise ReviewError("Name the book." if book is None else "A new book cannot name an existing book.")
 
     change_request = ChangeRequest(
         kind=kind,
@@ -209,7 +224,7 @@ def change_request_create(
     elif kind == Kind.TABLE_NEW:
         if ComparisonTable.objects.filter(chapter=chapter, slug=content["slug"]).exists():
             raise ReviewError(f"This chapter already has a table '{content['slug']}'.")
-    else:
+    elif kind != Kind.NEW_BOOK:
         change_request.base_history_id = _checked_base(change_request, base_history_id)
     change_request_render(change_request)
     change_request.save()

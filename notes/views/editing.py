@@ -310,6 +310,8 @@ def request_revise(request, request_id: int):
     else:
         initial = {name: getattr(draft, name) for name in fields}
         form = form_class(initial={**initial, "summary": change_request.summary}, **form_kwargs)
+    if change_request.kind == Kind.NEW_BOOK:
+        form.fields["body"].label = "The whole book (Markdown notes, as uploaded)"
     context = {
         "form": form,
         "book": change_request.book,

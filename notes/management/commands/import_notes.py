@@ -1,5 +1,13 @@
-"""python manage.py import_notes PATH [--format text|markdown] [--slug S] [--replace]"""
+"""python manage.py import_notes PATH [PATH ...] [--format text|markdown] [--slug S] [--replace]
 
+Each PATH is a notes file or a folder of them (``*.md``, ``*.markdown``, ``*.txt``, read in
+name order, not descending into subfolders). One book per file, each imported in its own
+transaction: a bad file is reported and skipped, the others are imported. A progress bar
+goes to stderr, a summary line to stdout at the end; the command fails (exit status 1)
+naming every file that was not imported.
+"""
+
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -11,19 +19,37 @@ from notes.formats import FormatError, decode_source, parse
 from notes.formats.document import MAX_SLUG
 from notes.services.books import ImportRefused, book_import
 
+NOTES_SUFFIXES = {".md", ".markdown", ".txt"}
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
+
+
+class FileRefused(Exception):
+    """One file that was not imported; the message names the file."""
+
+
+@dataclass
+class Imported:
+    chapters: int
+    tables: int
+
 
 class Command(BaseCommand):
-    help = "Import a book of notes from a text or Markdown file, with its history from the changelog."
+    help = (
+        "Import books of notes from text or Markdown files (or folders of them), one book per "
+        "file, with each book's history from its changelog."
+    )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("path", type=Path)
+        parser.add_argument("paths", nargs="+", type=Path, metavar="path", help="A notes file or a folder.")
         parser.add_argument(
             "--format",
             choices=["text", "markdown"],
             default=None,
             help="Defaults to markdown for .md files, text otherwise.",
         )
-        parser.add_argument("--slug", help="URL slug of the book; defaults to the slugified title.")
+        parser.add_argument(
+            "--slug", help="URL slug of the book (one file only); defaults to the slugified title."
+        )
         parser.add_argument(
             "--replace",
             action="store_true",
@@ -34,33 +60,94 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args, path: Path, format: str | None, slug: str | None, replace: bool, **options
+        self, *args, paths: list[Path], format: str | None, slug: str | None, replace: bool, **options
     ) -> None:
         if slug is not None:
             _check_slug(slug, "--slug")
-        format = format or ("markdown" if path.suffix.lower() in {".md", ".markdown"} else "text")
+        files = _notes_files(paths)
+        if slug is not None and len(files) != 1:
+            raise CommandError(f"--slug names one book; {len(files)} files were given")
+        failures: list[str] = []
+        totals = Imported(chapters=0, tables=0)
+        for position, path in enumerate(files, start=1):
+            self._progress(position - 1, len(files), path)
+            try:
+                imported = self._import_one(path, format=format, slug=slug, replace=replace)
+            except FileRefused as error:
+                failures.append(str(error))
+                self.stderr.write(f"{error}")
+            else:
+                totals.chapters += imported.chapters
+                totals.tables += imported.tables
+        self._progress(len(files), len(files), None)
+        if len(files) > 1:
+            books = len(files) - len(failures)
+            self.stdout.write(
+                f"Imported {books} of {len(files)} files: {books} books, {totals.chapters} chapters, "
+                f"{totals.tables} tables; {len(failures)} failed."
+            )
+        if failures:
+            raise CommandError(
+                "\n".join(failures) if len(files) == 1 else "not imported:\n" + "\n".join(failures)
+            )
+
+    def _import_one(self, path: Path, *, format: str | None, slug: str | None, replace: bool) -> Imported:
+        format = format or ("markdown" if path.suffix.lower() in MARKDOWN_SUFFIXES else "text")
         try:
             data = path.read_bytes()
         except OSError as error:
-            raise CommandError(f"{path}: cannot read the file: {error.strerror}") from None
+            raise FileRefused(f"{path}: cannot read the file: {error.strerror}") from None
         try:
             result = parse(decode_source(data), format)
         except FormatError as error:
-            raise CommandError(f"{path}: {error}") from None
+            raise FileRefused(f"{path}: {error}") from None
         for warning in result.warnings:
             self.stderr.write(f"{path}: warning: {warning}")
         if slug is None and slugify(result.book.title):
             slug = slugify(result.book.title)
-            _check_slug(slug, "the slug made from the title", hint="; pass a shorter one with --slug")
+            try:
+                _check_slug(slug, "the slug made from the title", hint="; pass a shorter one with --slug")
+            except CommandError as error:
+                raise FileRefused(f"{path}: {error}") from None
         try:
             book = book_import(document=result.book, slug=slug, replace=replace)
         except ImportRefused as error:
-            raise CommandError(f"{path}: {error}") from None
-        self.stdout.write(
-            f"Imported '{book.title}' ({book.slug}): {len(result.book.chapters)} chapters, "
-            f"{sum(len(c.tables) for c in result.book.chapters)} tables, "
-            f"{len(result.book.changelog)} changelog lines."
+            raise FileRefused(f"{path}: {error}") from None
+        imported = Imported(
+            chapters=len(result.book.chapters), tables=sum(len(c.tables) for c in result.book.chapters)
         )
+        self.stdout.write(
+            f"Imported '{book.title}' ({book.slug}): {imported.chapters} chapters, "
+            f"{imported.tables} tables, {len(result.book.changelog)} changelog lines."
+        )
+        return imported
+
+    def _progress(self, done: int, total: int, path: Path | None) -> None:
+        """A progress bar on stderr: redrawn in place on a terminal, one line a file otherwise."""
+        if total < 2:
+            return
+        width = 30
+        filled = width * done // total
+        bar = f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
+        line = f"{bar} {path}" if path is not None else f"{bar} done"
+        if self.stderr.isatty():
+            self.stderr.write(f"\r\x1b[K{line}", ending="\n" if path is None else "")
+        else:
+            self.stderr.write(line)
+
+
+def _notes_files(paths: list[Path]) -> list[Path]:
+    """The files named, with each folder replaced by its notes files in name order."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in NOTES_SUFFIXES)
+            if not found:
+                raise CommandError(f"{path}: the folder holds no notes files (*.md, *.markdown, *.txt)")
+            files.extend(found)
+        else:
+            files.append(path)
+    return files
 
 
 def _check_slug(slug: str, what: str, hint: str = "") -> None:

@@ -1,0 +1,314 @@
+"""Notes files uploaded in the browser become change requests, never direct writes.
+
+A file is read with the same importer as ``import_notes`` (``notes.formats``). For a book
+that does not exist yet it becomes one ``new_book`` change request: the whole book as
+Markdown in ``body`` (the formats' round trip is lossless, so approval reads it back
+exactly), its slug in ``slug``, its details in the request's own fields. A reviewer's
+approval publishes it through ``notes.services.publishing``, which hands this kind to
+:func:`new_book_publish`. For an existing book the file becomes one reviewable request
+per changed thing: the details, each changed or new chapter, each changed or new table.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from notes import permissions
+from notes.formats import FormatError, decode_source, parse, parse_markdown, render_markdown
+from notes.formats.document import MAX_SLUG, BookDoc, ChapterDoc, TableDoc, place_tables, table_lines
+from notes.models import Book, ChangeRequest
+from notes.services.books import ImportRefused, book_document, book_import
+from notes.services.history import save_version
+from notes.services.publishing import PublishOutcome, latest_history_id
+from notes.services.reviews import ReviewError, change_request_create
+
+Kind = ChangeRequest.Kind
+Status = ChangeRequest.Status
+
+MAX_UPLOAD_BYTES = 1024 * 1024
+UPLOAD_SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".txt": "text"}
+
+
+class UploadError(Exception):
+    """An uploaded file that cannot be proposed; the message says why (and on which line)."""
+
+
+@dataclass
+class UploadOutcome:
+    book_title: str
+    warnings: list[str]  # the importer's, each "line N: ..."
+    requests: list[ChangeRequest]
+    notes: list[str] = field(default_factory=list)  # what was left alone, and why
+
+
+def upload_format(filename: str) -> str:
+    """``markdown`` for ``.md``/``.markdown``, ``text`` for ``.txt``; UploadError otherwise."""
+    suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if suffix not in UPLOAD_SUFFIXES:
+        raise UploadError(
+            f"'{filename}' is not a notes file: upload a Markdown (.md, .markdown) or text (.txt) file."
+        )
+    return UPLOAD_SUFFIXES[suffix]
+
+
+def notes_upload_read(*, data: bytes, filename: str) -> tuple[BookDoc, list[str]]:
+    """Read an uploaded notes file: the book and the importer's warnings."""
+    format = upload_format(filename)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise UploadError(
+            f"The file is {len(data) / 1024 / 1024:.1f} MB; the limit is 1 MB. Split it into several books."
+        )
+    try:
+        result = parse(decode_source(data), format)
+    except FormatError as error:
+        raise UploadError(f"{filename}: {error}") from None
+    return result.book, result.warnings
+
+
+@transaction.atomic
+def notes_upload_propose(*, author, data: bytes, filename: str, book: Book | None = None) -> UploadOutcome:
+    """Turn an uploaded notes file into change requests submitted for review.
+
+    Without ``book`` the file proposes a new book; with it, the changes to that book.
+    Nothing is published here: only a reviewer's approval publishes.
+    """
+    if not permissions.can_upload_notes(author):
+        raise UploadError("You may not propose changes.")
+    document, warnings = notes_upload_read(data=data, filename=filename)
+    summary = _summary(f"Uploaded {filename}")
+    try:
+        if book is None:
+            requests, notes = [new_book_propose(author=author, document=document, summary=summary)], []
+        else:
+            requests, notes = _book_update_propose(
+                author=author,
+                book=book,
+                document=document,
+                filename=filename,
+                keep_summary=upload_format(filename) == "text",
+            )
+    except ReviewError as error:
+        raise UploadError(str(error)) from None
+    return UploadOutcome(book_title=document.title, warnings=warnings, requests=requests, notes=notes)
+
+
+# --- A new book ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def new_book_propose(*, author, document: BookDoc, summary: str, slug: str | None = None) -> ChangeRequest:
+    """Propose ``document`` as a new book: one ``new_book`` request, submitted for review."""
+    if not permissions.can_propose(author):
+        raise ReviewError("You may not propose changes.")
+    slug = slug or slugify(document.title)[:MAX_SLUG].strip("-")
+    if not slug:
+        raise ReviewError(
+            f"Cannot make a URL slug from the title '{document.title}'; give the book a title in letters or digits."
+        )
+    if Book.objects.filter(slug=slug).exists():
+        raise ReviewError(
+            f"A book with the slug '{slug}' exists; open that book and upload the file there to propose "
+            "changes to it."
+        )
+    pending = ChangeRequest.objects.filter(kind=Kind.NEW_BOOK, slug=slug, status__in=_OPEN).first()
+    if pending is not None:
+        raise ReviewError(f"Request #{pending.pk} already proposes a book with the slug '{slug}'.")
+    return change_request_create(
+        author=author,
+        book=None,
+        kind=Kind.NEW_BOOK,
+        summary=summary,
+        content={
+            "title": document.title,
+            "body": render_markdown(document),
+            "book_author": document.author,
+            "book_domains": ", ".join(document.domains),
+            "slug": slug,
+        },
+        submit=True,
+    )
+
+
+def new_book_document(change_request: ChangeRequest) -> BookDoc:
+    """The book a ``new_book`` request proposes: its Markdown, with the request's details."""
+    document = parse_markdown(change_request.body).book
+    document.title = change_request.title
+    document.author = change_request.book_author
+    document.domains = [domain.strip() for domain in change_request.book_domains.split(",") if domain.strip()]
+    return document
+
+
+def new_book_publish(change_request: ChangeRequest, *, approver) -> PublishOutcome:
+    """Create the proposed book, its chapters and tables (history from its changelog), then
+    one version of the book carrying the request. Called by ``publishing.publish`` inside
+    its transaction; a slug taken meanwhile sends the request back to its author."""
+    try:
+        with transaction.atomic():
+            book = book_import(document=new_book_document(change_request), slug=change_request.slug)
+    except (ImportRefused, IntegrityError):
+        change_request.status = Status.CONFLICT
+        change_request.conflicts = [
+            {
+                "field": "slug",
+                "message": f"A book with the slug '{change_request.slug}' was added meanwhile; "
+                "upload the file on that book's page instead.",
+            }
+        ]
+        change_request.save(update_fields=["status", "conflicts", "updated_at"])
+        return PublishOutcome(
+            published=False,
+            merged=False,
+            message="Nothing was published: a book with this slug was added meanwhile.",
+            conflicts=change_request.conflicts,
+        )
+    save_version(
+        book, summary=change_request.summary, user=change_request.author, change_request=change_request
+    )
+    change_request.book = book
+    change_request.status = Status.APPROVED
+    change_request.approved_by = approver
+    change_request.published_history_id = latest_history_id(Book, book.pk)
+    change_request.published_at = timezone.now()
+    change_request.conflicts = []
+    change_request.save()
+    return PublishOutcome(published=True, merged=False, message="Approved: the book is published.")
+
+
+# --- Changes to an existing book -------------------------------------------------------------
+
+
+def _book_update_propose(
+    *, author, book: Book, document: BookDoc, filename: str, keep_summary: bool
+) -> tuple[list[ChangeRequest], list[str]]:
+    current = book_document(book=book)
+    chapters = {chapter.number: chapter for chapter in book.chapters.prefetch_related("tables")}
+    requests: list[ChangeRequest] = []
+    notes: list[str] = []
+    summary = current.summary if keep_summary else document.summary
+    if (document.title, document.author, document.domains, summary) != (
+        current.title,
+        current.author,
+        current.domains,
+        current.summary,
+    ):
+        requests.append(
+            change_request_create(
+                author=author,
+                book=book,
+                kind=Kind.BOOK_EDIT,
+                summary=_summary(f"Uploaded {filename}: book details"),
+                content={
+                    "title": document.title,
+                    "body": summary,
+                    "book_author": document.author,
+                    "book_domains": ", ".join(document.domains),
+                },
+                submit=True,
+            )
+        )
+    if keep_summary:
+        notes.append("The text format has no book summary: the summary was left as it is.")
+    current_chapters = {chapter.number: chapter for chapter in current.chapters}
+    for chapter_doc in document.chapters:
+        label = f"Chapter {chapter_doc.number} - {chapter_doc.title}"
+        existing = current_chapters.get(chapter_doc.number)
+        if existing is None:
+            requests.append(
+                change_request_create(
+                    author=author,
+                    book=book,
+                    kind=Kind.CHAPTER_NEW,
+                    summary=_summary(f"Uploaded {filename}: {label}"),
+                    content={
+                        "number": chapter_doc.number,
+                        "title": chapter_doc.title,
+                        "body": _inline_tables(chapter_doc),
+                    },
+                    submit=True,
+                )
+            )
+            if chapter_doc.tables:
+                notes.append(
+                    f"Chapter {chapter_doc.number} is new: its tables are proposed inside its text, "
+                    "as Markdown tables."
+                )
+            continue
+        chapter = chapters[chapter_doc.number]
+        if (chapter_doc.title, chapter_doc.body) != (existing.title, existing.body):
+            requests.append(
+                change_request_create(
+                    author=author,
+                    book=book,
+                    kind=Kind.CHAPTER_EDIT,
+                    chapter=chapter,
+                    summary=_summary(f"Uploaded {filename}: {label}"),
+                    content={"title": chapter_doc.title, "body": chapter_doc.body},
+                    submit=True,
+                )
+            )
+        tables = {table.slug: table for table in chapter.tables.all()}
+        current_tables = {table.slug: table for table in existing.tables}
+        for table_doc in chapter_doc.tables:
+            content = {"title": table_doc.title, "headers": table_doc.headers, "rows": table_doc.rows}
+            table_label = f"Chapter {chapter_doc.number}, table '{table_doc.title or table_doc.slug}'"
+            before = current_tables.get(table_doc.slug)
+            if before is None:
+                requests.append(
+                    change_request_create(
+                        author=author,
+                        book=book,
+                        kind=Kind.TABLE_NEW,
+                        chapter=chapter,
+                        summary=_summary(f"Uploaded {filename}: {table_label}"),
+                        content={**content, "slug": table_doc.slug},
+                        submit=True,
+                    )
+                )
+            elif (before.title, before.headers, before.rows) != (
+                table_doc.title,
+                table_doc.headers,
+                table_doc.rows,
+            ):
+                requests.append(
+                    change_request_create(
+                        author=author,
+                        book=book,
+                        kind=Kind.TABLE_EDIT,
+                        table=tables[table_doc.slug],
+                        summary=_summary(f"Uploaded {filename}: {table_label}"),
+                        content=content,
+                        submit=True,
+                    )
+                )
+    missing = sorted(set(current_chapters) - {chapter.number for chapter in document.chapters})
+    if missing:
+        notes.append(
+            f"Chapter{'s' if len(missing) > 1 else ''} {', '.join(map(str, missing))} "
+            f"{'are' if len(missing) > 1 else 'is'} not in the file and "
+            f"{'stay as they are' if len(missing) > 1 else 'stays as it is'}: an upload never deletes."
+        )
+    if not requests:
+        notes.append("The file holds nothing that differs from the book: no request was made.")
+    return requests, notes
+
+
+def _inline_tables(chapter: ChapterDoc) -> str:
+    """A new chapter's body with its tables written in place as Markdown pipe tables (its
+    comparison tables can only be proposed once the chapter exists)."""
+
+    def block(table: TableDoc) -> list[str]:
+        title = [f"**{table.title}**", ""] if table.title else []
+        return [*title, *table_lines(table.headers, table.rows, table.alignments)]
+
+    return "\n".join(place_tables(chapter, block))
+
+
+def _summary(text: str) -> str:
+    """A change request's one-line summary, cut to its 200 characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= 200 else text[:199] + "\u2026"
+
+
+_OPEN = (Status.DRAFT, Status.SUBMITTED, Status.CHANGES_REQUESTED, Status.CONFLICT)
