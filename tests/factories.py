@@ -62,7 +62,7 @@ def make_chapter(
         make_table(chapter=chapter, slug=slug, position=position)
     if table_slugs:
         chapter_render(chapter)
-        chapter.save_without_historical_record(update_fields=["body_html"])
+        chapter.save_without_historical_record(update_fields=["body_html", "contents"])
     return chapter
 
 
