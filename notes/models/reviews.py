@@ -29,9 +29,13 @@ class ChangeRequest(models.Model):
         TABLE_EDIT = "table_edit", "Table edit"
         TABLE_NEW = "table_new", "New table"
         REVERT = "revert", "Revert"
+        NEW_BOOK = "new_book", "New book"
 
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CHAPTER_EDIT)
-    book = models.ForeignKey("notes.Book", on_delete=models.PROTECT, related_name="change_requests")
+    # Empty only for a proposed new book until it is published (then the book it made).
+    book = models.ForeignKey(
+        "notes.Book", null=True, blank=True, on_delete=models.PROTECT, related_name="change_requests"
+    )
     # A chapter edit or revert names its chapter; a table edit names the table's chapter too.
     chapter = models.ForeignKey(
         "notes.Chapter", null=True, blank=True, on_delete=models.PROTECT, related_name="change_requests"
@@ -53,7 +57,7 @@ class ChangeRequest(models.Model):
     title = models.CharField(max_length=300, blank=True)
     body = models.TextField(blank=True)
     number = models.PositiveIntegerField(null=True, blank=True, help_text="New chapter's number.")
-    slug = models.SlugField(max_length=120, blank=True, help_text="New table's slug.")
+    slug = models.SlugField(max_length=120, blank=True, help_text="New table's or new book's slug.")
     headers = models.JSONField(default=list, blank=True)
     rows = models.JSONField(default=list, blank=True)
     book_author = models.CharField(max_length=200, blank=True)
@@ -111,7 +115,9 @@ class ChangeRequest(models.Model):
         """'book', 'chapter' or 'table': the model a publish writes a version of."""
         if self.kind in (self.Kind.TABLE_EDIT, self.Kind.TABLE_NEW) or self.table_id:
             return "table"
-        if self.kind == self.Kind.BOOK_EDIT or (self.kind == self.Kind.REVERT and not self.chapter_id):
+        if self.kind in (self.Kind.BOOK_EDIT, self.Kind.NEW_BOOK) or (
+            self.kind == self.Kind.REVERT and not self.chapter_id
+        ):
             return "book"
         return "chapter"
 

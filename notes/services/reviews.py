@@ -11,6 +11,7 @@ the stored rendered HTML.
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.text import slugify
 
 from notes import permissions
 from notes.models import Book, ChangeRequest, Chapter, ComparisonTable, Review
@@ -46,10 +47,14 @@ MAX_CHAPTER_NUMBER = 9999
 MAX_TABLE_TITLE_LENGTH = 300
 TITLE_LIMITS = {
     Kind.BOOK_EDIT: 200,
+    Kind.NEW_BOOK: 200,
     Kind.CHAPTER_EDIT: 200,
     Kind.CHAPTER_NEW: 200,
 }
 MAX_SUMMARY_LENGTH = 200
+MAX_BOOK_SLUG_LENGTH = 120
+# Addresses under /books/ that are pages, not books.
+RESERVED_BOOK_SLUGS = {"new"}
 CONFLICT_MARKERS = ("<<<<<<< ", "=======", ">>>>>>> ")
 
 
@@ -122,6 +127,7 @@ def _clean_content(content: dict, kind: str, *, for_submit: bool) -> dict:
         Kind.TABLE_EDIT: {"title", "headers", "rows"},
         Kind.TABLE_NEW: {"title", "headers", "rows", "slug"},
         Kind.REVERT: {"title", "body", "headers", "rows"},  # a chapter's or a table's content
+        Kind.NEW_BOOK: {"title", "body", "book_author", "book_domains", "slug"},
     }[kind]
     unknown = set(content) - allowed
     if unknown:
@@ -135,7 +141,10 @@ def _clean_content(content: dict, kind: str, *, for_submit: bool) -> dict:
         limit = TITLE_LIMITS.get(kind, MAX_TABLE_TITLE_LENGTH)
         if len(content["title"]) > limit:
             raise ReviewError(f"The title is {len(content['title'])} characters long; the limit is {limit}.")
-        if kind in (Kind.CHAPTER_NEW, Kind.CHAPTER_EDIT, Kind.BOOK_EDIT) and not content["title"]:
+        if (
+            kind in (Kind.CHAPTER_NEW, Kind.CHAPTER_EDIT, Kind.BOOK_EDIT, Kind.NEW_BOOK)
+            and not content["title"]
+        ):
             raise ReviewError("A title is required.")
     for name, limit in (("book_author", 200), ("book_domains", 300)):
         if len(content.get(name) or "") > limit:
@@ -148,7 +157,27 @@ def _clean_content(content: dict, kind: str, *, for_submit: bool) -> dict:
         raise ReviewError(f"Chapter numbers run from 1 to {MAX_CHAPTER_NUMBER}.")
     if kind == Kind.TABLE_NEW and not content.get("slug"):
         raise ReviewError("A new table needs a slug.")
+    if kind == Kind.NEW_BOOK and ("slug" in content or "title" in content):
+        content["slug"] = _book_slug(content.get("slug") or content.get("title") or "")
     return content
+
+
+def _book_slug(text: str) -> str:
+    """The new book's address (/books/<slug>/): the given slug or the title, made URL-safe."""
+    slug = slugify(text)
+    if not slug:
+        raise ReviewError(
+            "The book needs an address made of letters, digits and hyphens (e.g. designing-data-apps); "
+            "give one in the Address field."
+        )
+    if len(slug) > MAX_BOOK_SLUG_LENGTH:
+        raise ReviewError(
+            f"The address '{slug[:40]}…' is {len(slug)} characters long; the limit is "
+            f"{MAX_BOOK_SLUG_LENGTH}. Give a shorter one in the Address field."
+        )
+    if slug in RESERVED_BOOK_SLUGS:
+        raise ReviewError(f"'{slug}' cannot be a book's address; pick another.")
+    return slug
 
 
 # --- Writing and moving a request --------------------------------------------------------
@@ -158,7 +187,7 @@ def _clean_content(content: dict, kind: str, *, for_submit: bool) -> dict:
 def change_request_create(
     *,
     author,
-    book: Book,
+    book: Book | None,
     kind: str,
     summary: str,
     content: dict,
@@ -170,7 +199,8 @@ def change_request_create(
     """Write a change request as a draft, or submitted for review when ``submit``.
 
     ``base_history_id`` is the version the author started from (the edit form carries it);
-    it defaults to the target's newest version. New chapters and tables have no base.
+    it defaults to the target's newest version. New chapters and tables have no base. A
+    new book (``Kind.NEW_BOOK``) names no ``book``: approval creates it.
     """
     if not permissions.can_propose(author):
         raise ReviewError("You may not propose changes.")
@@ -182,6 +212,8 @@ def change_request_create(
             raise ReviewError("That table is not in that chapter.")
     if chapter is not None and chapter.book_id != book.pk:
         raise ReviewError("That chapter is not in that book.")
+    if (kind == Kind.NEW_BOOK) != (book is None):
+        raise ReviewError("A new book names no existing book." if book else "Name the book.")
     if kind in (Kind.CHAPTER_EDIT, Kind.TABLE_NEW) and chapter is None:
         raise ReviewError("Name the chapter.")
     if kind == Kind.TABLE_EDIT and table is None:
@@ -203,6 +235,9 @@ def change_request_create(
     elif kind == Kind.TABLE_NEW:
         if ComparisonTable.objects.filter(chapter=chapter, slug=content["slug"]).exists():
             raise ReviewError(f"This chapter already has a table '{content['slug']}'.")
+    elif kind == Kind.NEW_BOOK:
+        if Book.objects.filter(slug=content["slug"]).exists():
+            raise ReviewError(f"A book at /books/{content['slug']}/ exists already; pick another address.")
     else:
         change_request.base_history_id = _checked_base(change_request, base_history_id)
     change_request.save()
