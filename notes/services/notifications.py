@@ -18,9 +18,13 @@ MAX_NOTIFIED_MENTIONS = 20
 
 
 @transaction.atomic
-def notifications_mark_read(*, user) -> int:
-    """Mark all the user's notifications read; returns how many were unread."""
-    return Notification.objects.filter(recipient=user, read_at=None).update(read_at=timezone.now())
+def notifications_mark_read(*, user, notification_ids: list[int] | None = None) -> int:
+    """Mark the user's notifications read (all, or those of ``notification_ids``: the ones
+    a page showed); returns how many were unread."""
+    unread = Notification.objects.filter(recipient=user, read_at=None)
+    if notification_ids is not None:
+        unread = unread.filter(pk__in=notification_ids)
+    return unread.update(read_at=timezone.now())
 
 
 def notify_mentions(comment: Comment, users: list, *, limit: int = MAX_NOTIFIED_MENTIONS) -> None:

@@ -312,8 +312,12 @@ def render_comment_form(request, template: str, comment: Comment, form, status: 
 @permission_view
 def notification_list(request):
     require(request, permissions.can_see_notifications(request.user))
-    notifications = selectors.notification_list(user=request.user)
-    page = Paginator(notifications, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    notifications_shown = selectors.notification_list(user=request.user)
+    page = Paginator(notifications_shown, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    # Seen is read: the page still marks what was new, and the nav's badge clears. (Always
+    # one update, so the page's query count does not depend on what is unread.)
+    shown = [notification.pk for notification in page.object_list]
+    notifications.notifications_mark_read(user=request.user, notification_ids=shown)
     return render(request, "notes/discussion/notifications.html", {"page": page})
 
 
