@@ -56,13 +56,14 @@ def _parser(*, heading_ids: bool) -> MarkdownIt:
     Markdown-it blocks javascript:, vbscript: and file: links itself; nh3 is the second
     line and the one that decides. "html": False shows raw HTML as text.
 
-    Bare URLs (``https://...``) and e-mail addresses become links (linkify-it-py); names
-    without a scheme are left as text, so "notes.md" or "model.py" stay file names.
+    Bare URLs (``https://...``) become links (linkify-it-py); names without a scheme are
+    left as text, so "notes.md" or "model.py" stay file names, and so are bare e-mail
+    addresses (``mailto:`` links are written as links).
     """
     parser = MarkdownIt("commonmark", {"breaks": True, "html": False, "linkify": True}).enable(
         ["table", "strikethrough", "linkify"]
     )
-    parser.linkify.set({"fuzzy_link": False})
+    parser.linkify.set({"fuzzy_link": False, "fuzzy_email": False})
     if heading_ids:
         parser.use(anchors_plugin, min_level=1, max_level=4, permalink=False)
     return parser

@@ -27,7 +27,9 @@ def test_a_url_in_a_table_cell_becomes_a_link():
     )
 
 
-@pytest.mark.parametrize("text", ["notes.md", "model.py", "www.example.com", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "text", ["notes.md", "model.py", "www.example.com", "someone@example.com", "javascript:alert(1)"]
+)
 def test_names_without_a_scheme_and_unsafe_schemes_stay_text(text):
     assert "<a " not in render_markdown(f"Open {text} now")
 

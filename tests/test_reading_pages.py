@@ -30,7 +30,7 @@ def test_book_page_shows_details_chapters_changelog_and_tables(client, book):
 
 
 def changelog_lines(html: str) -> list[str]:
-    table = html.partition('<table class="changelog">')[2].partition("</table>")[0]
+    table = html.partition('<table class="changelog stack">')[2].partition("</table>")[0]
     return re.findall(r"Added notes for Chapter (\d+)", table)
 
 

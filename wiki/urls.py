@@ -1,8 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from notes.context_processors import SITE_NAME
 from notes.views import reading
@@ -12,7 +10,7 @@ urlpatterns = [
     path("", reading.home, name="home"),
     path("search/", views.search, name="search"),
     # Browsers ask for /favicon.ico whatever the page says; send them to the real one.
-    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
+    path("favicon.ico", views.favicon),
     # LoginView puts the request's host name in "site_name"; keep the layout's own name.
     path(
         "accounts/login/", auth_views.LoginView.as_view(extra_context={"site_name": SITE_NAME}), name="login"
