@@ -28,7 +28,8 @@ class ChangelogEntry:
 
 
 def book_list() -> QuerySet[Book]:
-    return Book.objects.annotate(chapter_count=Count("chapters"))
+    # Explicit: Meta.ordering is not applied to a query that groups for an aggregate.
+    return Book.objects.annotate(chapter_count=Count("chapters")).order_by("title", "pk")
 
 
 def books_in_domain(*, domain_slug: str) -> tuple[str, list[Book]]:

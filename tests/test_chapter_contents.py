@@ -87,11 +87,16 @@ def test_the_migration_fills_the_contents_of_chapters_stored_before_it(book):
 def test_the_chapter_page_reads_the_stored_contents_not_the_html(client, book, monkeypatch):
     chapter = book.chapters.get(number=1)
     Chapter.objects.filter(pk=chapter.pk).update(
-        contents=[{"kind": "heading", "id": "stored", "title": "From the stored contents", "level": 2}]
+        contents=[
+            {"kind": "heading", "id": "stored", "title": "From the stored contents", "level": 2},
+            {"kind": "heading", "id": "below", "title": "One level below", "level": 3},
+        ]
     )
     monkeypatch.setattr(anchors, "chapter_contents", lambda **kwargs: pytest.fail("parsed per request"))
     html = client.get("/books/test-book/chapters/1/").content.decode()
-    assert '<li class="toc-heading toc-level-2"><a href="#stored">From the stored contents</a>' in html
+    # Indented from the chapter's highest level: its ## headings stand at the left.
+    assert '<li class="toc-heading toc-level-1"><a href="#stored">From the stored contents</a>' in html
+    assert '<li class="toc-heading toc-level-2"><a href="#below">One level below</a>' in html
 
 
 def test_every_heading_and_table_gets_a_permalink_and_a_discuss_link(client_for, book, reader):

@@ -110,9 +110,12 @@ def chapter_detail(request, book_slug: str, number: int):
             else None
         ),
     )
+    # The contents indent from the chapter's highest heading level, whichever it is.
+    top_level = min((entry["level"] for entry in chapter.contents), default=1)
     contents = [
         {
             **entry,
+            "depth": max(entry["level"] - top_level + 1, 1),
             # A table the text does not place is shown on its own page only.
             "href": f"#{entry['id']}"
             if entry.get("placed", True)
