@@ -3,6 +3,9 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# `make run PORT=8001` serves on another port; HOST=0.0.0.0 lets other machines in.
+PORT ?= 8000
+HOST ?= 127.0.0.1
 
 .PHONY: run test lint install fixture clean bench
 
@@ -17,7 +20,7 @@ install: $(STAMP)
 run: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py setup_demo
-	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -1,8 +1,10 @@
 """Places of a chapter a discussion thread can point at: its headings and comparison tables.
 
 Headings are read from the chapter's stored, sanitized HTML (the renderer gives each one an
-id); tables from the chapter's ``ComparisonTable`` rows. ``mark_discussed_places`` adds,
-next to each such place in the chapter page, a link to the threads about it.
+id); tables from the chapter's ``ComparisonTable`` rows. ``chapter_contents`` lists them in
+page order when a chapter is rendered (stored as ``Chapter.contents``);
+``mark_discussed_places`` adds, next to each such place in the chapter page, a permalink
+and links to the threads about it.
 """
 
 import re
@@ -45,6 +47,49 @@ def chapter_anchors(*, body_html: str, tables: Iterable) -> list[Anchor]:
     return headings + [Anchor(TABLE, table.slug, table.title or table.slug) for table in tables]
 
 
+_PLACE_RE = re.compile(f"{_HEADING_RE.pattern}|{_FIGURE_RE.pattern}", re.DOTALL)
+
+
+def chapter_contents(*, body_html: str, tables: Iterable) -> list[dict]:
+    """The chapter's table of contents: its headings and tables in the order they stand.
+
+    Each entry is ``{"kind", "id", "title", "level"}`` (``level`` 1-6 for a heading; a
+    table sits one level below the heading above it). Tables the text does not place come
+    last, with ``"placed": False``: they are shown on their own page only. Made when the
+    chapter is rendered and stored with it, so no page parses HTML to show its contents.
+    """
+    titles = {table.slug: table.title or table.slug for table in tables}
+    entries: list[dict] = []
+    placed: set[str] = set()
+    level = 0
+    for match in _PLACE_RE.finditer(body_html):
+        heading_level, heading_id, text, table_slug = match.groups()
+        if heading_id is not None:
+            level = int(heading_level)
+            title = unescape(strip_tags(text)).strip()
+            entries.append({"kind": HEADING, "id": unescape(heading_id), "title": title, "level": level})
+        else:
+            slug = unescape(table_slug)
+            placed.add(slug)
+            title = titles.get(slug, slug)
+            entries.append(
+                {"kind": TABLE, "id": f"table-{slug}", "slug": slug, "title": title, "level": level + 1}
+            )
+    for slug, title in titles.items():
+        if slug not in placed:
+            entries.append(
+                {
+                    "kind": TABLE,
+                    "id": f"table-{slug}",
+                    "slug": slug,
+                    "title": title,
+                    "level": 1,
+                    "placed": False,
+                }
+            )
+    return entries
+
+
 def anchor_key(kind: str, value: str) -> str:
     return f"{kind}:{value}" if kind else ""
 
@@ -56,7 +101,8 @@ def mark_discussed_places(
     link_for: Callable[[str], str],
     start_for: Callable[[str], str] | None,
 ) -> str:
-    """Return the chapter's HTML with a thread count after each heading and each table.
+    """Return the chapter's HTML with a permalink on each heading and each table, and after
+    each a line with its thread count and a "Discuss this" link.
 
     ``counts`` maps anchor keys to thread counts; ``link_for(key)`` gives the URL of the
     threads about a place, ``start_for(key)`` (None for users who cannot post) the URL to
@@ -64,22 +110,41 @@ def mark_discussed_places(
     own HTML passes through untouched.
     """
 
-    def badge(key: str, *, is_table: bool) -> str:
+    def permalink(html_id: str, label: str) -> str:
+        return f'<a class="permalink" href="#{escape(html_id)}" aria-label="{label}">#</a>'
+
+    def place_line(key: str, html_id: str, *, is_table: bool, link: bool = False) -> str:
         count = counts.get(key, 0)
         parts = []
+        if link:  # a table without a caption has no title to hang its permalink on
+            parts.append(f'<a class="permalink-text" href="#{escape(html_id)}">Link to this table</a>')
         if count:
             label = f"{count} thread{'s' if count != 1 else ''}"
             parts.append(f'<a class="anchor-threads" href="{escape(link_for(key))}">{label}</a>')
-        if is_table and start_for is not None:
-            parts.append(f'<a class="anchor-start" href="{escape(start_for(key))}">Discuss this table</a>')
+        if start_for is not None:
+            label = "Discuss this table" if is_table else "Discuss this"
+            parts.append(f'<a class="anchor-start" href="{escape(start_for(key))}">{label}</a>')
         if not parts:
             return ""
         return f'<p class="discussed-place" data-anchor="{escape(key)}">{" · ".join(parts)}</p>'
 
     def after_heading(match: re.Match) -> str:
-        return match.group(0) + badge(anchor_key(HEADING, unescape(match.group(2))), is_table=False)
+        level, html_id, text = match.groups()
+        html_id = unescape(html_id)
+        heading = (
+            f'<h{level} id="{escape(html_id)}">{text}{permalink(html_id, "Link to this section")}</h{level}>'
+        )
+        return heading + place_line(anchor_key(HEADING, html_id), html_id, is_table=False)
 
     def after_table(match: re.Match) -> str:
-        return match.group(0) + badge(anchor_key(TABLE, unescape(match.group(1))), is_table=True)
+        slug = unescape(match.group(1))
+        figure, html_id = match.group(0), f"table-{slug}"
+        has_caption = "</figcaption>" in figure
+        if has_caption:
+            figure = figure.replace(
+                "</figcaption>", permalink(html_id, "Link to this table") + "</figcaption>", 1
+            )
+        line = place_line(anchor_key(TABLE, slug), html_id, is_table=True, link=not has_caption)
+        return figure + line
 
     return _FIGURE_RE.sub(after_table, _HEADING_RE.sub(after_heading, html))

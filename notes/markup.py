@@ -1,7 +1,7 @@
 """The one renderer for every piece of Markdown a user wrote.
 
 ``render_markdown`` turns Markdown into HTML with markdown-it-py (CommonMark with GFM
-tables and strikethrough, line breaks kept, heading anchors), expands comparison-table
+tables and strikethrough, line breaks kept, heading anchors, bare URLs linked), expands comparison-table
 placeholders, and passes the result through nh3 with an explicit allow-list. Raw HTML in
 the source is never passed through: it is shown as text. Callers store the result when
 content is saved; pages never render Markdown per request.
@@ -60,10 +60,15 @@ def _parser(*, heading_ids: bool) -> MarkdownIt:
 
     Markdown-it blocks javascript:, vbscript: and file: links itself; nh3 is the second
     line and the one that decides. "html": False shows raw HTML as text.
+
+    Bare URLs (``https://...``) become links (linkify-it-py); names without a scheme are
+    left as text, so "notes.md" or "model.py" stay file names, and so are bare e-mail
+    addresses (``mailto:`` links are written as links).
     """
-    parser = MarkdownIt("commonmark", {"breaks": True, "html": False, "linkify": False}).enable(
-        ["table", "strikethrough"]
+    parser = MarkdownIt("commonmark", {"breaks": True, "html": False, "linkify": True}).enable(
+        ["table", "strikethrough", "linkify"]
     )
+    parser.linkify.set({"fuzzy_link": False, "fuzzy_email": False})
     if heading_ids:
         parser.core.ruler.push("heading_ids", _heading_ids)
     parser.core.ruler.push("alignment_classes", _alignment_classes)

@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass, replace
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from notes.models import Book, ChangeRequest, Chapter, ComparisonTable
@@ -26,7 +26,27 @@ class ChangelogEntry:
 
 
 def book_list() -> QuerySet[Book]:
-    return Book.objects.annotate(chapter_count=Count("chapters"))
+    # Explicit: Meta.ordering is not applied to a query that groups for an aggregate.
+    return Book.objects.annotate(chapter_count=Count("chapters")).order_by("title", "pk")
+
+
+def books_in_domain(*, domain_slug: str) -> tuple[str, list[Book]]:
+    """The domain's name as the books write it and its books, with their chapter counts
+    (one query). Domains are free text on each book, so they are matched by their slug;
+    404 when no book names the domain."""
+    from django.http import Http404
+    from django.utils.text import slugify
+
+    name, books = "", []
+    for book in book_list():
+        for domain in book.domain_list:
+            if slugify(domain) == domain_slug:
+                name = name or domain
+                books.append(book)
+                break
+    if not books:
+        raise Http404("No book names that domain.")
+    return name, books
 
 
 def book_get(*, slug: str) -> Book:
@@ -73,6 +93,26 @@ def chapter_get(*, book_slug: str, number: int) -> Chapter:
     """The chapter with its book and tables (two queries)."""
     return get_object_or_404(
         Chapter.objects.select_related("book").prefetch_related("tables"),
+        book__slug=book_slug,
+        number=number,
+    )
+
+
+def chapter_for_reading(*, book_slug: str, number: int) -> Chapter:
+    """The chapter page's chapter with its book, in one query that also counts
+    ``version_count`` and reads ``last_changed_at`` and ``last_changed_by`` (the username
+    of whoever wrote its newest version, or None). Its tables are in its stored HTML and
+    contents, so they are not read."""
+    versions = Chapter.history.filter(id=OuterRef("pk"))
+    newest = versions.order_by("-history_date", "-history_id")
+    return get_object_or_404(
+        Chapter.objects.select_related("book").annotate(
+            version_count=Subquery(
+                versions.order_by().values("id").annotate(count=Count("history_id")).values("count")
+            ),
+            last_changed_at=Subquery(newest.values("history_date")[:1]),
+            last_changed_by=Subquery(newest.values("history_user__username")[:1]),
+        ),
         book__slug=book_slug,
         number=number,
     )

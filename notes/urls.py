@@ -5,6 +5,9 @@ from notes.views import discussions, editing, exports, feeds, following, history
 app_name = "notes"
 
 urlpatterns = [
+    # Before books/<slug>/: "new" is not a book (the service refuses it as a book's address).
+    path("books/new/", editing.book_new, name="book-new"),
+    path("domains/<slug:domain_slug>/", reading.domain_detail, name="domain-detail"),
     path("books/<slug:book_slug>/", reading.book_detail, name="book-detail"),
     path("books/<slug:book_slug>/changelog/", reading.book_changelog, name="book-changelog"),
     path("books/<slug:book_slug>/chapters/<int:number>/", reading.chapter_detail, name="chapter-detail"),

@@ -62,7 +62,7 @@ def make_chapter(
         make_table(chapter=chapter, slug=slug, position=position)
     if table_slugs:
         chapter_render(chapter)
-        save_rendering(chapter, "body_html")
+        save_rendering(chapter, "body_html", "contents")
     return chapter
 
 

@@ -48,7 +48,7 @@ def test_the_history_lists_every_version_with_who_wrote_and_approved_it(client, 
     html = client.get(URL).content.decode()
     assert "History of the book details" in html
     assert "Fixed the author" in html and "Added the book" in html
-    assert "<td>editor</td>" in html and "<td>reviewer</td>" in html
+    assert '<td data-label="Author">editor</td>' in html and '<td data-label="Approver">reviewer</td>' in html
     assert f'href="{URL}"' in client.get("/books/test-book/").content.decode()
 
 

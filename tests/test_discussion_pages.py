@@ -473,14 +473,14 @@ def test_the_chapter_page_counts_threads_at_each_table_and_heading(client, book,
     chapter = make_chapter(book=book, number=7, body="## Storage\n\nText.\n\n[[table:table-1]]", tables=0)
     make_table(chapter=chapter, slug="table-1", title="Row versus column")
     chapter_render(chapter)
-    chapter.save_without_historical_record(update_fields=["body_html"])
+    chapter.save_without_historical_record(update_fields=["body_html", "contents"])
     make_thread(chapter=chapter, author=reader, title="On the table", anchor="table:table-1")
     make_thread(chapter=chapter, author=reader, title="Also the table", anchor="table:table-1")
     resolved = make_thread(chapter=chapter, author=reader, title="On storage", anchor="heading:storage")
     thread_resolve(thread=resolved, actor=reader)
 
     html = client.get("/books/test-book/chapters/7/").content.decode()
-    assert "2 open</span> of 3 threads" in html
+    assert '<span class="thread-count">2 open threads</span></a> <span class="meta">of 3</span>' in html
     table_badge = re.search(
         r'</figure><p class="discussed-place" data-anchor="table:table-1">(.*?)</p>', html
     )
@@ -490,7 +490,8 @@ def test_the_chapter_page_counts_threads_at_each_table_and_heading(client, book,
         in table_badge.group(1)
     )
     heading = re.search(
-        r'<h2 id="storage">Storage</h2><p class="discussed-place" data-anchor="heading:storage">(.*?)</p>',
+        r'<h2 id="storage">Storage<a class="permalink" href="#storage" aria-label="Link to this section">#</a>'
+        r'</h2><p class="discussed-place" data-anchor="heading:storage">(.*?)</p>',
         html,
     )
     assert heading and "1 thread<" in heading.group(1)

@@ -299,7 +299,7 @@ def test_a_new_book_request_is_listed_and_shown_for_review(client_for, editor, r
     client = client_for(reviewer)
 
     queue = client.get("/reviews/").content.decode()
-    assert "New book · Designing Data-Intensive Applications" in queue
+    assert "New book from a notes file · Designing Data-Intensive Applications" in queue
     detail = client.get(f"/reviews/{request.pk}/").content.decode()
     assert "New book: Designing Data-Intensive Applications" in detail
     assert "/books/designing-data-intensive-applications/" in detail

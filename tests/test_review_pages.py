@@ -343,7 +343,7 @@ def test_approving_through_the_page_publishes_and_the_changelog_shows_author_and
     assert "Approved text" in client_for(None).get("/books/test-book/chapters/1/").content.decode()
     changelog = client_for(None).get("/books/test-book/changelog/").content.decode()
     assert "Added notes on feature stores" in changelog
-    assert "<td>editor</td>\n      <td>reviewer</td>" in changelog
+    assert '<td data-label="Author">editor</td>\n      <td data-label="Approver">reviewer</td>' in changelog
     assert "approved by reviewer" in client_for(None).get("/recent/").content.decode()
 
 
@@ -383,7 +383,7 @@ def test_history_lists_views_and_compares_versions(client_for, editor, reviewer,
     first, second = Chapter.history.filter(id=chapter.pk).order_by("history_id")
     client = client_for(reader)
     listing = client.get("/books/test-book/chapters/1/history/").content.decode()
-    assert "Edited the notes" in listing and "<td>reviewer</td>" in listing
+    assert "Edited the notes" in listing and '<td data-label="Approver">reviewer</td>' in listing
     version = client.get(f"/books/test-book/chapters/1/history/?version={first.history_id}").content.decode()
     assert "Notes for chapter 1." in version
     compare = client.get(

@@ -39,7 +39,7 @@ def test_the_table_history_lists_versions_with_summary_author_and_approver(
     html = client_for(reader).get(URL).content.decode()
     assert "History of the table Table table-1" in html
     assert "Corrected the costs" in html
-    assert "<td>editor</td>" in html and "<td>reviewer</td>" in html
+    assert '<td data-label="Author">editor</td>' in html and '<td data-label="Approver">reviewer</td>' in html
     # The table page links here.
     assert URL in client_for(reader).get("/books/test-book/chapters/1/tables/table-1/").content.decode()
 

@@ -1,5 +1,6 @@
 """Site-wide request checks that no single view should have to repeat."""
 
+from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
@@ -52,3 +53,34 @@ class HealthCheck:
         except DatabaseError:
             return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
         return HttpResponse("ok\n", content_type="text/plain")
+
+
+class SiteNotFoundPageInDebug:
+    """With DEBUG on, show the site's own 404 page, as production does.
+
+    ``make run`` serves with DEBUG on, where Django answers a missing page with its
+    technical 404 (the URL patterns, the exception). A link to a chapter that was never
+    written should look the same to a reader in development as in production, so an HTML
+    404 becomes ``templates/404.html`` in the site's layout. Developers who want Django's
+    page add ``?debug-404`` to the address.
+    """
+
+    debug_parameter = "debug-404"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            settings.DEBUG
+            and response.status_code == 404
+            and response.get("Content-Type", "").startswith("text/html")
+            and self.debug_parameter not in request.GET
+            and not getattr(response, "is_site_page", False)
+        ):
+            from django.views.defaults import page_not_found
+
+            response = page_not_found(request, exception=None)
+            response.is_site_page = True
+        return response

@@ -9,6 +9,8 @@ from wiki import views
 urlpatterns = [
     path("", reading.home, name="home"),
     path("search/", views.search, name="search"),
+    # Browsers ask for /favicon.ico whatever the page says; send them to the real one.
+    path("favicon.ico", views.favicon),
     # LoginView puts the request's host name in "site_name"; keep the layout's own name.
     path(
         "accounts/login/", auth_views.LoginView.as_view(extra_context={"site_name": SITE_NAME}), name="login"

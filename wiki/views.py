@@ -1,13 +1,24 @@
-"""Site-wide pages that are not about one book: search."""
+"""Site-wide pages that are not about one book: search, the favicon."""
 
 import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 
 from notes.permissions import read_required
 from notes.selectors_search import search_page
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says; send them to the real one.
+
+    Resolved per request: with the manifest storage the hashed name exists only after
+    collectstatic, which must not be needed to import the URLs.
+    """
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
 @read_required

@@ -69,6 +69,17 @@ class BookForm(ChangeForm):
         self.fields["body"].widget = PreviewMarkdownWidget(attrs={"rows": 8})
 
 
+class NewBookForm(BookForm):
+    slug = forms.CharField(
+        max_length=120,
+        required=False,
+        label="Address",
+        help_text="Where the book will live: /books/<address>/. Left empty, it is made from the title.",
+    )
+
+    field_order = ["title", "book_author", "book_domains", "slug", "body", "summary"]
+
+
 class TableMetaForm(ChangeForm):
     title = forms.CharField(max_length=300, required=False)
     slug = forms.SlugField(max_length=120, required=False)

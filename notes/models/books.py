@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.urls import reverse
+from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from notes.models.history import HistoryExtras
@@ -32,6 +33,15 @@ class Book(models.Model):
     def domain_list(self) -> list[str]:
         return [domain.strip() for domain in self.domains.split(",") if domain.strip()]
 
+    @property
+    def domain_links(self) -> list[tuple[str, str]]:
+        """(name, URL of the page of every book in that domain) for each domain."""
+        return [
+            (domain, reverse("notes:domain-detail", kwargs={"domain_slug": slugify(domain)}))
+            for domain in self.domain_list
+            if slugify(domain)
+        ]
+
 
 class Chapter(models.Model):
     book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="chapters")
@@ -39,8 +49,12 @@ class Chapter(models.Model):
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True, help_text="Markdown; a line [[table:slug]] places a table.")
     body_html = models.TextField(blank=True, editable=False)
+    # The chapter's table of contents, made with ``body_html`` when it is rendered (see
+    # ``notes.anchors.chapter_contents``): pages read it instead of parsing HTML. A cache
+    # like ``body_html``, so no version of its own.
+    contents = models.JSONField(default=list, blank=True, editable=False)
 
-    history = HistoricalRecords(bases=[HistoryExtras])
+    history = HistoricalRecords(bases=[HistoryExtras], excluded_fields=["contents"])
 
     class Meta:
         ordering = ["book", "number"]

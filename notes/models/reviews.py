@@ -31,9 +31,13 @@ class ChangeRequest(models.Model):
         REVERT = "revert", "Revert"
         # A whole book proposed from an uploaded notes file: ``body`` holds it as Markdown,
         # ``slug`` its URL slug; ``book`` is empty until approval publishes it.
-        NEW_BOOK = "new_book", "New book"
+        NEW_BOOK = "new_book", "New book from a notes file"
+        # A book proposed in the browser by its details (``body`` is its summary), to which
+        # chapters are then proposed one by one; ``book`` is empty until approval too.
+        BOOK_NEW = "book_new", "New book"
 
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CHAPTER_EDIT)
+    # Empty only for a proposed new book until it is published (then the book it made).
     book = models.ForeignKey(
         "notes.Book", null=True, blank=True, on_delete=models.PROTECT, related_name="change_requests"
     )
@@ -107,7 +111,7 @@ class ChangeRequest(models.Model):
         constraints = [
             # Only a proposed new book has no book yet (it is set when approval publishes it).
             models.CheckConstraint(
-                condition=models.Q(book__isnull=False) | models.Q(kind="new_book"),
+                condition=models.Q(book__isnull=False) | models.Q(kind__in=["new_book", "book_new"]),
                 name="changerequest_book_unless_new_book",
             ),
         ]
@@ -132,7 +136,7 @@ class ChangeRequest(models.Model):
         """'book', 'chapter' or 'table': the model a publish writes a version of."""
         if self.kind in (self.Kind.TABLE_EDIT, self.Kind.TABLE_NEW) or self.table_id:
             return "table"
-        if self.kind in (self.Kind.BOOK_EDIT, self.Kind.NEW_BOOK) or (
+        if self.kind in (self.Kind.BOOK_EDIT, self.Kind.NEW_BOOK, self.Kind.BOOK_NEW) or (
             self.kind == self.Kind.REVERT and not self.chapter_id
         ):
             return "book"

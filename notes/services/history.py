@@ -10,6 +10,7 @@ import datetime
 
 from django.db import models
 
+from notes.anchors import chapter_contents
 from notes.markup import render_markdown, render_table
 from notes.models import Book, Chapter, ComparisonTable
 from notes.services.search import search_document_refresh
@@ -37,10 +38,14 @@ def save_version(
     search_document_refresh(obj=instance)
 
 
-def save_rendering(instance: models.Model, field: str) -> None:
+def save_rendering(instance: models.Model, *fields: str) -> None:
     """Store a refreshed rendering without writing a version: HTML is a cache, not content."""
-    instance.save_without_historical_record(update_fields=[field])
+    instance.save_without_historical_record(update_fields=list(fields))
     search_document_refresh(obj=instance)
+
+
+# What ``chapter_render`` writes: store both together (``save_rendering(chapter, *CHAPTER_RENDERING)``).
+CHAPTER_RENDERING = ("body_html", "contents")
 
 
 def book_render(book: Book) -> None:
@@ -52,7 +57,12 @@ def table_render(table: ComparisonTable) -> None:
 
 
 def chapter_render(chapter: Chapter, tables=None) -> None:
-    """Render the chapter body with its tables; ``tables`` defaults to the saved ones."""
+    """Render the chapter body with its tables and make its table of contents from them.
+
+    ``tables`` defaults to the saved ones.
+    """
     if tables is None:
         tables = chapter.tables.all()
+    tables = list(tables)
     chapter.body_html = render_markdown(chapter.body, {table.slug: table for table in tables})
+    chapter.contents = chapter_contents(body_html=chapter.body_html, tables=tables)

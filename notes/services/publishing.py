@@ -8,12 +8,13 @@ request back to its author with the conflicts and publishes nothing.
 
 from dataclasses import dataclass, field
 
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from notes.models import Book, ChangeRequest, Chapter, ComparisonTable
 from notes.page_cache import page_cache_expire
 from notes.services.history import (
+    CHAPTER_RENDERING,
     book_render,
     chapter_render,
     save_rendering,
@@ -90,11 +91,13 @@ def publish(change_request: ChangeRequest, *, approver) -> PublishOutcome:
         return _publish_new_chapter(change_request, approver)
     if kind == Kind.TABLE_NEW:
         return _publish_new_table(change_request, approver)
-    if kind == Kind.NEW_BOOK:
+    if kind == Kind.NEW_BOOK:  # a whole book from a notes file
         # Imported here: book_proposals builds on this module (PublishOutcome, versions).
         from notes.services.book_proposals import new_book_publish
 
         return new_book_publish(change_request, approver=approver)
+    if kind == Kind.BOOK_NEW:
+        return _publish_new_book(change_request, approver)
 
     target_kind = change_request.target_kind
     if target_kind == "table":
@@ -137,7 +140,7 @@ def publish(change_request: ChangeRequest, *, approver) -> PublishOutcome:
     if target_kind == "table":
         # The chapter shows the table inline: refresh that cache without a chapter version.
         chapter_render(chapter)
-        save_rendering(chapter, "body_html")
+        save_rendering(chapter, *CHAPTER_RENDERING)
         renderings_expire(chapter_id=chapter.pk)
 
     note = (
@@ -201,10 +204,50 @@ def _publish_new_table(change_request: ChangeRequest, approver) -> PublishOutcom
         table, summary=change_request.summary, user=change_request.author, change_request=change_request
     )
     chapter_render(chapter)
-    save_rendering(chapter, "body_html")
+    save_rendering(chapter, *CHAPTER_RENDERING)
     renderings_expire(chapter_id=chapter.pk)
     change_request.table = table
     _mark_published(change_request, table, approver, "")
+    return PublishOutcome(published=True, merged=False, message="Approved and published.")
+
+
+def _publish_new_book(change_request: ChangeRequest, approver) -> PublishOutcome:
+    """A book proposed in the browser by its details (``book_new``): the book, no chapters yet."""
+    # The unique slug is the lock: a book made meanwhile at the same address is a conflict.
+    if Book.objects.filter(slug=change_request.slug).exists():
+        return _send_back_with_conflicts(
+            change_request,
+            [
+                {
+                    "field": "slug",
+                    "message": f"A book at /books/{change_request.slug}/ was added meanwhile; "
+                    "pick another address.",
+                }
+            ],
+        )
+    book = Book(
+        slug=change_request.slug,
+        title=change_request.title,
+        author=change_request.book_author,
+        domains=change_request.book_domains,
+        summary=change_request.body,
+    )
+    book_render(book)
+    try:
+        with transaction.atomic():  # a savepoint: another new book may take the address first
+            save_version(
+                book,
+                summary=change_request.summary,
+                user=change_request.author,
+                change_request=change_request,
+            )
+    except IntegrityError:
+        return _send_back_with_conflicts(
+            change_request,
+            [{"field": "slug", "message": f"A book at /books/{change_request.slug}/ was added meanwhile."}],
+        )
+    change_request.book = book
+    _mark_published(change_request, book, approver, "")
     return PublishOutcome(published=True, merged=False, message="Approved and published.")
 
 

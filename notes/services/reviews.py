@@ -14,6 +14,7 @@ transaction; whoever submits or reviews a request watches what it changes.
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.text import slugify
 
 from notes import permissions
 from notes.formats import FormatError, parse_markdown
@@ -47,6 +48,7 @@ __all__ = [
 Kind = ChangeRequest.Kind
 Status = ChangeRequest.Status
 
+NEW_BOOK_KINDS = (Kind.NEW_BOOK, Kind.BOOK_NEW)
 MAX_BODY_BYTES = 1024 * 1024
 MAX_CHAPTER_NUMBER = 9999
 # Titles fit their columns: books and chapters hold 200 characters, tables 300.
@@ -54,10 +56,14 @@ MAX_TABLE_TITLE_LENGTH = 300
 TITLE_LIMITS = {
     Kind.BOOK_EDIT: 200,
     Kind.NEW_BOOK: 200,
+    Kind.BOOK_NEW: 200,
     Kind.CHAPTER_EDIT: 200,
     Kind.CHAPTER_NEW: 200,
 }
 MAX_SUMMARY_LENGTH = 200
+MAX_BOOK_SLUG_LENGTH = 120
+# Addresses under /books/ that are pages, not books.
+RESERVED_BOOK_SLUGS = {"new"}
 CONFLICT_MARKERS = ("<<<<<<< ", "=======", ">>>>>>> ")
 
 
@@ -131,6 +137,7 @@ def _clean_content(content: dict, kind: str, *, for_submit: bool) -> dict:
         Kind.TABLE_NEW: {"title", "headers", "rows", "slug"},
         Kind.REVERT: {"title", "body", "headers", "rows"},  # a chapter's or a table's content
         Kind.NEW_BOOK: {"title", "body", "book_author", "book_domains", "slug"},  # body: the book as Markdown
+        Kind.BOOK_NEW: {"title", "body", "book_author", "book_domains", "slug"},  # body: the summary
     }[kind]
     unknown = set(content) - allowed
     if unknown:
@@ -145,7 +152,7 @@ def _clean_content(content: dict, kind: str, *, for_submit: bool) -> dict:
         if len(content["title"]) > limit:
             raise ReviewError(f"The title is {len(content['title'])} characters long; the limit is {limit}.")
         if (
-            kind in (Kind.CHAPTER_NEW, Kind.CHAPTER_EDIT, Kind.BOOK_EDIT, Kind.NEW_BOOK)
+            kind in (Kind.CHAPTER_NEW, Kind.CHAPTER_EDIT, Kind.BOOK_EDIT, Kind.NEW_BOOK, Kind.BOOK_NEW)
             and not content["title"]
         ):
             raise ReviewError("A title is required.")
@@ -167,7 +174,27 @@ def _clean_content(content: dict, kind: str, *, for_submit: bool) -> dict:
             parse_markdown(content.get("body", ""))
         except FormatError as error:
             raise ReviewError(f"The book's notes cannot be read: {error}") from None
+    if kind == Kind.BOOK_NEW and ("slug" in content or "title" in content):
+        content["slug"] = _book_slug(content.get("slug") or content.get("title") or "")
     return content
+
+
+def _book_slug(text: str) -> str:
+    """The new book's address (/books/<slug>/): the given slug or the title, made URL-safe."""
+    slug = slugify(text)
+    if not slug:
+        raise ReviewError(
+            "The book needs an address made of letters, digits and hyphens (e.g. designing-data-apps); "
+            "give one in the Address field."
+        )
+    if len(slug) > MAX_BOOK_SLUG_LENGTH:
+        raise ReviewError(
+            f"The address '{slug[:40]}…' is {len(slug)} characters long; the limit is "
+            f"{MAX_BOOK_SLUG_LENGTH}. Give a shorter one in the Address field."
+        )
+    if slug in RESERVED_BOOK_SLUGS:
+        raise ReviewError(f"'{slug}' cannot be a book's address; pick another.")
+    return slug
 
 
 # --- Writing and moving a request --------------------------------------------------------
@@ -189,7 +216,9 @@ def change_request_create(
     """Write a change request as a draft, or submitted for review when ``submit``.
 
     ``base_history_id`` is the version the author started from (the edit form carries it);
-    it defaults to the target's newest version. New chapters and tables have no base.
+    it defaults to the target's newest version. New chapters and tables have no base. A
+    new book (``Kind.NEW_BOOK`` from a notes file, ``Kind.BOOK_NEW`` from its details) names
+    no ``book``: approval creates it.
     """
     if not permissions.can_propose(author):
         raise ReviewError("You may not propose changes.")
@@ -201,12 +230,12 @@ def change_request_create(
             raise ReviewError("That table is not in that chapter.")
     if chapter is not None and chapter.book_id != book.pk:
         raise ReviewError("That chapter is not in that book.")
+    if (kind in NEW_BOOK_KINDS) != (book is None):
+        raise ReviewError("A new book names no existing book." if book else "Name the book.")
     if kind in (Kind.CHAPTER_EDIT, Kind.TABLE_NEW) and chapter is None:
         raise ReviewError("Name the chapter.")
     if kind == Kind.TABLE_EDIT and table is None:
         raise ReviewError("Name the table.")
-    if (book is None) != (kind == Kind.NEW_BOOK):
-        raise ReviewError("Name the book." if book is None else "A new book cannot name an existing book.")
 
     change_request = ChangeRequest(
         kind=kind,
@@ -224,6 +253,9 @@ def change_request_create(
     elif kind == Kind.TABLE_NEW:
         if ComparisonTable.objects.filter(chapter=chapter, slug=content["slug"]).exists():
             raise ReviewError(f"This chapter already has a table '{content['slug']}'.")
+    elif kind == Kind.BOOK_NEW:
+        if Book.objects.filter(slug=content["slug"]).exists():
+            raise ReviewError(f"A book at /books/{content['slug']}/ exists already; pick another address.")
     elif kind != Kind.NEW_BOOK:
         change_request.base_history_id = _checked_base(change_request, base_history_id)
     change_request_render(change_request)

@@ -10,7 +10,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from notes import selectors
-from notes.forms.reviews import BookForm, ChapterForm, NewChapterForm, TableMetaForm, grid_from_post
+from notes.forms.reviews import (
+    BookForm,
+    ChapterForm,
+    NewBookForm,
+    NewChapterForm,
+    TableMetaForm,
+    grid_from_post,
+)
 from notes.markup import render_markdown
 from notes.models import Book, ChangeRequest, Chapter, ComparisonTable
 from notes.permissions import can_propose, can_revise, permission_view, require
@@ -137,6 +144,33 @@ def book_edit(request, book_slug: str):
     return render(request, "notes/editing/book_form.html", context, status=400 if form.errors else 200)
 
 
+BOOK_NEW_FIELDS = ("title", "body", "book_author", "book_domains", "slug")
+
+
+@permission_view
+def book_new(request):
+    """Propose a new book: it goes through review like any change and exists once approved."""
+    require(request, can_propose(request.user))
+    if request.method == "POST":
+        form = NewBookForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            change_request = _proposed(
+                request,
+                form,
+                book=None,
+                kind=Kind.BOOK_NEW,
+                summary=data["summary"],
+                content={name: data[name] for name in BOOK_NEW_FIELDS},
+            )
+            if change_request is not None:
+                return _saved(request, change_request)
+    else:
+        form = NewBookForm(initial={"summary": "Added the book"})
+    context = {"form": form, "book": None, "heading": "Propose a new book"}
+    return render(request, "notes/editing/book_form.html", context, status=400 if form.errors else 200)
+
+
 def _table_page(request, *, form, headers, rows, book, chapter, heading, show_slug=False):
     context = {
         "form": form,
@@ -237,7 +271,7 @@ def table_new(request, book_slug: str, number: int):
 
 
 def _fields(change_request: ChangeRequest) -> dict:
-    names = ("title", "body", "headers", "rows", "book_author", "book_domains", "number")
+    names = ("title", "body", "headers", "rows", "book_author", "book_domains", "number", "slug")
     return {name: getattr(change_request, name) for name in names}
 
 
@@ -289,7 +323,9 @@ def request_revise(request, request_id: int):
             show_slug=change_request.kind == Kind.TABLE_NEW,
         )
 
-    if kind == "book":
+    if change_request.kind == Kind.BOOK_NEW:
+        form_class, fields, template, form_kwargs = NewBookForm, BOOK_NEW_FIELDS, "book_form", {}
+    elif kind == "book":
         form_class, fields, template = BookForm, ("title", "body", "book_author", "book_domains"), "book_form"
         form_kwargs = {}
     else:

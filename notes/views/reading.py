@@ -53,6 +53,13 @@ def book_detail(request, book_slug: str):
 
 
 @read_required
+def domain_detail(request, domain_slug: str):
+    """Every book of one domain ("Machine Learning"), as the home page shows books."""
+    name, books = selectors.books_in_domain(domain_slug=domain_slug)
+    return render(request, "notes/domain_detail.html", {"domain": name, "books": books})
+
+
+@read_required
 def book_changelog(request, book_slug: str):
     book = selectors.book_get(slug=book_slug)
     newest_first = request.GET.get("order") == "newest"
@@ -89,7 +96,9 @@ def _page_number(request) -> int:
 @read_required
 @anonymous_page
 def chapter_detail(request, book_slug: str, number: int):
-    chapter = selectors.chapter_get(book_slug=book_slug, number=number)
+    """The chapter with its contents (stored when it was rendered), the book's chapters,
+    a permalink and a "Discuss this" link on each heading and table."""
+    chapter = selectors.chapter_for_reading(book_slug=book_slug, number=number)
     siblings = selectors.chapter_siblings(chapter=chapter)
     position = next(index for index, sibling in enumerate(siblings) if sibling.pk == chapter.pk)
     discussion = selectors_discussions.chapter_discussion_summary(chapter=chapter)
@@ -105,9 +114,22 @@ def chapter_detail(request, book_slug: str, number: int):
             else None
         ),
     )
-    tables = chapter.tables.all()
-    for table in tables:
-        table.thread_count = discussion.anchors.get(f"table:{table.slug}", 0)
+    # The contents indent from the chapter's highest heading level, whichever it is.
+    top_level = min((entry["level"] for entry in chapter.contents), default=1)
+    contents = [
+        {
+            **entry,
+            "depth": max(entry["level"] - top_level + 1, 1),
+            # A table the text does not place is shown on its own page only.
+            "href": f"#{entry['id']}"
+            if entry.get("placed", True)
+            else reverse(
+                "notes:table-detail",
+                kwargs={"book_slug": book_slug, "number": number, "table_slug": entry.get("slug", "")},
+            ),
+        }
+        for entry in chapter.contents
+    ]
     return render(
         request,
         "notes/chapter_detail.html",
@@ -117,7 +139,7 @@ def chapter_detail(request, book_slug: str, number: int):
             "body_html": body_html,
             "watch": selectors_following.watch_state(user=request.user, target=chapter),
             "discussion": discussion,
-            "tables": tables,
+            "contents": contents,
             "chapters": siblings,
             "previous_chapter": siblings[position - 1] if position > 0 else None,
             "next_chapter": siblings[position + 1] if position + 1 < len(siblings) else None,
