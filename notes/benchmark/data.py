@@ -288,8 +288,9 @@ def _versions(chapter: Chapter, count: int, users: dict, stream) -> None:
     History.objects.bulk_create(batch)
     progress.advance(len(batch) or 0)
     latest = History.objects.filter(id=chapter.pk).latest("history_id")
-    Chapter.objects.filter(pk=chapter.pk).update(body=latest.body, body_html=latest.body_html)
-    chapter.refresh_from_db()
+    # The live chapter is its newest version; its history rows are already written above.
+    chapter.body, chapter.body_html = latest.body, latest.body_html
+    chapter.save_without_historical_record(update_fields=["body", "body_html"])
 
 
 _STATES = [Status.SUBMITTED] * 4 + [
