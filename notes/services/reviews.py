@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 
 from notes import permissions
+from notes.limits import chapter_size_refusal
 from notes.models import Book, ChangeRequest, Chapter, ComparisonTable, Review
 from notes.services.publishing import (
     PublishOutcome,
@@ -40,7 +41,6 @@ __all__ = [
 Kind = ChangeRequest.Kind
 Status = ChangeRequest.Status
 
-MAX_BODY_BYTES = 1024 * 1024
 MAX_CHAPTER_NUMBER = 9999
 # Titles fit their columns: books and chapters hold 200 characters, tables 300.
 MAX_TABLE_TITLE_LENGTH = 300
@@ -77,8 +77,9 @@ def _clean_summary(summary: str) -> str:
 
 def _clean_body(body: str, *, for_submit: bool) -> str:
     body = (body or "").replace("\r\n", "\n")
-    if len(body.encode("utf-8")) > MAX_BODY_BYTES:
-        raise ReviewError("The text is larger than 1 MB; split it into several chapters.")
+    refusal = chapter_size_refusal(body)
+    if refusal:
+        raise ReviewError(refusal)
     if for_submit and any(line.startswith(CONFLICT_MARKERS) for line in body.splitlines()):
         raise ReviewError(
             "The text still holds conflict markers (<<<<<<<, =======, >>>>>>>); resolve them first."
