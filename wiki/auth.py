@@ -1,5 +1,7 @@
 """Login throttling (django-axes): which backend checks, and whose address a request is."""
 
+import ipaddress
+
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 
@@ -18,11 +20,30 @@ class LoginThrottleBackend(AxesStandaloneBackend):
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 
-def client_ip(request) -> str:
+def client_ip(request) -> str | None:
     """The visitor's address: behind our HTTPS proxy the last one it appended to
-    X-Forwarded-For (earlier entries are whatever the client claimed), else REMOTE_ADDR."""
+    X-Forwarded-For (earlier entries are whatever the client claimed), else REMOTE_ADDR.
+
+    Only a well-formed address is returned: axes stores it in an address column
+    (PostgreSQL's ``inet``), which refuses anything else.
+    """
     if settings.BEHIND_HTTPS_PROXY:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        if forwarded and forwarded[-1]:
-            return forwarded[-1][:100]
-    return request.META.get("REMOTE_ADDR", "")[:100] or "unknown"
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        address = _address(forwarded[-1])
+        if address:
+            return address
+    return _address(request.META.get("REMOTE_ADDR", ""))
+
+
+def client_username(request, credentials) -> str | None:
+    """The username tried, cut to the longest a Django username can be (150): no account
+    has a longer one, and axes' column holds 255 characters at most."""
+    username = (credentials or {}).get("username") or request.POST.get("username")
+    return username[:150] if isinstance(username, str) else None
+
+
+def _address(value: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None

@@ -165,6 +165,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each one locks on its ow
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "wiki.auth.client_ip"
+AXES_USERNAME_CALLABLE = "wiki.auth.client_username"
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 
 LOGIN_URL = "login"

@@ -132,3 +132,26 @@ def test_behind_the_proxy_the_address_is_the_one_the_proxy_appended(settings):
         HTTP_X_FORWARDED_FOR="10.0.0.8",
     )
     assert elsewhere.status_code == 302
+
+
+@pytest.mark.parametrize("page", LOGIN_PAGES)
+def test_a_10_kb_username_is_counted_not_a_server_error(page):
+    client = Client(raise_request_exception=False)
+    for _ in range(3):
+        response = _attempt(client, page, "a" * 10240, "wrong")
+    assert response.status_code == 429
+    assert AccessAttempt.objects.get().username == "a" * 150
+
+
+@pytest.mark.parametrize("forwarded", ["not-an-address", "", "1.2.3.4, <script>", "9" * 5000])
+def test_a_forged_forwarded_address_falls_back_to_the_proxy_address(settings, forwarded):
+    settings.BEHIND_HTTPS_PROXY = True
+    client = Client(raise_request_exception=False)
+    response = client.post(
+        "/accounts/login/",
+        {"username": "someone", "password": "wrong"},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+    assert response.status_code == 200
+    assert AccessAttempt.objects.get().ip_address == "127.0.0.1"
