@@ -66,11 +66,8 @@ class NumberField(forms.IntegerField):
         if value in self.empty_values:
             return None
         try:
-            return parse_int(
-                value, what=self.label or "The number", minimum=self.min_value, maximum=self.max_value
-            )
+            # Only the form of the number here; the range is checked by the field's own
+            # validators, with Django's messages ("less than or equal to 9999").
+            return parse_int(value, what=self.label or "The number", minimum=-MAX_ID, maximum=MAX_ID)
         except BadNumber as error:
             raise forms.ValidationError(str(error), code="invalid") from None
-
-    def validate(self, value):
-        forms.Field.validate(self, value)
