@@ -9,11 +9,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from notes.models import Book, ChangeRequest, Chapter, Comment, ComparisonTable, ModerationLog, Review, Thread
+from notes.numbers import BadNumber, parse_int
 from notes.services.discussions import REASON_MAX_LENGTH, DiscussionError
 from notes.services.moderation import comment_hide, comment_unhide, thread_lock, thread_unlock
 from notes.services.reviews import ReviewError, change_request_approve, change_request_reject
@@ -54,7 +56,21 @@ class ReadOnlyContentAdmin(SimpleHistoryAdmin):
             raise PermissionDenied(
                 "Old versions cannot be saved from the admin; revert from the site's history page."
             )
+        object_id, version_id = _admin_id(object_id), _admin_id(version_id, "version")
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        # simple-history looks the id up as given: "abc" or "²" would fail in the query.
+        return super().history_view(request, _admin_id(object_id), extra_context)
+
+
+def _admin_id(value: str, what: str = "object") -> str:
+    """An id from an admin URL, or 404 for one that is not a number (simple-history's views
+    pass theirs to the database as they come)."""
+    try:
+        return str(parse_int(value))
+    except BadNumber:
+        raise Http404(f"No such {what}: its id must be a number.") from None
 
 
 @admin.register(Book)

@@ -7,9 +7,19 @@ Imported by ``notes.admin`` so that admin autodiscovery registers it.
 from django.contrib import admin
 
 from notes.models import Notification, NotificationSettings, Watch
+from notes.numbers import BadNumber, parse_int
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
+    def get_object(self, request, object_id, from_field=None):
+        # An id that is no number the database holds (25 digits, "²") is "no such object",
+        # not a query the database refuses.
+        try:
+            parse_int(object_id)
+        except BadNumber:
+            return None
+        return super().get_object(request, object_id, from_field)
+
     def has_add_permission(self, request) -> bool:
         return False
 

@@ -7,7 +7,7 @@ discussion write) replaces that generation after its transaction commits, so the
 reader gets a fresh page. Nothing is ever served across a generation change, and the cache
 (Redis when configured, local memory otherwise) needs no scanning to forget old pages.
 
-Cached: GET requests without a session or messages cookie, answered 200 without setting a
+Cached: GET requests for the plain address (no query string) without a session or messages cookie, answered 200 without setting a
 cookie and without using a CSRF token. Everything else goes to the view as usual.
 """
 
@@ -38,8 +38,11 @@ def _book_page_key(book_slug: str) -> str:
 
 
 def _is_cacheable_request(request) -> bool:
+    # Only the plain address: a query string the page ignores would let anyone fill the
+    # cache with variants of one page (and make keys of any length).
     return (
         request.method == "GET"
+        and not request.META.get("QUERY_STRING")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "messages" not in request.COOKIES
     )
@@ -64,7 +67,7 @@ def anonymous_page(view):
         if missing:
             cache.set_many(missing, None)
             generations.update(missing)
-        page_key = "page:" + ":".join(generations[key] for key in keys) + ":" + request.get_full_path()
+        page_key = "page:" + ":".join(generations[key] for key in keys) + ":" + request.path
         stored = cache.get(page_key)
         if stored is not None:
             content, headers = stored

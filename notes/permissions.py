@@ -115,6 +115,15 @@ def can_see_reviews(user) -> bool:
     return can_propose(user) or can_review(user)
 
 
+def can_see_request(user, change_request) -> bool:
+    """Read this change request: a draft is its author's (and admins') until it is submitted."""
+    if not can_see_reviews(user):
+        return False
+    if change_request.status == "draft":
+        return change_request.author_id == user.pk or has_role(user, Role.ADMIN)
+    return True
+
+
 def can_review_request(user, change_request) -> bool:
     """Review this request: reviewers, and not their own unless WIKI_ALLOW_SELF_APPROVAL."""
     if not can_review(user):
@@ -186,8 +195,9 @@ def can_edit_comment(user, comment) -> bool:
 
 
 def can_delete_comment(user, comment) -> bool:
-    """Delete it now: the author, once. Moderators hide instead, so the text stays for the record."""
-    return is_comment_author(user, comment) and not comment.is_deleted
+    """Delete it now: the author, once, while the thread is not locked (a lock freezes its
+    comments, as for editing). Moderators hide instead, so the text stays for the record."""
+    return is_comment_author(user, comment) and not comment.is_deleted and not comment.thread.is_locked
 
 
 def can_resolve_thread(user, thread) -> bool:

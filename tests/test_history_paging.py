@@ -79,10 +79,20 @@ def test_a_history_page_runs_the_same_queries_for_12_and_120_versions(client_for
     assert small == large
 
 
-@pytest.mark.parametrize("value", ["²", "-1", "", "1" * 40, "abc", "9" * 18])
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("²", "That is not a version number"),
+        ("-1", "That is not a version number"),
+        ("1" * 40, "That is not a version number"),
+        ("abc", "That is not a version number"),
+        ("", "That version does not belong to this chapter."),
+        ("9" * 18, "That version does not belong to this chapter."),
+    ],
+)
 def test_a_version_that_is_not_a_number_of_this_chapter_is_refused_with_a_message(
-    client_for, reader, chapter, value
+    client_for, reader, chapter, value, message
 ):
     response = client_for(reader).get(f"{URL}?version={value}")
     assert response.status_code == 400
-    assert "That version does not belong to this chapter." in response.content.decode()
+    assert message in response.content.decode()

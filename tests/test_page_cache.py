@@ -104,3 +104,13 @@ def test_a_visitor_with_a_message_waiting_gets_the_page_from_the_view(chapter, d
 def test_a_missing_chapter_is_not_cached_as_a_page(chapter):
     assert Client().get("/books/test-book/chapters/99/").status_code == 404  # not cached as a page
     assert Client().get("/books/test-book/chapters/99/").status_code == 404
+
+
+def test_an_address_with_a_query_string_is_answered_by_the_view_and_not_kept(
+    chapter, django_assert_num_queries
+):
+    Client().get(CHAPTER)
+    with django_assert_num_queries(3):
+        assert Client().get(f"{CHAPTER}?anything=1").status_code == 200
+    with django_assert_num_queries(3):
+        assert Client().get(f"{CHAPTER}?anything=1").status_code == 200

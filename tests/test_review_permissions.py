@@ -46,6 +46,7 @@ READ =        ["ok",    "ok",    "ok",  "ok",     "ok",     "ok",    "ok",     "
 PROPOSE =     ["login", "403",   "403", "ok",     "ok",     "ok",    "403",    "ok",  "login",  "403"]
 REVIEW =      ["login", "403",   "403", "403",    "403",    "ok",    "403",    "ok",  "login",  "403"]
 AUTHOR_ONLY = ["login", "403",   "403", "403",    "ok",     "403",   "403",    "403", "login",  "403"]
+DRAFT_READ =  ["login", "403",   "403", "403",    "ok",     "403",   "403",    "ok",  "login",  "403"]
 REVERT =      ["login", "403",   "403", "queued", "queued", "ok",    "403",    "ok",  "login",  "403"]
 # fmt: on
 
@@ -131,6 +132,8 @@ ACTIONS = {
     # Proposing: editors, reviewers and admins.
     "review queue": Action("get", "/reviews/", {}, PROPOSE),
     "change request page": Action("get", "/reviews/{pending}/", {}, PROPOSE),
+    # A draft is its author's (and admins') until it is submitted.
+    "draft page": Action("get", "/reviews/{draft}/", {}, DRAFT_READ),
     "chapter editor": Action("get", f"{CHAPTER}/edit/", {}, PROPOSE),
     "propose chapter edit": Action(
         "post",

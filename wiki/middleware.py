@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
+from django.utils.cache import patch_cache_control
 
 
 class RejectNulCharacters:
@@ -24,6 +25,24 @@ class RejectNulCharacters:
             or (request.method == "POST" and _has_nul(request.POST))
         ):
             raise BadRequest("The request holds a NUL character.")
+        return self.get_response(request)
+
+
+class RefuseEmptyAdminToField:
+    """Answer 400 to Django admin's ``_to_field`` parameter when it is empty.
+
+    Admin checks a ``_to_field`` that names a field, but passes an empty one on to
+    ``Meta.get_field("")``, which raises FieldDoesNotExist: a server error from one
+    query parameter on every change and delete page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for data in (request.GET, request.POST if request.method == "POST" else {}):
+            if "_to_field" in data and not data.get("_to_field"):
+                raise BadRequest("_to_field must name a field.")
         return self.get_response(request)
 
 
@@ -83,4 +102,22 @@ class SiteNotFoundPageInDebug:
 
             response = page_not_found(request, exception=None)
             response.is_site_page = True
+        return response
+
+
+class PrivateCacheForSignedInUsers:
+    """Mark every answer to a signed-in user ``Cache-Control: private``.
+
+    Their pages carry their name, their notifications, their drafts and a CSRF token:
+    a shared cache (a proxy, a CDN) must never hand them to the next visitor.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True)
         return response

@@ -1,5 +1,6 @@
 """Settings for Chapterwise, read from the environment (see README.md)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "markdownx",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "notes",
 ]
 
@@ -64,9 +66,13 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "wiki.middleware.SiteNotFoundPageInDebug",
     "wiki.middleware.RejectNulCharacters",
+    "wiki.middleware.RefuseEmptyAdminToField",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "wiki.middleware.PrivateCacheForSignedInUsers",
+    # Last, as django-axes asks: it turns a lockout raised during login into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "wiki.urls"
@@ -148,6 +154,25 @@ STORAGES = {
 MEDIA_URL = "media/"
 MEDIA_ROOT = BASE_DIR / "media"
 
+AUTHENTICATION_BACKENDS = [
+    "wiki.auth.LoginThrottleBackend",  # refuses a locked-out account or address first
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Login throttling (django-axes) on /accounts/login/ and /admin/login/: after
+# LOGIN_FAILURE_LIMIT wrong passwords for one username, or from one address, that
+# username or address is refused for LOGIN_COOLOFF_MINUTES. Attempts are kept in the
+# database (with or without Redis); an admin unlocks early by deleting them in
+# Django admin ("Access attempts"). A successful login clears that visitor's count.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each one locks on its own
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "wiki.auth.client_ip"
+AXES_USERNAME_CALLABLE = "wiki.auth.client_username"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -202,10 +227,15 @@ MARKDOWNX_URLS_PATH = "/preview/markdown/"  # notes.views.editing.markdown_previ
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "notes.markup.render_markdown"
 MARKDOWNX_UPLOAD_MAX_SIZE = 2 * 1024 * 1024
 
+# Images in notes come from this site only: an outside image would tell its host the
+# address of every reader. Teams that want them anyway set WIKI_ALLOW_OUTSIDE_IMAGES=1.
+WIKI_ALLOW_OUTSIDE_IMAGES = env_bool("WIKI_ALLOW_OUTSIDE_IMAGES", False)
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "img-src": ["'self'", "data:", "https:"],
+        "img-src": ["'self'", "data:", *(["https:"] if WIKI_ALLOW_OUTSIDE_IMAGES else [])],
+        "form-action": ["'self'"],
         "style-src": ["'self'"],
         "script-src": ["'self'"],
         "object-src": ["'none'"],
@@ -220,12 +250,16 @@ SESSION_COOKIE_SECURE = not DEBUG and SECURE_COOKIES
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # Behind a proxy that terminates TLS and sets X-Forwarded-Proto: trust it to say "https".
-if env_bool("BEHIND_HTTPS_PROXY", False):
+BEHIND_HTTPS_PROXY = env_bool("BEHIND_HTTPS_PROXY", False)
+if BEHIND_HTTPS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 # HSTS is hard to take back once browsers have seen it: off unless asked for.
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+# Asking browsers' preload lists to hard-code HTTPS for the domain: only for a domain
+# that will never serve plain HTTP again (it needs SECURE_HSTS_INCLUDE_SUBDOMAINS too).
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {

@@ -10,6 +10,7 @@ from django import forms
 
 from notes.models import Chapter
 from notes.models.discussions import MAX_BODY_BYTES
+from notes.numbers import NumberField
 from notes.services.discussions import REASON_MAX_LENGTH, TITLE_MAX_LENGTH
 from notes.services.notifications import MAX_NOTIFIED_MENTIONS
 
@@ -64,7 +65,7 @@ class ThreadStartForm(_TokenForm):
 
 class CommentForm(_TokenForm):
     body = _body_field()
-    parent = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    parent = NumberField(widget=forms.HiddenInput, required=False, label="The comment replied to")
 
 
 class CommentEditForm(forms.Form):

@@ -4,6 +4,7 @@ from django import forms
 from django.urls import reverse
 from markdownx.widgets import MarkdownxWidget
 
+from notes.numbers import NumberField, int_or_default
 from notes.services.reviews import MAX_CHAPTER_NUMBER, MAX_SUMMARY_LENGTH, TITLE_LIMITS, Kind
 
 
@@ -34,7 +35,7 @@ class ChangeForm(forms.Form):
         max_length=MAX_SUMMARY_LENGTH,
         help_text="One line for the changelog, e.g. “Added notes on feature stores”.",
     )
-    base_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    base_version = NumberField(required=False, widget=forms.HiddenInput, label="The base version")
 
 
 class ChapterForm(ChangeForm):
@@ -49,7 +50,7 @@ class ChapterForm(ChangeForm):
 
 
 class NewChapterForm(ChapterForm):
-    number = forms.IntegerField(min_value=1, max_value=MAX_CHAPTER_NUMBER)
+    number = NumberField(min_value=1, max_value=MAX_CHAPTER_NUMBER, label="The chapter number")
 
     field_order = ["number", "title", "body", "summary"]
 
@@ -89,7 +90,7 @@ class TableMetaForm(ChangeForm):
 
 class VerdictForm(forms.Form):
     comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    revision = forms.IntegerField(widget=forms.HiddenInput)
+    revision = NumberField(widget=forms.HiddenInput, label="The revision")
 
 
 def grid_from_post(data) -> tuple[list[str], list[list[str]], str | None]:
@@ -99,12 +100,8 @@ def grid_from_post(data) -> tuple[list[str], list[list[str]], str | None]:
     be saved). A row missing cells keeps only the cells sent, so the service refuses it
     by name instead of padding it silently.
     """
-    try:
-        columns = int(data.get("columns", 0))
-        row_count = int(data.get("rows", 0))
-    except ValueError:
-        columns = row_count = 0
-    columns, row_count = max(0, min(columns, 50)), max(0, min(row_count, 500))
+    columns = min(int_or_default(data.get("columns", 0), 0), 50)
+    row_count = min(int_or_default(data.get("rows", 0), 0), 500)
     headers = [data.get(f"header-{column}", "") for column in range(columns)]
     rows = []
     for row in range(row_count):
@@ -119,10 +116,10 @@ def grid_from_post(data) -> tuple[list[str], list[list[str]], str | None]:
         headers.append("")
         rows = [[*row, ""] for row in rows]
     elif action and action.startswith("remove-row-"):
-        index = int(action.rsplit("-", 1)[1]) if action.rsplit("-", 1)[1].isdigit() else -1
+        index = int_or_default(action.removeprefix("remove-row-"), -1)
         rows = [row for position, row in enumerate(rows) if position != index]
     elif action and action.startswith("remove-column-"):
-        index = int(action.rsplit("-", 1)[1]) if action.rsplit("-", 1)[1].isdigit() else -1
+        index = int_or_default(action.removeprefix("remove-column-"), -1)
         headers = [cell for position, cell in enumerate(headers) if position != index]
         rows = [[cell for position, cell in enumerate(row) if position != index] for row in rows]
     else:

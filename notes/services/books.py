@@ -14,12 +14,14 @@ from django.db.models import ProtectedError
 from django.utils.text import slugify
 
 from notes.formats.document import BookDoc, ChangelogEntry, ChapterDoc, TableDoc
+from notes.limits import chapter_size_refusal
 from notes.models import Book, Chapter, ComparisonTable
+from notes.numbers import int_or_default
 from notes.page_cache import page_cache_expire
 from notes.selectors import changelog
 from notes.services.history import book_render, chapter_render, save_version, table_render
 
-_NAMES_CHAPTER = re.compile(r"\bchapter\s+(\d+)\b", re.IGNORECASE)
+_NAMES_CHAPTER = re.compile(r"\bchapter\s+([0-9]+)\b", re.IGNORECASE | re.ASCII)
 
 
 class ImportRefused(Exception):
@@ -46,6 +48,10 @@ def book_import(*, document: BookDoc, slug: str | None = None, replace: bool = F
         _book_delete(existing)
     page_cache_expire(book_slug=slug)
 
+    for chapter in document.chapters:
+        refusal = chapter_size_refusal(chapter.body)
+        if refusal:
+            raise ImportRefused(f"chapter {chapter.number}: {refusal}")
     chapter_numbers = {chapter.number for chapter in document.chapters}
     events = [
         _Event(
@@ -81,9 +87,8 @@ def book_import(*, document: BookDoc, slug: str | None = None, replace: bool = F
 
 def _named_chapter(summary: str, chapter_numbers: set[int]) -> int | None:
     match = _NAMES_CHAPTER.search(summary)
-    if match and int(match.group(1)) in chapter_numbers:
-        return int(match.group(1))
-    return None
+    number = int_or_default(match.group(1), -1) if match else -1
+    return number if number in chapter_numbers else None
 
 
 def _chapter_create(book: Book, document: ChapterDoc, events: list[_Event], default_date) -> Chapter:

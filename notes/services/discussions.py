@@ -193,12 +193,14 @@ def comment_delete(*, comment: Comment, actor) -> Comment:
 
     The removed text is kept as a revision, which only moderators can read.
     """
-    thread_for_update(comment.thread_id)
+    thread = thread_for_update(comment.thread_id)
     comment = Comment.objects.get(pk=comment.pk)
     if not permissions.is_comment_author(actor, comment):
         raise PermissionDenied("Only the author deletes a comment.")
     if comment.is_deleted:
         raise DiscussionError("This comment is already deleted.")
+    if thread.is_locked:
+        raise DiscussionError("This thread is locked: its comments can no longer be deleted.")
     now = timezone.now()
     CommentRevision.objects.create(
         comment=comment, body=comment.body, body_html=comment.body_html, replaced_at=now, replaced_by=actor

@@ -18,6 +18,7 @@ from django.utils.text import slugify
 
 from notes import permissions
 from notes.formats import FormatError, parse_markdown
+from notes.limits import chapter_size_refusal
 from notes.models import Book, ChangeRequest, Chapter, ComparisonTable, Review
 from notes.services.notifications import notify_request_reviewed, notify_request_submitted
 from notes.services.publishing import (
@@ -49,7 +50,6 @@ Kind = ChangeRequest.Kind
 Status = ChangeRequest.Status
 
 NEW_BOOK_KINDS = (Kind.NEW_BOOK, Kind.BOOK_NEW)
-MAX_BODY_BYTES = 1024 * 1024
 MAX_CHAPTER_NUMBER = 9999
 # Titles fit their columns: books and chapters hold 200 characters, tables 300.
 MAX_TABLE_TITLE_LENGTH = 300
@@ -91,8 +91,9 @@ def _clean_summary(summary: str) -> str:
 
 def _clean_body(body: str, *, for_submit: bool) -> str:
     body = (body or "").replace("\r\n", "\n")
-    if len(body.encode("utf-8")) > MAX_BODY_BYTES:
-        raise ReviewError("The text is larger than 1 MB; split it into several chapters.")
+    refusal = chapter_size_refusal(body)
+    if refusal:
+        raise ReviewError(refusal)
     if for_submit and any(line.startswith(CONFLICT_MARKERS) for line in body.splitlines()):
         raise ReviewError(
             "The text still holds conflict markers (<<<<<<<, =======, >>>>>>>); resolve them first."

@@ -18,8 +18,10 @@ from notes.forms.reviews import (
     TableMetaForm,
     grid_from_post,
 )
+from notes.limits import chapter_size_refusal
 from notes.markup import render_markdown
 from notes.models import Book, ChangeRequest, Chapter, ComparisonTable
+from notes.numbers import BadNumber, parse_int
 from notes.permissions import can_propose, can_revise, permission_view, require
 from notes.selectors_reviews import change_request_get
 from notes.services.reviews import (
@@ -374,15 +376,18 @@ def markdown_preview(request):
     tables = {}
     chapter_id = request.GET.get("chapter", "")
     if chapter_id:
-        if not chapter_id.isdigit():
-            return HttpResponse("Unknown chapter.", status=400, content_type="text/plain")
-        chapter = get_object_or_404(Chapter.objects.prefetch_related("tables"), pk=int(chapter_id))
+        try:
+            chapter_pk = parse_int(chapter_id, what="The chapter")
+        except BadNumber as error:
+            return HttpResponse(f"Unknown chapter. {error}", status=400, content_type="text/plain")
+        chapter = get_object_or_404(Chapter.objects.prefetch_related("tables"), pk=chapter_pk)
         tables = {table.slug: table for table in chapter.tables.all()}
     # Browsers send form text with CRLF line ends; placeholders are matched per line.
     content = request.POST.get("content", "").replace("\r\n", "\n")
+    refusal = chapter_size_refusal(content)
+    if refusal:
+        return HttpResponse(refusal, status=400, content_type="text/plain")
     size = len(content.encode("utf-8"))
-    if size > 1024 * 1024:
-        return HttpResponse("The text is larger than 1 MB.", status=400, content_type="text/plain")
     if size > PREVIEW_MAX_BYTES:
         # Rendering is slow past this size (seconds per keystroke); the editor shows this
         # notice where the preview goes, and the request page shows the text rendered.

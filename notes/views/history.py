@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from notes import selectors
 from notes.diffs import table_cell_diff
+from notes.numbers import BadNumber, parse_optional_int
 from notes.permissions import can_propose, can_read, can_revert, permission_view, read_required, require
 from notes.selectors_reviews import version_get, versions_page
 from notes.services.renderings import versions_compared
@@ -14,13 +15,18 @@ from notes.services.reviews import ReviewError, change_request_revert
 
 
 def _version_id(value: str | None) -> int | None:
-    return int(value) if value and value.isascii() and value.isdigit() and len(value) <= 18 else None
+    return parse_optional_int(value, what="A version")
 
 
 def _picked(request, thing) -> tuple[str, tuple]:
     """What the query string asks for: ("list",), ("version", v), ("compare", old, new) or an error."""
     shown = request.GET.get("version")
     old_id, new_id = request.GET.get("from"), request.GET.get("to")
+    try:
+        for value in (shown, old_id, new_id):
+            _version_id(value)
+    except BadNumber as error:
+        return "bad", (str(error),)
     if shown is not None:
         version = version_get(thing=thing, history_id=_version_id(shown))
         return ("version", (version,)) if version else ("unknown", ())
@@ -141,6 +147,10 @@ def table_history(request, book_slug: str, number: int, table_slug: str):
 
 def _refusal(request, template: str, context, what: str, thing: str):
     """The 400 page for a version that is not ``thing``'s, or two of different things; else None."""
+    if what == "bad":
+        return _refuse(
+            request, template, context, "That is not a version number; pick a version from this list."
+        )
     if what == "unknown":
         return _refuse(request, template, context, f"That version does not belong to this {thing}.")
     if what == "mixed":

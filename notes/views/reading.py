@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from notes import permissions, selectors, selectors_discussions, selectors_following, selectors_reviews
 from notes.anchors import mark_discussed_places
+from notes.numbers import int_or_default
 from notes.page_cache import anonymous_page
 from notes.permissions import read_required
 
@@ -87,10 +88,7 @@ def book_changelog(request, book_slug: str):
 
 def _page_number(request) -> int:
     """``?page=`` as a page number from 1 (bad or missing values are page 1)."""
-    try:
-        return max(1, min(int(request.GET.get("page", 1)), 100_000))
-    except ValueError:
-        return 1
+    return min(int_or_default(request.GET.get("page", 1), 1, minimum=1), 100_000)
 
 
 @read_required

@@ -11,6 +11,7 @@ from notes.models import ChangeRequest
 from notes.permissions import (
     can_review_request,
     can_revise,
+    can_see_request,
     can_see_reviews,
     can_submit,
     can_withdraw,
@@ -104,6 +105,7 @@ def _diff_context(change_request: ChangeRequest) -> dict:
 def detail(request, request_id: int):
     require(request, can_see_reviews(request.user))  # before the lookup: ids are not public
     change_request = change_request_get(request_id=request_id)
+    require(request, can_see_request(request.user, change_request))
     user = request.user
     reviews = list(change_request.reviews.all())
     context = {
@@ -126,8 +128,12 @@ def _verdict(request, request_id: int, action):
     change_request = change_request_get(request_id=request_id)
     require(request, can_review_request(request.user, change_request))
     form = VerdictForm(request.POST)
-    revision = form.cleaned_data["revision"] if form.is_valid() else None
-    comment = request.POST.get("comment", "")
+    if not form.is_valid():
+        # Without the revision the reviewer read, "revised since you opened it" cannot be checked.
+        messages.error(request, "The form did not say which revision you read; open the request again.")
+        return redirect("notes:review-detail", request_id=change_request.pk)
+    revision = form.cleaned_data["revision"]
+    comment = form.cleaned_data["comment"]
     try:
         message = action(change_request, comment, revision)
     except services.ReviewError as error:

@@ -1,0 +1,49 @@
+"""Login throttling (django-axes): which backend checks, and whose address a request is."""
+
+import ipaddress
+
+from axes.backends import AxesStandaloneBackend
+from django.conf import settings
+
+
+class LoginThrottleBackend(AxesStandaloneBackend):
+    """django-axes' lockout check for logins that come over HTTP.
+
+    ``authenticate()`` without a request (a management command, the shell) has no
+    address to throttle and no visitor to lock out: it goes on to the next backend
+    instead of failing as axes' own backend does.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def client_ip(request) -> str | None:
+    """The visitor's address: behind our HTTPS proxy the last one it appended to
+    X-Forwarded-For (earlier entries are whatever the client claimed), else REMOTE_ADDR.
+
+    Only a well-formed address is returned: axes stores it in an address column
+    (PostgreSQL's ``inet``), which refuses anything else.
+    """
+    if settings.BEHIND_HTTPS_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        address = _address(forwarded[-1])
+        if address:
+            return address
+    return _address(request.META.get("REMOTE_ADDR", ""))
+
+
+def client_username(request, credentials) -> str | None:
+    """The username tried, cut to the longest a Django username can be (150): no account
+    has a longer one, and axes' column holds 255 characters at most."""
+    username = (credentials or {}).get("username") or request.POST.get("username")
+    return username[:150] if isinstance(username, str) else None
+
+
+def _address(value: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
