@@ -76,12 +76,15 @@ def test_a_request_stored_without_renderings_gets_them_on_first_view_once(
 
 
 def test_a_published_table_change_refreshes_the_open_requests_of_its_chapter(
-    client_for, editor, reviewer, chapter
+    client_for, editor, reviewer, chapter, django_capture_on_commit_callbacks
 ):
     waiting = propose_chapter_edit(editor, chapter, "Still here.\n[[table:table-1]]\n")
     table = chapter.tables.get(slug="table-1")
     cells = propose_table_edit(editor, table, [["Speed", "quicker", "slow"]], summary="New cells")
-    assert change_request_approve(change_request=cells, reviewer=reviewer).published
+    with django_capture_on_commit_callbacks(execute=True):
+        assert change_request_approve(change_request=cells, reviewer=reviewer).published
+        # Expired after the commit: the publishing transaction holds the chapter's lock.
+        assert ChangeRequest.objects.get(pk=waiting.pk).rendered_revision == 1
     assert ChangeRequest.objects.get(pk=waiting.pk).rendered_revision is None
     page = client_for(reviewer).get(f"/reviews/{waiting.pk}/").content.decode()
     assert "quicker" in page

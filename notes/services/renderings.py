@@ -12,6 +12,7 @@ import hashlib
 from types import SimpleNamespace
 
 from django.core.cache import cache
+from django.db import transaction
 
 from notes.diffs import inline_word_diff, side_by_side_diff
 from notes.markup import render_markdown, render_table
@@ -70,10 +71,19 @@ def change_request_renderings_current(change_request: ChangeRequest) -> ChangeRe
 
 
 def renderings_expire(*, chapter_id: int) -> None:
-    """The chapter's tables changed: open requests on it show them, so render those again."""
-    ChangeRequest.objects.filter(chapter_id=chapter_id, status__in=OPEN_STATUSES).exclude(
-        rendered_revision=None
-    ).update(rendered_revision=None)
+    """The chapter's tables changed: open requests on it show them, so render those again.
+
+    After the commit, not inside the publishing transaction: that one holds the chapter's
+    row lock, and updating a request another reviewer is approving at that moment (their
+    transaction holds the request and waits for the chapter) would deadlock the two.
+    """
+
+    def expire():
+        ChangeRequest.objects.filter(chapter_id=chapter_id, status__in=OPEN_STATUSES).exclude(
+            rendered_revision=None
+        ).update(rendered_revision=None)
+
+    transaction.on_commit(expire)
 
 
 def versions_compared(kind: str, old_row, new_row, *, old_label: str, new_label: str) -> dict[str, str]:
