@@ -11,6 +11,7 @@ Cached: GET requests for the plain address (no query string) without a session o
 cookie and without using a CSRF token. Everything else goes to the view as usual.
 """
 
+import hashlib
 import uuid
 from functools import wraps
 
@@ -24,17 +25,23 @@ PAGE_SECONDS = 24 * 3600
 _HEADERS_KEPT = ("Content-Type", "Content-Language")
 
 
+def _digest(text: str) -> str:
+    # Keys of a fixed length whatever the address: a slug or path is any length a visitor
+    # types, and memcached refuses keys over 250 characters.
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def _book_key(book_slug: str) -> str:
-    return f"page-generation:book:{book_slug}"
+    return f"page-generation:book:{_digest(book_slug)}"
 
 
 def _chapter_key(book_slug: str, number: int) -> str:
-    return f"page-generation:chapter:{book_slug}:{number}"
+    return f"page-generation:chapter:{_digest(book_slug)}:{number}"
 
 
 def _book_page_key(book_slug: str) -> str:
     """What only the book's own page shows of its chapters: their threads' counts."""
-    return f"page-generation:book-page:{book_slug}"
+    return f"page-generation:book-page:{_digest(book_slug)}"
 
 
 def _is_cacheable_request(request) -> bool:
@@ -65,9 +72,12 @@ def anonymous_page(view):
         generations = cache.get_many(keys)
         missing = {key: uuid.uuid4().hex for key in keys if key not in generations}
         if missing:
-            cache.set_many(missing, None)
+            # Generations live as long as the pages filed under them: a generation that is
+            # forgotten is replaced by a new one, which only makes its old pages unreachable.
+            # (Without a timeout, every address a visitor made up would stay in the cache.)
+            cache.set_many(missing, PAGE_SECONDS)
             generations.update(missing)
-        page_key = "page:" + ":".join(generations[key] for key in keys) + ":" + request.path
+        page_key = "page:" + ":".join(generations[key] for key in keys) + ":" + _digest(request.path)
         stored = cache.get(page_key)
         if stored is not None:
             content, headers = stored
@@ -102,6 +112,6 @@ def page_cache_expire(*, book_slug: str, number: int | None = None) -> None:
     )
 
     def expire():
-        cache.set_many({key: uuid.uuid4().hex for key in keys}, None)
+        cache.set_many({key: uuid.uuid4().hex for key in keys}, PAGE_SECONDS)
 
     transaction.on_commit(expire)

@@ -114,3 +114,28 @@ def test_an_address_with_a_query_string_is_answered_by_the_view_and_not_kept(
         assert Client().get(f"{CHAPTER}?anything=1").status_code == 200
     with django_assert_num_queries(3):
         assert Client().get(f"{CHAPTER}?anything=1").status_code == 200
+
+
+def test_keys_stay_short_and_expire_whatever_address_a_visitor_makes_up(chapter, monkeypatch):
+    from django.core.cache import cache
+
+    stored = []
+    real_set_many, real_set = cache.set_many, cache.set
+
+    def set_many(data, timeout=None, **kwargs):
+        stored.extend((key, timeout) for key in data)
+        return real_set_many(data, timeout, **kwargs)
+
+    def set_(key, value, timeout=None, **kwargs):
+        stored.append((key, timeout))
+        return real_set(key, value, timeout, **kwargs)
+
+    monkeypatch.setattr(cache, "set_many", set_many)
+    monkeypatch.setattr(cache, "set", set_)
+    long_slug = "a" * 5000
+    assert Client().get(f"/books/{long_slug}/chapters/1/").status_code == 404
+    assert Client().get(CHAPTER).status_code == 200
+    assert stored, "the visits filed generations and a page"
+    for key, timeout in stored:
+        assert len(key) < 200, key[:80]  # memcached refuses keys over 250 characters
+        assert timeout is not None, key  # a made-up address must not stay in the cache forever
