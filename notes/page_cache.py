@@ -55,6 +55,37 @@ def _is_cacheable_request(request) -> bool:
     )
 
 
+def _generations(book_slug: str, number: int | None) -> str:
+    """The current generations of a book's page (``number`` None) or of one chapter's,
+    made when missing, as one string to file things under."""
+    second = _chapter_key(book_slug, number) if number is not None else _book_page_key(book_slug)
+    keys = [_book_key(book_slug), second]
+    generations = cache.get_many(keys)
+    missing = {key: uuid.uuid4().hex for key in keys if key not in generations}
+    if missing:
+        # Generations live as long as the pages filed under them: a generation that is
+        # forgotten is replaced by a new one, which only makes its old pages unreachable.
+        # (Without a timeout, every address a visitor made up would stay in the cache.)
+        cache.set_many(missing, PAGE_SECONDS)
+        generations.update(missing)
+    return ":".join(generations[key] for key in keys)
+
+
+def chapter_part(*, book_slug: str, number: int, variant: str, build):
+    """What ``build()`` returns for a chapter's page, kept until the chapter's generation
+    changes: the part of the page every reader with the same ``variant`` (say, whether
+    they may discuss) sees alike, so signed-in readers skip its queries and template too.
+
+    ``build`` raising (a missing chapter's 404) keeps nothing.
+    """
+    key = f"part:{_generations(book_slug, number)}:{variant}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, PAGE_SECONDS)
+    return value
+
+
 def anonymous_page(view):
     """Serve the view's page from the cache for anonymous visitors (see the module's docstring).
 
@@ -67,17 +98,7 @@ def anonymous_page(view):
         if not _is_cacheable_request(request):
             return view(request, *args, **kwargs)
         slug = kwargs["book_slug"]
-        second = _chapter_key(slug, kwargs["number"]) if "number" in kwargs else _book_page_key(slug)
-        keys = [_book_key(slug), second]
-        generations = cache.get_many(keys)
-        missing = {key: uuid.uuid4().hex for key in keys if key not in generations}
-        if missing:
-            # Generations live as long as the pages filed under them: a generation that is
-            # forgotten is replaced by a new one, which only makes its old pages unreachable.
-            # (Without a timeout, every address a visitor made up would stay in the cache.)
-            cache.set_many(missing, PAGE_SECONDS)
-            generations.update(missing)
-        page_key = "page:" + ":".join(generations[key] for key in keys) + ":" + _digest(request.path)
+        page_key = "page:" + _generations(slug, kwargs.get("number")) + ":" + _digest(request.path)
         stored = cache.get(page_key)
         if stored is not None:
             content, headers = stored

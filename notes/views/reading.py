@@ -3,12 +3,13 @@
 from urllib.parse import urlencode
 
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from notes import permissions, selectors, selectors_discussions, selectors_following, selectors_reviews
 from notes.anchors import mark_discussed_places
 from notes.numbers import int_or_default
-from notes.page_cache import anonymous_page
+from notes.page_cache import anonymous_page, chapter_part
 from notes.permissions import read_required
 
 HOME_OPEN_REQUESTS = 10
@@ -95,7 +96,33 @@ def _page_number(request) -> int:
 @anonymous_page
 def chapter_detail(request, book_slug: str, number: int):
     """The chapter with its contents (stored when it was rendered), the book's chapters,
-    a permalink and a "Discuss this" link on each heading and table."""
+    a permalink and a "Discuss this" link on each heading and table.
+
+    Everything below the page's head is the same for every reader who may (or may not)
+    discuss, so it is built once per chapter generation and kept in the cache: a signed-in
+    reader's page runs only the queries about them (session, roles, watching, counts)."""
+    can_discuss = permissions.can_discuss(request.user)
+    reading = chapter_part(
+        book_slug=book_slug,
+        number=number,
+        variant=f"chapter-reading:{int(can_discuss)}",
+        build=lambda: _chapter_reading(book_slug=book_slug, number=number, can_discuss=can_discuss),
+    )
+    chapter = reading["chapter"]
+    return render(
+        request,
+        "notes/chapter_detail.html",
+        {
+            **reading,
+            "book": chapter.book,
+            "watch": selectors_following.watch_state(user=request.user, target=chapter),
+        },
+    )
+
+
+def _chapter_reading(*, book_slug: str, number: int, can_discuss: bool) -> dict:
+    """The chapter page's shared part: the chapter (for its head), its thread counts, and
+    the HTML of its contents, its marked body and the book's chapters."""
     chapter = selectors.chapter_for_reading(book_slug=book_slug, number=number)
     siblings = selectors.chapter_siblings(chapter=chapter)
     position = next(index for index, sibling in enumerate(siblings) if sibling.pk == chapter.pk)
@@ -106,11 +133,7 @@ def chapter_detail(request, book_slug: str, number: int):
         chapter.body_html,
         discussion.anchors,
         link_for=lambda key: f"{threads_url}?{urlencode({'filter': 'all', 'anchor': key})}",
-        start_for=(
-            (lambda key: f"{start_url}?{urlencode({'anchor': key})}")
-            if permissions.can_discuss(request.user)
-            else None
-        ),
+        start_for=(lambda key: f"{start_url}?{urlencode({'anchor': key})}") if can_discuss else None,
     )
     # The contents indent from the chapter's highest heading level, whichever it is.
     top_level = min((entry["level"] for entry in chapter.contents), default=1)
@@ -128,21 +151,27 @@ def chapter_detail(request, book_slug: str, number: int):
         }
         for entry in chapter.contents
     ]
-    return render(
-        request,
-        "notes/chapter_detail.html",
+    reading_html = render_to_string(
+        "notes/partials/_chapter_reading.html",
         {
             "book": chapter.book,
             "chapter": chapter,
             "body_html": body_html,
-            "watch": selectors_following.watch_state(user=request.user, target=chapter),
-            "discussion": discussion,
             "contents": contents,
             "chapters": siblings,
             "previous_chapter": siblings[position - 1] if position > 0 else None,
             "next_chapter": siblings[position + 1] if position + 1 < len(siblings) else None,
         },
     )
+    # Kept in the cache: the chapter without its Markdown and stored HTML, which are in
+    # ``reading_html`` already (a 1 MB chapter would otherwise be kept three times).
+    chapter.body = chapter.body_html = ""
+    return {
+        "chapter": chapter,
+        "discussion": discussion,
+        "chapter_count": len(siblings),
+        "reading_html": reading_html,  # a SafeString: the template escaped what it filled in
+    }
 
 
 @read_required
