@@ -427,3 +427,16 @@ def test_the_search_is_answered_from_the_gin_index():
             cursor.execute("EXPLAIN " + sql, params)
             plan = "\n".join(row[0] for row in cursor.fetchall())
             assert "Bitmap Index Scan on search_document_vector" in plan, plan
+
+
+def test_behind_the_proxy_each_visitor_has_their_own_search_limit(client, settings, seed):
+    settings.SEARCH_ANONYMOUS_PER_MINUTE = 2
+    settings.BEHIND_HTTPS_PROXY = True
+    cache.clear()
+    first = {"HTTP_X_FORWARDED_FOR": "203.0.113.7", "REMOTE_ADDR": "10.0.0.1"}
+    second = {"HTTP_X_FORWARDED_FOR": "198.51.100.9", "REMOTE_ADDR": "10.0.0.1"}  # the same proxy
+    for _ in range(2):
+        assert client.get("/search/", {"q": "parquet"}, **first).status_code == 200
+    assert client.get("/search/", {"q": "parquet"}, **first).status_code == 429
+    assert client.get("/search/", {"q": "parquet"}, **second).status_code == 200
+    cache.clear()

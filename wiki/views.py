@@ -10,6 +10,7 @@ from django.templatetags.static import static
 
 from notes.permissions import read_required
 from notes.selectors_search import search_page
+from wiki.auth import client_ip
 
 
 def favicon(request):
@@ -47,7 +48,9 @@ def _anonymous_search_refused(request) -> int:
     """
     now = int(time.time())
     window = now // 60
-    key = f"search-rate:{request.META.get('REMOTE_ADDR', '')}:{window}"
+    # The visitor's own address: behind the HTTPS proxy REMOTE_ADDR is the proxy's, which
+    # would make every anonymous reader share one limit.
+    key = f"search-rate:{client_ip(request) or ''}:{window}"
     cache.add(key, 0, timeout=90)
     try:
         count = cache.incr(key)

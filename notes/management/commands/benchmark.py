@@ -297,9 +297,11 @@ def _machine() -> str:
         import sqlite3
 
         database += " " + sqlite3.sqlite_version
+    cache = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]  # Redis with REDIS_URL, as deployed
+    sessions = settings.SESSION_ENGINE.rsplit(".", 1)[-1]
     return (
         f"{os.cpu_count()} cores, {platform.machine()}, {platform.system()} {platform.release()}; "
-        f"Python {platform.python_version()}; {database}"
+        f"Python {platform.python_version()}; {database}; cache {cache}, sessions {sessions}"
     )
 
 
