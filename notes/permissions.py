@@ -25,13 +25,36 @@ class Role(StrEnum):
 GROUP_ROLES = (Role.READER, Role.EDITOR, Role.REVIEWER, Role.MODERATOR)
 
 
+def _role_field(role: Role) -> str:
+    return f"wiki_role_{role.name.lower()}"
+
+
+def users_with_roles(users):
+    """``users`` (a queryset) with each one's group roles read in the same query, so that
+    ``roles()`` needs none of its own (the session's user is loaded this way:
+    ``wiki.auth.UserWithRolesBackend``)."""
+    from django.contrib.auth.models import Group
+    from django.db.models import Exists, OuterRef
+
+    return users.annotate(
+        **{
+            _role_field(role): Exists(Group.objects.filter(user=OuterRef("pk"), name=role.value))
+            for role in GROUP_ROLES
+        }
+    )
+
+
 def roles(user) -> frozenset[Role]:
-    """The user's roles, read once per request object (one query) and cached on it."""
+    """The user's roles, read once per request object (one query, or none when the user
+    was loaded by ``users_with_roles``) and cached on it."""
     if not user.is_authenticated or not user.is_active:
         return frozenset()
     cached = getattr(user, "_wiki_roles", None)
     if cached is None:
-        names = set(user.groups.values_list("name", flat=True))
+        if hasattr(user, _role_field(GROUP_ROLES[0])):
+            names = {role.value for role in GROUP_ROLES if getattr(user, _role_field(role))}
+        else:
+            names = set(user.groups.values_list("name", flat=True))
         cached = {role for role in GROUP_ROLES if role.value in names}
         if user.is_staff or user.is_superuser:
             cached.add(Role.ADMIN)

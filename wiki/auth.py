@@ -4,6 +4,10 @@ import ipaddress
 
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+
+from notes.permissions import users_with_roles
 
 
 class LoginThrottleBackend(AxesStandaloneBackend):
@@ -18,6 +22,17 @@ class LoginThrottleBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+class UserWithRolesBackend(ModelBackend):
+    """Django's own password backend, but the signed-in user of each request is read with
+    their roles in one query: every page asks what the user may do, and the roles would
+    otherwise cost a second query on every signed-in page."""
+
+    def get_user(self, user_id):
+        users = users_with_roles(get_user_model()._default_manager.filter(pk=user_id))
+        user = users.first()
+        return user if user is not None and self.user_can_authenticate(user) else None
 
 
 def client_ip(request) -> str | None:

@@ -156,6 +156,8 @@ MEDIA_ROOT = BASE_DIR / "media"
 
 AUTHENTICATION_BACKENDS = [
     "wiki.auth.LoginThrottleBackend",  # refuses a locked-out account or address first
+    "wiki.auth.UserWithRolesBackend",  # passwords, and each request's user read with their roles
+    # Sessions made before UserWithRolesBackend name Django's own: they stay signed in.
     "django.contrib.auth.backends.ModelBackend",
 ]
 
