@@ -86,8 +86,6 @@ def image_clean(*, data: bytes) -> tuple[bytes, str, int, int]:
         raise ImageRefused(
             f"The file is {len(data):,} bytes; images are at most 5 MB ({MAX_IMAGE_BYTES:,} bytes)."
         )
-    if _MARKUP_IN_BYTES.search(data):
-        raise ImageRefused("The file holds HTML or script; it is not kept. Export the picture again.")
     with warnings.catch_warnings():
         # Pillow only warns between its own limit and twice it: make every warning a refusal.
         warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -99,19 +97,22 @@ def image_clean(*, data: bytes) -> tuple[bytes, str, int, int]:
             raise _too_many_pixels() from None
         except (OSError, SyntaxError, ValueError):
             raise ImageRefused("The image is damaged and cannot be read.") from None
+        if _MARKUP_IN_BYTES.search(data):
+            raise ImageRefused("The file holds HTML or script; it is not kept. Export the picture again.")
         # A camera's multi-picture JPEG opens as MPO: it is a JPEG, and its first picture is kept.
         detected = "JPEG" if image.format == "MPO" else image.format
         if image.width * image.height > MAX_IMAGE_PIXELS:
             raise _too_many_pixels(image.width, image.height)
-        if _has_markup_in_metadata(image):
-            raise ImageRefused("The image's comment or metadata holds HTML or script; it is not kept.")
         try:
             image.load()  # decodes every byte of the first frame: a truncated file fails here
+            has_markup = _has_markup_in_metadata(image)  # after load: PNG reads late text chunks then
             image = ImageOps.exif_transpose(image)  # keep photos upright once EXIF is gone
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise _too_many_pixels() from None
         except (OSError, SyntaxError, ValueError, EOFError):
             raise ImageRefused("The image is truncated or damaged and cannot be read.") from None
+    if has_markup:
+        raise ImageRefused("The image's comment or metadata holds HTML or script; it is not kept.")
     return _encode(image, detected), FORMATS[detected][0], image.width, image.height
 
 
