@@ -58,10 +58,10 @@
         } else if (request.status === 403) {
           say("You may not add images here (sign in as an editor).", true);
         } else {
-          say(answer.error || `The upload failed (HTTP ${request.status}).`, true);
+          say(`${file.name || "The image"}: ${answer.error || `the upload failed (HTTP ${request.status}).`}`, true);
         }
       });
-      request.addEventListener("error", () => say("The upload failed: the site could not be reached.", true));
+      request.addEventListener("error", () => say(`${file.name || "The image"}: the upload failed, the site could not be reached.`, true));
       say(`Uploading ${file.name || "the image"}…`);
       request.send(data);
     }
