@@ -55,8 +55,9 @@
         if (request.status === 201 && answer.markdown) {
           insert(answer.markdown);
           say(`Inserted ${file.name || "the image"}.`);
-        } else if (request.status === 403) {
-          say("You may not add images here (sign in as an editor).", true);
+        } else if (request.status === 403 && !answer.error) {
+          // Django's CSRF refusal is a page, not JSON: a stale page or an ended session.
+          say(`${file.name || "The image"}: the upload was refused: the page is out of date or you were signed out. Copy your text, reload the page and try again.`, true);
         } else {
           say(`${file.name || "The image"}: ${answer.error || `the upload failed (HTTP ${request.status}).`}`, true);
         }
