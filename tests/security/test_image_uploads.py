@@ -415,3 +415,20 @@ def test_outside_images_are_dropped_unless_the_setting_allows_them(source):
 
 def test_links_to_other_sites_are_kept_whatever_the_image_setting():
     assert 'href="https://example.org/"' in render_markdown("[a site](https://example.org/)")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/books/test-book/chapters/1/edit/",
+        "/books/test-book/chapters/new/",
+        "/books/test-book/edit/",
+        "/books/new/",
+    ],
+)
+def test_every_editor_page_offers_the_image_upload(editor_client, book, path):
+    html = editor_client.get(path).content.decode()
+
+    assert 'data-upload-url="/images/upload/"' in html
+    assert 'data-textarea="id_body"' in html
+    assert "js/image_upload.js" in html
