@@ -14,6 +14,7 @@ from typing import Protocol
 from urllib.parse import unquote
 
 import nh3
+from django.conf import settings
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from mdit_py_plugins.anchors.index import slugify
@@ -127,6 +128,10 @@ def _drop_disguised_schemes(tag: str, attribute: str, value: str) -> str | None:
     nh3 checks the scheme as written; ``jav%0Dascript:`` passes as a relative URL.
     Browsers would not decode it, but a link that only looks harmless is not worth
     keeping, so such values are removed.
+
+    An image from another site is dropped too, unless WIKI_ALLOW_OUTSIDE_IMAGES: it
+    would tell that site the address of every reader. Images on this site (a path such
+    as ``/media/images/...``) stay.
     """
     if attribute not in _URL_ATTRIBUTES:
         return value
@@ -134,7 +139,14 @@ def _drop_disguised_schemes(tag: str, attribute: str, value: str) -> str | None:
     match = _SCHEME.match(decoded)
     if match and match.group(1) not in URL_SCHEMES:
         return None
+    if tag == "img" and attribute == "src" and not _is_same_origin(decoded):
+        return value if settings.WIKI_ALLOW_OUTSIDE_IMAGES else None
     return value
+
+
+def _is_same_origin(decoded_url: str) -> bool:
+    """A URL without a scheme or host: a path on this site (``//host`` and ``\\host`` are hosts)."""
+    return not _SCHEME.match(decoded_url) and not decoded_url.replace("\\", "/").startswith("//")
 
 
 def sanitize(html: str) -> str:

@@ -186,6 +186,11 @@ def can_upload_notes(user) -> bool:
     return can_propose(user)
 
 
+def can_upload_image(user) -> bool:
+    """Add an image to a chapter or book in the editor: whoever proposes edits."""
+    return can_propose(user)
+
+
 # --- Discussion and moderation (issue #4) -----------------------------------------------
 # Anyone with a role discusses; only authors change their own comments; moderators and
 # admins hide, lock, pin, move and rename, and see hidden text and the moderation log. A signed-in

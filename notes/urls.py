@@ -1,6 +1,17 @@
 from django.urls import path
 
-from notes.views import discussions, editing, exports, feeds, following, history, moderation, reading, reviews
+from notes.views import (
+    discussions,
+    editing,
+    exports,
+    feeds,
+    following,
+    history,
+    images,
+    moderation,
+    reading,
+    reviews,
+)
 
 app_name = "notes"
 
@@ -94,4 +105,10 @@ urlpatterns += [
 urlpatterns += [
     path("books/<slug:book_slug>/download/<str:format>/", exports.book_download, name="book-download"),
     path("import/", exports.notes_upload, name="notes-upload"),
+]
+
+# Images in notes (issue 11): uploaded from the editor, served so they never become a page.
+urlpatterns += [
+    path("images/upload/", images.image_upload, name="image-upload"),
+    path("media/images/<str:name>", images.image_serve, name="image-serve"),
 ]
