@@ -97,7 +97,7 @@ def test_a_visitor_with_a_message_waiting_gets_the_page_from_the_view(chapter, d
     Client().get(CHAPTER)
     client = Client()
     client.cookies["messages"] = "anything"
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         assert client.get(CHAPTER).status_code == 200
 
 
@@ -110,7 +110,7 @@ def test_an_address_with_a_query_string_is_answered_by_the_view_and_not_kept(
     chapter, django_assert_num_queries
 ):
     Client().get(CHAPTER)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         assert Client().get(f"{CHAPTER}?anything=1").status_code == 200
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         assert Client().get(f"{CHAPTER}?anything=1").status_code == 200

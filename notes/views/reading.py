@@ -95,11 +95,13 @@ def _page_number(request) -> int:
 @anonymous_page
 def chapter_detail(request, book_slug: str, number: int):
     """The chapter with its contents (stored when it was rendered), the book's chapters,
-    a permalink and a "Discuss this" link on each heading and table."""
+    a permalink and a "Discuss this" link on each heading and table, its quoted passages
+    (highlighted in the browser) and its orphaned quotes."""
     chapter = selectors.chapter_for_reading(book_slug=book_slug, number=number)
     siblings = selectors.chapter_siblings(chapter=chapter)
     position = next(index for index, sibling in enumerate(siblings) if sibling.pk == chapter.pk)
     discussion = selectors_discussions.chapter_discussion_summary(chapter=chapter)
+    quotes = selectors_discussions.chapter_quotes(chapter=chapter)
     threads_url = reverse("notes:thread-list", kwargs={"book_slug": book_slug, "number": number})
     start_url = reverse("notes:thread-start", kwargs={"book_slug": book_slug, "number": number})
     body_html = mark_discussed_places(
@@ -137,6 +139,9 @@ def chapter_detail(request, book_slug: str, number: int):
             "body_html": body_html,
             "watch": selectors_following.watch_state(user=request.user, target=chapter),
             "discussion": discussion,
+            # Highlighted by static/js/quotes.js, which also offers "Discuss this quote".
+            "quotes": quotes,
+            "quote_start_url": start_url if permissions.can_discuss(request.user) else "",
             "contents": contents,
             "chapters": siblings,
             "previous_chapter": siblings[position - 1] if position > 0 else None,
