@@ -128,7 +128,7 @@ def locate(text: str, exact: str, *, prefix: str, suffix: str, near: int) -> Fou
         candidates.append((score, Found(start, end, 1.0)))
     sure = _QUOTE_WEIGHT + 2 * _CONTEXT_WEIGHT * _SURE_CONTEXT
     if not any(score >= sure for score, _found in candidates):
-        for found in _near_matches(text, exact, near=near):
+        for found in _near_matches(text, exact, prefix=prefix, suffix=suffix, near=near):
             score = _score(
                 text,
                 found.start,
@@ -144,20 +144,26 @@ def locate(text: str, exact: str, *, prefix: str, suffix: str, near: int) -> Fou
     return max(candidates, key=lambda candidate: (candidate[0], -abs(candidate[1].start - near)))[1]
 
 
-def _near_matches(text: str, exact: str, *, near: int) -> list[Found]:
-    """The best fuzzy match around the old position, and the best anywhere."""
+def _near_matches(text: str, exact: str, *, prefix: str, suffix: str, near: int) -> list[Found]:
+    """Fuzzy matches of the quote: the best around the old position, the best anywhere, and
+    the best inside the passage that matches the quote *with its context* best (which
+    finds the changed sentence even where its words, unchanged, also stand elsewhere)."""
     window = max(500, 4 * len(exact))
     low, high = max(0, near - window), min(len(text), near + len(exact) + window)
-    matches = []
-    for offset, part in ((low, text[low:high]), (0, text)):
-        alignment = fuzz.partial_ratio_alignment(exact, part, score_cutoff=MIN_SIMILARITY * 100)
+    regions = [(low, high), (0, len(text))]
+    context = fuzz.partial_ratio_alignment(prefix + exact + suffix, text) if prefix or suffix else None
+    if context is not None:
+        regions.append((max(0, context.dest_start - 8), min(len(text), context.dest_end + 8)))
+    matches: list[Found] = []
+    for region in dict.fromkeys(regions):
+        alignment = fuzz.partial_ratio_alignment(
+            exact, text[region[0] : region[1]], score_cutoff=MIN_SIMILARITY * 100
+        )
         if alignment is None:
             continue
-        found = _refine(text, exact, offset + alignment.dest_start, offset + alignment.dest_end)
+        found = _refine(text, exact, region[0] + alignment.dest_start, region[0] + alignment.dest_end)
         if found is not None and found not in matches:
             matches.append(found)
-        if offset == 0 and low == 0 and high == len(text):
-            break
     return matches
 
 

@@ -138,8 +138,7 @@ def _thread_start_form(request, chapter, anchors):
             error = str(refusal)
     if quoted is None:
         form = ThreadStartForm(anchors=anchors)
-        form.add_error(None, error)
-        return _render_thread_start(request, chapter, form, status=400)
+        return _render_thread_start(request, chapter, form, status=400, quote_error=error)
     if quoted.was_cut:
         messages.info(request, QUOTE_CUT_MESSAGE)
     words = quoted.exact if len(quoted.exact) <= 60 else quoted.exact[:59].rstrip() + "…"
@@ -156,12 +155,12 @@ def _thread_start_form(request, chapter, anchors):
     return _render_thread_start(request, chapter, form)
 
 
-def _render_thread_start(request, chapter, form, status: int = 200):
+def _render_thread_start(request, chapter, form, status: int = 200, quote_error: str = ""):
     quote = form["quote_exact"].value() or ""
     return render(
         request,
         "notes/discussion/thread_start.html",
-        {"book": chapter.book, "chapter": chapter, "form": form, "quote": quote},
+        {"book": chapter.book, "chapter": chapter, "form": form, "quote": quote, "quote_error": quote_error},
         status=status,
     )
 
