@@ -222,11 +222,18 @@
       timer = setTimeout(update, 150);
     });
     document.addEventListener("keydown", function (event) {
-      if (event.altKey && event.shiftKey && (event.key === "Q" || event.key === "q") && !tools.hidden) {
+      if (tools.hidden) return;
+      var shortcut = event.altKey && event.shiftKey && (event.key === "Q" || event.key === "q");
+      // Tab right after selecting goes to the button, wherever the browser's focus was.
+      var tab = event.key === "Tab" && !event.shiftKey && !event.altKey && !event.ctrlKey && !event.metaKey;
+      if (shortcut || (tab && !tools.contains(document.activeElement))) {
         event.preventDefault();
         button.focus();
       }
-      if (event.key === "Escape" && !tools.hidden) tools.hidden = true;
+      if (event.key === "Escape") tools.hidden = true;
+    });
+    window.addEventListener("resize", function () {
+      if (!tools.hidden) update();
     });
     button.addEventListener("blur", function () {
       setTimeout(update, 0);
