@@ -3,6 +3,7 @@ page, re-anchored by each published version, orphaned (never dropped) when the p
 
 import json
 import re
+from html import unescape
 
 import pytest
 from django.db import connection
@@ -310,8 +311,8 @@ def chapter_url(chapter) -> str:
 
 
 def highlights(html: str) -> list[dict]:
-    found = re.search(r'<script id="chapter-quotes" type="application/json">(.*?)</script>', html, re.DOTALL)
-    return json.loads(found.group(1))
+    found = re.search(r'<div class="prose" id="chapter-text" data-quotes="([^"]*)"', html)
+    return json.loads(unescape(found.group(1)))
 
 
 def test_the_chapter_page_lists_each_passage_once_with_its_thread_count(client_for, quoted_chapter, reader):
@@ -396,3 +397,17 @@ def test_starting_and_re_anchoring_expire_the_cached_anonymous_page(
     passage = highlights(anonymous.get(chapter_url(quoted_chapter)).content.decode())[0]
     assert passage["start"] == anchor_of(thread).start == cached[0]["start"] + len("A new first line. ")
     assert plain_text(chapter.body_html)[passage["start"] : passage["end"]] == SECOND
+
+
+def test_a_quote_of_markup_like_text_stays_text_in_the_page(client_for, book, reader):
+    chapter = make_chapter(
+        book=book, number=7, body='Write `<script>alert("x")</script>` and "quotes" & more.'
+    )
+    exact = '<script>alert("x")</script> and "quotes" & more.'
+    thread = start_quote(chapter, reader, exact)
+    client = client_for(reader)
+    html = client.get(chapter_url(chapter)).content.decode()
+    assert "<script>alert" not in html
+    assert highlights(html)[0]["exact"] == exact
+    page = client.get(thread.get_absolute_url()).content.decode()
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; and &quot;quotes&quot; &amp; more." in page

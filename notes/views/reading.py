@@ -1,5 +1,6 @@
 """Reading pages: books, chapters, tables, changelogs. Each runs a fixed number of queries."""
 
+import json
 from urllib.parse import urlencode
 
 from django.shortcuts import render
@@ -139,8 +140,10 @@ def chapter_detail(request, book_slug: str, number: int):
             "body_html": body_html,
             "watch": selectors_following.watch_state(user=request.user, target=chapter),
             "discussion": discussion,
-            # Highlighted by static/js/quotes.js, which also offers "Discuss this quote".
+            # Highlighted by static/js/quotes.js (from the JSON in an attribute, escaped
+            # like any: no script element), which also offers "Discuss this quote".
             "quotes": quotes,
+            "quotes_json": json.dumps(quotes.highlights, ensure_ascii=False),
             "quote_start_url": start_url if permissions.can_discuss(request.user) else "",
             "contents": contents,
             "chapters": siblings,

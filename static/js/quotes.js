@@ -5,7 +5,7 @@
 // chapter's HTML, each run of space/tab/newline/CR/FF made one space, none at either end,
 // counted in code points. What the page adds to the chapter's HTML (permalinks, "Discuss
 // this" lines, these highlights' own links) is not part of it. The server sends the
-// passages as JSON (#chapter-quotes) and each one's words: a passage whose words are not
+// passages as JSON (#chapter-text's data-quotes) and each one's words: a passage whose words are not
 // at its offsets here is not highlighted, never highlighted on other words.
 (function () {
   "use strict";
@@ -120,9 +120,8 @@
   }
 
   function highlightAll(root) {
-    var data = document.getElementById("chapter-quotes");
-    if (!data) return;
-    var passages = JSON.parse(data.textContent);
+    if (!root.dataset.quotes) return;
+    var passages = JSON.parse(root.dataset.quotes);
     // Last first: each passage's links then stand after the text the earlier ones wrap.
     passages
       .slice()

@@ -19,7 +19,6 @@ SEED = Path(__file__).resolve().parents[2] / "fixtures" / "source" / "designing-
 SENTENCE = "Often well-formatted data and useful for debugging the system and applications."
 BEFORE = "- Includes logs, application outputs, model predictions etc."
 REWRITTEN = "- Covers logs of every service, the outputs of applications and the predictions our models make."
-SHOTS = Path(os.environ.get("QUOTE_SHOTS", "/tmp/shots-quotes"))
 WIDTHS = (390, 1280)
 
 SELECT = """(sentence) => {
@@ -56,17 +55,20 @@ def fits(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def shoot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
+def shoot(page, folder: Path, name: str) -> None:
+    """Check the page fits each width without scrolling sideways, and keep a screenshot
+    (in ``QUOTE_SHOTS`` when set, to look at; in the test's own folder otherwise)."""
+    folder.mkdir(parents=True, exist_ok=True)
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
         assert fits(page), f"{name} scrolls sideways at {width} px"
-        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=width == 390)
+        page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=width == 390)
 
 
 def test_a_quote_thread_survives_an_edit_before_it_and_is_orphaned_when_its_sentence_goes(
-    live_server, new_page, log_in
+    live_server, new_page, log_in, tmp_path
 ):
+    shots = Path(os.environ.get("QUOTE_SHOTS") or tmp_path)
     book = book_import(document=parse(SEED.read_text(), "text").book, slug="designing-ml-systems")
     chapter = book.chapters.get(number=3)
     make_user("mia", role="Reader")
@@ -79,7 +81,7 @@ def test_a_quote_thread_survives_an_edit_before_it_and_is_orphaned_when_its_sent
     assert mia.evaluate(SELECT, SENTENCE)
     button = mia.locator(".quote-tools a.quote-discuss")
     button.wait_for(state="visible")
-    shoot(mia, "quote-selected")
+    shoot(mia, shots, "quote-selected")
     mia.set_viewport_size({"width": 1280, "height": 900})
     # Tab right after the selection reaches the button; so does Alt+Shift+Q.
     mia.keyboard.press("Tab")
@@ -94,7 +96,7 @@ def test_a_quote_thread_survives_an_edit_before_it_and_is_orphaned_when_its_sent
     assert mia.locator("input[name=quote_exact]").get_attribute("value") == SENTENCE
     mia.fill("input[name=title]", "Well-formatted, always?")
     mia.fill("textarea[name=body]", "Are system logs really *well-formatted*?")
-    shoot(mia, "quote-start-form")
+    shoot(mia, shots, "quote-start-form")
     mia.click("button:text-is('Start thread')")
     mia.wait_for_url("**/chapters/3/discussion/*/")
     thread_url = mia.url
@@ -106,7 +108,7 @@ def test_a_quote_thread_survives_an_edit_before_it_and_is_orphaned_when_its_sent
     badge = mia.locator("#chapter-text a.quote-threads")
     assert badge.inner_text() == "1" and thread_url.endswith(badge.get_attribute("href"))
     badge.focus()
-    shoot(mia, "quote-highlighted")
+    shoot(mia, shots, "quote-highlighted")
 
     # An approved edit rewrites the line before the sentence: still the same words.
     anchor = QuoteAnchor.objects.get(thread=Thread.objects.get(title="Well-formatted, always?"))
@@ -129,9 +131,9 @@ def test_a_quote_thread_survives_an_edit_before_it_and_is_orphaned_when_its_sent
     assert "quoted from version 1" in orphaned.inner_text()
     assert mia.locator("a.orphaned-link").inner_text() == "1 orphaned quote"
     orphaned.scroll_into_view_if_needed()
-    shoot(mia, "quote-orphaned-chapter")
+    shoot(mia, shots, "quote-orphaned-chapter")
     orphaned.locator("a", has_text="Well-formatted, always?").click()
     mia.wait_for_url(thread_url)
     assert "This passage is no longer in the chapter" in mia.locator(".thread-quote").inner_text()
     assert mia.locator(".thread-quote blockquote").inner_text() == SENTENCE
-    shoot(mia, "quote-orphaned-thread")
+    shoot(mia, shots, "quote-orphaned-thread")
