@@ -6,10 +6,11 @@ from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
 from notes import permissions
 from notes.anchors import Anchor, anchor_key, chapter_anchors
-from notes.models import Chapter, Comment, ModerationLog, Notification, Thread
+from notes.models import Chapter, Comment, ModerationLog, Notification, QuoteAnchor, Thread
 from notes.models.discussions import COMMENTS_PER_PAGE
 
 
@@ -49,8 +50,12 @@ def chapter_discussion_summary(*, chapter: Chapter) -> DiscussionSummary:
 THREAD_STATES = ("open", "resolved", "all")
 
 
-def thread_list(*, chapter: Chapter, state: str = "open", anchor_key: str = "") -> QuerySet[Thread]:
-    """The chapter's threads, pinned first then most recently active; ``state`` filters."""
+def thread_list(
+    *, chapter: Chapter, state: str = "open", anchor_key: str = "", quote: tuple[int, int] | None = None
+) -> QuerySet[Thread]:
+    """The chapter's threads, pinned first then most recently active; ``state`` filters,
+    and so do ``anchor_key`` (a heading or table) and ``quote`` (the quoted passage's
+    start and end)."""
     threads = Thread.objects.filter(chapter=chapter).select_related("author")
     if state == "open":
         threads = threads.filter(is_resolved=False)
@@ -59,12 +64,16 @@ def thread_list(*, chapter: Chapter, state: str = "open", anchor_key: str = "") 
     if anchor_key:
         kind, _, value = anchor_key.partition(":")
         threads = threads.filter(anchor_kind=kind, anchor_value=value)
+    if quote is not None:
+        threads = threads.filter(
+            quote__start=quote[0], quote__end=quote[1], quote__status=QuoteAnchor.Status.ANCHORED
+        )
     return threads
 
 
 def thread_get(*, thread_id: int) -> Thread:
     """The thread with its chapter, book and author (one query)."""
-    return get_object_or_404(Thread.objects.select_related("chapter__book", "author"), pk=thread_id)
+    return get_object_or_404(Thread.objects.select_related("chapter__book", "author", "quote"), pk=thread_id)
 
 
 def chapter_for_discussion(*, book_slug: str, number: int) -> Chapter:
@@ -143,3 +152,45 @@ def user_comments(*, author, viewer, limit: int = 50) -> list[Comment]:
     if not permissions.can_moderate(viewer):
         comments = comments.filter(is_hidden=False, is_deleted=False)
     return list(comments.order_by("-created_at", "-id")[:limit])
+
+
+@dataclass
+class ChapterQuotes:
+    """The quotes of a chapter's threads: the passages to highlight, each once with its
+    thread count (``{"start", "end", "exact", "threads", "url"}``, in text order), and the
+    orphaned quotes with their threads."""
+
+    highlights: list[dict] = field(default_factory=list)
+    orphaned: list = field(default_factory=list)
+
+
+def chapter_quotes(*, chapter: Chapter) -> ChapterQuotes:
+    """The chapter's quotes in one query, whatever their number."""
+    anchors = (
+        QuoteAnchor.objects.filter(thread__chapter=chapter)
+        .select_related("thread")
+        .defer("thread__anchor_label")
+        .order_by("start", "end", "-thread__last_activity_at", "id")
+    )
+    result = ChapterQuotes()
+    passages: dict[tuple[int, int], dict] = {}
+    list_url = reverse("notes:thread-list", kwargs={"book_slug": chapter.book.slug, "number": chapter.number})
+    for anchor in anchors:
+        anchor.thread.chapter = chapter  # for its URL, without a query
+        if anchor.is_orphaned:
+            result.orphaned.append(anchor)
+            continue
+        passage = passages.get((anchor.start, anchor.end))
+        if passage is None:
+            passage = passages[(anchor.start, anchor.end)] = {
+                "start": anchor.start,
+                "end": anchor.end,
+                "exact": anchor.exact,
+                "threads": 0,
+                "url": anchor.thread.get_absolute_url(),
+            }
+            result.highlights.append(passage)
+        passage["threads"] += 1
+        if passage["threads"] > 1:  # several threads on the same words: the list of them
+            passage["url"] = f"{list_url}?filter=all&quote={anchor.start}-{anchor.end}"
+    return result

@@ -152,4 +152,4 @@ def test_the_chapter_page_query_count_does_not_grow_with_headings_tables_or_chap
     chapter_render(chapter)
     save_rendering(chapter, *CHAPTER_RENDERING)
     assert len(chapter.contents) == 48
-    assert _queries(client, "/books/small/chapters/2/") == _queries(client, "/books/large/chapters/2/") == 3
+    assert _queries(client, "/books/small/chapters/2/") == _queries(client, "/books/large/chapters/2/") == 4

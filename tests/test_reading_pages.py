@@ -139,5 +139,6 @@ def test_chapter_page_query_count_is_pinned(client):
     book = make_book(slug="pinned", chapters=50, tables=2)
     # chapter with its book and its version count, last date and author (its tables and
     # contents are stored with it), the sibling chapters for navigation, and one
-    # aggregate of its discussion threads (counts per heading and table).
-    assert _queries(client, f"/books/{book.slug}/chapters/7/") == 3
+    # aggregate of its discussion threads (counts per heading and table), and its quoted
+    # passages with their threads.
+    assert _queries(client, f"/books/{book.slug}/chapters/7/") == 4

@@ -13,6 +13,7 @@ from notes.models.discussions import MAX_BODY_BYTES
 from notes.numbers import NumberField
 from notes.services.discussions import REASON_MAX_LENGTH, TITLE_MAX_LENGTH
 from notes.services.notifications import MAX_NOTIFIED_MENTIONS
+from notes.services.quotes import QuoteSelection
 
 BODY_HELP = (
     "Markdown. Mention someone with @username: the first "
@@ -52,15 +53,36 @@ class ThreadStartForm(_TokenForm):
         },
     )
     body = _body_field("First comment")
+    # A quote of the chapter's text (notes.quotes), chosen by selecting it on the chapter
+    # page: the words, some words before and after them, and where they start.
+    quote_exact = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
+    quote_prefix = forms.CharField(widget=forms.HiddenInput, required=False, strip=False, max_length=200)
+    quote_suffix = forms.CharField(widget=forms.HiddenInput, required=False, strip=False, max_length=200)
+    quote_start = NumberField(widget=forms.HiddenInput, required=False, label="The quote's position")
 
     field_order = ["title", "anchor", "body", "submission_token"]
 
-    def __init__(self, *args, anchors=(), **kwargs):
+    def __init__(self, *args, anchors=(), quoting: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if quoting:  # a thread on a quote is about that quote, not a heading or table
+            del self.fields["anchor"]
+            return
         self.fields["anchor"].choices = [("", "The whole chapter")] + [
             (anchor.key, f"{'Table' if anchor.kind == 'table' else 'Heading'}: {anchor.label}")
             for anchor in anchors
         ]
+
+    def quote_selection(self) -> QuoteSelection | None:
+        """The quote the form carries (cleaned), or None."""
+        data = self.cleaned_data
+        if not data.get("quote_exact"):
+            return None
+        return QuoteSelection(
+            exact=data["quote_exact"],
+            prefix=data.get("quote_prefix") or "",
+            suffix=data.get("quote_suffix") or "",
+            start=data.get("quote_start"),
+        )
 
 
 class CommentForm(_TokenForm):

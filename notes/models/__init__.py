@@ -1,6 +1,7 @@
 from notes.models.books import Book, Chapter, ComparisonTable
 from notes.models.discussions import Comment, CommentRevision, ModerationLog, Thread
 from notes.models.following import Notification, NotificationSettings, Watch
+from notes.models.quotes import QuoteAnchor
 from notes.models.reviews import ChangeRequest, Review
 from notes.models.search import SearchDocument
 
@@ -14,6 +15,7 @@ __all__ = [
     "ModerationLog",
     "Notification",
     "NotificationSettings",
+    "QuoteAnchor",
     "Review",
     "SearchDocument",
     "Thread",

@@ -27,6 +27,7 @@ from notes.models import Chapter, Comment, CommentRevision, ModerationLog, Threa
 from notes.models.discussions import MAX_BODY_BYTES, MAX_DISPLAY_DEPTH, comment_path
 from notes.page_cache import page_cache_expire
 from notes.services.notifications import notify_comment, notify_new_mentions
+from notes.services.quotes import QuoteError, QuoteSelection, quote_anchor_create, quote_resolve
 from notes.services.search import search_document_refresh, search_documents_refresh_thread
 from notes.services.watching import watch_automatically
 
@@ -69,17 +70,30 @@ def thread_start(
     title: str,
     body: str,
     anchor: str = "",
+    quote: QuoteSelection | None = None,
     submission_token: uuid.UUID | None = None,
 ) -> Thread:
     """Start a thread on ``chapter`` with its first comment.
 
     ``anchor`` is ``"heading:<id>"`` or ``"table:<slug>"`` of this chapter, or empty.
+    ``quote`` starts it on a passage of the chapter's current text (refused when the
+    passage is not in it); it is found with the chapter's row locked, so a version being
+    published meanwhile re-anchors it or is read after it.
     """
     if not permissions.can_discuss(author):
         raise PermissionDenied("You need a role in the wiki to start a thread.")
     title = clean_title(title)
     body = _clean_body(body)
+    if quote is not None and anchor:
+        raise DiscussionError("A thread is about a quote or about a heading or table, not both.")
     anchor_found = _find_anchor(chapter, anchor)
+    quoted = None
+    if quote is not None:
+        chapter = Chapter.objects.select_for_update().select_related("book").get(pk=chapter.pk)
+        try:
+            quoted = quote_resolve(body_html=chapter.body_html, selection=quote)
+        except QuoteError as error:
+            raise DiscussionError(str(error)) from None
     _refuse_duplicate_token(submission_token, body=body, title=title)
     now = timezone.now()
     if submission_token is None:
@@ -105,6 +119,8 @@ def thread_start(
         created_at=now,
         last_activity_at=now,
     )
+    if quoted is not None:
+        quote_anchor_create(thread=thread, chapter=chapter, quote=quoted)
     _comment_create(
         thread=thread,
         author=author,

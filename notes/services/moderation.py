@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from notes import permissions
-from notes.models import Chapter, Comment, ModerationLog, Thread
+from notes.models import Chapter, Comment, ModerationLog, QuoteAnchor, Thread
 from notes.services.discussions import (
     DiscussionError,
     anchor_in,
@@ -20,6 +20,7 @@ from notes.services.discussions import (
     clean_title,
     thread_for_update,
 )
+from notes.services.quotes import quotes_reanchor
 from notes.services.search import search_document_refresh, search_documents_refresh_thread
 
 
@@ -139,6 +140,12 @@ def thread_move(*, thread: Thread, moderator, chapter: Chapter, reason: str = ""
             thread.anchor_label = anchor.label[:300]
     thread.chapter = target
     thread.save(update_fields=["chapter", "anchor_kind", "anchor_value", "anchor_label"])
+    # A quote is found in the new chapter's text, or orphaned there: never left pointing
+    # at offsets of the chapter it came from.
+    quotes = list(QuoteAnchor.objects.select_for_update().filter(thread=thread))
+    for quote in quotes_reanchor(chapter=target, anchors=quotes):
+        if quote.is_orphaned:
+            details += " Its quote is not in that chapter: it is shown as orphaned."
     chapter_pages_expire(target)  # the source's pages were expired when the thread was locked
     search_documents_refresh_thread(thread=thread)
     ModerationLog.objects.create(

@@ -22,6 +22,7 @@ from notes.services.history import (
     table_render,
 )
 from notes.services.merging import merge
+from notes.services.quotes import quotes_reanchor
 from notes.services.renderings import renderings_expire
 
 Kind = ChangeRequest.Kind
@@ -137,11 +138,14 @@ def publish(change_request: ChangeRequest, *, approver) -> PublishOutcome:
     save_version(
         target, summary=change_request.summary, user=change_request.author, change_request=change_request
     )
+    if target_kind == "chapter":
+        quotes_reanchor(chapter=target)
     if target_kind == "table":
         # The chapter shows the table inline: refresh that cache without a chapter version.
         chapter_render(chapter)
         save_rendering(chapter, *CHAPTER_RENDERING)
         renderings_expire(chapter_id=chapter.pk)
+        quotes_reanchor(chapter=chapter)  # the table's cells are part of the chapter's text
 
     note = (
         "The page changed after this request was written; the changes were merged without "
@@ -206,6 +210,7 @@ def _publish_new_table(change_request: ChangeRequest, approver) -> PublishOutcom
     chapter_render(chapter)
     save_rendering(chapter, *CHAPTER_RENDERING)
     renderings_expire(chapter_id=chapter.pk)
+    quotes_reanchor(chapter=chapter)  # a table placed in the text moves the words after it
     change_request.table = table
     _mark_published(change_request, table, approver, "")
     return PublishOutcome(published=True, merged=False, message="Approved and published.")

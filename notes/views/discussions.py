@@ -18,9 +18,12 @@ from notes import permissions, selectors_following
 from notes import selectors_discussions as selectors
 from notes.forms.discussions import CommentEditForm, CommentForm, OptionalReasonForm, ThreadStartForm
 from notes.models import Comment, Thread
+from notes.numbers import BadNumber, parse_int
 from notes.permissions import permission_view, read_required, require
+from notes.quotes import MAX_QUOTE_LENGTH, normalize_whitespace
 from notes.services import discussions as services
 from notes.services.discussions import ChangedResubmission, DiscussionError, DuplicateSubmission
+from notes.services.quotes import QuoteError, QuoteSelection, quote_resolve
 
 THREADS_PER_PAGE = 50
 
@@ -35,7 +38,8 @@ def thread_list(request, book_slug: str, number: int):
     if state not in selectors.THREAD_STATES:
         state = "open"
     anchor_key = request.GET.get("anchor", "")
-    threads = selectors.thread_list(chapter=chapter, state=state, anchor_key=anchor_key)
+    quote = _quote_range(request.GET.get("quote", ""))
+    threads = selectors.thread_list(chapter=chapter, state=state, anchor_key=anchor_key, quote=quote)
     page = Paginator(threads, THREADS_PER_PAGE).get_page(request.GET.get("page"))
     anchors = selectors.anchors_of(chapter)
     return render(
@@ -48,49 +52,115 @@ def thread_list(request, book_slug: str, number: int):
             "state": state,
             "states": selectors.THREAD_STATES,
             "anchor_key": anchor_key,
+            "quote_range": f"{quote[0]}-{quote[1]}" if quote else "",
             "anchor": next((anchor for anchor in anchors if anchor.key == anchor_key), None),
             "can_discuss": permissions.can_discuss(request.user),
         },
     )
 
 
+def _quote_range(value: str) -> tuple[int, int] | None:
+    """``?quote=<start>-<end>``, the passage whose threads are listed; None when absent or bad."""
+    start, _, end = value.partition("-")
+    try:
+        return parse_int(start, what="The quote's start"), parse_int(end, what="The quote's end")
+    except BadNumber:
+        return None
+
+
 @permission_view
 def thread_start(request, book_slug: str, number: int):
+    """Start a thread; ``?quote_exact=...`` (sent by the chapter page's "Discuss this
+    quote" button, with ``quote_prefix``, ``quote_suffix``, ``quote_start``) starts it on
+    that quote, shown above the form. A quote not in the chapter's text is refused (400)."""
     chapter = selectors.chapter_for_discussion(book_slug=book_slug, number=number)
     require(request, permissions.can_discuss(request.user))
     anchors = selectors.anchors_of(chapter)
     if request.method != "POST":
-        form = ThreadStartForm(anchors=anchors, initial={"anchor": request.GET.get("anchor", "")})
-        return _render_thread_start(request, chapter, form)
-    form = ThreadStartForm(request.POST, anchors=anchors)
+        return _thread_start_form(request, chapter, anchors)
+    quoting = bool(request.POST.get("quote_exact"))
+    form = ThreadStartForm(request.POST, anchors=anchors, quoting=quoting)
     if form.is_valid():
+        quote = form.quote_selection()
         try:
             thread = services.thread_start(
                 chapter=chapter,
                 author=request.user,
                 title=form.cleaned_data["title"],
                 body=form.cleaned_data["body"],
-                anchor=form.cleaned_data["anchor"],
+                anchor=form.cleaned_data.get("anchor", ""),
+                quote=quote,
                 submission_token=form.cleaned_data["submission_token"],
             )
         except DuplicateSubmission as error:
             return _duplicate(request, error, fallback=_thread_list_url(chapter))
         except ChangedResubmission as error:
-            form = _with_fresh_token(ThreadStartForm, request.POST, anchors=anchors)
+            form = _with_fresh_token(ThreadStartForm, request.POST, anchors=anchors, quoting=quoting)
             form.add_error(None, str(error))
         except DiscussionError as error:
             form.add_error(None, str(error))
         else:
+            if quote is not None and quote_was_cut(quote):
+                messages.info(request, QUOTE_CUT_MESSAGE)
             messages.success(request, "Thread started.")
             return redirect(_thread_url(thread, chapter))
     return _render_thread_start(request, chapter, form, status=400)
 
 
-def _render_thread_start(request, chapter, form, status: int = 200):
+QUOTE_CUT_MESSAGE = f"The selection was longer than {MAX_QUOTE_LENGTH} characters: the quote keeps its first {MAX_QUOTE_LENGTH}."
+
+
+def quote_was_cut(quote: QuoteSelection) -> bool:
+    return len(normalize_whitespace(quote.exact)) > MAX_QUOTE_LENGTH
+
+
+def _thread_start_form(request, chapter, anchors):
+    """The empty form; with a quote in the query string, that quote resolved and shown."""
+    if "quote_exact" not in request.GET:
+        form = ThreadStartForm(anchors=anchors, initial={"anchor": request.GET.get("anchor", "")})
+        return _render_thread_start(request, chapter, form)
+    sent = ThreadStartForm(request.GET, quoting=True)
+    sent.is_valid()  # only the quote fields are read: title and body are not sent yet
+    error = next(
+        (
+            str(message)
+            for name in ("quote_start", "quote_prefix", "quote_suffix")
+            for message in sent.errors.get(name, [])
+        ),
+        "",
+    )
+    quoted = None
+    if not error:
+        try:
+            selection = sent.quote_selection() or QuoteSelection(exact="")
+            quoted = quote_resolve(body_html=chapter.body_html, selection=selection)
+        except QuoteError as refusal:
+            error = str(refusal)
+    if quoted is None:
+        form = ThreadStartForm(anchors=anchors)
+        return _render_thread_start(request, chapter, form, status=400, quote_error=error)
+    if quoted.was_cut:
+        messages.info(request, QUOTE_CUT_MESSAGE)
+    words = quoted.exact if len(quoted.exact) <= 60 else quoted.exact[:59].rstrip() + "…"
+    form = ThreadStartForm(
+        quoting=True,
+        initial={
+            "title": f"“{words}”",
+            "quote_exact": quoted.exact,
+            "quote_prefix": quoted.prefix,
+            "quote_suffix": quoted.suffix,
+            "quote_start": quoted.start,
+        },
+    )
+    return _render_thread_start(request, chapter, form)
+
+
+def _render_thread_start(request, chapter, form, status: int = 200, quote_error: str = ""):
+    quote = form["quote_exact"].value() or ""
     return render(
         request,
         "notes/discussion/thread_start.html",
-        {"book": chapter.book, "chapter": chapter, "form": form},
+        {"book": chapter.book, "chapter": chapter, "form": form, "quote": quote, "quote_error": quote_error},
         status=status,
     )
 

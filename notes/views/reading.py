@@ -1,5 +1,6 @@
 """Reading pages: books, chapters, tables, changelogs. Each runs a fixed number of queries."""
 
+import json
 from urllib.parse import urlencode
 
 from django.shortcuts import render
@@ -96,7 +97,8 @@ def _page_number(request) -> int:
 @anonymous_page
 def chapter_detail(request, book_slug: str, number: int):
     """The chapter with its contents (stored when it was rendered), the book's chapters,
-    a permalink and a "Discuss this" link on each heading and table.
+    a permalink and a "Discuss this" link on each heading and table, its quoted passages
+    (highlighted in the browser) and its orphaned quotes.
 
     Everything below the page's head is the same for every reader who may (or may not)
     discuss, so it is built once per chapter generation and kept in the cache: a signed-in
@@ -122,11 +124,12 @@ def chapter_detail(request, book_slug: str, number: int):
 
 def _chapter_reading(*, book_slug: str, number: int, can_discuss: bool) -> dict:
     """The chapter page's shared part: the chapter (for its head), its thread counts, and
-    the HTML of its contents, its marked body and the book's chapters."""
+    the HTML of its contents, its marked body, its quotes and the book's chapters."""
     chapter = selectors.chapter_for_reading(book_slug=book_slug, number=number)
     siblings = selectors.chapter_siblings(chapter=chapter)
     position = next(index for index, sibling in enumerate(siblings) if sibling.pk == chapter.pk)
     discussion = selectors_discussions.chapter_discussion_summary(chapter=chapter)
+    quotes = selectors_discussions.chapter_quotes(chapter=chapter)
     threads_url = reverse("notes:thread-list", kwargs={"book_slug": book_slug, "number": number})
     start_url = reverse("notes:thread-start", kwargs={"book_slug": book_slug, "number": number})
     body_html = mark_discussed_places(
@@ -157,6 +160,11 @@ def _chapter_reading(*, book_slug: str, number: int, can_discuss: bool) -> dict:
             "book": chapter.book,
             "chapter": chapter,
             "body_html": body_html,
+            # Highlighted by static/js/quotes.js (from the JSON in an attribute, escaped
+            # like any: no script element), which also offers "Discuss this quote".
+            "quotes": quotes,
+            "quotes_json": json.dumps(quotes.highlights, ensure_ascii=False),
+            "quote_start_url": start_url if can_discuss else "",
             "contents": contents,
             "chapters": siblings,
             "previous_chapter": siblings[position - 1] if position > 0 else None,
@@ -169,6 +177,7 @@ def _chapter_reading(*, book_slug: str, number: int, can_discuss: bool) -> dict:
     return {
         "chapter": chapter,
         "discussion": discussion,
+        "quotes": quotes,  # the head counts the orphaned ones
         "chapter_count": len(siblings),
         "reading_html": reading_html,  # a SafeString: the template escaped what it filled in
     }

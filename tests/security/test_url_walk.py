@@ -51,6 +51,12 @@ WIKI_QUERY = [
     "next",
     "book",
     "kind",
+    # A quoted passage: the thread list's filter, and the thread start form's quote.
+    "quote",
+    "quote_exact",
+    "quote_prefix",
+    "quote_suffix",
+    "quote_start",
 ]
 ADMIN_QUERY = ["_to_field", "_popup", "_changelist_filters", "next"]
 ADMIN_LIST_QUERY = [*ADMIN_QUERY, "o", "p", "q", "e", "all"]
@@ -59,6 +65,7 @@ FORM_FIELDS = [
     "summary", "title", "body", "content", "base_version", "number", "revision", "comment", "parent",
     "page", "columns", "rows", "header-0", "cell-0-0", "slug", "book_author", "book_domains", "reason",
     "anchor", "token", "chapter", "action", "username", "password",
+    "quote_exact", "quote_prefix", "quote_suffix", "quote_start",
 ]  # fmt: skip
 GRID_ACTIONS = ["remove-row-{}", "remove-column-{}"]
 
