@@ -22,8 +22,11 @@ run: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py setup_demo
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# The suite runs on every core (pytest-xdist, at most 4 processes, each with its own test
+# database and Chromium); `make test TEST_JOBS=0` runs it in one process.
+TEST_JOBS ?= auto
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_JOBS) --maxprocesses=4
 
 # Build a throwaway wiki, measure every page, throughput under gunicorn (needs Debian's wrk),
 # import/export and diffs; print the table and write docs/PERFORMANCE.md. SQLite, or
