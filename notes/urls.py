@@ -1,6 +1,17 @@
 from django.urls import path
 
-from notes.views import discussions, editing, exports, feeds, following, history, moderation, reading, reviews
+from notes.views import (
+    discussions,
+    editing,
+    exports,
+    feeds,
+    following,
+    groups,
+    history,
+    moderation,
+    reading,
+    reviews,
+)
 
 app_name = "notes"
 
@@ -94,4 +105,21 @@ urlpatterns += [
 urlpatterns += [
     path("books/<slug:book_slug>/download/<str:format>/", exports.book_download, name="book-download"),
     path("import/", exports.notes_upload, name="notes-upload"),
+]
+
+# Reading groups (issue 13): groups, meetings and their calendars, progress, changes since.
+_group = "groups/<slug:group_slug>/"
+urlpatterns += [
+    path("books/<slug:book_slug>/groups/", groups.group_list, name="group-list"),
+    path("books/<slug:book_slug>/groups/new/", groups.group_create, name="group-create"),
+    path("books/<slug:book_slug>/progress/", groups.progress_mark, name="progress-mark"),
+    path(f"{_chapter}since/", groups.chapter_since, name="chapter-since"),
+    path("groups/settings/spoilers/", groups.spoilers_setting, name="spoilers-setting"),
+    path(_group, groups.group_detail, name="group-detail"),
+    path(f"{_group}edit/", groups.group_edit, name="group-edit"),
+    path(f"{_group}join/<str:token>/", groups.group_join, name="group-join"),
+    path(f"{_group}meetings.ics", groups.group_calendar, name="group-calendar"),
+    path(f"{_group}meetings/new/", groups.meeting_create, name="meeting-create"),
+    path(f"{_group}meetings/<int:meeting_id>/", groups.meeting_detail, name="meeting-detail"),
+    path(f"{_group}meetings/<int:meeting_id>.ics", groups.meeting_calendar, name="meeting-calendar"),
 ]

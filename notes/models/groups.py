@@ -50,7 +50,9 @@ class ReadingGroup(models.Model):
 
 class GroupMembership(models.Model):
     group = models.ForeignKey(ReadingGroup, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="group_memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="group_memberships"
+    )
     joined_at = models.DateTimeField(default=timezone.now)
     # The highest chapter number the member has read (0: none yet).
     progress = models.PositiveIntegerField(default=0)

@@ -5,7 +5,14 @@ from urllib.parse import urlencode
 from django.shortcuts import render
 from django.urls import reverse
 
-from notes import permissions, selectors, selectors_discussions, selectors_following, selectors_reviews
+from notes import (
+    permissions,
+    selectors,
+    selectors_discussions,
+    selectors_following,
+    selectors_groups,
+    selectors_reviews,
+)
 from notes.anchors import mark_discussed_places
 from notes.numbers import int_or_default
 from notes.page_cache import anonymous_page
@@ -49,6 +56,8 @@ def book_detail(request, book_slug: str):
             "watch": selectors_following.watch_state(user=request.user, target=book),
             "changelog": latest[:BOOK_CHANGELOG_LINES][::-1],
             "changelog_is_cut": len(latest) > BOOK_CHANGELOG_LINES,
+            # A reading group member's threads past their progress are folded (issue 13).
+            "spoiler_limit": permissions.spoiler_limit(request.user, book.pk),
         },
     )
 
@@ -141,6 +150,12 @@ def chapter_detail(request, book_slug: str, number: int):
             "chapters": siblings,
             "previous_chapter": siblings[position - 1] if position > 0 else None,
             "next_chapter": siblings[position + 1] if position + 1 < len(siblings) else None,
+            # Signed-in users only (the anonymous page is cached whole): a reading group
+            # member's progress form, and the chapter's threads folded past their progress.
+            "reading_progress": selectors_groups.book_progress(user=request.user, book_id=chapter.book_id),
+            "is_folded": permissions.is_spoiler(
+                request.user, book_id=chapter.book_id, chapter_number=chapter.number
+            ),
         },
     )
 
