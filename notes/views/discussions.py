@@ -342,11 +342,13 @@ def render_comment_form(request, template: str, comment: Comment, form, status: 
 @read_required
 def user_comments(request, username: str):
     author = selectors.user_get(username=username)
-    return render(
-        request,
-        "notes/discussion/user_comments.html",
-        {"author": author, "comments": selectors.user_comments(author=author, viewer=request.user)},
-    )
+    comments = selectors.user_comments(author=author, viewer=request.user)
+    for comment in comments:
+        chapter = comment.thread.chapter
+        comment.is_folded = permissions.is_spoiler(
+            request.user, book_id=chapter.book_id, chapter_number=chapter.number
+        )
+    return render(request, "notes/discussion/user_comments.html", {"author": author, "comments": comments})
 
 
 # --- Helpers -------------------------------------------------------------------------------

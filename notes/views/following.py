@@ -97,6 +97,12 @@ def notification_list(request):
     for notification in items:
         found = notification.watch_to_end(watched)
         notification.unwatch = dict(zip(("kind", "id", "target"), found, strict=True)) if found else None
+        # A reading group member is told that something happened past their progress, not what.
+        notification.is_folded = bool(notification.thread_id) and permissions.is_spoiler(
+            request.user,
+            book_id=notification.thread.chapter.book_id,
+            chapter_number=notification.thread.chapter.number,
+        )
     services.notifications_mark_seen(user=request.user)
     return render(
         request,
