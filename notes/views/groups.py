@@ -290,14 +290,15 @@ def _diffs(changes, since_label: str) -> list[dict]:
     return result
 
 
-def _folded_threads(user, threads):
-    """(shown, folded count): the threads past the user's progress leave only a count."""
-    shown = [
-        t
-        for t in threads
-        if not permissions.is_spoiler(user, book_id=t.chapter.book_id, chapter_number=t.chapter.number)
+def _unfolded(user, threads):
+    """The threads not past the user's reading progress (the others leave only a count)."""
+    return [
+        thread
+        for thread in threads
+        if not permissions.is_spoiler(
+            user, book_id=thread.chapter.book_id, chapter_number=thread.chapter.number
+        )
     ]
-    return shown, len(threads) - len(shown)
 
 
 @read_required
@@ -312,9 +313,11 @@ def meeting_detail(request, group_slug: str, meeting_id: int):
     )
     changes = selectors_groups.chapter_changes_since(chapters=chapters, since=since)
     agenda = selectors_groups.agenda(chapters=chapters, since=since)
-    started, started_folded = _folded_threads(request.user, agenda.started)
-    resolved, resolved_folded = _folded_threads(request.user, agenda.resolved)
-    open_threads, open_folded = _folded_threads(request.user, agenda.open)
+    started, resolved = _unfolded(request.user, agenda.started), _unfolded(request.user, agenda.resolved)
+    open_threads = _unfolded(request.user, agenda.open)
+    folded = {t.pk for t in agenda.started + agenda.resolved + agenda.open} - {
+        t.pk for t in started + resolved + open_threads
+    }
     return render(
         request,
         "notes/groups/meeting.html",
@@ -329,7 +332,7 @@ def meeting_detail(request, group_slug: str, meeting_id: int):
             "started": started,
             "resolved": resolved,
             "open_threads": open_threads,
-            "folded_count": started_folded + resolved_folded + open_folded,
+            "folded_count": len(folded),
             "is_past": meeting.starts_at <= timezone.now(),
         },
     )
