@@ -273,14 +273,19 @@ def can_join_group(user, group, *, token: str) -> bool:
         user.is_authenticated
         and user.is_active
         and can_read(user)
-        and secrets.compare_digest(str(token), group.invite_token)
+        and _same_secret(token, group.invite_token)
     )
+
+
+def _same_secret(given, secret: str) -> bool:
+    """Compared in constant time, as bytes: a token from a URL may hold any character."""
+    return secrets.compare_digest(str(given).encode(), secret.encode())
 
 
 def can_read_group_calendar(user, group, *, is_member: bool, token: str | None) -> bool:
     """A public group's feed is for any reader; a private one's needs the group's calendar
     token in the URL (calendar apps cannot sign in) or a user who may see the group."""
-    if token is not None and secrets.compare_digest(str(token), group.calendar_token):
+    if token is not None and _same_secret(token, group.calendar_token):
         return True
     return can_see_group(user, group, is_member=is_member)
 

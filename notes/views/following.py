@@ -94,6 +94,8 @@ def notification_list(request):
     )
     items = list(page.object_list)
     watched = selectors_following.watched_keys(user=request.user)
+    # Read once whatever the page holds, so the page's queries do not depend on its rows.
+    permissions.spoiler_limits(request.user)
     for notification in items:
         found = notification.watch_to_end(watched)
         notification.unwatch = dict(zip(("kind", "id", "target"), found, strict=True)) if found else None

@@ -220,7 +220,7 @@ def spoilers_setting(request):
     if not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        next_url = reverse("notes:home")
+        next_url = reverse("home")
     return redirect(next_url)
 
 
