@@ -409,4 +409,5 @@ class ModerationLogAdmin(DiscussionReadOnlyAdmin):
     date_hierarchy = "created_at"
 
 
-from notes import admin_following  # noqa: E402,F401 (registers the following models)
+# Registering the following and reading group models.
+from notes import admin_following, admin_groups  # noqa: E402,F401

@@ -5,6 +5,7 @@ admins. Each ``can_*`` function answers one question for one user; views call th
 through ``require`` or the decorators below, templates through the ``perms`` context.
 """
 
+import secrets
 from collections.abc import Callable
 from enum import StrEnum
 from functools import wraps
@@ -273,3 +274,88 @@ def reviewer_ids(user_ids) -> set[int]:
         .filter(Q(groups__name=Role.REVIEWER.value) | Q(is_staff=True) | Q(is_superuser=True))
     )
     return set(reviewers.values_list("pk", flat=True).distinct())
+
+
+# --- Reading groups (issue 13) --------------------------------------------------------------
+# Moderators and admins create and manage groups and their meetings. A public group is seen
+# by whoever reads the wiki; a private one by its members, moderators and admins only, and
+# to anyone else it does not exist (404, not 403). Members mark their progress; a member of
+# any group of a book has the threads past their progress folded unless they turned that off.
+
+
+def can_manage_groups(user) -> bool:
+    """Create and edit reading groups and their meetings, add and remove members."""
+    return has_role(user, Role.MODERATOR, Role.ADMIN)
+
+
+def can_see_group(user, group, *, is_member: bool) -> bool:
+    """See the group's page, meetings and calendar; ``is_member``: the user is one of its members."""
+    if not can_read(user):
+        return False
+    return not group.is_private or is_member or can_manage_groups(user)
+
+
+def can_join_group(user, group, *, token: str) -> bool:
+    """Join by the invite link: any signed-in reader holding the group's current invite token."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and can_read(user)
+        and _same_secret(token, group.invite_token)
+    )
+
+
+def _same_secret(given, secret: str) -> bool:
+    """Compared in constant time, as bytes: a token from a URL may hold any character."""
+    return secrets.compare_digest(str(given).encode(), secret.encode())
+
+
+def can_read_group_calendar(user, group, *, is_member: bool, token: str | None) -> bool:
+    """A public group's feed is for any reader; a private one's needs the group's calendar
+    token in the URL (calendar apps cannot sign in) or a user who may see the group."""
+    if token is not None and _same_secret(token, group.calendar_token):
+        return True
+    return can_see_group(user, group, is_member=is_member)
+
+
+def can_mark_progress(user, *, is_member: bool) -> bool:
+    """Mark "I've read up to chapter N": members of a group of the book."""
+    return user.is_authenticated and user.is_active and is_member
+
+
+def spoiler_limits(user) -> dict[int, int]:
+    """book id -> the highest chapter the user has read, for each book whose threads past
+    that chapter are folded for them (one query; none for anonymous users).
+
+    A member of any group of a book is limited by their highest progress in those groups;
+    a user whose settings show spoilers, and anyone in no group, has no limit.
+    """
+    if not user.is_authenticated:
+        return {}
+    cached = getattr(user, "_wiki_spoiler_limits", None)
+    if cached is None:
+        from django.db.models import Max, Q
+
+        from notes.models import GroupMembership
+
+        rows = (
+            GroupMembership.objects.filter(user=user)
+            .filter(Q(user__notification_settings__show_spoilers=False) | Q(user__notification_settings=None))
+            .values("group__book_id")
+            .annotate(progress=Max("progress"))
+            .order_by()
+        )
+        cached = {row["group__book_id"]: row["progress"] for row in rows}
+        user._wiki_spoiler_limits = cached
+    return cached
+
+
+def spoiler_limit(user, book_id: int) -> int | None:
+    """The highest chapter of the book the user may see threads of unfolded, or None for all."""
+    return spoiler_limits(user).get(book_id)
+
+
+def is_spoiler(user, *, book_id: int, chapter_number: int) -> bool:
+    """A thread on this chapter is folded for the user (they have not read that far)."""
+    limit = spoiler_limit(user, book_id)
+    return limit is not None and chapter_number > limit

@@ -129,6 +129,9 @@ class Filters:
     book_id: int | None = None
     kind: str | None = None
     include_hidden: bool = False
+    # (book id, last chapter read) of each book whose threads and comments past that
+    # chapter are folded for the searcher (a reading group member, issue 13): left out.
+    spoiler_limits: tuple[tuple[int, int], ...] = ()
 
 
 def engine():
@@ -154,11 +157,24 @@ class _Engine:
             params.append(filters.kind)
         if not filters.include_hidden:
             sql += " AND NOT d.is_hidden"
+        for book_id, last_read in filters.spoiler_limits:
+            sql += (
+                " AND NOT (d.kind IN ('thread', 'comment') AND d.book_id = %s AND d.chapter_id IN "
+                "(SELECT c.id FROM notes_chapter c WHERE c.book_id = %s AND c.number > %s))"
+            )
+            params += [book_id, book_id, last_read]
         return sql
 
     def counts_sql(self, query: ParsedQuery, filters: Filters) -> tuple[str, list]:
         params = self._query_params(query)
-        where = self._where(Filters(book_id=filters.book_id, include_hidden=filters.include_hidden), params)
+        where = self._where(
+            Filters(
+                book_id=filters.book_id,
+                include_hidden=filters.include_hidden,
+                spoiler_limits=filters.spoiler_limits,
+            ),
+            params,
+        )
         return f"SELECT d.kind, COUNT(*) FROM {self.source}{where} GROUP BY d.kind", params  # noqa: S608 (constant SQL; user text only in params)
 
     def page_sql(self, query: ParsedQuery, filters: Filters, *, offset: int, limit: int) -> tuple[str, list]:

@@ -109,7 +109,10 @@ def search_page(*, user, text: str, book_slug: str = "", kind: str = "", page: s
         book_id=result.book.pk if result.book else None,
         kind=result.kind or None,
         include_hidden=permissions.can_moderate(user),
+        spoiler_limits=tuple(sorted(permissions.spoiler_limits(user).items())),
     )
+    if filters.spoiler_limits:
+        result.messages.append("Threads and comments on chapters past your reading progress are left out.")
     result.counts = {
         kind: count for kind, count in search.counts(query, filters).items() if kind in Kind.values
     }

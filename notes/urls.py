@@ -6,6 +6,7 @@ from notes.views import (
     exports,
     feeds,
     following,
+    groups,
     history,
     images,
     moderation,
@@ -111,4 +112,21 @@ urlpatterns += [
 urlpatterns += [
     path("images/upload/", images.image_upload, name="image-upload"),
     path("media/images/<str:name>", images.image_serve, name="image-serve"),
+]
+
+# Reading groups (issue 13): groups, meetings and their calendars, progress, changes since.
+_group = "groups/<slug:group_slug>/"
+urlpatterns += [
+    path("books/<slug:book_slug>/groups/", groups.group_list, name="group-list"),
+    path("books/<slug:book_slug>/groups/new/", groups.group_create, name="group-create"),
+    path("books/<slug:book_slug>/progress/", groups.progress_mark, name="progress-mark"),
+    path(f"{_chapter}since/", groups.chapter_since, name="chapter-since"),
+    path("groups/settings/spoilers/", groups.spoilers_setting, name="spoilers-setting"),
+    path(_group, groups.group_detail, name="group-detail"),
+    path(f"{_group}edit/", groups.group_edit, name="group-edit"),
+    path(f"{_group}join/<str:token>/", groups.group_join, name="group-join"),
+    path(f"{_group}meetings.ics", groups.group_calendar, name="group-calendar"),
+    path(f"{_group}meetings/new/", groups.meeting_create, name="meeting-create"),
+    path(f"{_group}meetings/<int:meeting_id>/", groups.meeting_detail, name="meeting-detail"),
+    path(f"{_group}meetings/<int:meeting_id>.ics", groups.meeting_calendar, name="meeting-calendar"),
 ]

@@ -63,7 +63,7 @@ def build_thread(chapter, author, count: int) -> Thread:
     return thread
 
 
-@pytest.mark.parametrize(("viewer", "queries"), [(None, 3), ("reader", 7), ("moderator", 7)])
+@pytest.mark.parametrize(("viewer", "queries"), [(None, 3), ("reader", 8), ("moderator", 8)])
 def test_a_1000_comment_thread_runs_as_many_queries_as_a_10_comment_one(
     request, client_for, chapter, reader, django_assert_num_queries, viewer, queries
 ):

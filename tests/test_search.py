@@ -335,8 +335,9 @@ def test_search_needs_login_when_public_read_is_off(client, settings, seed):
 
 # books, counts per kind, the page's ids, their snippets.
 SEARCH_QUERIES = 4
-# + session, the user with their roles, unread notifications (the nav).
-SEARCH_QUERIES_SIGNED_IN = SEARCH_QUERIES + 3
+# + session, the user with their roles, unread notifications (the nav), reading group limits
+# (spoilers).
+SEARCH_QUERIES_SIGNED_IN = SEARCH_QUERIES + 4
 
 
 def test_the_search_page_runs_a_constant_number_of_queries(

@@ -1,6 +1,7 @@
 from notes.models.books import Book, Chapter, ComparisonTable
 from notes.models.discussions import Comment, CommentRevision, ModerationLog, Thread
 from notes.models.following import Notification, NotificationSettings, Watch
+from notes.models.groups import GroupMembership, Meeting, ReadingGroup
 from notes.models.quotes import QuoteAnchor
 from notes.models.reviews import ChangeRequest, Review
 from notes.models.search import SearchDocument
@@ -12,7 +13,10 @@ __all__ = [
     "Comment",
     "CommentRevision",
     "ComparisonTable",
+    "GroupMembership",
+    "Meeting",
     "ModerationLog",
+    "ReadingGroup",
     "Notification",
     "NotificationSettings",
     "QuoteAnchor",

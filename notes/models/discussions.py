@@ -45,6 +45,8 @@ class Thread(models.Model):
     # so pages can name the place without parsing the chapter.
     anchor_label = models.CharField(max_length=300, blank=True, default="")
     is_resolved = models.BooleanField(default=False)
+    # Set when the thread is resolved, cleared when it is reopened (issue 13's agendas).
+    resolved_at = models.DateTimeField(null=True, blank=True)
     is_locked = models.BooleanField(default=False)
     is_pinned = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)

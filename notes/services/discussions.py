@@ -251,7 +251,10 @@ def _thread_resolution(*, thread: Thread, actor, is_resolved: bool, reason: str)
             "This thread is already resolved." if is_resolved else "This thread is already open."
         )
     thread.is_resolved = is_resolved
-    thread.save(update_fields=["is_resolved"])
+    # When it was resolved (None while open): a reading group's meeting lists what was
+    # resolved since the previous meeting.
+    thread.resolved_at = timezone.now() if is_resolved else None
+    thread.save(update_fields=["is_resolved", "resolved_at"])
     if permissions.resolves_as_moderator(actor, thread):
         action = ModerationLog.Action.RESOLVE if is_resolved else ModerationLog.Action.REOPEN
         ModerationLog.objects.create(actor=actor, action=action, thread=thread, reason=reason)

@@ -38,6 +38,10 @@ def thread_list(request, book_slug: str, number: int):
     if state not in selectors.THREAD_STATES:
         state = "open"
     anchor_key = request.GET.get("anchor", "")
+    if _is_folded(request, chapter):
+        return _spoiler_gate(
+            request, chapter, folded_count=selectors.thread_list(chapter=chapter, state="all").count()
+        )
     quote = _quote_range(request.GET.get("quote", ""))
     threads = selectors.thread_list(chapter=chapter, state=state, anchor_key=anchor_key, quote=quote)
     page = Paginator(threads, THREADS_PER_PAGE).get_page(request.GET.get("page"))
@@ -174,7 +178,34 @@ def thread_detail(request, book_slug: str, number: int, thread_id: int):
     if thread.chapter.book.slug != book_slug or thread.chapter.number != number:
         # The thread was moved; its old address leads to the new one.
         return redirect(thread.get_absolute_url())
+    if _is_folded(request, thread.chapter):
+        return _spoiler_gate(request, thread.chapter)
     return render_thread_page(request, thread)
+
+
+def _is_folded(request, chapter) -> bool:
+    """The chapter's threads are past the reader's progress, and they did not ask to see them."""
+    return request.GET.get("spoilers") != "show" and permissions.is_spoiler(
+        request.user, book_id=chapter.book_id, chapter_number=chapter.number
+    )
+
+
+def _spoiler_gate(request, chapter, *, folded_count: int | None = None):
+    """Ask before showing a reading group member threads on a chapter they have not read:
+    the page names the chapter and their progress, never a thread's title or text."""
+    query = request.GET.copy()
+    query["spoilers"] = "show"
+    return render(
+        request,
+        "notes/discussion/spoiler_gate.html",
+        {
+            "book": chapter.book,
+            "chapter": chapter,
+            "progress": permissions.spoiler_limit(request.user, chapter.book_id),
+            "folded_count": folded_count,
+            "show_url": f"{request.path}?{query.urlencode()}",
+        },
+    )
 
 
 def render_thread_page(
@@ -381,11 +412,13 @@ def render_comment_form(request, template: str, comment: Comment, form, status: 
 @read_required
 def user_comments(request, username: str):
     author = selectors.user_get(username=username)
-    return render(
-        request,
-        "notes/discussion/user_comments.html",
-        {"author": author, "comments": selectors.user_comments(author=author, viewer=request.user)},
-    )
+    comments = selectors.user_comments(author=author, viewer=request.user)
+    for comment in comments:
+        chapter = comment.thread.chapter
+        comment.is_folded = permissions.is_spoiler(
+            request.user, book_id=chapter.book_id, chapter_number=chapter.number
+        )
+    return render(request, "notes/discussion/user_comments.html", {"author": author, "comments": comments})
 
 
 # --- Helpers -------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
-from notes import selectors, selectors_following
+from notes import permissions, selectors, selectors_following
 from notes.models import Book
 from notes.permissions import read_required
 from notes.selectors_discussions import thread_get
@@ -129,6 +129,11 @@ class ThreadCommentsFeed(Feed):
         if thread.chapter.book.slug != book_slug or thread.chapter.number != number:
             # A moved thread's feed lives at its new address only.
             raise Http404("This thread is not in that chapter.")
+        if request.GET.get("spoilers") != "show" and permissions.is_spoiler(
+            request.user, book_id=thread.chapter.book_id, chapter_number=thread.chapter.number
+        ):
+            # A reading group member has not read that far: the feed would spoil it.
+            raise Http404("This thread is on a chapter beyond your reading progress.")
         return thread
 
     def title(self, thread):

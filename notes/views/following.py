@@ -94,9 +94,17 @@ def notification_list(request):
     )
     items = list(page.object_list)
     watched = selectors_following.watched_keys(user=request.user)
+    # Read once whatever the page holds, so the page's queries do not depend on its rows.
+    permissions.spoiler_limits(request.user)
     for notification in items:
         found = notification.watch_to_end(watched)
         notification.unwatch = dict(zip(("kind", "id", "target"), found, strict=True)) if found else None
+        # A reading group member is told that something happened past their progress, not what.
+        notification.is_folded = bool(notification.thread_id) and permissions.is_spoiler(
+            request.user,
+            book_id=notification.thread.chapter.book_id,
+            chapter_number=notification.thread.chapter.number,
+        )
     services.notifications_mark_seen(user=request.user)
     return render(
         request,

@@ -7,7 +7,14 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from notes import permissions, selectors, selectors_discussions, selectors_following, selectors_reviews
+from notes import (
+    permissions,
+    selectors,
+    selectors_discussions,
+    selectors_following,
+    selectors_groups,
+    selectors_reviews,
+)
 from notes.anchors import mark_discussed_places
 from notes.numbers import int_or_default
 from notes.page_cache import anonymous_page, chapter_part
@@ -51,6 +58,8 @@ def book_detail(request, book_slug: str):
             "watch": selectors_following.watch_state(user=request.user, target=book),
             "changelog": latest[:BOOK_CHANGELOG_LINES][::-1],
             "changelog_is_cut": len(latest) > BOOK_CHANGELOG_LINES,
+            # A reading group member's threads past their progress are folded (issue 13).
+            "spoiler_limit": permissions.spoiler_limit(request.user, book.pk),
         },
     )
 
@@ -102,15 +111,28 @@ def chapter_detail(request, book_slug: str, number: int):
 
     Everything below the page's head is the same for every reader who may (or may not)
     discuss, so it is built once per chapter generation and kept in the cache: a signed-in
-    reader's page runs only the queries about them (session, roles, watching, counts)."""
+    reader's page runs only the queries about them (session, user and roles, reading
+    progress, watching, counts). A reading group member who has not read this far gets a
+    part of its own, with no quotes or thread counts in it (issue 13's spoiler folding)."""
     can_discuss = permissions.can_discuss(request.user)
-    reading = chapter_part(
-        book_slug=book_slug,
-        number=number,
-        variant=f"chapter-reading:{int(can_discuss)}",
-        build=lambda: _chapter_reading(book_slug=book_slug, number=number, can_discuss=can_discuss),
-    )
+
+    def part(folded: bool) -> dict:
+        return chapter_part(
+            book_slug=book_slug,
+            number=number,
+            variant=f"chapter-reading:{int(can_discuss)}:{int(folded)}",
+            build=lambda: _chapter_reading(
+                book_slug=book_slug, number=number, can_discuss=can_discuss, folded=folded
+            ),
+        )
+
+    reading = part(folded=False)
     chapter = reading["chapter"]
+    # Signed-in users only (the anonymous page is cached whole): a reading group member's
+    # progress form, and the chapter's threads folded past their progress.
+    is_folded = permissions.is_spoiler(request.user, book_id=chapter.book_id, chapter_number=chapter.number)
+    if is_folded:
+        reading = part(folded=True)
     return render(
         request,
         "notes/chapter_detail.html",
@@ -118,23 +140,33 @@ def chapter_detail(request, book_slug: str, number: int):
             **reading,
             "book": chapter.book,
             "watch": selectors_following.watch_state(user=request.user, target=chapter),
+            "reading_progress": selectors_groups.book_progress(user=request.user, book_id=chapter.book_id),
+            "is_folded": is_folded,
         },
     )
 
 
-def _chapter_reading(*, book_slug: str, number: int, can_discuss: bool) -> dict:
+def _chapter_reading(*, book_slug: str, number: int, can_discuss: bool, folded: bool) -> dict:
     """The chapter page's shared part: the chapter (for its head), its thread counts, and
-    the HTML of its contents, its marked body, its quotes and the book's chapters."""
+    the HTML of its contents, its marked body, its quotes and the book's chapters.
+
+    ``folded``: for a reader who has not read this far, nothing of the threads but their
+    number: no quoted passages (their highlights link to the threads, the orphaned list
+    names them) and no counts on the headings."""
     chapter = selectors.chapter_for_reading(book_slug=book_slug, number=number)
     siblings = selectors.chapter_siblings(chapter=chapter)
     position = next(index for index, sibling in enumerate(siblings) if sibling.pk == chapter.pk)
     discussion = selectors_discussions.chapter_discussion_summary(chapter=chapter)
-    quotes = selectors_discussions.chapter_quotes(chapter=chapter)
+    quotes = (
+        selectors_discussions.ChapterQuotes()
+        if folded
+        else selectors_discussions.chapter_quotes(chapter=chapter)
+    )
     threads_url = reverse("notes:thread-list", kwargs={"book_slug": book_slug, "number": number})
     start_url = reverse("notes:thread-start", kwargs={"book_slug": book_slug, "number": number})
     body_html = mark_discussed_places(
         chapter.body_html,
-        discussion.anchors,
+        {} if folded else discussion.anchors,
         link_for=lambda key: f"{threads_url}?{urlencode({'filter': 'all', 'anchor': key})}",
         start_for=(lambda key: f"{start_url}?{urlencode({'anchor': key})}") if can_discuss else None,
     )

@@ -15,8 +15,10 @@ import pytest
 from django.apps import apps
 from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from notes.models import ChangeRequest, Comment, ComparisonTable
+from notes.services.groups import group_create, meeting_create
 from tests.factories import make_book, make_thread, make_user, propose_chapter_edit
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +59,10 @@ WIKI_QUERY = [
     "quote_prefix",
     "quote_suffix",
     "quote_start",
+    # Reading groups (issue 13).
+    "spoilers",
+    "token",
+    "date",
 ]
 ADMIN_QUERY = ["_to_field", "_popup", "_changelist_filters", "next"]
 ADMIN_LIST_QUERY = [*ADMIN_QUERY, "o", "p", "q", "e", "all"]
@@ -66,6 +72,8 @@ FORM_FIELDS = [
     "page", "columns", "rows", "header-0", "cell-0-0", "slug", "book_author", "book_domains", "reason",
     "anchor", "token", "chapter", "action", "username", "password",
     "quote_exact", "quote_prefix", "quote_suffix", "quote_start",
+    "name", "description", "members", "is_private", "starts_at", "place_or_link", "first_chapter",
+    "last_chapter", "notes", "show_spoilers",
 ]  # fmt: skip
 GRID_ACTIONS = ["remove-row-{}", "remove-column-{}"]
 
@@ -117,6 +125,10 @@ def world(db):
     thread = make_thread(chapter=chapter, author=editor)
     change_request = propose_chapter_edit(editor, chapter, "New text.")
     table = ComparisonTable.objects.get(chapter=chapter)
+    group = group_create(book=book, actor=admin, name="Walkers", members=[admin])
+    meeting = meeting_create(
+        group=group, actor=admin, starts_at=timezone.now(), first_chapter=1, last_chapter=2
+    )
     return {
         "admin": admin,
         "book_slug": book.slug,
@@ -136,6 +148,8 @@ def world(db):
         "domain_slug": "testing",
         "notification_id": 1,
         "token": "x",
+        "group_slug": group.slug,
+        "meeting_id": meeting.pk,
     }
 
 

@@ -1,0 +1,70 @@
+"""Reading group forms: they shape input; the services check every rule."""
+
+import re
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from notes.numbers import NumberField
+from notes.services.groups import DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH, PLACE_MAX_LENGTH
+
+MAX_MEMBERS_IN_FORM = 500
+
+
+class GroupForm(forms.Form):
+    name = forms.CharField(max_length=NAME_MAX_LENGTH)
+    slug = forms.SlugField(
+        label="Address",
+        max_length=120,
+        required=False,
+        help_text="/groups/<address>/; made from the name when left empty.",
+    )
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=DESCRIPTION_MAX_LENGTH
+    )
+    is_private = forms.BooleanField(
+        label="Private: only members, moderators and admins see the group", required=False
+    )
+    members = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="Usernames, separated by spaces or commas.",
+    )
+
+    def clean_members(self):
+        names = sorted(set(re.split(r"[\s,]+", self.cleaned_data["members"].strip())) - {""})
+        if len(names) > MAX_MEMBERS_IN_FORM:
+            raise forms.ValidationError(f"At most {MAX_MEMBERS_IN_FORM} members at once.")
+        users = list(get_user_model().objects.filter(username__in=names, is_active=True))
+        unknown = sorted(set(names) - {user.username for user in users})
+        if unknown:
+            raise forms.ValidationError(f"No active user is called {unknown[0]}.")
+        return users
+
+
+class MeetingForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label="Date and time",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        help_text="In the site's time zone.",
+    )
+    place_or_link = forms.CharField(label="Place or link", max_length=PLACE_MAX_LENGTH, required=False)
+    first_chapter = NumberField(label="First chapter", min_value=1, max_value=100_000)
+    last_chapter = NumberField(label="Last chapter", min_value=1, max_value=100_000)
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=DESCRIPTION_MAX_LENGTH
+    )
+
+
+class ProgressForm(forms.Form):
+    chapter = NumberField(label="I've read up to chapter", min_value=0, max_value=100_000)
+
+
+class SinceForm(forms.Form):
+    date = forms.DateField(
+        label="Changes since",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": "Give the date as YYYY-MM-DD, e.g. 2026-01-31."},
+    )
