@@ -323,30 +323,43 @@ def can_mark_progress(user, *, is_member: bool) -> bool:
     return user.is_authenticated and user.is_active and is_member
 
 
+def reading_progress(user) -> dict[int, int]:
+    """book id -> the highest chapter the user has read in any reading group of that book
+    (one query per request, shared with ``spoiler_limits``; none for anonymous users)."""
+    return _progress_and_spoilers(user)[0]
+
+
 def spoiler_limits(user) -> dict[int, int]:
     """book id -> the highest chapter the user has read, for each book whose threads past
-    that chapter are folded for them (one query; none for anonymous users).
+    that chapter are folded for them (the query of ``reading_progress``).
 
     A member of any group of a book is limited by their highest progress in those groups;
     a user whose settings show spoilers, and anyone in no group, has no limit.
     """
+    progress, shows_spoilers = _progress_and_spoilers(user)
+    return {} if shows_spoilers else progress
+
+
+def _progress_and_spoilers(user) -> tuple[dict[int, int], bool]:
     if not user.is_authenticated:
-        return {}
-    cached = getattr(user, "_wiki_spoiler_limits", None)
+        return {}, True
+    cached = getattr(user, "_wiki_reading_progress", None)
     if cached is None:
-        from django.db.models import Max, Q
+        from django.db.models import Max
 
         from notes.models import GroupMembership
 
         rows = (
             GroupMembership.objects.filter(user=user)
-            .filter(Q(user__notification_settings__show_spoilers=False) | Q(user__notification_settings=None))
-            .values("group__book_id")
+            .values("group__book_id", "user__notification_settings__show_spoilers")
             .annotate(progress=Max("progress"))
             .order_by()
         )
-        cached = {row["group__book_id"]: row["progress"] for row in rows}
-        user._wiki_spoiler_limits = cached
+        progress, shows_spoilers = {}, False
+        for row in rows:
+            progress[row["group__book_id"]] = row["progress"]
+            shows_spoilers = bool(row["user__notification_settings__show_spoilers"])
+        cached = user._wiki_reading_progress = (progress, shows_spoilers)
     return cached
 
 

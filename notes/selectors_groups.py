@@ -52,12 +52,9 @@ def book_groups(*, book: Book, user) -> list[ReadingGroup]:
 
 def book_progress(*, user, book_id: int) -> int | None:
     """The user's progress in the book (highest over their groups of it), or None when they
-    are in no group of it (one query; none for anonymous users)."""
-    if not user.is_authenticated:
-        return None
-    return GroupMembership.objects.filter(user=user, group__book_id=book_id).aggregate(
-        progress=Max("progress")
-    )["progress"]
+    are in no group of it (the request's one query of reading progress, shared with the
+    spoiler rule; none for anonymous users)."""
+    return permissions.reading_progress(user).get(book_id)
 
 
 @dataclass
