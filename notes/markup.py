@@ -152,12 +152,12 @@ def sanitize(html: str) -> str:
 
 
 def sanitize_diff(html: str) -> str:
-    """``sanitize`` that also keeps <ins>, for diffs of rendered HTML."""
+    """``sanitize`` that also keeps <ins> and folds (<details>), for diffs of rendered HTML."""
     return nh3.clean(
         html,
-        tags=ALLOWED_TAGS | {"ins"},
+        tags=ALLOWED_TAGS | {"ins", "details", "summary"},
         attributes=ALLOWED_ATTRIBUTES,
-        allowed_classes={**ALLOWED_CLASSES, "p": {"diff-cut", "empty"}},
+        allowed_classes={**ALLOWED_CLASSES, "p": {"diff-cut", "empty"}, "details": {"fold"}},
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,

@@ -20,6 +20,8 @@ from notes.markup import sanitize_diff
 MAX_BLOCK_CHARACTERS = 20_000
 # Past this much HTML on a side the rendered diff is not made; the source diff still is.
 MAX_RENDERED_CHARACTERS = 600_000
+# Unchanged blocks (paragraphs, lists, tables) left open beside each change.
+CONTEXT_BLOCKS = 1
 TOO_LONG = (
     '<p class="diff-cut">The text is too long for a rendered diff; the source diff shows the changes.</p>'
 )
@@ -32,9 +34,10 @@ def rendered_diff(old_html: str, new_html: str) -> str:
     old_blocks, new_blocks = _blocks(old_html), _blocks(new_html)
     parts: list[str] = []
     matcher = difflib.SequenceMatcher(a=old_blocks, b=new_blocks, autojunk=False)
-    for operation, a1, a2, b1, b2 in matcher.get_opcodes():
+    opcodes = matcher.get_opcodes()
+    for index, (operation, a1, a2, b1, b2) in enumerate(opcodes):
         if operation == "equal":
-            parts += new_blocks[b1:b2]
+            parts += _folded(new_blocks[b1:b2], keep_head=index > 0, keep_tail=index < len(opcodes) - 1)
             continue
         old_texts = [_text(block) for block in old_blocks[a1:a2]]
         new_texts = [_text(block) for block in new_blocks[b1:b2]]
@@ -48,6 +51,22 @@ def rendered_diff(old_html: str, new_html: str) -> str:
     if not parts:
         return '<p class="empty">Nothing to show.</p>'
     return sanitize_diff("\n".join(parts))
+
+
+def _folded(blocks: list[str], *, keep_head: bool, keep_tail: bool) -> list[str]:
+    """Unchanged blocks, those between changes folded into a <details> but the one beside
+    each change, so a one-line edit at the end of a long chapter is found at a glance."""
+    head = blocks[:CONTEXT_BLOCKS] if keep_head else []
+    tail = blocks[len(blocks) - CONTEXT_BLOCKS :] if keep_tail and len(blocks) > len(head) else []
+    hidden = blocks[len(head) : len(blocks) - len(tail)]
+    if len(hidden) < 3:
+        return blocks
+    count = len(hidden)
+    fold = (
+        f'<details class="fold"><summary>{count} unchanged block{"s" if count != 1 else ""}</summary>'
+        f"{''.join(hidden)}</details>"
+    )
+    return [*head, fold, *tail]
 
 
 def _blocks(html: str) -> list[str]:
