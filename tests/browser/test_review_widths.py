@@ -45,5 +45,8 @@ def test_no_page_of_the_review_path_is_wider_than_the_screen(browser, live_serve
             if shots:
                 Path(shots).mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=f"{shots}/{name}-{username}-{viewport['width']}.png", full_page=True)
+                page.mouse.wheel(0, 1200)  # and what a reader sees scrolled into a long page
+                page.wait_for_timeout(100)
+                page.screenshot(path=f"{shots}/{name}-{username}-{viewport['width']}-scrolled.png")
         context.close()
     assert too_wide == {}, f"wider than {viewport['width']} px: {too_wide}"
