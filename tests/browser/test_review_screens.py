@@ -127,7 +127,7 @@ def test_the_verdict_stays_in_reach_while_reading_a_long_request(browser, live_s
     approve = page.get_by_role("button", name="Approve and publish")
     box = approve.bounding_box()
     height = page.viewport_size["height"]
-    assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= height  # still on screen
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height  # still on screen
     panel = page.locator(".request-actions").bounding_box()
     if width < 1000:
         assert panel["height"] < height / 3  # on a phone: a bar, not a wall over the text
