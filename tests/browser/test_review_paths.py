@@ -64,7 +64,7 @@ def test_a_conflict_goes_back_to_its_author_who_resolves_it_in_the_editor(live_s
     assert "as Ann sees them" in conflict.locator(".conflict-chunk pre").nth(0).inner_text()
     assert "as Ben sees them" in conflict.locator(".conflict-chunk pre").nth(1).inner_text()
     with ben.expect_navigation():
-        ben.click("a.button:text-is('Revise')")
+        ben.click("a.button:text-is('Resolve the conflicts')")
     assert ben.url.endswith("/revise/")
     assert ben.locator("section.conflicts").count() == 1
     draft = ben.input_value("textarea[name=body]")
