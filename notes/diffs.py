@@ -194,12 +194,12 @@ def side_by_side_diff(
                     for k in range(a2 - a1)
                 ]
                 continue
-            for k in range(max(a2 - a1, b2 - b1)):
-                a, b = a1 + k, b1 + k
-                if a < a2 and b < b2:
+            for a, b in paired_by_similarity(old_lines[a1:a2], new_lines[b1:b2]):
+                a, b = (None if a is None else a1 + a), (None if b is None else b1 + b)
+                if a is not None and b is not None:
                     old_html, new_html = _changed_words(old_lines[a], new_lines[b])
                     rows.append(_row(a + 1, old_html, b + 1, new_html, "changed", marked=True))
-                elif a < a2:
+                elif a is not None:
                     rows.append(_row(a + 1, old_lines[a], None, None, "removed"))
                 else:
                     rows.append(_row(None, None, b + 1, new_lines[b], "added"))
@@ -219,6 +219,50 @@ def side_by_side_diff(
         f'<th colspan="2" scope="col">{escape(new_label)}</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
+
+
+# Pairing lines by likeness compares every old line of a replaced block with the new ones
+# after its last match; past this many comparisons the block pairs line by line in order.
+MAX_PAIRING_COMPARISONS = 40_000
+SIMILAR_ENOUGH = 0.5
+
+
+def paired_by_similarity(old: list[str], new: list[str]) -> list[tuple[int | None, int | None]]:
+    """The lines of a replaced block, paired in order by likeness; the rest unpaired.
+
+    Each old line pairs with the first new line after the previous pair whose
+    ``SequenceMatcher`` ratio is at least one half: a changed heading stands beside its
+    new wording, not beside whatever line happens to share its position. New lines
+    skipped over, and old lines like no new one, show on their own side only.
+    """
+    if len(old) * len(new) > MAX_PAIRING_COMPARISONS:
+        pairs = [
+            (k if k < len(old) else None, k if k < len(new) else None) for k in range(max(len(old), len(new)))
+        ]
+        return pairs
+    pairs: list[tuple[int | None, int | None]] = []
+    start = 0
+    matcher = difflib.SequenceMatcher(autojunk=False)
+    for a, line in enumerate(old):
+        matcher.set_seq2(line)
+        match = None
+        for b in range(start, len(new)):
+            matcher.set_seq1(new[b])
+            if (
+                matcher.real_quick_ratio() >= SIMILAR_ENOUGH
+                and matcher.quick_ratio() >= SIMILAR_ENOUGH
+                and matcher.ratio() >= SIMILAR_ENOUGH
+            ):
+                match = b
+                break
+        if match is None:
+            pairs.append((a, None))
+            continue
+        pairs += [(None, b) for b in range(start, match)]
+        pairs.append((a, match))
+        start = match + 1
+    pairs += [(None, b) for b in range(start, len(new))]
+    return pairs
 
 
 def _grouped(opcodes: list[tuple], context: int) -> list[list[tuple]]:

@@ -163,6 +163,20 @@ def sanitize(html: str) -> str:
     )
 
 
+def sanitize_diff(html: str) -> str:
+    """``sanitize`` that also keeps <ins> and folds (<details>), for diffs of rendered HTML."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS | {"ins", "details", "summary"},
+        attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes={**ALLOWED_CLASSES, "p": {"diff-cut", "empty"}, "details": {"fold"}},
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+        attribute_filter=_drop_disguised_schemes,
+    )
+
+
 def render_markdown(
     text: str, tables: Mapping[str, TableLike] | None = None, *, heading_ids: bool = True
 ) -> str:

@@ -23,6 +23,9 @@ class ChangelogEntry:
     url: str
     history_id: int
     approver: object | None = None  # who approved the change request that published it
+    # What changed, as a reader names it: "Book details", "Chapter 3 · Data Engineering
+    # Fundamentals" or, for a table, "Chapter 3 · Row-wise versus Column-wise Storage".
+    name: str = ""
 
 
 def book_list() -> QuerySet[Book]:
@@ -163,13 +166,16 @@ def changelog(
     for row in book_rows.select_related("history_user"):
         if row.id not in books:
             continue
-        entries.append(_entry(row, books[row.id], "book", books[row.id].get_absolute_url()))
+        entries.append(
+            _entry(row, books[row.id], "book", books[row.id].get_absolute_url(), name="Book details")
+        )
     for row in chapter_rows.select_related("history_user"):
         if row.book_id not in books:
             continue
         row_book = books[row.book_id]
         url = f"{row_book.get_absolute_url()}chapters/{row.number}/"
-        entries.append(_entry(row, row_book, f"chapter {row.number}", url))
+        name = f"Chapter {row.number} · {row.title}"
+        entries.append(_entry(row, row_book, f"chapter {row.number}", url, name=name))
     table_chapters = {}
     table_rows = list(table_rows.select_related("history_user"))
     if table_rows:
@@ -183,7 +189,8 @@ def changelog(
             continue
         row_book = books[chapter.book_id]
         url = f"{row_book.get_absolute_url()}chapters/{chapter.number}/tables/{row.slug}/"
-        entries.append(_entry(row, row_book, f"table {row.slug}", url))
+        name = f"Chapter {chapter.number} · {row.title or row.slug}"
+        entries.append(_entry(row, row_book, f"table {row.slug}", url, name=name))
     entries.sort(key=lambda entry: (entry.date, entry.history_id), reverse=newest_first)
     entries = entries[offset : offset + limit] if limit is not None else entries[offset:]
     return _with_approvers(entries)
@@ -206,8 +213,9 @@ def _with_approvers(entries: list[ChangelogEntry]) -> list[ChangelogEntry]:
     ]
 
 
-def _entry(row, book: Book, target: str, url: str) -> ChangelogEntry:
+def _entry(row, book: Book, target: str, url: str, *, name: str) -> ChangelogEntry:
     return ChangelogEntry(
+        name=name,
         date=row.history_date,
         summary=row.history_change_reason,
         book=book,

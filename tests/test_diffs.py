@@ -3,7 +3,9 @@ what did not change, and escape everything."""
 
 import re
 
-from notes.diffs import inline_word_diff, side_by_side_diff
+from notes.diffs import inline_word_diff, paired_by_similarity, side_by_side_diff
+from notes.markup import render_markdown
+from notes.rendered_diffs import MAX_RENDERED_CHARACTERS, rendered_diff
 
 
 def lines(count: int, changed: dict[int, str] | None = None) -> str:
@@ -89,3 +91,50 @@ def test_both_diffs_escape_the_text_and_the_labels():
     ):
         assert "<script" not in html and "<img" not in html and "<b>" not in html
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+# --- Side by side pairs lines by likeness; the rendered diff --------------------------------------
+
+
+def test_a_changed_heading_pairs_with_its_new_wording_not_with_an_added_line():
+    old = ["## Row-wise storage", "Fast reads."]
+    new = ["An added opening paragraph.", "## Row-wise versus column-wise storage", "Fast reads!"]
+    assert paired_by_similarity(old, new) == [(None, 0), (0, 1), (1, 2)]
+
+
+def test_lines_alike_in_nothing_are_shown_unpaired():
+    assert paired_by_similarity(["alpha beta"], ["zzz qqq"]) == [(0, None), (None, 0)]
+
+
+def test_the_side_by_side_view_shows_the_changed_heading_on_one_row():
+    html = side_by_side_diff(
+        "## Row-wise storage\nFast reads.\n",
+        "An added opening paragraph.\n## Row-wise versus column-wise storage\nFast reads.\n",
+        old_label="Old",
+        new_label="New",
+    )
+    heading_row = next(row for row in html.split("<tr") if "Row-wise storage" in row)
+    assert 'class="changed"' in heading_row and "versus" in heading_row
+    added_row = next(row for row in html.split("<tr") if "added opening" in row)
+    assert 'class="added"' in added_row
+
+
+def test_the_rendered_diff_marks_words_blocks_and_table_cells():
+    old = render_markdown("## Storage\n\nKept.\n\n| a | b |\n|---|---|\n| x | y |\n\nGone.\n", {})
+    new = render_markdown("New opening.\n\n## Storage\n\nKept.\n\n| a | b |\n|---|---|\n| x | z |\n", {})
+    html = rendered_diff(old, new)
+    assert "<ins><p>New opening.</p></ins>" in html
+    assert "<del><p>Gone.</p></del>" in html
+    assert "<td>x</td>" in html  # the unchanged cell stands as it was
+    assert "<td><ins>z</ins> <del>y</del></td>" in html  # only the changed cell is marked
+
+
+def test_the_rendered_diff_is_sanitized():
+    html = rendered_diff("<p>a</p>", '<p onclick="x()">a <script>alert(1)</script>b</p>')
+    assert "onclick" not in html and "<script" not in html
+
+
+def test_an_over_long_text_gets_a_notice_instead_of_a_rendered_diff():
+    assert "too long for a rendered diff" in rendered_diff(
+        "", "<p>x</p>" * (MAX_RENDERED_CHARACTERS // 8 + 1)
+    )

@@ -37,22 +37,41 @@ def changelog_lines(html: str) -> list[str]:
 def test_a_long_changelog_shows_its_latest_lines_on_the_book_page_and_pages_on_its_own(client):
     make_book(slug="long-book", chapters=130)
     html = client.get("/books/long-book/").content.decode()
-    # The book page: the latest 20 changes, oldest of them first, and a way to the rest.
-    assert changelog_lines(html) == [str(number) for number in range(111, 131)]
+    # The book page: the latest 20 changes, newest first by default, and a way to the rest.
+    assert changelog_lines(html) == [str(number) for number in range(130, 110, -1)]
     assert "The latest 20 changes." in html
+    oldest = client.get("/books/long-book/?order=oldest").content.decode()
+    assert changelog_lines(oldest) == [str(number) for number in range(111, 131)]
 
-    first = client.get("/books/long-book/changelog/").content.decode()
+    first = client.get("/books/long-book/changelog/?order=oldest").content.decode()
     assert changelog_lines(first) == [str(number) for number in range(1, 100)]  # 99 + "Added the book"
     assert 'href="?order=oldest&amp;page=2">Newer changes →</a>' in first
-    second = client.get("/books/long-book/changelog/?page=2").content.decode()
+    second = client.get("/books/long-book/changelog/?order=oldest&page=2").content.decode()
     assert changelog_lines(second) == [str(number) for number in range(100, 131)]
     assert 'href="?order=oldest&amp;page=1">← Older changes</a>' in second
     assert "Newer changes →" not in second
 
-    newest = client.get("/books/long-book/changelog/?order=newest&page=2").content.decode()
+    newest = client.get("/books/long-book/changelog/?page=2").content.decode()  # newest first: the default
     assert changelog_lines(newest) == [str(number) for number in range(30, 0, -1)]
+    assert 'href="?order=newest&amp;page=1">← Newer changes</a>' in newest
     assert "back to the first page" in client.get("/books/long-book/changelog/?page=9").content.decode()
-    assert changelog_lines(client.get("/books/long-book/changelog/?page=x").content.decode())[0] == "1"
+    assert changelog_lines(client.get("/books/long-book/changelog/?page=x").content.decode())[0] == "130"
+
+
+@pytest.mark.parametrize("url", ["/books/test-book/", "/books/test-book/changelog/"])
+@pytest.mark.parametrize("order", ["random", "", "NEWEST", "newest,oldest"])
+def test_an_unknown_order_is_refused_with_a_message(client, book, url, order):
+    response = client.get(url, {"order": order})
+    assert response.status_code == 400
+    assert 'ask for "?order=newest" (the default) or "?order=oldest"' in response.content.decode()
+
+
+def test_the_changelog_names_what_changed_and_when(client, book):
+    html = client.get("/books/test-book/changelog/").content.decode()
+    assert "Chapter 1 · Chapter title 1" in html
+    assert "Book details" in html
+    recent = client.get("/recent/").content.decode()
+    assert "Chapter 3 · Chapter title 3</a>: Added notes for Chapter 3" in recent
 
 
 @pytest.mark.parametrize(
@@ -69,7 +88,8 @@ def test_changelog_lines_are_read_without_the_content_they_describe(client, book
 
 def test_a_short_changelog_is_whole_on_the_book_page(client, book):
     html = client.get("/books/test-book/").content.decode()
-    assert changelog_lines(html) == ["1", "2", "3"]
+    assert changelog_lines(html) == ["3", "2", "1"]
+    assert changelog_lines(client.get("/books/test-book/?order=oldest").content.decode()) == ["1", "2", "3"]
     assert "The latest" not in html
     assert 'class="pager"' not in client.get("/books/test-book/changelog/").content.decode()
 

@@ -583,7 +583,8 @@ def test_an_old_version_says_it_is_not_the_current_text_and_compare_keeps_the_ch
     ).content.decode()
     assert f'name="from" value="{first.history_id}" checked' in compare
     assert f'name="to" value="{third.history_id}" checked' in compare
-    assert compare.count(" checked>") == 2
+    # One "from" and one "to" checked (the Rendered / Source switch has its own radio).
+    assert compare.count(" checked>") - compare.count('name="diff-view" value="rendered" checked>') == 2
     assert "<title>Version 1 → 3 · Chapter 1" in compare
 
 

@@ -182,3 +182,75 @@ def test_the_live_preview_of_a_text_past_its_bound_says_so_instead_of_rendering(
     page = response.content.decode()
     assert "The live preview shows texts up to 160 KB; this one is 203 KB." in page
     assert "line 0" not in page
+
+
+# --- Rendered diffs and review rounds: stored at write time too ---------------------------------
+
+
+def test_the_rendered_diff_of_a_request_is_stored_and_shown_without_rendering(
+    client_for, editor, reviewer, chapter, no_rendering
+):
+    request = propose_chapter_edit(editor, chapter, "Notes for chapter 1, **rewritten**.\nThe end.\n")
+    assert "<ins>" in request.rendered_diff_html and "<strong>" in request.rendered_diff_html
+    no_rendering()
+    page = client_for(reviewer).get(f"/reviews/{request.pk}/").content.decode()
+    assert request.rendered_diff_html in page
+    assert 'name="diff-view" value="source" checked' in page  # reviewers start from the source
+
+
+def test_the_compare_page_shows_a_rendered_diff_by_default_without_rendering(
+    client_for, editor, reviewer, reader, chapter, no_rendering
+):
+    first = Chapter.history.filter(id=chapter.pk).latest("history_id")
+    second = publish_body(editor, reviewer, chapter, "Notes for chapter 1.\n\n## A new heading\n")
+    no_rendering()
+    page = (
+        client_for(reader).get(f"{HISTORY}?from={first.history_id}&to={second.history_id}").content.decode()
+    )
+    assert 'name="diff-view" value="rendered" checked' in page
+    assert '<ins><h2 id="a-new-heading">A new heading</h2></ins>' in page
+
+
+def test_a_revision_after_a_review_stores_the_changes_since_the_reviewed_revision(
+    client_for, editor, reviewer, chapter, no_rendering
+):
+    from notes.services.reviews import change_request_request_changes
+
+    request = propose_chapter_edit(editor, chapter, "First try.\n")
+    change_request_request_changes(change_request=request, reviewer=reviewer, comment="More", revision=1)
+    request.refresh_from_db()
+    revised = change_request_revise(
+        change_request=request,
+        user=editor,
+        summary="Second",
+        content={"title": chapter.title, "body": "Second try.\n"},
+        submit=False,
+    )
+    assert (revised.reviewed_revision, revised.reviewed_body) == (1, "First try.\n")
+    assert revised.since_review_diff_html == "<del>First</del><ins>Second</ins> try.\n"
+    # A second revision without a review in between still shows changes since revision 1.
+    twice = change_request_revise(
+        change_request=revised,
+        user=editor,
+        summary="Third",
+        content={"title": chapter.title, "body": "Third try.\n"},
+    )
+    assert twice.reviewed_revision == 1 and twice.revision == 3
+    no_rendering()
+    page = client_for(reviewer).get(f"/reviews/{request.pk}/").content.decode()
+    assert "Changes since revision 1" in page
+    assert '<strong>Revision 1</strong> · reviewer · <span class="verdict">Request changes</span>' in page
+
+
+def test_a_request_never_reviewed_shows_no_changes_since_a_revision(client_for, editor, reviewer, chapter):
+    request = propose_chapter_edit(editor, chapter, "First try.\n", submit=False)
+    revised = change_request_revise(
+        change_request=request,
+        user=editor,
+        summary="Second",
+        content={"title": chapter.title, "body": "Two.\n"},
+    )
+    assert revised.reviewed_revision is None and revised.since_review_diff_html == ""
+    assert (
+        "Changes since revision" not in client_for(reviewer).get(f"/reviews/{request.pk}/").content.decode()
+    )

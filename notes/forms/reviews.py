@@ -89,7 +89,12 @@ class TableMetaForm(ChangeForm):
 
 
 class VerdictForm(forms.Form):
-    comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(
+        required=False,
+        widget=forms.Textarea(
+            attrs={"rows": 3, "placeholder": "Comment (required to request changes or reject)"}
+        ),
+    )
     revision = NumberField(widget=forms.HiddenInput, label="The revision")
 
 

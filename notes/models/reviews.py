@@ -89,6 +89,14 @@ class ChangeRequest(models.Model):
     inline_diff_html = models.TextField(blank=True, editable=False)
     side_by_side_html = models.TextField(blank=True, editable=False)
     rendered_revision = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # The result's HTML against the base version's, insertions and deletions marked
+    # (notes.diffs.rendered_diff), stored with the others.
+    rendered_diff_html = models.TextField(blank=True, editable=False)
+    # Review rounds: the newest revision a reviewer gave a verdict on before the author
+    # revised, the text it had then, and what changed since (stored at revise).
+    reviewed_revision = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    reviewed_body = models.TextField(blank=True, editable=False)
+    since_review_diff_html = models.TextField(blank=True, editable=False)
 
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

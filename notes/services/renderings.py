@@ -18,12 +18,22 @@ from notes.diffs import inline_word_diff, side_by_side_diff
 from notes.markup import render_markdown, render_table
 from notes.models import ChangeRequest
 from notes.models.reviews import OPEN_STATUSES
+from notes.rendered_diffs import rendered_diff
 from notes.selectors_reviews import base_version_position, target_base_and_current
 
 # Bump when the diff HTML changes shape, so cached diffs of the old shape are not served.
-DIFF_CACHE_VERSION = 2
+DIFF_CACHE_VERSION = 3
 DIFF_CACHE_SECONDS = 7 * 24 * 3600
-RENDERED_FIELDS = ["rendered_html", "inline_diff_html", "side_by_side_html", "rendered_revision"]
+RENDERED_FIELDS = [
+    "rendered_html",
+    "inline_diff_html",
+    "side_by_side_html",
+    "rendered_diff_html",
+    "since_review_diff_html",
+    "rendered_revision",
+]
+# Which field of a history row holds the published HTML, by target kind.
+HTML_FIELD = {"book": "summary_html", "chapter": "body_html", "table": "html"}
 
 
 def change_request_render(change_request: ChangeRequest) -> None:
@@ -37,6 +47,7 @@ def change_request_render(change_request: ChangeRequest) -> None:
         )
         change_request.rendered_html = render_table(proposal)
         change_request.inline_diff_html = change_request.side_by_side_html = ""
+        change_request.since_review_diff_html = ""
     else:
         old = (base.summary if kind == "book" else base.body) if base else ""
         new = change_request.body
@@ -53,6 +64,13 @@ def change_request_render(change_request: ChangeRequest) -> None:
         change_request.side_by_side_html = side_by_side_diff(
             old, new, old_label=base_label, new_label="Proposed"
         )
+        change_request.since_review_diff_html = (
+            inline_word_diff(change_request.reviewed_body, new)
+            if change_request.reviewed_revision is not None
+            else ""
+        )
+    old_html = getattr(base, HTML_FIELD[kind]) if base else ""
+    change_request.rendered_diff_html = rendered_diff(old_html, change_request.rendered_html)
     change_request.rendered_revision = change_request.revision
 
 
@@ -97,9 +115,11 @@ def versions_compared(kind: str, old_row, new_row, *, old_label: str, new_label:
     diffs = cache.get(key)
     if diffs is None:
         old, new = getattr(old_row, field), getattr(new_row, field)
+        html_field = HTML_FIELD[kind]
         diffs = {
             "inline_diff": inline_word_diff(old, new),
             "side_by_side": side_by_side_diff(old, new, old_label=old_label, new_label=new_label),
+            "rendered_diff": rendered_diff(getattr(old_row, html_field), getattr(new_row, html_field)),
         }
         cache.set(key, diffs, DIFF_CACHE_SECONDS)
     return diffs

@@ -335,6 +335,11 @@ def change_request_revise(
             f"A request that is {change_request.get_status_display().lower()} cannot be revised."
         )
     change_request.summary = _clean_summary(summary)
+    if change_request.reviews.filter(revision=change_request.revision).exists():
+        # A reviewer gave a verdict on the text being replaced: keep it, so the next round
+        # shows what changed since the round they reviewed.
+        change_request.reviewed_revision = change_request.revision
+        change_request.reviewed_body = change_request.body
     for name, value in _clean_content(content, change_request.kind, for_submit=submit).items():
         setattr(change_request, name, value)
     if change_request.status == Status.CONFLICT and change_request.resolution.get("base_history_id"):

@@ -24,6 +24,13 @@ from notes.models import Book, ChangeRequest, Chapter, ComparisonTable
 from notes.numbers import BadNumber, parse_int
 from notes.permissions import can_propose, can_revise, permission_view, require
 from notes.selectors_reviews import change_request_get
+from notes.services.merging import (
+    CHOICES,
+    ConflictChoiceError,
+    conflict_blocks,
+    conflict_markers_escaped,
+    conflicts_resolve,
+)
 from notes.services.reviews import (
     ReviewError,
     change_request_create,
@@ -335,9 +342,14 @@ def request_revise(request, request_id: int):
         form_class = NewChapterForm if new else ChapterForm
         fields = ("number", "title", "body") if new else ("title", "body")
         template, form_kwargs = "chapter_form", {"chapter_id": change_request.chapter_id}
+    choice_error = None
     if request.method == "POST":
-        form = form_class(request.POST, **form_kwargs)
-        if form.is_valid():
+        data, choice_error = _conflict_choices_applied(request.POST)
+        form = form_class(data, **form_kwargs)
+        if choice_error:
+            form.is_valid()
+            form.add_error(None, choice_error)
+        elif form.is_valid():
             data = form.cleaned_data
             try:
                 change_request = revise(data["summary"], {name: data[name] for name in fields})
@@ -357,7 +369,63 @@ def request_revise(request, request_id: int):
         "heading": heading,
         "change_request": change_request,
     }
+    if change_request.status == ChangeRequest.Status.CONFLICT:
+        text = request.POST.get("body", "") if request.method == "POST" else draft.body
+        context["conflict_cards"] = _conflict_cards(text, request.POST if request.method == "POST" else {})
+        context["other_conflicts"] = _other_conflicts(change_request)
     return render(request, f"notes/editing/{template}.html", context, status=400 if form.errors else 200)
+
+
+def _conflict_choices_applied(post) -> tuple[object, str | None]:
+    """The posted form with its text's conflicts resolved by the posted choices.
+
+    Each conflict card posts ``choice-<n>`` ("published", "mine" or "edit") and
+    ``edit-<n>``; the server builds the merged text from the text's own markers, so the
+    page works without JavaScript. No choice at all leaves the text as typed ("Edit as
+    text"); some but not all is refused, naming the conflicts still to choose for.
+    """
+    body = post.get("body", "").replace("\r\n", "\n")
+    count = sum(1 for piece in conflict_blocks(body) if "text" not in piece)
+    choices = [post.get(f"choice-{number}", "") for number in range(count)]
+    if not any(choices):
+        return post, None
+    missing = [str(number + 1) for number, choice in enumerate(choices) if not choice]
+    if missing:
+        return post, (
+            f"Choose “keep published”, “keep mine” or “edit” for conflict {', '.join(missing)}, "
+            "or resolve it in the text."
+        )
+    try:
+        resolved = conflicts_resolve(
+            body, choices=choices, edits=[post.get(f"edit-{number}", "") for number in range(count)]
+        )
+    except ConflictChoiceError as error:
+        return post, str(error)
+    data = post.copy()
+    data["body"] = resolved
+    return data, None
+
+
+def _conflict_cards(text: str, post) -> dict:
+    """The text's pieces for the conflict cards: agreed text and each conflict with the
+    author's posted choice (none yet on a first visit), numbered from 0."""
+    pieces, number = [], 0
+    for piece in conflict_blocks(text.replace("\r\n", "\n")):
+        if "text" in piece:
+            pieces.append(piece)
+            continue
+        choice = post.get(f"choice-{number}", "")
+        choice = choice if choice in CHOICES else ""
+        edit = post.get(f"edit-{number}", piece["mine"])
+        shown = {"published": piece["published"], "edit": edit}.get(choice, piece["mine"])
+        pieces.append({**piece, "number": number, "choice": choice, "edit": edit, "shown": shown})
+        number += 1
+    return {"pieces": pieces, "cards": [piece for piece in pieces if "number" in piece]}
+
+
+def _other_conflicts(change_request: ChangeRequest) -> list[dict]:
+    """The conflicts the cards do not show: whole fields (a title) rather than text."""
+    return [conflict for conflict in change_request.conflicts if conflict.get("field") != "body"]
 
 
 # The live preview renders texts up to this size: about a second and a half at worst.
@@ -396,4 +464,5 @@ def markdown_preview(request):
             f"this one is {size // 1024} KB. Save it as a draft or submit it: its request page shows it "
             "rendered.</p>"
         )
-    return HttpResponse(render_markdown(content, tables))
+    # Unresolved conflict markers show as the lines they are, never as a heading.
+    return HttpResponse(render_markdown(conflict_markers_escaped(content), tables))

@@ -3,6 +3,7 @@
 import json
 from urllib.parse import urlencode
 
+from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -46,8 +47,11 @@ def home(request):
 @read_required
 @anonymous_page
 def book_detail(request, book_slug: str):
+    newest_first = _newest_first(request)
+    if newest_first is None:
+        return HttpResponseBadRequest(BAD_ORDER, content_type="text/plain; charset=utf-8")
     book = selectors.book_with_contents(slug=book_slug)
-    # The latest changes, in the order they happened; the changelog page has them all.
+    # The latest changes, newest first unless ``?order=oldest``; the changelog page has them all.
     latest = selectors.changelog(book=book, newest_first=True, limit=BOOK_CHANGELOG_LINES + 1)
     return render(
         request,
@@ -56,10 +60,13 @@ def book_detail(request, book_slug: str):
             "book": book,
             "chapters": book.chapters.all(),
             "watch": selectors_following.watch_state(user=request.user, target=book),
-            "changelog": latest[:BOOK_CHANGELOG_LINES][::-1],
+            "changelog": latest[:BOOK_CHANGELOG_LINES]
+            if newest_first
+            else latest[:BOOK_CHANGELOG_LINES][::-1],
             "changelog_is_cut": len(latest) > BOOK_CHANGELOG_LINES,
             # A reading group member's threads past their progress are folded (issue 13).
             "spoiler_limit": permissions.spoiler_limit(request.user, book.pk),
+            "newest_first": newest_first,
         },
     )
 
@@ -73,8 +80,10 @@ def domain_detail(request, domain_slug: str):
 
 @read_required
 def book_changelog(request, book_slug: str):
+    newest_first = _newest_first(request)
+    if newest_first is None:
+        return HttpResponseBadRequest(BAD_ORDER, content_type="text/plain; charset=utf-8")
     book = selectors.book_get(slug=book_slug)
-    newest_first = request.GET.get("order") == "newest"
     page = _page_number(request)
     entries = selectors.changelog(
         book=book,
@@ -95,6 +104,18 @@ def book_changelog(request, book_slug: str):
             "next_page": page + 1 if len(entries) > CHANGELOG_PER_PAGE else None,
         },
     )
+
+
+ORDERS = {"newest": True, "oldest": False}
+
+
+BAD_ORDER = 'Unknown order: ask for "?order=newest" (the default) or "?order=oldest".'
+
+
+def _newest_first(request) -> bool | None:
+    """``?order=newest`` (the default), ``?order=oldest`` (the seed's order, as the export
+    writes it) or None for anything else (the view answers 400)."""
+    return ORDERS.get(request.GET.get("order", "newest"))
 
 
 def _page_number(request) -> int:

@@ -72,6 +72,12 @@ def _diff_context(change_request: ChangeRequest) -> dict:
         # Published since the request was written: approval will merge with them.
         "newer_versions": newer_versions if change_request.is_open else 0,
         "rendered": change_request.rendered_html,
+        "rendered_diff": change_request.rendered_diff_html,
+        # Review rounds: what changed since the revision a reviewer last gave a verdict on.
+        "since_review": change_request.since_review_diff_html
+        if change_request.reviewed_revision is not None
+        and change_request.reviewed_revision < change_request.revision
+        else "",
     }
     if kind == "table":
         context["cells"] = table_cell_diff(

@@ -64,7 +64,7 @@ def test_a_conflict_goes_back_to_its_author_who_resolves_it_in_the_editor(live_s
     assert "as Ann sees them" in conflict.locator(".conflict-chunk pre").nth(0).inner_text()
     assert "as Ben sees them" in conflict.locator(".conflict-chunk pre").nth(1).inner_text()
     with ben.expect_navigation():
-        ben.click("a.button:text-is('Revise')")
+        ben.click("a.button:text-is('Resolve the conflicts')")
     assert ben.url.endswith("/revise/")
     assert ben.locator("section.conflicts").count() == 1
     draft = ben.input_value("textarea[name=body]")
@@ -78,6 +78,7 @@ def test_a_conflict_goes_back_to_its_author_who_resolves_it_in_the_editor(live_s
     )
 
     # Half resolved: the markers are still there. Refused, and nothing typed is lost.
+    ben.click("details.conflict-as-text > summary")  # the raw markers: the fallback
     half_resolved = draft.replace("as Ben sees them", "as both see them")
     ben.fill("textarea[name=body]", half_resolved)
     _submit(ben)
@@ -85,6 +86,7 @@ def test_a_conflict_goes_back_to_its_author_who_resolves_it_in_the_editor(live_s
     assert "still holds conflict markers" in ben.locator(".form-errors").inner_text()
     assert ben.input_value("textarea[name=body]") == half_resolved
 
+    ben.click("details.conflict-as-text > summary")
     ben.fill("textarea[name=body]", "Notes for chapter 1, as Ann and Ben see them.\nThe end.")
     ben.fill("input[name=summary]", "Ben's view, merged with Ann's")
     _submit(ben)

@@ -1,0 +1,149 @@
+"""The rendered diff: a version's HTML with what changed marked in <ins> and <del>.
+
+Blocks (paragraphs, headings, lists, tables) are matched first and paired by likeness
+within a changed stretch; inside a pair lxml's ``htmldiff`` marks the words, and a
+comparison table of the same shape on both sides is marked cell by cell. Both inputs are
+sanitized HTML from ``notes.markup``; the result is sanitized again before it is stored.
+"""
+
+import difflib
+from html import escape
+
+from lxml import html as lxml_html
+from lxml.html.diff import htmldiff
+
+from notes.diffs import paired_by_similarity
+from notes.markup import sanitize_diff
+
+# A pair of blocks longer than this is shown removed and added whole: htmldiff's word
+# matching grows quadratically and a page must be ready in well under a second.
+MAX_BLOCK_CHARACTERS = 20_000
+# Past this much HTML on a side the rendered diff is not made; the source diff still is.
+MAX_RENDERED_CHARACTERS = 600_000
+# Unchanged blocks (paragraphs, lists, tables) left open beside each change.
+CONTEXT_BLOCKS = 1
+TOO_LONG = (
+    '<p class="diff-cut">The text is too long for a rendered diff; the source diff shows the changes.</p>'
+)
+
+
+def rendered_diff(old_html: str, new_html: str) -> str:
+    """``new_html`` with what changed since ``old_html`` marked, sanitized."""
+    if len(old_html) > MAX_RENDERED_CHARACTERS or len(new_html) > MAX_RENDERED_CHARACTERS:
+        return TOO_LONG
+    old_blocks, new_blocks = _blocks(old_html), _blocks(new_html)
+    parts: list[str] = []
+    matcher = difflib.SequenceMatcher(a=old_blocks, b=new_blocks, autojunk=False)
+    opcodes = matcher.get_opcodes()
+    for index, (operation, a1, a2, b1, b2) in enumerate(opcodes):
+        if operation == "equal":
+            parts += _folded(new_blocks[b1:b2], keep_head=index > 0, keep_tail=index < len(opcodes) - 1)
+            continue
+        old_texts = [_text(block) for block in old_blocks[a1:a2]]
+        new_texts = [_text(block) for block in new_blocks[b1:b2]]
+        for a, b in paired_by_similarity(old_texts, new_texts):
+            if a is not None and b is not None:
+                parts.append(_block_diff(old_blocks[a1 + a], new_blocks[b1 + b]))
+            elif a is not None:
+                parts.append(f"<del>{old_blocks[a1 + a]}</del>")
+            else:
+                parts.append(f"<ins>{new_blocks[b1 + b]}</ins>")
+    if not parts:
+        return '<p class="empty">Nothing to show.</p>'
+    return sanitize_diff("\n".join(parts))
+
+
+def _folded(blocks: list[str], *, keep_head: bool, keep_tail: bool) -> list[str]:
+    """Unchanged blocks, those between changes folded into a <details> but the one beside
+    each change, so a one-line edit at the end of a long chapter is found at a glance."""
+    head = blocks[:CONTEXT_BLOCKS] if keep_head else []
+    tail = blocks[len(blocks) - CONTEXT_BLOCKS :] if keep_tail and len(blocks) > len(head) else []
+    hidden = blocks[len(head) : len(blocks) - len(tail)]
+    if len(hidden) < 3:
+        return blocks
+    count = len(hidden)
+    fold = (
+        f'<details class="fold"><summary>{count} unchanged block{"s" if count != 1 else ""}</summary>'
+        f"{''.join(hidden)}</details>"
+    )
+    return [*head, fold, *tail]
+
+
+def _blocks(html: str) -> list[str]:
+    """The top-level elements of ``html``, each serialized (bare text becomes a paragraph)."""
+    if not html.strip():
+        return []
+    blocks = []
+    for fragment in lxml_html.fragments_fromstring(html):
+        if isinstance(fragment, str):
+            if fragment.strip():
+                blocks.append(f"<p>{escape(fragment)}</p>")
+            continue
+        fragment.tail = None
+        blocks.append(lxml_html.tostring(fragment, encoding="unicode"))
+    return blocks
+
+
+def _text(block: str) -> str:
+    return lxml_html.fragment_fromstring(block, create_parent="div").text_content()
+
+
+def _block_diff(old: str, new: str) -> str:
+    if len(old) > MAX_BLOCK_CHARACTERS or len(new) > MAX_BLOCK_CHARACTERS:
+        return f"<del>{old}</del><ins>{new}</ins>"
+    old_tree = lxml_html.fragment_fromstring(old, create_parent="div")
+    new_tree = lxml_html.fragment_fromstring(new, create_parent="div")
+    if "<table" in old and "<table" in new:
+        pairs = _cell_pairs(old_tree, new_tree)
+        if pairs is not None:
+            return _marked_inside(new_tree, pairs)
+    [old_root], [new_root] = list(old_tree), list(new_tree)
+    if old_root.tag == new_root.tag and "<table" not in old + new:
+        # The same kind of block: mark the words inside, keep the new block's own tag
+        # (a heading whose words changed has a new id; htmldiff would replace it whole).
+        return _marked_inside(new_tree, [(old_root, new_root)])
+    return htmldiff(old, new)
+
+
+def _cell_pairs(old_tree, new_tree) -> list[tuple] | None:
+    """Each table cell (and caption) paired with its old self; None if the shapes differ."""
+    old_cells, new_cells = _cells(old_tree), _cells(new_tree)
+    if [len(row) for row in old_cells] != [len(row) for row in new_cells]:
+        return None
+    old_captions, new_captions = old_tree.findall(".//figcaption"), new_tree.findall(".//figcaption")
+    pairs = [
+        (old_cell, new_cell)
+        for old_row, new_row in zip(old_cells, new_cells, strict=True)
+        for old_cell, new_cell in zip(old_row, new_row, strict=True)
+    ]
+    if len(old_captions) == len(new_captions):
+        pairs += list(zip(old_captions, new_captions, strict=True))
+    return pairs
+
+
+def _marked_inside(new_tree, pairs: list[tuple]) -> str:
+    """``new_tree`` serialized with each pair's new element holding the words marked."""
+    marks = {}
+    for number, (old_cell, new_cell) in enumerate(pairs):
+        before, after = _inner(old_cell), _inner(new_cell)
+        if before == after:
+            continue
+        token = f"cw-cell-mark-{number}-"  # no cell text holds it: nh3 has no such tag
+        marks[token] = htmldiff(before, after)
+        for child in list(new_cell):
+            new_cell.remove(child)
+        new_cell.text = token
+    shown = "".join(lxml_html.tostring(child, encoding="unicode") for child in new_tree)
+    for token, marked in marks.items():
+        shown = shown.replace(token, marked)
+    return shown
+
+
+def _cells(tree) -> list[list]:
+    return [row.findall("./th") + row.findall("./td") for row in tree.iter("tr")]
+
+
+def _inner(element) -> str:
+    return (escape(element.text, quote=False) if element.text else "") + "".join(
+        lxml_html.tostring(child, encoding="unicode") for child in element
+    )
