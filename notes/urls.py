@@ -1,6 +1,17 @@
 from django.urls import path
 
-from notes.views import discussions, editing, exports, feeds, following, history, moderation, reading, reviews
+from notes.views import (
+    discussions,
+    drafts,
+    editing,
+    exports,
+    feeds,
+    following,
+    history,
+    moderation,
+    reading,
+    reviews,
+)
 
 app_name = "notes"
 
@@ -94,4 +105,12 @@ urlpatterns += [
 urlpatterns += [
     path("books/<slug:book_slug>/download/<str:format>/", exports.book_download, name="book-download"),
     path("import/", exports.notes_upload, name="notes-upload"),
+]
+
+# The editor's drafts (issue 9): autosave while typing, discard to start again.
+urlpatterns += [
+    path("books/<slug:book_slug>/edit/autosave/", drafts.book_autosave, name="book-autosave"),
+    path(f"{_chapter}edit/autosave/", drafts.chapter_autosave, name="chapter-autosave"),
+    path("reviews/<int:request_id>/autosave/", drafts.draft_autosave, name="draft-autosave"),
+    path("reviews/<int:request_id>/discard/", drafts.draft_discard, name="draft-discard"),
 ]
