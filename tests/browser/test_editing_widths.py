@@ -2,7 +2,7 @@
 than the screen, whatever the chapter holds (the seed's long chapter 3, a chapter built to
 break the layout, a table grid, a request being revised).
 
-``EDITOR_SHOTS=<folder>`` also writes a screenshot of each page there, full page.
+``EDITOR_SHOTS=<folder>`` also writes screenshots of each page there: the screen, and the full page.
 """
 
 import os
@@ -53,6 +53,7 @@ def test_no_editing_page_is_wider_than_the_screen(browser, live_server, device):
             too_wide[name] = width
         if folder:
             Path(folder).mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=f"{folder}/{name}-{viewport['width']}.png", full_page=True)
+            page.screenshot(path=f"{folder}/{name}-{viewport['width']}.png")
+            page.screenshot(path=f"{folder}/{name}-{viewport['width']}-full.png", full_page=True)
     context.close()
     assert too_wide == {}, f"wider than {viewport['width']} px: {too_wide}"
