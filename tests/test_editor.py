@@ -144,6 +144,7 @@ def test_reopening_the_editor_offers_to_continue_or_discard_the_draft(client_for
     assert "You have a draft from" in html
     assert f'href="/reviews/{draft}/revise/">Continue the draft' in html
     assert f'action="/reviews/{draft}/discard/"' in html
+    assert "data-autosave-url" not in html  # a second draft of the page would only be refused
     revise = client.get(f"/reviews/{draft}/revise/").content.decode()
     assert "Typed so far" in revise
     assert f'data-autosave-url="/reviews/{draft}/autosave/"' in revise

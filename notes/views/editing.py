@@ -57,6 +57,13 @@ def _posted_draft(request) -> dict:
     return {"draft_id": request.POST.get("draft", ""), "draft_revision": request.POST.get("revision", "")}
 
 
+def _offer_autosave(context: dict, url: str) -> None:
+    """Autosave, unless the author has a draft of this page: the page offers it instead (a
+    second draft of the same page would only be refused)."""
+    if context["open_requests"].draft is None or context.get("draft_id"):
+        context["autosave_url"] = url
+
+
 def _proposed_or_into_draft(request, form, *, summary, content, **proposal) -> ChangeRequest | None:
     """A new request; or, when the editor has autosaved, its draft saved or submitted.
 
@@ -139,9 +146,9 @@ def chapter_edit(request, book_slug: str, number: int):
         "chapter": chapter,
         "heading": f"Edit {chapter}",
         "open_requests": open_requests_on(user=request.user, book=chapter.book, chapter=chapter),
-        "autosave_url": reverse("notes:chapter-autosave", args=[chapter.book.slug, chapter.number]),
         **_posted_draft(request),
     }
+    _offer_autosave(context, reverse("notes:chapter-autosave", args=[chapter.book.slug, chapter.number]))
     return render(request, "notes/editing/chapter_form.html", context, status=400 if form.errors else 200)
 
 
@@ -204,9 +211,9 @@ def book_edit(request, book_slug: str):
         "book": book,
         "heading": f"Edit the details of {book}",
         "open_requests": open_requests_on(user=request.user, book=book),
-        "autosave_url": reverse("notes:book-autosave", args=[book.slug]),
         **_posted_draft(request),
     }
+    _offer_autosave(context, reverse("notes:book-autosave", args=[book.slug]))
     return render(request, "notes/editing/book_form.html", context, status=400 if form.errors else 200)
 
 

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.reading_world import BOOK, build_world
+from notes.models import Chapter
+from tests.browser.reading_world import BOOK, SLUG, build_world
+from tests.factories import propose_chapter_edit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,6 +21,10 @@ TABLE = f"{BOOK}/chapters/3/tables/row-wise-versus-column-wise-storage"
 
 
 def editing_pages(world) -> dict[str, str]:
+    # A draft of the chapter built to break the layout, as the editor autosaves it: its
+    # revise page is the editor continuing a draft.
+    stress = Chapter.objects.get(book__slug=SLUG, number=4)
+    draft = propose_chapter_edit(world.change_request.author, stress, stress.body + "\nMore.", submit=False)
     return {
         "chapter-edit": f"{BOOK}/chapters/3/edit/",
         "chapter-edit-stress": f"{BOOK}/chapters/4/edit/",
@@ -27,7 +33,7 @@ def editing_pages(world) -> dict[str, str]:
         "book-new": "/books/new/",
         "table-edit": f"{TABLE}/edit/",
         "table-new": f"{BOOK}/chapters/3/new-table/",
-        "revise": f"/reviews/{world.change_request.pk}/revise/",
+        "revise-draft": f"/reviews/{draft.pk}/revise/",
     }
 
 
@@ -47,6 +53,7 @@ def test_no_editing_page_is_wider_than_the_screen(browser, live_server, device):
     for name, path in editing_pages(world).items():
         response = page.goto(f"{live_server.url}{path}")
         assert response.status == 200, (name, response.status)
+        assert page.url == f"{live_server.url}{path}", f"{name} redirected to {page.url}"
         page.wait_for_load_state("networkidle")
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > viewport["width"]:
