@@ -2,6 +2,7 @@ from django.urls import path
 
 from notes.views import (
     discussions,
+    drafts,
     editing,
     exports,
     feeds,
@@ -129,4 +130,12 @@ urlpatterns += [
     path(f"{_group}meetings/new/", groups.meeting_create, name="meeting-create"),
     path(f"{_group}meetings/<int:meeting_id>/", groups.meeting_detail, name="meeting-detail"),
     path(f"{_group}meetings/<int:meeting_id>.ics", groups.meeting_calendar, name="meeting-calendar"),
+]
+
+# The editor's drafts (issue 9): autosave while typing, discard to start again.
+urlpatterns += [
+    path("books/<slug:book_slug>/edit/autosave/", drafts.book_autosave, name="book-autosave"),
+    path(f"{_chapter}edit/autosave/", drafts.chapter_autosave, name="chapter-autosave"),
+    path("reviews/<int:request_id>/autosave/", drafts.draft_autosave, name="draft-autosave"),
+    path("reviews/<int:request_id>/discard/", drafts.draft_discard, name="draft-discard"),
 ]

@@ -25,7 +25,7 @@ def count_queries(client, url: str) -> int:
 def test_the_editor_uses_the_markdownx_widget_posting_to_our_preview(client_for, editor, chapter):
     response = client_for(editor).get("/books/test-book/chapters/1/edit/")
     html = response.content.decode()
-    assert 'class="markdownx"' in html
+    assert 'class="markdownx editor"' in html
     assert f'data-markdownx-urls-path="/preview/markdown/?chapter={chapter.pk}"' in html
     assert "markdownx/js/markdownx" in html
     assert "data-markdownx-upload-urls-path" not in html
@@ -173,7 +173,7 @@ def test_the_author_revises_a_table_request_in_the_grid(client_for, editor, revi
     request = ChangeRequest.objects.get()
     client_for(reviewer).post(f"/reviews/{request.pk}/request-changes/", {"revision": 1, "comment": "More"})
     page = client.get(f"/reviews/{request.pk}/revise/").content.decode()
-    assert '<input name="cell-0-1" value="2"' in page
+    assert '<textarea name="cell-0-1" rows="2" aria-label="Row 1, column 2" data-grow>2</textarea>' in page
     response = client.post(
         f"/reviews/{request.pk}/revise/",
         {**TABLE_GRID, "cell-0-1": "two", "title": "T", "summary": "Reshaped the table", "action": "submit"},

@@ -598,7 +598,10 @@ def test_after_a_conflict_the_author_resolves_from_the_merge_and_keeps_the_other
 
     # The revise page starts from the merge, not from the stale proposal.
     page = client_for(editor).get(f"/reviews/{mine.pk}/revise/").content.decode()
-    assert '<input name="cell-1-2" value="HIGH-THEIRS"' in page
+    assert (
+        '<textarea name="cell-1-2" rows="2" aria-label="Row 2, column 3" data-grow>HIGH-THEIRS</textarea>'
+        in page
+    )
     assert 'value="Their title"' in page
 
     change_request_revise(

@@ -228,6 +228,9 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 MARKDOWNX_URLS_PATH = "/preview/markdown/"  # notes.views.editing.markdown_preview
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "notes.markup.render_markdown"
 MARKDOWNX_UPLOAD_MAX_SIZE = 2 * 1024 * 1024
+# The editor box keeps its height (resizable by hand, its own scroll): markdownx would grow
+# it to the length of the text, pushing Summary and Submit thousands of pixels down.
+MARKDOWNX_EDITOR_RESIZABLE = False
 
 # Images in notes come from this site only: an outside image would tell its host the
 # address of every reader. Teams that want them anyway set WIKI_ALLOW_OUTSIDE_IMAGES=1.

@@ -15,9 +15,20 @@ class PreviewMarkdownWidget(MarkdownxWidget):
     chapter lets the preview expand that chapter's table placeholders.
     """
 
+    template_name = "notes/widgets/markdown_editor.html"
+
+    class Media:
+        js = ["js/editor.js"]  # after markdownx.js: keys, toolbar, tabs, autosave
+
     def __init__(self, *args, chapter_id: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.chapter_id = chapter_id
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        widget_attrs["aria-describedby"] = f"{widget_attrs['id']}-keys"
+        return context
 
     def add_markdownx_attrs(self, attrs):
         attrs = MarkdownxWidget.add_markdownx_attrs(attrs)
@@ -98,8 +109,33 @@ class VerdictForm(forms.Form):
     revision = NumberField(widget=forms.HiddenInput, label="The revision")
 
 
+def _one_line(text: str) -> str:
+    """A cell is one line of inline Markdown: the grid's text areas wrap, they do not break rows."""
+    return " ".join(text.splitlines())
+
+
+def _moved(items: list, index: int, step: int) -> list:
+    """``items`` with the one at ``index`` swapped with its neighbour ``step`` away (if any)."""
+    target = index + step
+    if not (0 <= index < len(items) and 0 <= target < len(items)):
+        return items
+    items = list(items)
+    items[index], items[target] = items[target], items[index]
+    return items
+
+
+# Grid buttons: name prefix -> (what moves, step).
+GRID_MOVES = {
+    "move-row-up-": ("row", -1),
+    "move-row-down-": ("row", 1),
+    "move-column-left-": ("column", -1),
+    "move-column-right-": ("column", 1),
+}
+
+
 def grid_from_post(data) -> tuple[list[str], list[list[str]], str | None]:
-    """Read the table grid (``header-<c>``, ``cell-<r>-<c>``) and apply an add/remove button.
+    """Read the table grid (``header-<c>``, ``cell-<r>-<c>``) and apply a grid button:
+    add, remove or move a row or a column.
 
     Returns headers, rows and the grid action asked for (None when the form was sent to
     be saved). A row missing cells keeps only the cells sent, so the service refuses it
@@ -107,12 +143,15 @@ def grid_from_post(data) -> tuple[list[str], list[list[str]], str | None]:
     """
     columns = min(int_or_default(data.get("columns", 0), 0), 50)
     row_count = min(int_or_default(data.get("rows", 0), 0), 500)
-    headers = [data.get(f"header-{column}", "") for column in range(columns)]
+    headers = [_one_line(data.get(f"header-{column}", "")) for column in range(columns)]
     rows = []
     for row in range(row_count):
         cells = [data.get(f"cell-{row}-{column}") for column in range(columns)]
-        rows.append([cell for cell in cells if cell is not None])
+        rows.append([_one_line(cell) for cell in cells if cell is not None])
     action = data.get("grid")
+    move = next(
+        ((prefix, *how) for prefix, how in GRID_MOVES.items() if (action or "").startswith(prefix)), None
+    )
     if action == "redraw":
         pass  # Enter in a field: the grid as typed, nothing added or removed, nothing saved.
     elif action == "add-row":
@@ -120,6 +159,14 @@ def grid_from_post(data) -> tuple[list[str], list[list[str]], str | None]:
     elif action == "add-column":
         headers.append("")
         rows = [[*row, ""] for row in rows]
+    elif move:
+        prefix, what, step = move
+        index = int_or_default(action.removeprefix(prefix), -1)
+        if what == "row":
+            rows = _moved(rows, index, step)
+        else:
+            headers = _moved(headers, index, step)
+            rows = [_moved(row, index, step) for row in rows]
     elif action and action.startswith("remove-row-"):
         index = int_or_default(action.removeprefix("remove-row-"), -1)
         rows = [row for position, row in enumerate(rows) if position != index]

@@ -74,9 +74,11 @@ class ReviewError(Exception):
 # --- Validation --------------------------------------------------------------------------
 
 
-def _clean_summary(summary: str) -> str:
+def _clean_summary(summary: str, *, required: bool = True) -> str:
+    """The changelog line. A draft may have none yet (the editor autosaves before one is
+    typed); submitting needs one."""
     summary = (summary or "").strip()
-    if not summary:
+    if not summary and required:
         raise ReviewError("A summary is required: one line saying what changed.")
     if "\n" in summary or "\r" in summary:
         raise ReviewError("The summary must be a single line.")
@@ -223,7 +225,7 @@ def change_request_create(
     """
     if not permissions.can_propose(author):
         raise ReviewError("You may not propose changes.")
-    summary = _clean_summary(summary)
+    summary = _clean_summary(summary, required=submit)
     content = _clean_content(content, kind, for_submit=submit)
     if table is not None:
         chapter = chapter or table.chapter
@@ -304,6 +306,7 @@ def change_request_submit(*, change_request: ChangeRequest, user) -> ChangeReque
         raise ReviewError(
             f"A request that is {change_request.get_status_display().lower()} cannot be submitted."
         )
+    _clean_summary(change_request.summary)
     _clean_body(change_request.body, for_submit=True)
     change_request.status = Status.SUBMITTED
     change_request.save(update_fields=["status", "updated_at"])
@@ -334,7 +337,7 @@ def change_request_revise(
         raise ReviewError(
             f"A request that is {change_request.get_status_display().lower()} cannot be revised."
         )
-    change_request.summary = _clean_summary(summary)
+    change_request.summary = _clean_summary(summary, required=submit)
     if change_request.reviews.filter(revision=change_request.revision).exists():
         # A reviewer gave a verdict on the text being replaced: keep it, so the next round
         # shows what changed since the round they reviewed.

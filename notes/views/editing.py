@@ -7,6 +7,7 @@ from types import SimpleNamespace
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from notes import selectors
@@ -21,9 +22,11 @@ from notes.forms.reviews import (
 from notes.limits import chapter_size_refusal
 from notes.markup import render_markdown
 from notes.models import Book, ChangeRequest, Chapter, ComparisonTable
-from notes.numbers import BadNumber, parse_int
+from notes.numbers import BadNumber, parse_int, parse_optional_int
 from notes.permissions import can_propose, can_revise, permission_view, require
+from notes.selectors_editing import open_requests_on
 from notes.selectors_reviews import change_request_get
+from notes.services.drafts import draft_save
 from notes.services.merging import (
     CHOICES,
     ConflictChoiceError,
@@ -54,6 +57,58 @@ def _proposed(request, form, **proposal) -> ChangeRequest | None:
         return None
 
 
+def _posted_draft(request) -> dict:
+    """The draft an editor autosaved into, as posted back (so a refused submit keeps it)."""
+    if request.method != "POST":
+        return {}
+    return {"draft_id": request.POST.get("draft", ""), "draft_revision": request.POST.get("revision", "")}
+
+
+def _offer_autosave(context: dict, url: str) -> None:
+    """Autosave, unless the author has a draft of this page: the page offers it instead (a
+    second draft of the same page would only be refused)."""
+    if context["open_requests"].draft is None or context.get("draft_id"):
+        context["autosave_url"] = url
+
+
+def _proposed_or_into_draft(request, form, *, summary, content, **proposal) -> ChangeRequest | None:
+    """A new request; or, when the editor has autosaved, its draft saved or submitted.
+
+    The form then carries the draft's id and the revision it last saved; a draft that moved
+    on in another tab is refused on the form, never overwritten.
+    """
+    try:
+        draft_id = parse_optional_int(request.POST.get("draft"), what="The draft")
+        revision = parse_optional_int(request.POST.get("revision"), what="The draft's revision")
+    except BadNumber as error:
+        form.add_error(None, str(error))
+        return None
+    if draft_id is None:
+        return _proposed(request, form, summary=summary, content=content, **proposal)
+    draft = ChangeRequest.objects.filter(
+        pk=draft_id,
+        author=request.user,
+        kind=proposal["kind"],
+        book=proposal["book"],
+        chapter=proposal.get("chapter"),
+    ).first()
+    if draft is None:
+        form.add_error(None, "That draft is not one of yours; your text is below, submit it again.")
+        return None
+    try:
+        return draft_save(
+            change_request=draft,
+            user=request.user,
+            revision=revision,
+            summary=summary,
+            content=content,
+            submit=_submitting(request),
+        )
+    except ReviewError as error:
+        form.add_error(None, str(error))
+        return None
+
+
 def _saved(request, change_request: ChangeRequest):
     if change_request.status == ChangeRequest.Status.DRAFT:
         messages.success(request, "Saved as a draft. Submit it when it is ready for review.")
@@ -70,14 +125,15 @@ def chapter_edit(request, book_slug: str, number: int):
         form = ChapterForm(request.POST, chapter_id=chapter.pk)
         if form.is_valid():
             data = form.cleaned_data
-            change_request = _proposed(
+            content = {"title": data["title"], "body": data["body"]}
+            change_request = _proposed_or_into_draft(
                 request,
                 form,
                 book=chapter.book,
                 kind=Kind.CHAPTER_EDIT,
                 chapter=chapter,
                 summary=data["summary"],
-                content={"title": data["title"], "body": data["body"]},
+                content=content,
                 base_history_id=data["base_version"],
             )
             if change_request is not None:
@@ -91,7 +147,15 @@ def chapter_edit(request, book_slug: str, number: int):
             },
             chapter_id=chapter.pk,
         )
-    context = {"form": form, "book": chapter.book, "chapter": chapter, "heading": f"Edit {chapter}"}
+    context = {
+        "form": form,
+        "book": chapter.book,
+        "chapter": chapter,
+        "heading": f"Edit {chapter}",
+        "open_requests": open_requests_on(user=request.user, book=chapter.book, chapter=chapter),
+        **_posted_draft(request),
+    }
+    _offer_autosave(context, reverse("notes:chapter-autosave", args=[chapter.book.slug, chapter.number]))
     return render(request, "notes/editing/chapter_form.html", context, status=400 if form.errors else 200)
 
 
@@ -128,7 +192,7 @@ def book_edit(request, book_slug: str):
         form = BookForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            change_request = _proposed(
+            change_request = _proposed_or_into_draft(
                 request,
                 form,
                 book=book,
@@ -149,7 +213,14 @@ def book_edit(request, book_slug: str):
                 "base_version": latest_history_id(Book, book.pk),
             }
         )
-    context = {"form": form, "book": book, "heading": f"Edit the details of {book}"}
+    context = {
+        "form": form,
+        "book": book,
+        "heading": f"Edit the details of {book}",
+        "open_requests": open_requests_on(user=request.user, book=book),
+        **_posted_draft(request),
+    }
+    _offer_autosave(context, reverse("notes:book-autosave", args=[book.slug]))
     return render(request, "notes/editing/book_form.html", context, status=400 if form.errors else 200)
 
 
@@ -180,8 +251,9 @@ def book_new(request):
     return render(request, "notes/editing/book_form.html", context, status=400 if form.errors else 200)
 
 
-def _table_page(request, *, form, headers, rows, book, chapter, heading, show_slug=False):
+def _table_page(request, *, form, headers, rows, book, chapter, heading, show_slug=False, open_requests=None):
     context = {
+        "open_requests": open_requests,
         "form": form,
         "headers": headers,
         "rows": rows,
@@ -209,10 +281,18 @@ def _table_post(request):
     return TableMetaForm(request.POST), headers, rows, None
 
 
-def _table_proposal(request, *, book, chapter, heading, form, headers, rows, write, show_slug=False):
-    """The grid editor: drawn on GET and on an add/remove button; a save calls
+def _table_proposal(
+    request, *, book, chapter, heading, form, headers, rows, write, show_slug=False, open_requests=None
+):
+    """The grid editor: drawn on GET and on a grid button; a save calls
     ``write(data, headers, rows)``, whose ReviewError is shown on the form."""
-    page = {"book": book, "chapter": chapter, "heading": heading, "show_slug": show_slug}
+    page = {
+        "book": book,
+        "chapter": chapter,
+        "heading": heading,
+        "show_slug": show_slug,
+        "open_requests": open_requests,
+    }
     if request.method == "POST":
         form, headers, rows, grid_action = _table_post(request)
         if not grid_action and form.is_valid():
@@ -238,6 +318,7 @@ def table_edit(request, book_slug: str, number: int, table_slug: str):
         book=table.chapter.book,
         chapter=table.chapter,
         heading=f"Edit the table “{table}”",
+        open_requests=open_requests_on(user=request.user, table=table),
         form=TableMetaForm(
             initial={"title": table.title, "base_version": latest_history_id(ComparisonTable, table.pk)}
         ),
@@ -284,6 +365,15 @@ def _fields(change_request: ChangeRequest) -> dict:
     return {name: getattr(change_request, name) for name in names}
 
 
+def text_fields(change_request: ChangeRequest) -> tuple[str, ...]:
+    """What the text editor changes in a request of this kind (tables have the grid)."""
+    if change_request.kind == Kind.BOOK_NEW:
+        return BOOK_NEW_FIELDS
+    if change_request.target_kind == "book":
+        return ("title", "body", "book_author", "book_domains")
+    return ("number", "title", "body") if change_request.kind == Kind.CHAPTER_NEW else ("title", "body")
+
+
 @permission_view
 def request_revise(request, request_id: int):
     """The author changes a draft, or answers "changes requested" or a conflict."""
@@ -302,6 +392,20 @@ def request_revise(request, request_id: int):
     draft = SimpleNamespace(**{**_fields(change_request), **change_request.resolution.get("content", {})})
 
     def revise(summary, content):
+        if change_request.status == ChangeRequest.Status.DRAFT and "revision" in request.POST:
+            # The editor autosaves into this draft: refuse a text older than its last save.
+            try:
+                revision = parse_int(request.POST["revision"], what="The draft's revision")
+            except BadNumber as error:
+                raise ReviewError(str(error)) from None
+            return draft_save(
+                change_request=change_request,
+                user=request.user,
+                revision=revision,
+                summary=summary,
+                content=content,
+                submit=_submitting(request),
+            )
         return change_request_revise(
             change_request=change_request,
             user=request.user,
@@ -332,15 +436,13 @@ def request_revise(request, request_id: int):
             show_slug=change_request.kind == Kind.TABLE_NEW,
         )
 
+    fields = text_fields(change_request)
     if change_request.kind == Kind.BOOK_NEW:
-        form_class, fields, template, form_kwargs = NewBookForm, BOOK_NEW_FIELDS, "book_form", {}
+        form_class, template, form_kwargs = NewBookForm, "book_form", {}
     elif kind == "book":
-        form_class, fields, template = BookForm, ("title", "body", "book_author", "book_domains"), "book_form"
-        form_kwargs = {}
+        form_class, template, form_kwargs = BookForm, "book_form", {}
     else:
-        new = change_request.kind == Kind.CHAPTER_NEW
-        form_class = NewChapterForm if new else ChapterForm
-        fields = ("number", "title", "body") if new else ("title", "body")
+        form_class = NewChapterForm if change_request.kind == Kind.CHAPTER_NEW else ChapterForm
         template, form_kwargs = "chapter_form", {"chapter_id": change_request.chapter_id}
     choice_error = None
     if request.method == "POST":
@@ -368,11 +470,16 @@ def request_revise(request, request_id: int):
         "chapter": change_request.chapter,
         "heading": heading,
         "change_request": change_request,
+        "open_requests": None,
     }
     if change_request.status == ChangeRequest.Status.CONFLICT:
         text = request.POST.get("body", "") if request.method == "POST" else draft.body
         context["conflict_cards"] = _conflict_cards(text, request.POST if request.method == "POST" else {})
         context["other_conflicts"] = _other_conflicts(change_request)
+    if change_request.status == ChangeRequest.Status.DRAFT:
+        context["autosave_url"] = reverse("notes:draft-autosave", args=[change_request.pk])
+        context["draft_id"] = change_request.pk
+        context["draft_revision"] = request.POST.get("revision", change_request.revision)
     return render(request, f"notes/editing/{template}.html", context, status=400 if form.errors else 200)
 
 

@@ -293,9 +293,9 @@ def test_a_table_edited_cell_by_cell_is_reviewed_cell_by_cell(live_server, new_p
     editor = new_page()
     log_in(editor, "editor")
     editor.goto(f"{live_server.url}/books/table-book/chapters/1/tables/table-1/edit/")
-    assert editor.input_value("input[name=cell-0-1]") == "fast"
-    editor.fill("input[name=cell-0-1]", "very fast")
-    editor.fill("input[name=header-2]", "Other")
+    assert editor.input_value("textarea[name=cell-0-1]") == "fast"
+    editor.fill("textarea[name=cell-0-1]", "very fast")
+    editor.fill("textarea[name=header-2]", "Other")
     editor.fill("input[name=summary]", "Measured the speed")
     _submit(editor)
     assert "Submitted for review" in _messages(editor)

@@ -63,21 +63,21 @@ def test_the_table_grid_redraws_before_a_summary_is_typed_and_enter_removes_noth
     page = new_page()
     log_in(page, "editor")
     page.goto(f"{live_server.url}/books/grid-book/chapters/1/tables/table-1/edit/")
-    assert page.locator("table.grid thead input").count() == 3
+    assert page.locator("table.grid thead textarea").count() == 3
     with page.expect_navigation():
         page.click("button[value=add-row]")
     assert page.locator("table.grid tbody tr").count() == 3
-    page.fill("input[name=cell-2-1]", "a new row")
+    page.fill("textarea[name=cell-2-1]", "a new row")
     page.fill("input[name=summary]", "Typed into the grid")
     with page.expect_navigation():
-        page.press("input[name=cell-2-1]", "Enter")
-    assert page.locator("table.grid thead input").count() == 3
-    assert page.input_value("input[name=cell-2-1]") == "a new row"
+        page.press("textarea[name=cell-2-1]", "Enter")
+    assert page.locator("table.grid thead textarea").count() == 3
+    assert page.input_value("textarea[name=cell-2-1]") == "a new row"
     assert page.input_value("input[name=summary]") == "Typed into the grid"
     with page.expect_navigation():
         page.click("button[value=remove-column-0]")
-    assert page.locator("table.grid thead input").count() == 2
-    assert page.input_value("input[name=cell-2-0]") == "a new row"
+    assert page.locator("table.grid thead textarea").count() == 2
+    assert page.input_value("textarea[name=cell-2-0]") == "a new row"
     with page.expect_navigation():
         page.click("button[value=submit]")
     assert "Submitted for review" in page.locator(".messages").inner_text()

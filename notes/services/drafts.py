@@ -1,0 +1,90 @@
+"""Drafts the editor saves by itself while the author types (issue 9, point 3).
+
+A draft is an ordinary change request in the draft state. The editor starts one on its
+first autosave and then saves into it, each time naming the revision it last saw; a save
+based on an older revision (another tab saved meanwhile) is refused with ``StaleDraft``
+and writes nothing, so no tab ever overwrites a newer text.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from notes.models import Book, ChangeRequest, Chapter
+from notes.services.reviews import ReviewError, change_request_create, change_request_revise
+
+Status = ChangeRequest.Status
+
+
+class StaleDraft(ReviewError):
+    """The draft moved on (another tab saved or submitted it); nothing was written."""
+
+
+def open_draft(*, author, book: Book, chapter: Chapter | None) -> ChangeRequest | None:
+    """The author's newest draft editing ``chapter`` (or, with no chapter, ``book``'s details)."""
+    drafts = ChangeRequest.objects.filter(author=author, status=Status.DRAFT, table__isnull=True)
+    if chapter is not None:
+        drafts = drafts.filter(kind=ChangeRequest.Kind.CHAPTER_EDIT, chapter=chapter)
+    else:
+        drafts = drafts.filter(kind=ChangeRequest.Kind.BOOK_EDIT, book=book)
+    return drafts.order_by("-updated_at", "-pk").first()
+
+
+@transaction.atomic
+def draft_start(
+    *,
+    author,
+    book: Book,
+    chapter: Chapter | None,
+    summary: str,
+    content: dict,
+    base_history_id: int | None,
+) -> ChangeRequest:
+    """The first autosave of an editor: a new draft editing ``chapter`` or ``book``'s details.
+
+    Refused when the author has a draft of it already (the editor offered to continue it):
+    two tabs starting at once would otherwise each write one. The target's row lock makes
+    the check and the write one step.
+    """
+    target = Chapter if chapter is not None else Book
+    target.objects.select_for_update().filter(pk=(chapter or book).pk).first()
+    existing = open_draft(author=author, book=book, chapter=chapter)
+    if existing is not None:
+        moment = timezone.localtime(existing.updated_at).strftime("%d %b %Y, %H:%M")
+        raise StaleDraft(
+            f"You have a draft of this page from {moment} (request #{existing.pk}); reload the "
+            "editor to continue it or discard it. Nothing was saved."
+        )
+    return change_request_create(
+        author=author,
+        book=book,
+        kind=ChangeRequest.Kind.CHAPTER_EDIT if chapter is not None else ChangeRequest.Kind.BOOK_EDIT,
+        chapter=chapter,
+        summary=summary,
+        content=content,
+        base_history_id=base_history_id,
+        submit=False,
+    )
+
+
+@transaction.atomic
+def draft_save(
+    *, change_request: ChangeRequest, user, revision: int | None, summary: str, content: dict, submit=False
+) -> ChangeRequest:
+    """Save the editor into the author's draft, or submit it, if it is still at ``revision``."""
+    change_request = ChangeRequest.objects.select_for_update().get(pk=change_request.pk)
+    if change_request.author_id != user.pk:
+        raise ReviewError("Only the author saves into a draft.")
+    if change_request.status != Status.DRAFT:
+        raise StaleDraft(
+            f"Request #{change_request.pk} is {change_request.get_status_display().lower()} now "
+            "(changed in another tab?); it is no longer a draft. Nothing was saved."
+        )
+    if revision != change_request.revision:
+        raise StaleDraft(
+            f"This draft was saved elsewhere since you opened it (it is at revision "
+            f"{change_request.revision}, you started from {revision}). Nothing was overwritten: "
+            "copy your text, then reload to see the newer one."
+        )
+    return change_request_revise(
+        change_request=change_request, user=user, summary=summary, content=content, submit=submit
+    )

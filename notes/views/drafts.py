@@ -1,0 +1,121 @@
+"""The editor's autosave (fetch POSTs answered in JSON) and discarding a draft.
+
+A save names the draft's revision it started from; a stale one gets 409 and its text is
+not written (``notes.services.drafts``). Bad input gets 400 with a message the editor shows.
+"""
+
+from django.contrib import messages
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from notes import selectors
+from notes.models import ChangeRequest
+from notes.numbers import BadNumber, parse_int, parse_optional_int
+from notes.permissions import can_propose, can_revise, permission_view, require
+from notes.selectors_reviews import change_request_get
+from notes.services.drafts import StaleDraft, draft_save, draft_start
+from notes.services.reviews import ReviewError, change_request_withdraw
+from notes.views.editing import text_fields
+
+
+def _saved(change_request: ChangeRequest) -> JsonResponse:
+    return JsonResponse(
+        {
+            "draft": change_request.pk,
+            "revision": change_request.revision,
+            "url": reverse("notes:draft-autosave", args=[change_request.pk]),
+            "saved_at": timezone.now().isoformat(),
+        }
+    )
+
+
+def _refused(error: Exception) -> JsonResponse:
+    return JsonResponse({"error": str(error)}, status=409 if isinstance(error, StaleDraft) else 400)
+
+
+def _posted(request, names) -> dict:
+    content = {name: request.POST.get(name, "") for name in names}
+    if "number" in content:
+        content["number"] = parse_optional_int(content["number"], what="The chapter number")
+    return content
+
+
+def _start(request, *, book, chapter, names):
+    try:
+        base = parse_optional_int(request.POST.get("base_version"), what="The base version")
+        change_request = draft_start(
+            author=request.user,
+            book=book,
+            chapter=chapter,
+            summary=request.POST.get("summary", ""),
+            content=_posted(request, names),
+            base_history_id=base,
+        )
+    except (BadNumber, ReviewError) as error:
+        return _refused(error)
+    return _saved(change_request)
+
+
+@require_POST
+@permission_view
+def chapter_autosave(request, book_slug: str, number: int):
+    """The chapter editor's first autosave: start the author's draft of this chapter."""
+    require(request, can_propose(request.user))
+    chapter = selectors.chapter_get(book_slug=book_slug, number=number)
+    return _start(request, book=chapter.book, chapter=chapter, names=("title", "body"))
+
+
+@require_POST
+@permission_view
+def book_autosave(request, book_slug: str):
+    """The book editor's first autosave: start the author's draft of the book's details."""
+    require(request, can_propose(request.user))
+    book = selectors.book_get(slug=book_slug)
+    return _start(request, book=book, chapter=None, names=("title", "body", "book_author", "book_domains"))
+
+
+@require_POST
+@permission_view
+def draft_autosave(request, request_id: int):
+    """Save the editor into the author's draft, if nobody saved it since (else 409)."""
+    require(request, can_propose(request.user))  # before the lookup: ids are not public
+    change_request = change_request_get(request_id=request_id)
+    require(request, can_revise(request.user, change_request))
+    if change_request.target_kind == "table":
+        return JsonResponse({"error": "A table's draft is saved from its grid."}, status=400)
+    try:
+        revision = parse_int(request.POST.get("revision", ""), what="The draft's revision")
+        change_request = draft_save(
+            change_request=change_request,
+            user=request.user,
+            revision=revision,
+            summary=request.POST.get("summary", ""),
+            content=_posted(request, text_fields(change_request)),
+        )
+    except (BadNumber, ReviewError) as error:
+        return _refused(error)
+    return _saved(change_request)
+
+
+@require_POST
+@permission_view
+def draft_discard(request, request_id: int):
+    """Drop a draft (it is withdrawn, kept for the record) and go back to a fresh editor."""
+    require(request, can_propose(request.user))
+    change_request = change_request_get(request_id=request_id)
+    require(request, can_revise(request.user, change_request))
+    if change_request.status != ChangeRequest.Status.DRAFT:
+        messages.error(request, f"Request #{change_request.pk} is not a draft; it was not discarded.")
+        return redirect("notes:review-detail", request_id=change_request.pk)
+    change_request_withdraw(change_request=change_request, user=request.user)
+    messages.success(request, "Draft discarded. You start again from the published text.")
+    if change_request.kind == ChangeRequest.Kind.CHAPTER_EDIT:
+        return redirect(
+            "notes:chapter-edit", book_slug=change_request.book.slug, number=change_request.chapter.number
+        )
+    if change_request.kind == ChangeRequest.Kind.BOOK_EDIT:
+        return redirect("notes:book-edit", book_slug=change_request.book.slug)
+    return redirect("notes:review-detail", request_id=change_request.pk)
