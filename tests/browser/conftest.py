@@ -60,6 +60,10 @@ def new_page(browser):
 
     yield build
     for context in contexts:
+        # A page closing may still send a request (the editor saves unsaved text on
+        # pagehide): refuse it in the browser, so it never reaches the live server while the
+        # test database is being emptied.
+        context.route("**/*", lambda route: route.abort())
         context.close()
 
 
