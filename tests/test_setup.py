@@ -118,7 +118,7 @@ def test_signing_in_works_with_sessions_cached_in_a_real_redis(client, settings)
 
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "wiki.cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:6379/15",
             "KEY_PREFIX": f"test-{os.getpid()}",
         }
@@ -308,3 +308,23 @@ def test_the_readme_documents_every_environment_variable_the_settings_read():
     assert {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL"} <= names
     readme = (ROOT / "README.md").read_text()
     assert sorted(name for name in names if f"`{name}`" not in readme) == []
+
+
+def test_the_redis_cache_reuses_one_client_and_still_works():
+    import redis
+
+    try:
+        redis.Redis.from_url("redis://127.0.0.1:6379/15", socket_connect_timeout=1).ping()
+    except redis.exceptions.RedisError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    from wiki.cache import RedisCache
+
+    cache = RedisCache("redis://127.0.0.1:6379/15", {"KEY_PREFIX": f"reuse-{os.getpid()}"})
+    try:
+        assert cache._cache.get_client() is cache._cache.get_client(write=True)
+        cache.set("a", {"page": "bytes"}, 30)
+        assert cache.get("a") == {"page": "bytes"}
+        assert cache.get_many(["a", "missing"]) == {"a": {"page": "bytes"}}
+        assert cache.add("n", 0, 30) and cache.incr("n") == 1
+    finally:
+        cache.clear()

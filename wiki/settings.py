@@ -181,7 +181,7 @@ LOGOUT_REDIRECT_URL = "home"
 
 REDIS_URL = env_url("REDIS_URL", "", schemes=("redis", "rediss", "unix"))
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "wiki.cache.RedisCache", "LOCATION": REDIS_URL}}
     # Sessions read from Redis, written through to the database: one query less on every
     # signed-in page, and nobody is logged out when Redis restarts (it keeps nothing on disk).
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
