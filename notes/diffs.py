@@ -225,6 +225,10 @@ def side_by_side_diff(
 # after its last match; past this many comparisons the block pairs line by line in order.
 MAX_PAIRING_COMPARISONS = 40_000
 SIMILAR_ENOUGH = 0.5
+# SequenceMatcher.ratio() costs up to the product of the two lengths: past this length a
+# line is judged by quick_ratio() (its letters in common, linear) alone. A long paragraph
+# (one line of Markdown, one block of HTML) would otherwise take minutes.
+MAX_RATIO_CHARACTERS = 2_000
 
 
 def paired_by_similarity(old: list[str], new: list[str]) -> list[tuple[int | None, int | None]]:
@@ -251,7 +255,10 @@ def paired_by_similarity(old: list[str], new: list[str]) -> list[tuple[int | Non
             if (
                 matcher.real_quick_ratio() >= SIMILAR_ENOUGH
                 and matcher.quick_ratio() >= SIMILAR_ENOUGH
-                and matcher.ratio() >= SIMILAR_ENOUGH
+                and (
+                    max(len(line), len(new[b])) > MAX_RATIO_CHARACTERS
+                    or matcher.ratio() >= SIMILAR_ENOUGH
+                )
             ):
                 match = b
                 break

@@ -138,3 +138,19 @@ def test_an_over_long_text_gets_a_notice_instead_of_a_rendered_diff():
     assert "too long for a rendered diff" in rendered_diff(
         "", "<p>x</p>" * (MAX_RENDERED_CHARACTERS // 8 + 1)
     )
+
+
+def test_pairing_long_paragraphs_takes_linear_time():
+    """One paragraph of 60 KB each side, every word changed: ratio() alone would take minutes."""
+    import time
+
+    from notes.diffs import paired_by_similarity
+    from notes.rendered_diffs import rendered_diff
+
+    old = ["".join(f"line {number} " for number in range(8_000))]
+    new = [old[0].replace("line", "lane")]
+    started = time.perf_counter()
+    assert paired_by_similarity(old, new) == [(0, 0)]
+    html = rendered_diff(f"<p>{old[0]}</p>", f"<p>{new[0]}</p>")
+    assert "lane 7999" in html
+    assert time.perf_counter() - started < 20
