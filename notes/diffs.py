@@ -255,10 +255,7 @@ def paired_by_similarity(old: list[str], new: list[str]) -> list[tuple[int | Non
             if (
                 matcher.real_quick_ratio() >= SIMILAR_ENOUGH
                 and matcher.quick_ratio() >= SIMILAR_ENOUGH
-                and (
-                    max(len(line), len(new[b])) > MAX_RATIO_CHARACTERS
-                    or matcher.ratio() >= SIMILAR_ENOUGH
-                )
+                and (max(len(line), len(new[b])) > MAX_RATIO_CHARACTERS or matcher.ratio() >= SIMILAR_ENOUGH)
             ):
                 match = b
                 break
