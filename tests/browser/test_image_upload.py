@@ -74,10 +74,19 @@ def test_a_picked_and_a_pasted_image_land_in_the_text_and_the_preview(live_serve
     page.keyboard.press("End")
 
     # Keyboard alone: the button is focusable and Enter opens the file chooser.
+    # Keyboard alone: the button is focusable and Enter opens the file picker (its hidden
+    # input is clicked). Chromium's own chooser event is not waited for: after other tests
+    # in the same browser it does not always reach Playwright, though the click happens.
+    page.evaluate(
+        """() => { const input = document.querySelector("[data-image-file]");
+        input.addEventListener("click", (event) => { window.pickerOpened = true; event.preventDefault(); }); }"""
+    )
     page.locator("[data-image-pick]").focus()
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Enter")
-    chooser.value.set_files({"name": "red chart.png", "mimeType": "image/png", "buffer": _png("red")})
+    page.keyboard.press("Enter")
+    page.wait_for_function("window.pickerOpened === true")
+    page.locator("[data-image-file]").set_input_files(
+        {"name": "red chart.png", "mimeType": "image/png", "buffer": _png("red")}
+    )
 
     status = page.locator("[data-image-status]")
     status.filter(has_text="Inserted red chart.png.").wait_for()
