@@ -2,7 +2,9 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.utils.functional import SimpleLazyObject
 
-from notes import permissions, selectors_discussions, selectors_reviews
+from notes import permissions
+from notes.selectors import discussions as discussion_selectors
+from notes.selectors import reviews as review_selectors
 
 SITE_NAME = "Chapterwise"
 
@@ -18,11 +20,11 @@ def wiki(request) -> dict:
         # Review workflow: links and the nav's count of requests waiting (one query, on use).
         "can_propose": permissions.can_propose(user),
         "can_see_reviews": permissions.can_see_reviews(user),
-        "review_nav": SimpleLazyObject(lambda: selectors_reviews.request_review_counts(request)),
+        "review_nav": SimpleLazyObject(lambda: review_selectors.request_review_counts(request)),
         # Discussion: the moderation log link (roles are cached, so no query).
         "can_moderate": permissions.can_moderate(user),
         # The nav's count of unread mentions (one query, on use, signed-in users only).
         "unread_notifications": SimpleLazyObject(
-            lambda: selectors_discussions.unread_notification_count(user=user)
+            lambda: discussion_selectors.unread_notification_count(user=user)
         ),
     }

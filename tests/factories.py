@@ -5,8 +5,8 @@ import itertools
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from notes.lib.placeholders import table_placeholder
 from notes.models import Book, Chapter, ComparisonTable
-from notes.placeholders import table_placeholder
 from notes.services.discussions import thread_start
 from notes.services.history import book_render, chapter_render, save_rendering, save_version, table_render
 

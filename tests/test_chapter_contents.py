@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from notes import anchors
+from notes.lib import anchors
 from notes.models import ChangeRequest, Chapter
 from notes.services.reviews import change_request_approve, change_request_create
 from tests.factories import make_book, make_chapter, make_table, make_thread

@@ -2,15 +2,15 @@
 
 import pytest
 
-from notes.markup import render_markdown
-from notes.models import ChangeRequest
-from notes.services.merging import (
+from notes.lib.markup import render_markdown
+from notes.lib.merging import (
     ConflictChoiceError,
     conflict_blocks,
     conflict_markers_escaped,
     conflicts_resolve,
     merge,
 )
+from notes.models import ChangeRequest
 from notes.services.reviews import change_request_approve
 from tests.factories import propose_chapter_edit
 

@@ -3,9 +3,9 @@ what did not change, and escape everything."""
 
 import re
 
-from notes.diffs import inline_word_diff, paired_by_similarity, side_by_side_diff
-from notes.markup import render_markdown
-from notes.rendered_diffs import MAX_RENDERED_CHARACTERS, rendered_diff
+from notes.lib.diffs import inline_word_diff, paired_by_similarity, side_by_side_diff
+from notes.lib.markup import render_markdown
+from notes.lib.rendered_diffs import MAX_RENDERED_CHARACTERS, rendered_diff
 
 
 def lines(count: int, changed: dict[int, str] | None = None) -> str:
@@ -144,8 +144,8 @@ def test_pairing_long_paragraphs_takes_linear_time():
     """One paragraph of 60 KB each side, every word changed: ratio() alone would take minutes."""
     import time
 
-    from notes.diffs import paired_by_similarity
-    from notes.rendered_diffs import rendered_diff
+    from notes.lib.diffs import paired_by_similarity
+    from notes.lib.rendered_diffs import rendered_diff
 
     old = ["".join(f"line {number} " for number in range(8_000))]
     new = [old[0].replace("line", "lane")]

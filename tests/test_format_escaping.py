@@ -8,8 +8,8 @@ formats; a column alignment (``:---:``) is a field of the table and comes back.
 import pytest
 
 from notes.formats import BookDoc, ChapterDoc, TableDoc, parse, render
-from notes.markup import render_markdown as markup
-from notes.markup import render_table
+from notes.lib.markup import render_markdown as markup
+from notes.lib.markup import render_table
 
 HOSTILE_BODY = "\n".join(
     [

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from notes.formats import BookDoc, ChangelogEntry, ChapterDoc, TableDoc, parse, render
 from notes.formats.document import add_table, next_fence
-from notes.placeholders import table_placeholder
+from notes.lib.placeholders import table_placeholder
 
 HOSTILE_LINES = [
     "Chapter 1 - Fake",

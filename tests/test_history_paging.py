@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from notes.models import Chapter
-from notes.selectors_reviews import VERSIONS_PER_PAGE
+from notes.selectors.reviews import VERSIONS_PER_PAGE
 from notes.services.history import chapter_render, save_version
 
 pytestmark = pytest.mark.django_db

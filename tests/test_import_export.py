@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from notes.models import Book, Chapter, ComparisonTable
-from notes.selectors import changelog
+from notes.selectors.books import changelog
 from notes.services.books import book_document
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from notes.markup import render_inline, render_markdown, render_table
+from notes.lib.markup import render_inline, render_markdown, render_table
 
 VECTORS = json.loads((Path(__file__).parent / "data" / "xss-vectors.json").read_text())
 DANGEROUS_TAGS = {"script", "iframe", "object", "embed", "style", "svg", "math", "body", "base", "form",

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from notes.models import Book, ChangeRequest, Chapter, ComparisonTable
-from notes.selectors import changelog
+from notes.selectors.books import changelog
 from notes.services.book_proposals import UploadError, notes_upload_propose
 from notes.services.books import book_document
 from notes.services.reviews import (

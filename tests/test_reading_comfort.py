@@ -6,7 +6,7 @@ import subprocess
 import pytest
 from django.conf import settings as django_settings
 
-from notes.markup import render_inline, render_markdown
+from notes.lib.markup import render_inline, render_markdown
 from notes.models import Notification
 from tests.factories import make_thread
 

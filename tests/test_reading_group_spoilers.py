@@ -140,7 +140,7 @@ def test_a_quote_thread_past_the_members_progress_is_neither_highlighted_nor_nam
     client, client_for, book, member, editor, reviewer, django_capture_on_commit_callbacks
 ):
     from notes.forms.discussions import QuoteSelection
-    from notes.quotes import plain_text
+    from notes.lib.quotes import plain_text
     from notes.services.discussions import thread_start
     from notes.services.reviews import change_request_approve
     from tests.factories import propose_chapter_edit

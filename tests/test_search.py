@@ -402,7 +402,7 @@ def test_a_chapter_beyond_the_tsvector_limit_is_published_and_found(client_for, 
 @pytest.mark.postgres_only
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="tsvector and GIN are PostgreSQL features")
 def test_the_search_is_answered_from_the_gin_index():
-    from notes.search import Filters, PostgresEngine, parse
+    from notes.selectors.search_engine import Filters, PostgresEngine, parse
 
     book = make_book(slug="planned", chapters=1)
     # A realistic table: a few thousand documents of varied words, then fresh statistics.

@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from notes.models import Book
 from notes.permissions import Role, roles
-from notes.selectors import changelog
+from notes.selectors.books import changelog
 
 pytestmark = pytest.mark.django_db
 

@@ -4,10 +4,10 @@ run the Markdown renderer per request, and a huge chapter gives bounded pages.""
 import pytest
 from markdown_it import MarkdownIt
 
-from notes import diffs
-from notes.markup import render_markdown
+from notes.lib import diffs
+from notes.lib.markup import render_markdown
 from notes.models import ChangeRequest, Chapter
-from notes.selectors_reviews import chapter_tables_as_of
+from notes.selectors.reviews import chapter_tables_as_of
 from notes.services.reviews import change_request_approve, change_request_revise
 from tests.factories import propose_chapter_edit, propose_table_edit
 

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.templatetags.static import static
 
 from notes.permissions import read_required
-from notes.selectors_search import search_page
+from notes.selectors.search import search_page
 from wiki.auth import client_ip
 
 

@@ -19,9 +19,9 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from notes.markup import render_markdown, render_table
+from notes.lib.markup import render_markdown, render_table
+from notes.lib.placeholders import table_placeholder
 from notes.models import Book, ChangeRequest, Chapter, ComparisonTable, Review
-from notes.placeholders import table_placeholder
 from notes.services.discussions import comment_post, thread_start
 from notes.services.reviews import change_request_create
 from notes.services.search import search_reindex

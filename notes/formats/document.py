@@ -22,7 +22,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from notes.placeholders import TABLE_PLACEHOLDER_RE
+from notes.lib.placeholders import TABLE_PLACEHOLDER_RE
 
 
 @dataclass

@@ -86,7 +86,7 @@ from notes.formats.document import (
     table_lines,
     unescape_line,
 )
-from notes.placeholders import TABLE_PLACEHOLDER_RE, table_placeholder
+from notes.lib.placeholders import TABLE_PLACEHOLDER_RE, table_placeholder
 
 _HEADING_RE = re.compile(r" {0,3}(?P<marks>#{1,6})[ \t]+(?P<text>.+?)(?:[ \t]+#+)?[ \t]*")
 _CHAPTER_ATTEMPT_RE = re.compile(r"chapter\b(?!-\S)", re.IGNORECASE)

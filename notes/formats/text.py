@@ -74,7 +74,7 @@ from notes.formats.document import (
     table_lines,
     unescape_line,
 )
-from notes.placeholders import table_placeholder
+from notes.lib.placeholders import table_placeholder
 
 _HEADING_ATTEMPT_RE = re.compile(r"Chapter(?:\s+\S+?)?\s*[-:](?:\s|$)|Chapter\s+\d+\s*$")
 _HEADING_RE = re.compile(r"Chapter\s+(?P<number>\d+)\s*[-:]\s+(?P<title>\S.*?)\s*")

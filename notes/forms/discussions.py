@@ -8,9 +8,9 @@ import uuid
 
 from django import forms
 
+from notes.lib.numbers import NumberField
 from notes.models import Chapter
 from notes.models.discussions import MAX_BODY_BYTES
-from notes.numbers import NumberField
 from notes.services.discussions import REASON_MAX_LENGTH, TITLE_MAX_LENGTH
 from notes.services.notifications import MAX_NOTIFIED_MENTIONS
 from notes.services.quotes import QuoteSelection
@@ -53,7 +53,7 @@ class ThreadStartForm(_TokenForm):
         },
     )
     body = _body_field("First comment")
-    # A quote of the chapter's text (notes.quotes), chosen by selecting it on the chapter
+    # A quote of the chapter's text (notes.lib.quotes), chosen by selecting it on the chapter
     # page: the words, some words before and after them, and where they start.
     quote_exact = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
     quote_prefix = forms.CharField(widget=forms.HiddenInput, required=False, strip=False, max_length=200)

@@ -5,7 +5,7 @@ import re
 from django import forms
 from django.contrib.auth import get_user_model
 
-from notes.numbers import NumberField
+from notes.lib.numbers import NumberField
 from notes.services.groups import DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH, PLACE_MAX_LENGTH
 
 MAX_MEMBERS_IN_FORM = 500

@@ -4,14 +4,14 @@ from django import forms
 from django.urls import reverse
 from markdownx.widgets import MarkdownxWidget
 
-from notes.numbers import NumberField, int_or_default
+from notes.lib.numbers import NumberField, int_or_default
 from notes.services.reviews import MAX_CHAPTER_NUMBER, MAX_SUMMARY_LENGTH, TITLE_LIMITS, Kind
 
 
 class PreviewMarkdownWidget(MarkdownxWidget):
     """django-markdownx's editor, posting its live preview to our own endpoint.
 
-    The endpoint renders with ``notes.markup.render_markdown`` behind login; passing the
+    The endpoint renders with ``notes.lib.markup.render_markdown`` behind login; passing the
     chapter lets the preview expand that chapter's table placeholders.
     """
 

@@ -15,7 +15,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import migrations, models
 
-from notes import search_documents as documents
+from notes.lib import search_documents as documents
 
 VECTOR_INDEX = "search_document_vector"
 OLD_CHAPTER_INDEX = "chapter_search"

@@ -7,7 +7,7 @@ re-rendered, and no version is written: the contents are a cache, not content).
 
 from django.db import migrations, models
 
-from notes.anchors import chapter_contents
+from notes.lib.anchors import chapter_contents
 
 BATCH = 200
 

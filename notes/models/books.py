@@ -50,7 +50,7 @@ class Chapter(models.Model):
     body = models.TextField(blank=True, help_text="Markdown; a line [[table:slug]] places a table.")
     body_html = models.TextField(blank=True, editable=False)
     # The chapter's table of contents, made with ``body_html`` when it is rendered (see
-    # ``notes.anchors.chapter_contents``): pages read it instead of parsing HTML. A cache
+    # ``notes.lib.anchors.chapter_contents``): pages read it instead of parsing HTML. A cache
     # like ``body_html``, so no version of its own.
     contents = models.JSONField(default=list, blank=True, editable=False)
 

@@ -1,7 +1,7 @@
 """A discussion thread started on a quote of its chapter, and where that quote stands now.
 
 The selector is the W3C Web Annotation one (exact words, context before and after, start
-and end offsets) into the chapter's plain text (``notes.quotes``). Each published version
+and end offsets) into the chapter's plain text (``notes.lib.quotes``). Each published version
 of the chapter re-anchors it (``notes.services.quotes.quotes_reanchor``); a quote whose
 passage is gone is orphaned, never deleted: it keeps the words it was made on.
 """

@@ -90,7 +90,7 @@ class ChangeRequest(models.Model):
     side_by_side_html = models.TextField(blank=True, editable=False)
     rendered_revision = models.PositiveIntegerField(null=True, blank=True, editable=False)
     # The result's HTML against the base version's, insertions and deletions marked
-    # (notes.diffs.rendered_diff), stored with the others.
+    # (notes.lib.diffs.rendered_diff), stored with the others.
     rendered_diff_html = models.TextField(blank=True, editable=False)
     # Review rounds: the newest revision a reviewer gave a verdict on before the author
     # revised, the text it had then, and what changed since (stored at revise).

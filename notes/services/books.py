@@ -14,11 +14,11 @@ from django.db.models import ProtectedError
 from django.utils.text import slugify
 
 from notes.formats.document import BookDoc, ChangelogEntry, ChapterDoc, TableDoc
-from notes.limits import chapter_size_refusal
+from notes.lib.limits import chapter_size_refusal
+from notes.lib.numbers import int_or_default
+from notes.lib.page_cache import page_cache_expire
 from notes.models import Book, Chapter, ComparisonTable
-from notes.numbers import int_or_default
-from notes.page_cache import page_cache_expire
-from notes.selectors import changelog
+from notes.selectors.books import changelog
 from notes.services.history import book_render, chapter_render, save_version, table_render
 
 _NAMES_CHAPTER = re.compile(r"\bchapter\s+([0-9]+)\b", re.IGNORECASE | re.ASCII)

@@ -20,12 +20,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notes import permissions
-from notes.anchors import Anchor, chapter_anchors
-from notes.markup import render_markdown
-from notes.mentions import find_mentions, link_mentions
+from notes.lib.anchors import Anchor, chapter_anchors
+from notes.lib.markup import render_markdown
+from notes.lib.mentions import find_mentions, link_mentions
+from notes.lib.page_cache import page_cache_expire
 from notes.models import Chapter, Comment, CommentRevision, ModerationLog, Thread
 from notes.models.discussions import MAX_BODY_BYTES, MAX_DISPLAY_DEPTH, comment_path
-from notes.page_cache import page_cache_expire
 from notes.services.notifications import notify_comment, notify_new_mentions
 from notes.services.quotes import QuoteError, QuoteSelection, quote_anchor_create, quote_resolve
 from notes.services.search import search_document_refresh, search_documents_refresh_thread

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notes.models import Notification, NotificationSettings
-from notes.selectors_following import watched_keys
+from notes.selectors.following import watched_keys
 from notes.services.notifications import unsubscribe_token, unwatch_token
 
 logger = logging.getLogger(__name__)

@@ -10,8 +10,8 @@ import datetime
 
 from django.db import models
 
-from notes.anchors import chapter_contents
-from notes.markup import render_markdown, render_table
+from notes.lib.anchors import chapter_contents
+from notes.lib.markup import render_markdown, render_table
 from notes.models import Book, Chapter, ComparisonTable
 from notes.services.search import search_document_refresh
 

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from notes.lib.merging import merge
+from notes.lib.page_cache import page_cache_expire
 from notes.models import Book, ChangeRequest, Chapter, ComparisonTable
-from notes.page_cache import page_cache_expire
 from notes.services.history import (
     CHAPTER_RENDERING,
     book_render,
@@ -21,7 +22,6 @@ from notes.services.history import (
     save_version,
     table_render,
 )
-from notes.services.merging import merge
 from notes.services.quotes import quotes_reanchor
 from notes.services.renderings import renderings_expire
 

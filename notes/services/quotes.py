@@ -3,15 +3,14 @@
 ``quote_resolve`` turns what the browser sent (the selected words, the words around them,
 where they started) into a selector of the chapter's current plain text, or refuses it.
 ``quotes_reanchor`` runs in the publishing transaction of every new rendering of a
-chapter: each of its quotes is found again in the new text (``notes.quotes.locate``) and
+chapter: each of its quotes is found again in the new text (``notes.lib.quotes.locate``) and
 moved there, its words updated to the new ones; a quote that is no longer there is
 orphaned, keeping where it was and the words it was made on.
 """
 
 from dataclasses import dataclass
 
-from notes.models import Chapter, QuoteAnchor
-from notes.quotes import (
+from notes.lib.quotes import (
     CONTEXT_LENGTH,
     MAX_QUOTE_LENGTH,
     MIN_QUOTE_LENGTH,
@@ -20,6 +19,7 @@ from notes.quotes import (
     normalize_whitespace,
     plain_text,
 )
+from notes.models import Chapter, QuoteAnchor
 
 
 class QuoteError(ValueError):

@@ -14,12 +14,12 @@ from types import SimpleNamespace
 from django.core.cache import cache
 from django.db import transaction
 
-from notes.diffs import inline_word_diff, side_by_side_diff
-from notes.markup import render_markdown, render_table
+from notes.lib.diffs import inline_word_diff, side_by_side_diff
+from notes.lib.markup import render_markdown, render_table
+from notes.lib.rendered_diffs import rendered_diff
 from notes.models import ChangeRequest
 from notes.models.reviews import OPEN_STATUSES
-from notes.rendered_diffs import rendered_diff
-from notes.selectors_reviews import base_version_position, target_base_and_current
+from notes.selectors.reviews import base_version_position, target_base_and_current
 
 # Bump when the diff HTML changes shape, so cached diffs of the old shape are not served.
 DIFF_CACHE_VERSION = 3

@@ -18,7 +18,7 @@ from django.utils.text import slugify
 
 from notes import permissions
 from notes.formats import FormatError, parse_markdown
-from notes.limits import chapter_size_refusal
+from notes.lib.limits import chapter_size_refusal
 from notes.models import Book, ChangeRequest, Chapter, ComparisonTable, Review
 from notes.services.notifications import notify_request_reviewed, notify_request_submitted
 from notes.services.publishing import (

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from django.db import connection, models, transaction
 
-from notes import search_documents as documents
+from notes.lib import search_documents as documents
 from notes.models import Book, Chapter, Comment, ComparisonTable, SearchDocument, Thread
 
 Kind = SearchDocument.Kind

@@ -14,13 +14,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from notes import permissions, selectors_following
-from notes import selectors_discussions as selectors
+from notes import permissions
 from notes.forms.discussions import CommentEditForm, CommentForm, OptionalReasonForm, ThreadStartForm
+from notes.lib.numbers import BadNumber, parse_int
+from notes.lib.quotes import MAX_QUOTE_LENGTH, normalize_whitespace
 from notes.models import Comment, Thread
-from notes.numbers import BadNumber, parse_int
 from notes.permissions import permission_view, read_required, require
-from notes.quotes import MAX_QUOTE_LENGTH, normalize_whitespace
+from notes.selectors import discussions as selectors
+from notes.selectors import following as following_selectors
 from notes.services import discussions as services
 from notes.services.discussions import ChangedResubmission, DiscussionError, DuplicateSubmission
 from notes.services.quotes import QuoteError, QuoteSelection, quote_resolve
@@ -249,7 +250,7 @@ def render_thread_page(
             "chapter": thread.chapter,
             "thread": thread,
             "page": page,
-            "watch": selectors_following.watch_state(user=user, target=thread),
+            "watch": following_selectors.watch_state(user=user, target=thread),
             "reply_form": top_form,
             "can_reply": can_reply,
             "can_moderate": can_moderate,

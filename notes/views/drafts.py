@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from notes import selectors
+from notes.lib.numbers import BadNumber, parse_int, parse_optional_int
 from notes.models import ChangeRequest
-from notes.numbers import BadNumber, parse_int, parse_optional_int
 from notes.permissions import can_propose, can_revise, permission_view, require
-from notes.selectors_reviews import change_request_get
+from notes.selectors import books as selectors
+from notes.selectors.reviews import change_request_get
 from notes.services.drafts import StaleDraft, draft_save, draft_start
 from notes.services.reviews import ReviewError, change_request_withdraw
 from notes.views.editing import text_fields

@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from notes import selectors
 from notes.forms.reviews import (
     BookForm,
     ChapterForm,
@@ -19,21 +18,22 @@ from notes.forms.reviews import (
     TableMetaForm,
     grid_from_post,
 )
-from notes.limits import chapter_size_refusal
-from notes.markup import render_markdown
-from notes.models import Book, ChangeRequest, Chapter, ComparisonTable
-from notes.numbers import BadNumber, parse_int, parse_optional_int
-from notes.permissions import can_propose, can_revise, permission_view, require
-from notes.selectors_editing import open_requests_on
-from notes.selectors_reviews import change_request_get
-from notes.services.drafts import draft_save
-from notes.services.merging import (
+from notes.lib.limits import chapter_size_refusal
+from notes.lib.markup import render_markdown
+from notes.lib.merging import (
     CHOICES,
     ConflictChoiceError,
     conflict_blocks,
     conflict_markers_escaped,
     conflicts_resolve,
 )
+from notes.lib.numbers import BadNumber, parse_int, parse_optional_int
+from notes.models import Book, ChangeRequest, Chapter, ComparisonTable
+from notes.permissions import can_propose, can_revise, permission_view, require
+from notes.selectors import books as selectors
+from notes.selectors.editing import open_requests_on
+from notes.selectors.reviews import change_request_get
+from notes.services.drafts import draft_save
 from notes.services.reviews import (
     ReviewError,
     change_request_create,

@@ -5,10 +5,10 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 
-from notes import selectors
 from notes.formats import render as render_notes
 from notes.forms.uploads import NotesUploadForm
 from notes.permissions import can_download_book, can_upload_notes, permission_view, require
+from notes.selectors import books as selectors
 from notes.services.book_proposals import UploadError, notes_upload_propose
 from notes.services.books import book_document
 

@@ -16,10 +16,12 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
-from notes import permissions, selectors, selectors_following
+from notes import permissions
 from notes.models import Book
 from notes.permissions import read_required
-from notes.selectors_discussions import thread_get
+from notes.selectors import books as selectors
+from notes.selectors import following as following_selectors
+from notes.selectors.discussions import thread_get
 
 _NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -95,7 +97,7 @@ class ChapterVersionsFeed(Feed):
         history = reverse(
             "notes:chapter-history", kwargs={"book_slug": chapter.book.slug, "number": chapter.number}
         )
-        rows = selectors_following.chapter_versions(chapter=chapter)
+        rows = following_selectors.chapter_versions(chapter=chapter)
         for row in rows:
             row.feed_book_title = chapter.book.title
             row.feed_url = f"{history}?version={row.history_id}"
@@ -148,7 +150,7 @@ class ThreadCommentsFeed(Feed):
         return thread.get_absolute_url()
 
     def items(self, thread):
-        return selectors_following.thread_feed_comments(thread=thread)
+        return following_selectors.thread_feed_comments(thread=thread)
 
     def item_title(self, comment):
         return _text(f"{comment.author.get_username()} on {comment.created_at:%Y-%m-%d %H:%M}")

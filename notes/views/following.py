@@ -16,11 +16,12 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from notes import permissions, selectors_following
-from notes import selectors_discussions as selectors
+from notes import permissions
 from notes.forms.following import NotificationSettingsForm
 from notes.models import Book, Chapter, NotificationSettings, Thread
 from notes.permissions import permission_view, require
+from notes.selectors import discussions as selectors
+from notes.selectors import following as following_selectors
 from notes.services import notifications as services
 from notes.services import watching
 from notes.services.notifications import NotificationError
@@ -93,7 +94,7 @@ def notification_list(request):
         request.GET.get("page")
     )
     items = list(page.object_list)
-    watched = selectors_following.watched_keys(user=request.user)
+    watched = following_selectors.watched_keys(user=request.user)
     # Read once whatever the page holds, so the page's queries do not depend on its rows.
     permissions.spoiler_limits(request.user)
     for notification in items:
@@ -184,7 +185,7 @@ def notification_settings(request):
     return render(
         request,
         "notes/following/settings.html",
-        {"form": form, "watches": selectors_following.watch_list(user=request.user)},
+        {"form": form, "watches": following_selectors.watch_list(user=request.user)},
         status=status,
     )
 

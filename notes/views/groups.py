@@ -15,10 +15,13 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from notes import calendars, permissions, selectors, selectors_groups
-from notes.diffs import inline_word_diff, side_by_side_diff
+from notes import permissions
 from notes.forms.groups import GroupForm, MeetingForm, ProgressForm, SinceForm
+from notes.lib import calendars
+from notes.lib.diffs import inline_word_diff, side_by_side_diff
 from notes.permissions import permission_view, read_required, require
+from notes.selectors import books as book_selectors
+from notes.selectors import groups as group_selectors
 from notes.services import groups as services
 from notes.services.groups import GroupError
 from notes.services.renderings import versions_compared
@@ -26,13 +29,13 @@ from notes.services.renderings import versions_compared
 
 @read_required
 def group_list(request, book_slug: str):
-    book = selectors.book_get(slug=book_slug)
+    book = book_selectors.book_get(slug=book_slug)
     return render(
         request,
         "notes/groups/list.html",
         {
             "book": book,
-            "groups": selectors_groups.book_groups(book=book, user=request.user),
+            "groups": group_selectors.book_groups(book=book, user=request.user),
             "can_manage": permissions.can_manage_groups(request.user),
         },
     )
@@ -40,7 +43,7 @@ def group_list(request, book_slug: str):
 
 @permission_view
 def group_create(request, book_slug: str):
-    book = selectors.book_get(slug=book_slug)
+    book = book_selectors.book_get(slug=book_slug)
     require(request, permissions.can_manage_groups(request.user))
     form = GroupForm(request.POST or None)
     if request.method == "POST":
@@ -66,7 +69,7 @@ def group_create(request, book_slug: str):
 
 @permission_view
 def group_edit(request, group_slug: str):
-    group, _ = selectors_groups.visible_group_get(slug=group_slug, user=request.user)
+    group, _ = group_selectors.visible_group_get(slug=group_slug, user=request.user)
     require(request, permissions.can_manage_groups(request.user))
     members = " ".join(group.memberships.order_by("user__username").values_list("user__username", flat=True))
     initial = {
@@ -101,7 +104,7 @@ def group_edit(request, group_slug: str):
 
 def _group_context(request, group, is_member: bool, *, meeting_form=None, progress_form=None) -> dict:
     user = request.user
-    page = selectors_groups.group_page(group=group)
+    page = group_selectors.group_page(group=group)
     own = next((membership for membership in page.memberships if membership.user_id == user.pk), None)
     calendar_url = reverse("notes:group-calendar", kwargs={"group_slug": group.slug})
     if group.is_private:
@@ -130,19 +133,19 @@ def _group_context(request, group, is_member: bool, *, meeting_form=None, progre
 
 @read_required
 def group_detail(request, group_slug: str):
-    group, is_member = selectors_groups.visible_group_get(slug=group_slug, user=request.user)
+    group, is_member = group_selectors.visible_group_get(slug=group_slug, user=request.user)
     return render(request, "notes/groups/detail.html", _group_context(request, group, is_member))
 
 
 @permission_view
 def group_join(request, group_slug: str, token: str):
-    group = selectors_groups.group_get(slug=group_slug)
+    group = group_selectors.group_get(slug=group_slug)
     require(request, request.user.is_authenticated)
     if not permissions.can_join_group(request.user, group, token=token):
         # A wrong token tells nothing about the group, private or not.
         raise Http404("This invite link is not valid.")
     if request.method != "POST":
-        is_member = selectors_groups.is_member(group=group, user=request.user)
+        is_member = group_selectors.is_member(group=group, user=request.user)
         return render(
             request,
             "notes/groups/join.html",
@@ -160,7 +163,7 @@ def group_join(request, group_slug: str, token: str):
 @require_POST
 @permission_view
 def meeting_create(request, group_slug: str):
-    group, is_member = selectors_groups.visible_group_get(slug=group_slug, user=request.user)
+    group, is_member = group_selectors.visible_group_get(slug=group_slug, user=request.user)
     require(request, permissions.can_manage_groups(request.user))
     form = MeetingForm(request.POST)
     if form.is_valid():
@@ -179,7 +182,7 @@ def meeting_create(request, group_slug: str):
 @permission_view
 def progress_mark(request, book_slug: str):
     """Mark "I've read up to chapter N" in every group of the book the user is in."""
-    book = selectors.book_get(slug=book_slug)
+    book = book_selectors.book_get(slug=book_slug)
     require(request, request.user.is_authenticated)
     form = ProgressForm(request.POST)
     next_url = request.POST.get("next", "")
@@ -229,9 +232,9 @@ def spoilers_setting(request):
 
 def _calendar_group(request, group_slug: str):
     """The group for a calendar feed: a private one needs its token (or a user who sees it)."""
-    group = selectors_groups.group_get(slug=group_slug)
+    group = group_selectors.group_get(slug=group_slug)
     token = request.GET.get("token")
-    is_member = selectors_groups.is_member(group=group, user=request.user)
+    is_member = group_selectors.is_member(group=group, user=request.user)
     if not permissions.can_read_group_calendar(request.user, group, is_member=is_member, token=token):
         raise Http404("No such reading group.")
     return group
@@ -245,13 +248,13 @@ def _ics(body: bytes, filename: str) -> HttpResponse:
 
 def group_calendar(request, group_slug: str):
     group = _calendar_group(request, group_slug)
-    meetings = selectors_groups.group_meetings(group=group)
+    meetings = group_selectors.group_meetings(group=group)
     return _ics(calendars.meetings_calendar(request, group, meetings), f"{group.slug}.ics")
 
 
 def meeting_calendar(request, group_slug: str, meeting_id: int):
     group = _calendar_group(request, group_slug)
-    meeting = selectors_groups.meeting_get(group=group, meeting_id=meeting_id)
+    meeting = group_selectors.meeting_get(group=group, meeting_id=meeting_id)
     return _ics(calendars.meetings_calendar(request, group, [meeting]), f"{group.slug}-{meeting.pk}.ics")
 
 
@@ -303,16 +306,16 @@ def _unfolded(user, threads):
 
 @read_required
 def meeting_detail(request, group_slug: str, meeting_id: int):
-    group, is_member = selectors_groups.visible_group_get(slug=group_slug, user=request.user)
-    meeting = selectors_groups.meeting_get(group=group, meeting_id=meeting_id)
-    previous = selectors_groups.previous_meeting(meeting=meeting)
+    group, is_member = group_selectors.visible_group_get(slug=group_slug, user=request.user)
+    meeting = group_selectors.meeting_get(group=group, meeting_id=meeting_id)
+    previous = group_selectors.previous_meeting(meeting=meeting)
     since = previous.starts_at if previous else group.created_at
     since_label = "At the previous meeting" if previous else "When the group started"
-    chapters = selectors_groups.chapters_numbered(
+    chapters = group_selectors.chapters_numbered(
         book_id=group.book_id, first=meeting.first_chapter, last=meeting.last_chapter
     )
-    changes = selectors_groups.chapter_changes_since(chapters=chapters, since=since)
-    agenda = selectors_groups.agenda(chapters=chapters, since=since)
+    changes = group_selectors.chapter_changes_since(chapters=chapters, since=since)
+    agenda = group_selectors.agenda(chapters=chapters, since=since)
     started, resolved = _unfolded(request.user, agenda.started), _unfolded(request.user, agenda.resolved)
     open_threads = _unfolded(request.user, agenda.open)
     folded = {t.pk for t in agenda.started + agenda.resolved + agenda.open} - {
@@ -341,7 +344,7 @@ def meeting_detail(request, group_slug: str, meeting_id: int):
 @read_required
 def chapter_since(request, book_slug: str, number: int):
     """The chapter's changes since a date (midnight UTC of ``?date=YYYY-MM-DD``): one diff."""
-    chapter = selectors.chapter_get(book_slug=book_slug, number=number)
+    chapter = book_selectors.chapter_get(book_slug=book_slug, number=number)
     context = {"book": chapter.book, "chapter": chapter}
     if "date" not in request.GET:
         return render(request, "notes/groups/since.html", {**context, "form": SinceForm()})
@@ -351,7 +354,7 @@ def chapter_since(request, book_slug: str, number: int):
     day = form.cleaned_data["date"]
     since = datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.UTC)
     label = f"On {day:%Y-%m-%d}"
-    changes = selectors_groups.chapter_changes_since(chapters=[chapter], since=since)
+    changes = group_selectors.chapter_changes_since(chapters=[chapter], since=since)
     return render(
         request,
         "notes/groups/since.html",

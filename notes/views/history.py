@@ -5,11 +5,11 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from notes import selectors
-from notes.diffs import table_cell_diff
-from notes.numbers import BadNumber, parse_optional_int
+from notes.lib.diffs import table_cell_diff
+from notes.lib.numbers import BadNumber, parse_optional_int
 from notes.permissions import can_propose, can_read, can_revert, permission_view, read_required, require
-from notes.selectors_reviews import version_get, versions_page
+from notes.selectors import books as selectors
+from notes.selectors.reviews import version_get, versions_page
 from notes.services.renderings import versions_compared
 from notes.services.reviews import ReviewError, change_request_revert
 

@@ -11,7 +11,7 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from notes.numbers import BadNumber, parse_int
+from notes.lib.numbers import BadNumber, parse_int
 from notes.permissions import can_read, can_upload_image, permission_view, require
 from notes.services.images import (
     CONTENT_TYPES,

@@ -10,9 +10,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from notes import permissions
-from notes import selectors_discussions as selectors
 from notes.forms.discussions import OptionalReasonForm, ReasonForm, ThreadMoveForm, ThreadRenameForm
 from notes.permissions import permission_view, require
+from notes.selectors import discussions as selectors
 from notes.services import moderation as services
 from notes.services.discussions import DiscussionError
 from notes.views.discussions import render_comment_form, render_reason_refused

@@ -8,18 +8,16 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from notes import (
-    permissions,
-    selectors,
-    selectors_discussions,
-    selectors_following,
-    selectors_groups,
-    selectors_reviews,
-)
-from notes.anchors import mark_discussed_places
-from notes.numbers import int_or_default
-from notes.page_cache import anonymous_page, chapter_part
+from notes import permissions
+from notes.lib.anchors import mark_discussed_places
+from notes.lib.numbers import int_or_default
+from notes.lib.page_cache import anonymous_page, chapter_part
 from notes.permissions import read_required
+from notes.selectors import books as book_selectors
+from notes.selectors import discussions as discussion_selectors
+from notes.selectors import following as following_selectors
+from notes.selectors import groups as group_selectors
+from notes.selectors import reviews as review_selectors
 
 HOME_OPEN_REQUESTS = 10
 BOOK_CHANGELOG_LINES = 20
@@ -31,13 +29,13 @@ def home(request):
     """The books, the latest changes, and the visitor's own open change requests."""
     mine = []
     if permissions.can_propose(request.user):
-        mine = list(selectors_reviews.review_queue(user=request.user, bucket="mine")[:HOME_OPEN_REQUESTS])
+        mine = list(review_selectors.review_queue(user=request.user, bucket="mine")[:HOME_OPEN_REQUESTS])
     return render(
         request,
         "notes/home.html",
         {
-            "books": selectors.book_list(),
-            "recent": selectors.changelog(newest_first=True, limit=10),
+            "books": book_selectors.book_list(),
+            "recent": book_selectors.changelog(newest_first=True, limit=10),
             "my_requests": mine,
             "more_requests": len(mine) == HOME_OPEN_REQUESTS,
         },
@@ -50,16 +48,16 @@ def book_detail(request, book_slug: str):
     newest_first = _newest_first(request)
     if newest_first is None:
         return HttpResponseBadRequest(BAD_ORDER, content_type="text/plain; charset=utf-8")
-    book = selectors.book_with_contents(slug=book_slug)
+    book = book_selectors.book_with_contents(slug=book_slug)
     # The latest changes, newest first unless ``?order=oldest``; the changelog page has them all.
-    latest = selectors.changelog(book=book, newest_first=True, limit=BOOK_CHANGELOG_LINES + 1)
+    latest = book_selectors.changelog(book=book, newest_first=True, limit=BOOK_CHANGELOG_LINES + 1)
     return render(
         request,
         "notes/book_detail.html",
         {
             "book": book,
             "chapters": book.chapters.all(),
-            "watch": selectors_following.watch_state(user=request.user, target=book),
+            "watch": following_selectors.watch_state(user=request.user, target=book),
             "changelog": latest[:BOOK_CHANGELOG_LINES]
             if newest_first
             else latest[:BOOK_CHANGELOG_LINES][::-1],
@@ -74,7 +72,7 @@ def book_detail(request, book_slug: str):
 @read_required
 def domain_detail(request, domain_slug: str):
     """Every book of one domain ("Machine Learning"), as the home page shows books."""
-    name, books = selectors.books_in_domain(domain_slug=domain_slug)
+    name, books = book_selectors.books_in_domain(domain_slug=domain_slug)
     return render(request, "notes/domain_detail.html", {"domain": name, "books": books})
 
 
@@ -83,9 +81,9 @@ def book_changelog(request, book_slug: str):
     newest_first = _newest_first(request)
     if newest_first is None:
         return HttpResponseBadRequest(BAD_ORDER, content_type="text/plain; charset=utf-8")
-    book = selectors.book_get(slug=book_slug)
+    book = book_selectors.book_get(slug=book_slug)
     page = _page_number(request)
-    entries = selectors.changelog(
+    entries = book_selectors.changelog(
         book=book,
         newest_first=newest_first,
         limit=CHANGELOG_PER_PAGE + 1,
@@ -160,8 +158,8 @@ def chapter_detail(request, book_slug: str, number: int):
         {
             **reading,
             "book": chapter.book,
-            "watch": selectors_following.watch_state(user=request.user, target=chapter),
-            "reading_progress": selectors_groups.book_progress(user=request.user, book_id=chapter.book_id),
+            "watch": following_selectors.watch_state(user=request.user, target=chapter),
+            "reading_progress": group_selectors.book_progress(user=request.user, book_id=chapter.book_id),
             "is_folded": is_folded,
         },
     )
@@ -174,14 +172,14 @@ def _chapter_reading(*, book_slug: str, number: int, can_discuss: bool, folded: 
     ``folded``: for a reader who has not read this far, nothing of the threads but their
     number: no quoted passages (their highlights link to the threads, the orphaned list
     names them) and no counts on the headings."""
-    chapter = selectors.chapter_for_reading(book_slug=book_slug, number=number)
-    siblings = selectors.chapter_siblings(chapter=chapter)
+    chapter = book_selectors.chapter_for_reading(book_slug=book_slug, number=number)
+    siblings = book_selectors.chapter_siblings(chapter=chapter)
     position = next(index for index, sibling in enumerate(siblings) if sibling.pk == chapter.pk)
-    discussion = selectors_discussions.chapter_discussion_summary(chapter=chapter)
+    discussion = discussion_selectors.chapter_discussion_summary(chapter=chapter)
     quotes = (
-        selectors_discussions.ChapterQuotes()
+        discussion_selectors.ChapterQuotes()
         if folded
-        else selectors_discussions.chapter_quotes(chapter=chapter)
+        else discussion_selectors.chapter_quotes(chapter=chapter)
     )
     threads_url = reverse("notes:thread-list", kwargs={"book_slug": book_slug, "number": number})
     start_url = reverse("notes:thread-start", kwargs={"book_slug": book_slug, "number": number})
@@ -238,7 +236,7 @@ def _chapter_reading(*, book_slug: str, number: int, can_discuss: bool, folded: 
 
 @read_required
 def table_detail(request, book_slug: str, number: int, table_slug: str):
-    table = selectors.table_get(book_slug=book_slug, number=number, table_slug=table_slug)
+    table = book_selectors.table_get(book_slug=book_slug, number=number, table_slug=table_slug)
     return render(
         request,
         "notes/table_detail.html",
@@ -251,5 +249,5 @@ def recent_changes(request):
     return render(
         request,
         "notes/recent.html",
-        {"entries": selectors.changelog(newest_first=True, limit=100)},
+        {"entries": book_selectors.changelog(newest_first=True, limit=100)},
     )

@@ -5,8 +5,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from notes.diffs import table_cell_diff
 from notes.forms.reviews import VerdictForm
+from notes.lib.diffs import table_cell_diff
 from notes.models import ChangeRequest
 from notes.permissions import (
     can_review_request,
@@ -18,7 +18,7 @@ from notes.permissions import (
     permission_view,
     require,
 )
-from notes.selectors_reviews import (
+from notes.selectors.reviews import (
     BUCKETS,
     base_version_position,
     change_request_get,

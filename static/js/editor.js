@@ -297,7 +297,7 @@
         credentials: "same-origin",
       })
         .then(function (response) { return response.text(); })
-        .then(function (html) { preview.innerHTML = html; }) // sanitized by the server (notes.markup)
+        .then(function (html) { preview.innerHTML = html; }) // sanitized by the server (notes.lib.markup)
         .catch(function () { preview.textContent = "The preview could not be loaded."; });
     }
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from PIL import Image
 
 from notes import permissions
-from notes.markup import render_markdown
+from notes.lib.markup import render_markdown
 from notes.services.images import MAX_IMAGE_BYTES, ImageRefused, image_clean, image_store
 from tests.factories import make_user
 

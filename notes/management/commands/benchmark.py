@@ -24,8 +24,8 @@ from django.test import Client
 
 from notes.benchmark import data
 from notes.benchmark.measure import TRIVIAL_URL, Gunicorn, load, page_figure, timed
-from notes.diffs import inline_word_diff, side_by_side_diff
 from notes.formats import parse, render
+from notes.lib.diffs import inline_word_diff, side_by_side_diff
 from notes.models import Book, ChangeRequest, Chapter
 from notes.services.books import book_document, book_import
 from notes.services.reviews import change_request_approve, change_request_create

@@ -16,10 +16,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from notes.markup import render_markdown
+from notes.lib.markup import render_markdown
 from notes.models import Book, Chapter
-from notes.search import Filters, engine, parse
-from notes.selectors_search import search_page
+from notes.selectors.search import search_page
+from notes.selectors.search_engine import Filters, engine, parse
 from notes.services.search import search_document_refresh
 
 QUERIES = {

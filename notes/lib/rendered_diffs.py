@@ -3,7 +3,7 @@
 Blocks (paragraphs, headings, lists, tables) are matched first and paired by likeness
 within a changed stretch; inside a pair lxml's ``htmldiff`` marks the words, and a
 comparison table of the same shape on both sides is marked cell by cell. Both inputs are
-sanitized HTML from ``notes.markup``; the result is sanitized again before it is stored.
+sanitized HTML from ``notes.lib.markup``; the result is sanitized again before it is stored.
 """
 
 import difflib
@@ -12,8 +12,8 @@ from html import escape
 from lxml import html as lxml_html
 from lxml.html.diff import htmldiff
 
-from notes.diffs import paired_by_similarity
-from notes.markup import sanitize_diff
+from notes.lib.diffs import paired_by_similarity
+from notes.lib.markup import sanitize_diff
 
 # A pair of blocks longer than this is shown removed and added whole: htmldiff's word
 # matching grows quadratically and a page must be ready in well under a second.

@@ -6,8 +6,8 @@ Imported by ``notes.admin`` so that admin autodiscovery registers it.
 
 from django.contrib import admin
 
+from notes.lib.numbers import BadNumber, parse_int
 from notes.models import Notification, NotificationSettings, Watch
-from notes.numbers import BadNumber, parse_int
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from notes import permissions
-from notes.anchors import Anchor, anchor_key, chapter_anchors
+from notes.lib.anchors import Anchor, anchor_key, chapter_anchors
 from notes.models import Chapter, Comment, ModerationLog, Notification, QuoteAnchor, Thread
 from notes.models.discussions import COMMENTS_PER_PAGE
 

@@ -1,6 +1,6 @@
 """``@username`` mentions in rendered comment HTML.
 
-Mentions are linked after ``notes.markup.render_markdown`` has sanitized the comment, so
+Mentions are linked after ``notes.lib.markup.render_markdown`` has sanitized the comment, so
 the Markdown renderer stays the one renderer. The HTML is walked with the standard
 library's parser and only text outside links, code and preformatted blocks is touched;
 the result goes through the same sanitizer again, so a mention link is an ordinary
@@ -12,7 +12,7 @@ from collections.abc import Callable
 from html import escape
 from html.parser import HTMLParser
 
-from notes.markup import sanitize
+from notes.lib.markup import sanitize
 
 # Django usernames are letters, digits and @ . + - _ ; a mention stops at '@' so an
 # e-mail address is not taken for one, and must not follow a word character.

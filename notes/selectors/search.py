@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from notes import permissions
 from notes.models import Book, SearchDocument
-from notes.search import Filters, ParsedQuery, engine, highlight, parse
+from notes.selectors.search_engine import Filters, ParsedQuery, engine, highlight, parse
 
 Kind = SearchDocument.Kind
 PER_PAGE = 20

@@ -6,8 +6,8 @@ from dataclasses import dataclass, replace
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
+from notes.lib.placeholders import placeholder_slugs
 from notes.models import Book, ChangeRequest, Chapter, ComparisonTable
-from notes.placeholders import placeholder_slugs
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from mdit_py_plugins.anchors.index import slugify
 
-from notes.placeholders import TABLE_PLACEHOLDER_RE
+from notes.lib.placeholders import TABLE_PLACEHOLDER_RE
 
 
 class TableLike(Protocol):

@@ -20,7 +20,7 @@ from django.db import connection
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from notes.search_documents import SEARCH_CONFIG
+from notes.lib.search_documents import SEARCH_CONFIG
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 16

@@ -1,0 +1,1 @@
+"""Pure helpers: they import no model, selector, service or view, so anything may use them."""

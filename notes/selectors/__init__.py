@@ -1,0 +1,1 @@
+"""Every read: querysets and page data, no writes."""
