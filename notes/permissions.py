@@ -119,7 +119,7 @@ def read_required(view: Callable) -> Callable:
     return wrapper
 
 
-# --- Review workflow (issue #3) ---------------------------------------------------------
+# --- Review workflow ---------------------------------------------------------------------
 # Editors, reviewers and admins propose; reviewers and admins review. Moderators look
 # after discussions and readers read; neither proposes content.
 
@@ -172,7 +172,7 @@ def can_revise(user, change_request) -> bool:
 can_submit = can_revise
 
 
-# --- Notes files in and out (issue #15) -------------------------------------------------
+# --- Notes files in and out --------------------------------------------------------------
 # Whoever reads a book downloads it; whoever proposes changes uploads a notes file, which
 # only ever becomes change requests for review.
 
@@ -192,7 +192,7 @@ def can_upload_image(user) -> bool:
     return can_propose(user)
 
 
-# --- Discussion and moderation (issue #4) -----------------------------------------------
+# --- Discussion and moderation -----------------------------------------------------------
 # Anyone with a role discusses; only authors change their own comments; moderators and
 # admins hide, lock, pin, move and rename, and see hidden text and the moderation log. A signed-in
 # user in no group reads (when reading is public) but does not post.
@@ -251,7 +251,7 @@ def can_see_notifications(user) -> bool:
     return user.is_authenticated and user.is_active
 
 
-# --- Following (issue 12) -------------------------------------------------------------------
+# --- Following ---------------------------------------------------------------------------
 # Anyone signed in who may read watches what they read; e-mail links carry their own proof.
 
 
@@ -276,7 +276,7 @@ def reviewer_ids(user_ids) -> set[int]:
     return set(reviewers.values_list("pk", flat=True).distinct())
 
 
-# --- Reading groups (issue 13) --------------------------------------------------------------
+# --- Reading groups ----------------------------------------------------------------------
 # Moderators and admins create and manage groups and their meetings. A public group is seen
 # by whoever reads the wiki; a private one by its members, moderators and admins only, and
 # to anyone else it does not exist (404, not 403). Members mark their progress; a member of

@@ -32,7 +32,7 @@ urlpatterns = [
     path("recent/", reading.recent_changes, name="recent"),
 ]
 
-# Discussion and moderation (issue #4).
+# Discussion and moderation.
 _discussion = "books/<slug:book_slug>/chapters/<int:number>/discussion/"
 _thread = "discussion/threads/<int:thread_id>/"
 _comment = "discussion/comments/<int:comment_id>/"
@@ -59,7 +59,7 @@ urlpatterns += [
     path("users/<str:username>/", discussions.user_comments, name="user-comments"),
 ]
 
-# Review workflow (issue #3).
+# Review workflow.
 _chapter = "books/<slug:book_slug>/chapters/<int:number>/"
 urlpatterns += [
     path("books/<slug:book_slug>/edit/", editing.book_edit, name="book-edit"),
@@ -89,7 +89,7 @@ urlpatterns += [
     path("reviews/<int:request_id>/revise/", editing.request_revise, name="review-revise"),
 ]
 
-# Following (issue 12): watching, notifications, e-mail settings and links, feeds.
+# Following: watching, notifications, e-mail settings and links, feeds.
 urlpatterns += [
     path("watching/<str:kind>/<int:target_id>/watch/", following.watch, name="watch-add"),
     path("watching/<str:kind>/<int:target_id>/unwatch/", following.unwatch, name="watch-remove"),
@@ -103,19 +103,19 @@ urlpatterns += [
     path(f"{_discussion}<int:thread_id>/feed.atom", feeds.thread_feed, name="thread-feed"),
 ]
 
-# Notes files in and out from the browser (issue #15).
+# Notes files in and out from the browser.
 urlpatterns += [
     path("books/<slug:book_slug>/download/<str:format>/", exports.book_download, name="book-download"),
     path("import/", exports.notes_upload, name="notes-upload"),
 ]
 
-# Images in notes (issue 11): uploaded from the editor, served so they never become a page.
+# Images in notes: uploaded from the editor, served so they never become a page.
 urlpatterns += [
     path("images/upload/", images.image_upload, name="image-upload"),
     path("media/images/<str:name>", images.image_serve, name="image-serve"),
 ]
 
-# Reading groups (issue 13): groups, meetings and their calendars, progress, changes since.
+# Reading groups: groups, meetings and their calendars, progress, changes since.
 _group = "groups/<slug:group_slug>/"
 urlpatterns += [
     path("books/<slug:book_slug>/groups/", groups.group_list, name="group-list"),
@@ -132,7 +132,7 @@ urlpatterns += [
     path(f"{_group}meetings/<int:meeting_id>.ics", groups.meeting_calendar, name="meeting-calendar"),
 ]
 
-# The editor's drafts (issue 9): autosave while typing, discard to start again.
+# The editor's drafts: autosave while typing, discard to start again.
 urlpatterns += [
     path("books/<slug:book_slug>/edit/autosave/", drafts.book_autosave, name="book-autosave"),
     path(f"{_chapter}edit/autosave/", drafts.chapter_autosave, name="chapter-autosave"),

@@ -1,4 +1,4 @@
-"""The editor (issue 9): autosaved drafts that never overwrite a newer save, who else is on
+"""The editor: autosaved drafts that never overwrite a newer save, who else is on
 the page, the table grid's moves, and the editor's pinned query count."""
 
 import pytest

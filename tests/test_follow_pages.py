@@ -200,7 +200,7 @@ def test_the_list_and_the_nav_count_run_the_same_queries_for_1_and_60_notificati
     assert few == many
     # Session, the user with their roles; count and page of the list; the watches; marking them seen
     # (one UPDATE in its own atomic block: a savepoint and its release inside the test);
-    # the reader's reading group limits (spoilers folded, issue 13).
+    # the reader's reading group limits (spoilers folded).
     assert few[0] == 9
 
 

@@ -1,4 +1,4 @@
-"""Since our last meeting (issue 13, point 5): a meeting's agenda and one cumulative diff per
+"""Since our last meeting: a meeting's agenda and one cumulative diff per
 chapter from the previous meeting to now, and "changes since <date>" for any chapter."""
 
 import datetime

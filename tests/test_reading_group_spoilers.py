@@ -1,4 +1,4 @@
-"""Spoiler-aware discussion (issue 13, point 4): a reading group member never receives the
+"""Spoiler-aware discussion: a reading group member never receives the
 title, text or reply count of a thread on a chapter past their progress, until they ask."""
 
 import pytest

@@ -1,4 +1,4 @@
-"""Reading groups (issue 13, points 1-3): who sees and manages groups, joining by invite,
+"""Reading groups: who sees and manages groups, joining by invite,
 meetings and their calendar feeds, reading progress."""
 
 import datetime

@@ -1,4 +1,4 @@
-"""Django admin for reading groups (issue 13): moderators' and admins' second way in.
+"""Django admin for reading groups: moderators' and admins' second way in.
 
 Admin is for staff; the browser form (``notes.views.groups``) serves moderators. Both edit
 the same rows: a group, its members (with their progress) and its meetings.

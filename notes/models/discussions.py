@@ -45,7 +45,7 @@ class Thread(models.Model):
     # so pages can name the place without parsing the chapter.
     anchor_label = models.CharField(max_length=300, blank=True, default="")
     is_resolved = models.BooleanField(default=False)
-    # Set when the thread is resolved, cleared when it is reopened (issue 13's agendas).
+    # Set when the thread is resolved, cleared when it is reopened (a meeting agenda lists what was resolved since).
     resolved_at = models.DateTimeField(null=True, blank=True)
     is_locked = models.BooleanField(default=False)
     is_pinned = models.BooleanField(default=False)

@@ -258,7 +258,7 @@ class NotificationSettings(models.Model):
     email = models.CharField(max_length=10, choices=Email.choices, default=Email.INSTANT)
     # The day (UTC) the last digest went out: at most one a day.
     digest_sent_on = models.DateField(null=True, blank=True)
-    # Reading groups (issue 13): a member sees threads on chapters past their progress
+    # Reading groups: a member sees threads on chapters past their progress
     # only when they ask for it here (folded by default).
     show_spoilers = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)

@@ -1,4 +1,4 @@
-"""Reading groups (issue 13): people who read one book together, and their meetings.
+"""Reading groups: people who read one book together, and their meetings.
 
 A ``ReadingGroup`` belongs to one book; a ``GroupMembership`` records one reader in it and
 how far they have read (``progress``, the highest chapter number read, 0 for none). A

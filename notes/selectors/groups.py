@@ -1,4 +1,4 @@
-"""Read queries for reading groups (issue 13). Each page's queries are fixed in number."""
+"""Read queries for reading groups. Each page's queries are fixed in number."""
 
 import datetime
 from dataclasses import dataclass, field

@@ -130,7 +130,7 @@ class Filters:
     kind: str | None = None
     include_hidden: bool = False
     # (book id, last chapter read) of each book whose threads and comments past that
-    # chapter are folded for the searcher (a reading group member, issue 13): left out.
+    # chapter are folded for the searcher (a reading group member): left out.
     spoiler_limits: tuple[tuple[int, int], ...] = ()
 
 

@@ -1,4 +1,4 @@
-"""Drafts the editor saves by itself while the author types (issue 9, point 3).
+"""Drafts the editor saves by itself while the author types.
 
 A draft is an ordinary change request in the draft state. The editor starts one on its
 first autosave and then saves into it, each time naming the revision it last saw; a save

@@ -1,4 +1,4 @@
-"""Writes for reading groups (issue 13): groups, members, progress, meetings, the spoiler setting.
+"""Writes for reading groups: groups, members, progress, meetings, the spoiler setting.
 
 Every function checks before it acts and raises ``GroupError`` with a message a user can
 read; permission checks come from ``notes.permissions``.

@@ -1,4 +1,4 @@
-"""Reading group pages (issue 13): groups of a book, a group, its meetings and calendars,
+"""Reading group pages: groups of a book, a group, its meetings and calendars,
 reading progress, and "changes since" a date or the previous meeting.
 
 Every decision comes from ``notes.permissions``; a private group the visitor may not see

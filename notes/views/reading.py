@@ -62,7 +62,7 @@ def book_detail(request, book_slug: str):
             if newest_first
             else latest[:BOOK_CHANGELOG_LINES][::-1],
             "changelog_is_cut": len(latest) > BOOK_CHANGELOG_LINES,
-            # A reading group member's threads past their progress are folded (issue 13).
+            # A reading group member's threads past their progress are folded.
             "spoiler_limit": permissions.spoiler_limit(request.user, book.pk),
             "newest_first": newest_first,
         },
@@ -132,7 +132,7 @@ def chapter_detail(request, book_slug: str, number: int):
     discuss, so it is built once per chapter generation and kept in the cache: a signed-in
     reader's page runs only the queries about them (session, user and roles, reading
     progress, watching, counts). A reading group member who has not read this far gets a
-    part of its own, with no quotes or thread counts in it (issue 13's spoiler folding)."""
+    part of its own, with no quotes or thread counts in it (spoiler folding)."""
     can_discuss = permissions.can_discuss(request.user)
 
     def part(folded: bool) -> dict:

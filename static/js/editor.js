@@ -1,4 +1,4 @@
-// The editors (issue 9): the Markdown editor's keys and toolbar, its Write/Preview tabs on a
+// The editors: the Markdown editor's keys and toolbar, its Write/Preview tabs on a
 // phone, autosave into the author's draft, and the table grid's growing cells and preview.
 // Everything here is an enhancement: without JavaScript the forms post as before.
 (function () {

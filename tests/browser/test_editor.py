@@ -1,4 +1,4 @@
-"""The editor in Chromium (issue 9): Tab leaves the text box, a keyboard-only submit, the
+"""The editor in Chromium: Tab leaves the text box, a keyboard-only submit, the
 box's fixed height and its Write/Preview tabs, the toolbar, autosaved drafts that survive a
 closed tab and never overwrite a newer save, who else is on the page, and the table grid."""
 

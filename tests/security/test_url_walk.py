@@ -59,7 +59,7 @@ WIKI_QUERY = [
     "quote_prefix",
     "quote_suffix",
     "quote_start",
-    # Reading groups (issue 13).
+    # Reading groups.
     "spoilers",
     "token",
     "date",
