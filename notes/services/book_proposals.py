@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from notes import permissions
-from notes.formats import FormatError, decode_source, parse, render_markdown
+from notes.formats import FormatError, decode_source, parse, write_markdown
 from notes.formats.document import MAX_SLUG, BookDoc, ChapterDoc, TableDoc, place_tables, table_lines
 from notes.models import Book, ChangeRequest
 from notes.services.books import book_document
@@ -119,7 +119,7 @@ def new_book_propose(*, author, document: BookDoc, summary: str, slug: str | Non
         summary=summary,
         content={
             "title": document.title,
-            "body": render_markdown(document),
+            "body": write_markdown(document),
             "book_author": document.author,
             "book_domains": ", ".join(document.domains),
             "slug": slug,
