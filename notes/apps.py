@@ -7,6 +7,7 @@ class NotesConfig(AppConfig):
     verbose_name = "Book notes"
 
     def ready(self) -> None:
+        # Imported here: Django imports this module before the app registry can load models.
         from simple_history.signals import pre_create_historical_record
 
         from notes.models.history import attach_change_request

@@ -13,6 +13,9 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import Max
+
+from notes.models import GroupMembership
 
 
 class Role(StrEnum):
@@ -345,10 +348,6 @@ def _progress_and_spoilers(user) -> tuple[dict[int, int], bool]:
         return {}, True
     cached = getattr(user, "_wiki_reading_progress", None)
     if cached is None:
-        from django.db.models import Max
-
-        from notes.models import GroupMembership
-
         rows = (
             GroupMembership.objects.filter(user=user)
             .values("group__book_id", "user__notification_settings__show_spoilers")

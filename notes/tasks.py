@@ -3,20 +3,27 @@
 With ``TASKS_BACKEND=database`` they wait in the database for ``manage.py db_worker``
 (the compose file's ``worker`` service); with ``immediate`` (development, tests) they run
 in the process that enqueued them, right after its commit.
+
+The services enqueue these tasks, so this module imports the services only inside each
+task's body: importing them here would make every service that enqueues a task import
+itself back. A task's dotted path (``notes.tasks.<function>``) is stored with each queued
+row, so these functions keep their names and their module.
 """
 
 from django_tasks import task
-
-from notes.services import email
 
 
 @task()
 def send_notification_emails(event_key: str | None) -> dict:
     """Send the instant e-mails one event left in the outbox (all pending ones for None)."""
+    from notes.services import email  # in the body: the services import this module
+
     return email.notification_emails_send(event_key=event_key)
 
 
 @task()
 def send_daily_digests() -> int:
     """Send the day's digests; one per person per day, so running it often is harmless."""
+    from notes.services import email  # in the body: the services import this module
+
     return email.digests_send()

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from notes.formats import parse, render
+from notes.formats import parse, write
 from notes.models import Book, Chapter
 from notes.services.books import book_document
 from notes.services.history import chapter_render, save_version
@@ -58,7 +58,7 @@ def test_each_download_is_an_attachment_named_after_the_book(client, seed, forma
 def test_the_text_download_is_the_seed_as_the_exporter_writes_it(client, seed):
     downloaded = client.get(url(seed, "text")).content.decode()
 
-    assert downloaded == render(book_document(book=seed), "text")
+    assert downloaded == write(book_document(book=seed), "text")
     assert downloaded.splitlines()[:11] == SEED_TEXT.splitlines()[:11]
 
 

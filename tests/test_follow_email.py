@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 
+from notes.lib import email_tokens
 from notes.models import Comment, Notification, NotificationSettings, Watch
 from notes.services import email as email_service
 from notes.services import notifications, watching
@@ -301,7 +302,7 @@ def test_a_tampered_unsubscribe_link_is_refused_and_changes_nothing(client, sent
 
 
 def test_an_unsubscribe_token_cannot_be_used_as_an_unwatch_token(client, reader):
-    token = notifications.unsubscribe_token(reader)
+    token = email_tokens.unsubscribe_token(reader)
     response = client.post(f"/email/unwatch/{token}/")
     assert response.status_code == 400 and "This link is not valid" in response.text
 

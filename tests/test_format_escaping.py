@@ -7,7 +7,7 @@ formats; a column alignment (``:---:``) is a field of the table and comes back.
 
 import pytest
 
-from notes.formats import BookDoc, ChapterDoc, TableDoc, parse, render
+from notes.formats import BookDoc, ChapterDoc, TableDoc, parse, write
 from notes.lib.markup import render_markdown as markup
 from notes.lib.markup import render_table
 
@@ -40,7 +40,7 @@ def book_with(body: str, tables=()) -> BookDoc:
 
 @pytest.mark.parametrize("format", ["text", "markdown"])
 def test_structure_lines_in_a_body_are_escaped_and_read_back(format):
-    exported = render(book_with(HOSTILE_BODY), format)
+    exported = write(book_with(HOSTILE_BODY), format)
     book = parse(exported, format).book
 
     assert [chapter.number for chapter in book.chapters] == [1]
@@ -51,14 +51,14 @@ def test_structure_lines_in_a_body_are_escaped_and_read_back(format):
 
 
 def test_text_escapes_heading_and_keyword_lines():
-    exported = render(book_with(HOSTILE_BODY), "text")
+    exported = write(book_with(HOSTILE_BODY), "text")
 
     assert "\n\\Chapter 1 - Fake\n\\Changelog\n\\Book Details\n\\Chapter-wise Notes\n" in exported
     assert "\n\\\\Chapter 2 - already starts with a backslash\n" in exported
 
 
 def test_markdown_escapes_what_its_reader_would_take_for_structure_only():
-    exported = render(book_with(HOSTILE_BODY), "markdown")
+    exported = write(book_with(HOSTILE_BODY), "markdown")
 
     assert "\n\\## Chapter 3 - Fake heading\n\\## Changelog\n" in exported
     # Plain text lines are not structure in Markdown: they stay readable.
@@ -70,7 +70,7 @@ def test_text_escapes_a_hostile_book_title_and_table_title():
     book = book_with("[[table:t]]", [table])
     book.title = "Chapter 9 - Not the title"
 
-    exported = render(book, "text")
+    exported = write(book, "text")
     again = parse(exported, "text").book
 
     assert exported.startswith("\\Chapter 9 - Not the title\n")
@@ -81,7 +81,7 @@ def test_text_escapes_a_hostile_book_title_and_table_title():
 
 def test_markdown_escapes_headings_only_outside_code_blocks():
     body = "```\n## Chapter 2 - inside code\n| a |\n```\n## Chapter 3 - outside"
-    exported = render(book_with(body), "markdown")
+    exported = write(book_with(body), "markdown")
 
     assert "```\n## Chapter 2 - inside code\n| a |\n```\n\\## Chapter 3 - outside" in exported
     assert parse(exported, "markdown").book.chapters[0].body == body
@@ -89,7 +89,7 @@ def test_markdown_escapes_headings_only_outside_code_blocks():
 
 def test_markdown_keeps_a_part_heading_that_opens_a_chapter_and_escapes_one_inside_it():
     body = "## Part 2 Distributed storage\n\nIntro.\n\n## Part 3 Derived data\n\nMore."
-    exported = render(book_with(body), "markdown")
+    exported = write(book_with(body), "markdown")
 
     assert "## Chapter 1 - Real\n\n## Part 2 Distributed storage\n" in exported
     assert "\n\\## Part 3 Derived data\n" in exported
@@ -99,7 +99,7 @@ def test_markdown_keeps_a_part_heading_that_opens_a_chapter_and_escapes_one_insi
 def test_a_chapter_title_ending_in_a_hash_keeps_it_in_markdown():
     book = book_with("x")
     book.chapters[0].title = "C#"
-    assert parse(render(book, "markdown"), "markdown").book.chapters[0].title == "C#"
+    assert parse(write(book, "markdown"), "markdown").book.chapters[0].title == "C#"
 
 
 @pytest.mark.parametrize("format", ["text", "markdown"])
@@ -108,7 +108,7 @@ def test_column_alignment_is_read_and_written(format):
         slug="t", title="Aligned", headers=["l", "c", "r", "n"], rows=[["1", "2", "3", "4"]],
         alignments=["left", "center", "right", ""],
     )  # fmt: skip
-    exported = render(book_with("[[table:t]]", [table]), format)
+    exported = write(book_with("[[table:t]]", [table]), format)
 
     assert "| l | c | r | n |\n|:---|:---:|---:|---|\n" in exported
     assert parse(exported, format).book.chapters[0].tables[0].alignments == ["left", "center", "right", ""]
@@ -119,13 +119,13 @@ def test_a_table_without_aligned_columns_has_no_alignments_and_writes_plain_dash
     table = parse(exported, "text").book.chapters[0].tables[0]
 
     assert table.alignments == []
-    assert render(parse(exported, "text").book, "text").endswith("T\n| a | b |\n|---|---|\n| 1 | 2 |")
+    assert write(parse(exported, "text").book, "text").endswith("T\n| a | b |\n|---|---|\n| 1 | 2 |")
 
 
 def test_two_untitled_tables_in_a_row_stay_two_tables_in_the_text_format():
     first = TableDoc(slug="table-1", title="", headers=["a"], rows=[["1"]])
     second = TableDoc(slug="table-2", title="", headers=["b"], rows=[["2"]])
-    exported = render(book_with("[[table:table-1]]\n[[table:table-2]]", [first, second]), "text")
+    exported = write(book_with("[[table:table-1]]\n[[table:table-2]]", [first, second]), "text")
 
     tables = parse(exported, "text").book.chapters[0].tables
     assert [table.headers for table in tables] == [["a"], ["b"]]

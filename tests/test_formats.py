@@ -21,9 +21,9 @@ from notes.formats import (
     parse,
     parse_markdown,
     parse_text,
-    render,
-    render_markdown,
-    render_text,
+    write,
+    write_markdown,
+    write_text,
 )
 
 SEED_PATH = Path(__file__).resolve().parent.parent / "fixtures" / "source" / "designing-ml-systems.txt"
@@ -182,8 +182,8 @@ def test_it_joins_a_cell_broken_across_lines_with_one_space():
     assert result.warnings == ["line 5: table row split over 2 lines joined into one row of 3 cells"]
 
 
-def test_rendering_the_seed_gives_back_the_seed_except_the_repaired_rows():
-    rendered = render_text(parse_text(SEED).book)
+def test_writing_the_seed_gives_back_the_seed_except_the_repaired_rows():
+    rendered = write_text(parse_text(SEED).book)
     changes = [
         (tag, first + 1, last, rendered.split("\n")[new_first:new_last])
         for tag, first, last, new_first, new_last in difflib.SequenceMatcher(
@@ -203,7 +203,7 @@ def test_rendering_the_seed_gives_back_the_seed_except_the_repaired_rows():
 
 def test_the_repaired_seed_reads_back_equal_and_without_warnings():
     book = parse_text(SEED).book
-    again = parse_text(render_text(book))
+    again = parse_text(write_text(book))
 
     assert again.book == book
     assert again.warnings == []
@@ -211,7 +211,7 @@ def test_the_repaired_seed_reads_back_equal_and_without_warnings():
 
 def test_the_seed_survives_a_markdown_round_trip():
     book = parse_text(SEED).book
-    again = parse_markdown(render_markdown(book))
+    again = parse_markdown(write_markdown(book))
 
     assert again.book == book
     assert again.warnings == []
@@ -219,16 +219,16 @@ def test_the_seed_survives_a_markdown_round_trip():
 
 def test_text_to_markdown_to_text_gives_the_same_text():
     book = parse_text(SEED).book
-    through_markdown = parse_markdown(render_markdown(book)).book
+    through_markdown = parse_markdown(write_markdown(book)).book
 
-    assert render_text(through_markdown) == render_text(book)
+    assert write_text(through_markdown) == write_text(book)
 
 
-def test_parse_and_render_dispatch_on_the_format_name():
+def test_parse_and_write_dispatch_on_the_format_name():
     book = parse(SEED, "text").book
 
-    assert render(book, "text") == render_text(book)
-    assert parse(render(book, "markdown"), "markdown").book == book
+    assert write(book, "text") == write_text(book)
+    assert parse(write(book, "markdown"), "markdown").book == book
     with pytest.raises(ValueError, match="unknown notes format 'rtf'"):
         parse(SEED, "rtf")
 
@@ -277,14 +277,14 @@ def crafted_book() -> BookDoc:
 
 def test_markdown_round_trips_summary_tables_blank_lines_and_an_empty_changelog():
     book = crafted_book()
-    result = parse_markdown(render_markdown(book))
+    result = parse_markdown(write_markdown(book))
 
     assert result.book == book
     assert result.warnings == []
 
 
 def test_markdown_writes_a_titled_table_as_a_bold_line_between_blank_lines():
-    chapter = render_markdown(crafted_book()).split("## Chapter 1 - Tables everywhere\n")[1]
+    chapter = write_markdown(crafted_book()).split("## Chapter 1 - Tables everywhere\n")[1]
 
     assert chapter.startswith(
         "\n\n**Pros and cons**\n\n| Option | Pro | Con |\n|---|---|---|\n| A | fast |  |\n\nText right after"
@@ -401,8 +401,8 @@ def test_it_reads_hand_written_markdown_notes():
 def test_hand_written_markdown_reads_back_equal_after_writing():
     book = parse_markdown(DDIA_NOTES).book
 
-    assert parse_markdown(render_markdown(book)).book == book
-    assert parse_text(render_text(book)).book == dataclasses.replace(book, summary="")
+    assert parse_markdown(write_markdown(book)).book == book
+    assert parse_text(write_text(book)).book == dataclasses.replace(book, summary="")
 
 
 def test_a_code_block_left_open_is_closed_at_the_end_of_its_chapter():
@@ -418,9 +418,9 @@ def test_a_code_block_left_open_is_closed_at_the_end_of_its_chapter():
 def test_a_book_without_details_writes_empty_detail_lines_and_reads_back():
     book = BookDoc("Bare", "", [], "Author: not a detail here", [], [])
 
-    assert render_markdown(book).startswith("# Bare\n\n- Author:\n- Domain:\n\nAuthor: not a detail here\n")
-    assert parse_markdown(render_markdown(book)).book == book
-    assert parse_text(render_text(book)).book == dataclasses.replace(book, summary="")
+    assert write_markdown(book).startswith("# Bare\n\n- Author:\n- Domain:\n\nAuthor: not a detail here\n")
+    assert parse_markdown(write_markdown(book)).book == book
+    assert parse_text(write_text(book)).book == dataclasses.replace(book, summary="")
 
 
 def test_it_numbers_untitled_tables_and_de_duplicates_slugs():
@@ -560,7 +560,7 @@ def test_an_escaped_pipe_stays_cell_text():
     book = parse_text(text).book
 
     assert book.chapters[0].tables[0].rows == [["a | b", "pipe a into b"]]
-    assert render_text(book).endswith("| a \\| b | pipe a into b |")
+    assert write_text(book).endswith("| a \\| b | pipe a into b |")
 
 
 def test_a_chapter_number_used_twice_is_an_error():
@@ -653,7 +653,7 @@ def test_a_long_table_title_makes_a_slug_the_database_takes_and_the_same_one_aga
     text = f"# B\n\n## Chapter 1 - A\n\n**{title.strip()}**\n\n| a |\n|---|\n| 1 |\n"
     [table] = parse_markdown(text).book.chapters[0].tables
     assert len(table.slug) <= 100 and table.slug.startswith("word-word-")
-    again = parse_markdown(render_markdown(parse_markdown(text).book)).book
+    again = parse_markdown(write_markdown(parse_markdown(text).book)).book
     assert again.chapters[0].tables[0].slug == table.slug
 
 

@@ -21,7 +21,7 @@ from simple_history.utils import bulk_create_with_history
 
 from notes.lib.markup import render_markdown, render_table
 from notes.lib.placeholders import table_placeholder
-from notes.models import Book, ChangeRequest, Chapter, ComparisonTable, Review
+from notes.models import Book, ChangeRequest, Chapter, Comment, ComparisonTable, Review, Thread
 from notes.services.discussions import comment_post, thread_start
 from notes.services.reviews import change_request_create
 from notes.services.search import search_reindex
@@ -366,8 +366,6 @@ def _requests(count: int, users: dict, stream) -> ChangeRequest:
 
 def _thread(chapter: Chapter, count: int, users: dict, stream):
     """One thread with ``count`` comments, posted through the service (replies nest)."""
-    from notes.models import Comment, Thread
-
     progress = Progress("comments of one thread", count, stream=stream)
     thread = Thread.objects.filter(chapter=chapter, title="The long discussion").first()
     if thread is None:

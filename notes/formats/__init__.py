@@ -1,7 +1,7 @@
 """Import and export of whole books: the text format (the seed's) and Markdown.
 
 ``parse(text, format)`` reads a book and returns it with warnings about repaired tables;
-``render(book, format)`` writes one. ``format`` is ``"text"`` or ``"markdown"``. Files
+``write(book, format)`` writes one. ``format`` is ``"text"`` or ``"markdown"``. Files
 are read as bytes and passed through ``decode_source`` first.
 """
 
@@ -16,8 +16,8 @@ from notes.formats.document import (
     TableDoc,
     decode_source,
 )
-from notes.formats.markdown import parse_markdown, render_markdown
-from notes.formats.text import parse_text, render_text
+from notes.formats.markdown import parse_markdown, write_markdown
+from notes.formats.text import parse_text, write_text
 
 __all__ = [
     "FORMATS",
@@ -31,13 +31,13 @@ __all__ = [
     "parse",
     "parse_markdown",
     "parse_text",
-    "render",
-    "render_markdown",
-    "render_text",
+    "write",
+    "write_markdown",
+    "write_text",
 ]
 
 _PARSERS: dict[str, Callable[[str], ParseResult]] = {"text": parse_text, "markdown": parse_markdown}
-_RENDERERS: dict[str, Callable[[BookDoc], str]] = {"text": render_text, "markdown": render_markdown}
+_WRITERS: dict[str, Callable[[BookDoc], str]] = {"text": write_text, "markdown": write_markdown}
 FORMATS = tuple(_PARSERS)
 
 
@@ -46,9 +46,9 @@ def parse(text: str, format: str) -> ParseResult:
     return _PARSERS[_known(format)](text)
 
 
-def render(book: BookDoc, format: str) -> str:
+def write(book: BookDoc, format: str) -> str:
     """Write ``book`` in ``format``."""
-    return _RENDERERS[_known(format)](book)
+    return _WRITERS[_known(format)](book)
 
 
 def _known(format: str) -> str:

@@ -1,7 +1,7 @@
 """The format-neutral book document, and the pipe-table grammar both notes formats share.
 
-``parse_text`` and ``parse_markdown`` build a :class:`BookDoc`; ``render_text`` and
-``render_markdown`` write one back. Both formats write tables, including the changelog,
+``parse_text`` and ``parse_markdown`` build a :class:`BookDoc`; ``write_text`` and
+``write_markdown`` write one back. Both formats write tables, including the changelog,
 as pipe tables: ``| a | b |`` rows under a ``|---|---|`` delimiter row. Inside a cell an
 escaped pipe ``\\|`` is cell text: it does not split the row, it is stored as ``|`` and it
 is written back as ``\\|``.

@@ -167,7 +167,7 @@ def parse_markdown(text: str) -> ParseResult:
     return ParseResult(book=book, warnings=warnings)
 
 
-def render_markdown(book: BookDoc) -> str:
+def write_markdown(book: BookDoc) -> str:
     """Write ``book`` as Markdown that :func:`parse_markdown` reads back to an equal book."""
     lines = [f"# {_heading_text(escape_line(book.title, _is_title_structure))}", "", *detail_lines(book), ""]
     if book.summary:

@@ -38,7 +38,7 @@ table is written after a blank line, so their rows do not run together. A table'
 alignment is written in its delimiter row (``|:---|:---:|---:|``) and read back.
 
 The format has no place for the book summary: it is read as "" and not written. Both
-detail lines are always written. A final newline ends the last line; ``render_text``
+detail lines are always written. A final newline ends the last line; ``write_text``
 writes none unless the last line is empty.
 """
 
@@ -101,7 +101,7 @@ def parse_text(text: str) -> ParseResult:
     return ParseResult(book=book, warnings=warnings)
 
 
-def render_text(book: BookDoc) -> str:
+def write_text(book: BookDoc) -> str:
     """Write ``book`` in the text format (its summary has no place there and is left out)."""
     lines = [escape_line(book.title, _is_structure), "Book Details", *detail_lines(book)]
     lines += ["Changelog", *changelog_lines(book.changelog), "Chapter-wise Notes"]

@@ -4,24 +4,21 @@ A file is read with the same importer as ``import_notes`` (``notes.formats``). F
 that does not exist yet it becomes one ``new_book`` change request: the whole book as
 Markdown in ``body`` (the formats' round trip is lossless, so approval reads it back
 exactly), its slug in ``slug``, its details in the request's own fields. A reviewer's
-approval publishes it through ``notes.services.publishing``, which hands this kind to
-:func:`new_book_publish`. For an existing book the file becomes one reviewable request
-per changed thing: the details, each changed or new chapter, each changed or new table.
+approval publishes it (``notes.services.publishing.new_book_publish``). For an existing
+book the file becomes one reviewable request per changed thing: the details, each changed
+or new chapter, each changed or new table.
 """
 
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db import transaction
 from django.utils.text import slugify
 
 from notes import permissions
-from notes.formats import FormatError, decode_source, parse, parse_markdown, render_markdown
+from notes.formats import FormatError, decode_source, parse, write_markdown
 from notes.formats.document import MAX_SLUG, BookDoc, ChapterDoc, TableDoc, place_tables, table_lines
 from notes.models import Book, ChangeRequest
-from notes.services.books import ImportRefused, book_document, book_import
-from notes.services.history import save_version
-from notes.services.publishing import PublishOutcome, latest_history_id
+from notes.services.books import book_document
 from notes.services.reviews import ReviewError, change_request_create
 
 Kind = ChangeRequest.Kind
@@ -122,58 +119,13 @@ def new_book_propose(*, author, document: BookDoc, summary: str, slug: str | Non
         summary=summary,
         content={
             "title": document.title,
-            "body": render_markdown(document),
+            "body": write_markdown(document),
             "book_author": document.author,
             "book_domains": ", ".join(document.domains),
             "slug": slug,
         },
         submit=True,
     )
-
-
-def new_book_document(change_request: ChangeRequest) -> BookDoc:
-    """The book a ``new_book`` request proposes: its Markdown, with the request's details."""
-    document = parse_markdown(change_request.body).book
-    document.title = change_request.title
-    document.author = change_request.book_author
-    document.domains = [domain.strip() for domain in change_request.book_domains.split(",") if domain.strip()]
-    return document
-
-
-def new_book_publish(change_request: ChangeRequest, *, approver) -> PublishOutcome:
-    """Create the proposed book, its chapters and tables (history from its changelog), then
-    one version of the book carrying the request. Called by ``publishing.publish`` inside
-    its transaction; a slug taken meanwhile sends the request back to its author."""
-    try:
-        with transaction.atomic():
-            book = book_import(document=new_book_document(change_request), slug=change_request.slug)
-    except (ImportRefused, IntegrityError):
-        change_request.status = Status.CONFLICT
-        change_request.conflicts = [
-            {
-                "field": "slug",
-                "message": f"A book with the slug '{change_request.slug}' was added meanwhile; "
-                "upload the file on that book's page instead.",
-            }
-        ]
-        change_request.save(update_fields=["status", "conflicts", "updated_at"])
-        return PublishOutcome(
-            published=False,
-            merged=False,
-            message="Nothing was published: a book with this slug was added meanwhile.",
-            conflicts=change_request.conflicts,
-        )
-    save_version(
-        book, summary=change_request.summary, user=change_request.author, change_request=change_request
-    )
-    change_request.book = book
-    change_request.status = Status.APPROVED
-    change_request.approved_by = approver
-    change_request.published_history_id = latest_history_id(Book, book.pk)
-    change_request.published_at = timezone.now()
-    change_request.conflicts = []
-    change_request.save()
-    return PublishOutcome(published=True, merged=False, message="Approved: the book is published.")
 
 
 # --- Changes to an existing book -------------------------------------------------------------

@@ -19,9 +19,10 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from notes import tasks
+from notes.lib.email_tokens import unsubscribe_token, unwatch_token
 from notes.models import Notification, NotificationSettings
 from notes.selectors.following import watched_keys
-from notes.services.notifications import unsubscribe_token, unwatch_token
 
 logger = logging.getLogger(__name__)
 
@@ -113,9 +114,7 @@ def _schedule_retry(event_key: str | None, attempts: int) -> None:
     """Enqueue the task again: later where the backend defers (the database queue), at once
     where it cannot (the immediate backend of development and tests); bounded either way,
     since each attempt counts against ``MAX_EMAIL_ATTEMPTS``."""
-    from notes.tasks import send_notification_emails
-
-    task = send_notification_emails
+    task = tasks.send_notification_emails
     if task.get_backend().supports_defer:
         delay = RETRY_DELAYS[min(attempts, len(RETRY_DELAYS)) - 1]
         task = task.using(run_after=timezone.now() + datetime.timedelta(seconds=delay))

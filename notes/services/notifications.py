@@ -18,12 +18,12 @@ import logging
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
-from django.core import signing
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from notes import permissions
+from notes import permissions, tasks
+from notes.lib import email_tokens
 from notes.models import ChangeRequest, Comment, Notification, NotificationSettings, Review, Watch
 
 logger = logging.getLogger(__name__)
@@ -35,9 +35,6 @@ EmailChoice = NotificationSettings.Email
 # People notified (in-app and by e-mail) per comment, the first mentioned first; later
 # mentions are still linked. One comment naming 300 people must not send 300 e-mails.
 MAX_NOTIFIED_MENTIONS = 20
-
-UNSUBSCRIBE_SALT = "notes.notifications.unsubscribe"
-UNWATCH_SALT = "notes.notifications.unwatch"
 
 
 class NotificationError(Exception):
@@ -206,9 +203,7 @@ def _email_status(user) -> str:
 
 def _enqueue_email(key: str) -> None:
     """After the commit: hand the event's e-mail to the task queue."""
-    from notes.tasks import send_notification_emails
-
-    send_notification_emails.enqueue(key)
+    tasks.send_notification_emails.enqueue(key)
 
 
 # --- The inbox -------------------------------------------------------------------------------
@@ -267,24 +262,14 @@ def notification_settings_update(*, user, email: str) -> NotificationSettings:
     return choice
 
 
-def unsubscribe_token(user) -> str:
-    """The proof, put in every e-mail, that its reader may turn off e-mail for ``user``."""
-    return signing.dumps({"user": user.pk}, salt=UNSUBSCRIBE_SALT, compress=True)
-
-
-def unwatch_token(user, *, target: str, target_id: int) -> str:
-    """The proof, put in an e-mail, that its reader may end ``user``'s watch of one thing."""
-    return signing.dumps({"user": user.pk, "target": target, "id": target_id}, salt=UNWATCH_SALT)
-
-
 def user_from_unsubscribe_token(token: str):
-    data = _load(token, UNSUBSCRIBE_SALT)
+    data = _load(email_tokens.unsubscribe_token_read, token)
     return _token_user(data)
 
 
 def watch_from_unwatch_token(token: str) -> tuple:
     """``(user, target kind, target id)`` named by an unwatch link."""
-    data = _load(token, UNWATCH_SALT)
+    data = _load(email_tokens.unwatch_token_read, token)
     if data.get("target") not in Watch.Target.values or not isinstance(data.get("id"), int):
         raise NotificationError(_BAD_LINK)
     return _token_user(data), data["target"], data["id"]
@@ -310,14 +295,11 @@ _BAD_LINK = (
 )
 
 
-def _load(token: str, salt: str) -> dict:
+def _load(read, token: str) -> dict:
     try:
-        data = signing.loads(token, salt=salt)
-    except signing.BadSignature:
+        return read(token)
+    except email_tokens.BadToken:
         raise NotificationError(_BAD_LINK) from None
-    if not isinstance(data, dict):
-        raise NotificationError(_BAD_LINK)
-    return data
 
 
 def _token_user(data: dict):

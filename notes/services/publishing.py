@@ -11,9 +11,12 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from notes.formats import parse_markdown
+from notes.formats.document import BookDoc
 from notes.lib.merging import merge
 from notes.lib.page_cache import page_cache_expire
 from notes.models import Book, ChangeRequest, Chapter, ComparisonTable
+from notes.services.books import ImportRefused, book_import
 from notes.services.history import (
     CHAPTER_RENDERING,
     book_render,
@@ -93,9 +96,6 @@ def publish(change_request: ChangeRequest, *, approver) -> PublishOutcome:
     if kind == Kind.TABLE_NEW:
         return _publish_new_table(change_request, approver)
     if kind == Kind.NEW_BOOK:  # a whole book from a notes file
-        # Imported here: book_proposals builds on this module (PublishOutcome, versions).
-        from notes.services.book_proposals import new_book_publish
-
         return new_book_publish(change_request, approver=approver)
     if kind == Kind.BOOK_NEW:
         return _publish_new_book(change_request, approver)
@@ -254,6 +254,51 @@ def _publish_new_book(change_request: ChangeRequest, approver) -> PublishOutcome
     change_request.book = book
     _mark_published(change_request, book, approver, "")
     return PublishOutcome(published=True, merged=False, message="Approved and published.")
+
+
+def new_book_document(change_request: ChangeRequest) -> BookDoc:
+    """The book a ``new_book`` request proposes: its Markdown, with the request's details."""
+    document = parse_markdown(change_request.body).book
+    document.title = change_request.title
+    document.author = change_request.book_author
+    document.domains = [domain.strip() for domain in change_request.book_domains.split(",") if domain.strip()]
+    return document
+
+
+def new_book_publish(change_request: ChangeRequest, *, approver) -> PublishOutcome:
+    """Create the proposed book, its chapters and tables (history from its changelog), then
+    one version of the book carrying the request. Called by :func:`publish` inside its
+    transaction; a slug taken meanwhile sends the request back to its author."""
+    try:
+        with transaction.atomic():
+            book = book_import(document=new_book_document(change_request), slug=change_request.slug)
+    except (ImportRefused, IntegrityError):
+        change_request.status = Status.CONFLICT
+        change_request.conflicts = [
+            {
+                "field": "slug",
+                "message": f"A book with the slug '{change_request.slug}' was added meanwhile; "
+                "upload the file on that book's page instead.",
+            }
+        ]
+        change_request.save(update_fields=["status", "conflicts", "updated_at"])
+        return PublishOutcome(
+            published=False,
+            merged=False,
+            message="Nothing was published: a book with this slug was added meanwhile.",
+            conflicts=change_request.conflicts,
+        )
+    save_version(
+        book, summary=change_request.summary, user=change_request.author, change_request=change_request
+    )
+    change_request.book = book
+    change_request.status = Status.APPROVED
+    change_request.approved_by = approver
+    change_request.published_history_id = latest_history_id(Book, book.pk)
+    change_request.published_at = timezone.now()
+    change_request.conflicts = []
+    change_request.save()
+    return PublishOutcome(published=True, merged=False, message="Approved: the book is published.")
 
 
 def _mark_published(change_request: ChangeRequest, target, approver, note: str) -> None:

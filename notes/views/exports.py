@@ -5,7 +5,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 
-from notes.formats import render as render_notes
+from notes import formats
 from notes.forms.uploads import NotesUploadForm
 from notes.permissions import can_download_book, can_upload_notes, permission_view, require
 from notes.selectors import books as selectors
@@ -39,7 +39,7 @@ def book_download(request, book_slug: str, format: str):
         )
     else:
         book = selectors.book_get(slug=book_slug)
-        content = render_notes(book_document(book=book), format)
+        content = formats.write(book_document(book=book), format)
     extension, content_type = DOWNLOADS[format]
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{book.slug}.{extension}"'

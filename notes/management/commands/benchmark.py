@@ -24,7 +24,7 @@ from django.test import Client
 
 from notes.benchmark import data
 from notes.benchmark.measure import TRIVIAL_URL, Gunicorn, load, page_figure, timed
-from notes.formats import parse, render
+from notes.formats import parse, write
 from notes.lib.diffs import inline_word_diff, side_by_side_diff
 from notes.models import Book, ChangeRequest, Chapter
 from notes.services.books import book_document, book_import
@@ -237,11 +237,11 @@ def _others(objects: dict, *, repeat: int, huge_kb: int) -> list[tuple[str, str]
     # would make the file a changelog rather than notes.
     other = Book.objects.get(slug="bench-book-2")
     document = book_document(book=other)
-    text = render(document, "markdown")
+    text = write(document, "markdown")
     while len(text.encode()) < 150 * 1024:  # grow to 150 KB with more chapters of the same shape
         extra = document.chapters[len(document.chapters) % len(document.chapters)]
         document.chapters.append(dataclasses.replace(extra, number=document.chapters[-1].number + 1))
-        text = render(document, "markdown")
+        text = write(document, "markdown")
     imports = []
     for index in range(repeat):
         start = time.perf_counter()
@@ -252,7 +252,7 @@ def _others(objects: dict, *, repeat: int, huge_kb: int) -> list[tuple[str, str]
     figures.append(
         (f"import of a {len(text.encode()) // 1024} KB Markdown file", f"{imports[len(imports) // 2]:.0f} ms")
     )
-    export = timed(lambda: render(book_document(book=other), "markdown"), repeat=repeat)
+    export = timed(lambda: write(book_document(book=other), "markdown"), repeat=repeat)
     figures.append((f"export of a book of {len(document.chapters)} chapters as Markdown", f"{export:.0f} ms"))
 
     old = "".join(f"Paragraph {number} of the notes, with a few words in it.\n" for number in range(1_700))[

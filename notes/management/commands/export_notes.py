@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from notes.formats import render
+from notes.formats import write
 from notes.models import Book
 from notes.services.books import book_document
 
@@ -18,4 +18,4 @@ class Command(BaseCommand):
         book = Book.objects.filter(slug=book_slug).first()
         if book is None:
             raise CommandError(f"no book with the slug '{book_slug}'")
-        self.stdout.write(render(book_document(book=book), format), ending="")
+        self.stdout.write(write(book_document(book=book), format), ending="")
