@@ -34,7 +34,7 @@ def test_both_notes_formats_refuse_chapter_10000_with_its_line():
     with pytest.raises(FormatError) as error:
         parse_markdown(FILE_10000.decode())
     assert str(error.value) == f"line 3: {OUT_OF_RANGE}"
-    with pytest.raises(FormatError, match=f"^line 3: {OUT_OF_RANGE}$"):
+    with pytest.raises(FormatError, match=f"^line 5: {OUT_OF_RANGE}$"):
         parse_text("A Book\n\nChapter-wise Notes\n\nChapter 10000 - Far\n\nText.\n")
 
 

@@ -3,8 +3,8 @@ notes formats and the services all read it there."""
 
 import pytest
 
-from notes.forms.reviews import BookForm, ChangeForm, ChapterForm, NewBookForm, NewChapterForm, TableMetaForm
 from notes.formats import FormatError, parse_markdown
+from notes.forms.reviews import BookForm, ChangeForm, ChapterForm, NewBookForm, NewChapterForm, TableMetaForm
 from notes.lib import limits
 from notes.models import Book, ChangeRequest, Chapter, ComparisonTable
 from notes.services.book_proposals import UploadError, notes_upload_read

@@ -4,8 +4,19 @@ from django import forms
 from django.urls import reverse
 from markdownx.widgets import MarkdownxWidget
 
+from notes.lib.limits import (
+    MAX_BOOK_AUTHOR_LENGTH,
+    MAX_BOOK_DOMAINS_LENGTH,
+    MAX_CHAPTER_NUMBER,
+    MAX_GRID_COLUMNS,
+    MAX_GRID_ROWS,
+    MAX_SLUG_LENGTH,
+    MAX_SUMMARY_LENGTH,
+    MAX_TABLE_TITLE_LENGTH,
+    MAX_TITLE_LENGTH,
+    MIN_CHAPTER_NUMBER,
+)
 from notes.lib.numbers import NumberField, int_or_default
-from notes.services.reviews import MAX_CHAPTER_NUMBER, MAX_SUMMARY_LENGTH, TITLE_LIMITS, Kind
 
 
 class PreviewMarkdownWidget(MarkdownxWidget):
@@ -50,7 +61,7 @@ class ChangeForm(forms.Form):
 
 
 class ChapterForm(ChangeForm):
-    title = forms.CharField(max_length=TITLE_LIMITS[Kind.CHAPTER_EDIT])
+    title = forms.CharField(max_length=MAX_TITLE_LENGTH)
     body = forms.CharField(required=False, strip=False, label="Notes (Markdown)")
 
     field_order = ["title", "body", "summary"]
@@ -61,16 +72,18 @@ class ChapterForm(ChangeForm):
 
 
 class NewChapterForm(ChapterForm):
-    number = NumberField(min_value=1, max_value=MAX_CHAPTER_NUMBER, label="The chapter number")
+    number = NumberField(
+        min_value=MIN_CHAPTER_NUMBER, max_value=MAX_CHAPTER_NUMBER, label="The chapter number"
+    )
 
     field_order = ["number", "title", "body", "summary"]
 
 
 class BookForm(ChangeForm):
-    title = forms.CharField(max_length=TITLE_LIMITS[Kind.BOOK_EDIT])
-    book_author = forms.CharField(max_length=200, required=False, label="Author")
+    title = forms.CharField(max_length=MAX_TITLE_LENGTH)
+    book_author = forms.CharField(max_length=MAX_BOOK_AUTHOR_LENGTH, required=False, label="Author")
     book_domains = forms.CharField(
-        max_length=300, required=False, label="Domains", help_text="Comma-separated."
+        max_length=MAX_BOOK_DOMAINS_LENGTH, required=False, label="Domains", help_text="Comma-separated."
     )
     body = forms.CharField(required=False, strip=False, label="About the book (Markdown)")
 
@@ -83,7 +96,7 @@ class BookForm(ChangeForm):
 
 class NewBookForm(BookForm):
     slug = forms.CharField(
-        max_length=120,
+        max_length=MAX_SLUG_LENGTH,
         required=False,
         label="Address",
         help_text="Where the book will live: /books/<address>/. Left empty, it is made from the title.",
@@ -93,8 +106,8 @@ class NewBookForm(BookForm):
 
 
 class TableMetaForm(ChangeForm):
-    title = forms.CharField(max_length=300, required=False)
-    slug = forms.SlugField(max_length=120, required=False)
+    title = forms.CharField(max_length=MAX_TABLE_TITLE_LENGTH, required=False)
+    slug = forms.SlugField(max_length=MAX_SLUG_LENGTH, required=False)
 
     field_order = ["slug", "title", "summary"]
 
@@ -141,8 +154,8 @@ def grid_from_post(data) -> tuple[list[str], list[list[str]], str | None]:
     be saved). A row missing cells keeps only the cells sent, so the service refuses it
     by name instead of padding it silently.
     """
-    columns = min(int_or_default(data.get("columns", 0), 0), 50)
-    row_count = min(int_or_default(data.get("rows", 0), 0), 500)
+    columns = min(int_or_default(data.get("columns", 0), 0), MAX_GRID_COLUMNS)
+    row_count = min(int_or_default(data.get("rows", 0), 0), MAX_GRID_ROWS)
     headers = [_one_line(data.get(f"header-{column}", "")) for column in range(columns)]
     rows = []
     for row in range(row_count):

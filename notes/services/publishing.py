@@ -14,6 +14,7 @@ from django.utils import timezone
 from notes.lib.merging import merge
 from notes.lib.page_cache import page_cache_expire
 from notes.models import Book, ChangeRequest, Chapter, ComparisonTable
+from notes.models.reviews import TARGET_FIELDS
 from notes.services.history import (
     CHAPTER_RENDERING,
     book_render,
@@ -77,12 +78,7 @@ def snapshot(kind: str, obj) -> dict:
 
 
 def _proposal(change_request: ChangeRequest) -> dict:
-    fields = {
-        "book": ("title", "body", "book_author", "book_domains"),
-        "chapter": ("title", "body"),
-        "table": ("title", "headers", "rows"),
-    }[change_request.target_kind]
-    return {name: getattr(change_request, name) for name in fields}
+    return {name: getattr(change_request, name) for name in TARGET_FIELDS[change_request.target_kind]}
 
 
 def publish(change_request: ChangeRequest, *, approver) -> PublishOutcome:
@@ -92,12 +88,12 @@ def publish(change_request: ChangeRequest, *, approver) -> PublishOutcome:
         return _publish_new_chapter(change_request, approver)
     if kind == Kind.TABLE_NEW:
         return _publish_new_table(change_request, approver)
-    if kind == Kind.NEW_BOOK:  # a whole book from a notes file
+    if kind == Kind.BOOK_FROM_FILE:
         # Imported here: book_proposals builds on this module (PublishOutcome, versions).
         from notes.services.book_proposals import new_book_publish
 
         return new_book_publish(change_request, approver=approver)
-    if kind == Kind.BOOK_NEW:
+    if kind == Kind.BOOK_CREATE:
         return _publish_new_book(change_request, approver)
 
     target_kind = change_request.target_kind
