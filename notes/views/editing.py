@@ -126,7 +126,7 @@ def chapter_edit(request, book_slug: str, number: int):
         form = ChapterForm(request.POST, chapter_id=chapter.pk)
         if form.is_valid():
             data = form.cleaned_data
-            content = {"title": data["title"], "body": data["body"]}
+            content = {name: data[name] for name in PROPOSED_FIELDS[Kind.CHAPTER_EDIT]}
             change_request = _proposed_or_into_draft(
                 request,
                 form,
@@ -174,7 +174,7 @@ def chapter_new(request, book_slug: str):
                 book=book,
                 kind=Kind.CHAPTER_NEW,
                 summary=data["summary"],
-                content={"number": data["number"], "title": data["title"], "body": data["body"]},
+                content={name: data[name] for name in PROPOSED_FIELDS[Kind.CHAPTER_NEW]},
             )
             if change_request is not None:
                 return _saved(request, change_request)
@@ -199,7 +199,7 @@ def book_edit(request, book_slug: str):
                 book=book,
                 kind=Kind.BOOK_EDIT,
                 summary=data["summary"],
-                content={name: data[name] for name in ("title", "body", "book_author", "book_domains")},
+                content={name: data[name] for name in PROPOSED_FIELDS[Kind.BOOK_EDIT]},
                 base_history_id=data["base_version"],
             )
             if change_request is not None:
@@ -359,7 +359,7 @@ def table_new(request, book_slug: str, number: int):
 
 
 def _fields(change_request: ChangeRequest) -> dict:
-    names = ("title", "body", "headers", "rows", "book_author", "book_domains", "number", "slug")
+    names = {name for fields in PROPOSED_FIELDS.values() for name in fields}
     return {name: getattr(change_request, name) for name in names}
 
 
