@@ -146,7 +146,7 @@ def can_see_request(user, change_request) -> bool:
     """Read this change request: a draft is its author's (and admins') until it is submitted."""
     if not can_see_reviews(user):
         return False
-    if change_request.status == "draft":
+    if change_request.status == change_request.Status.DRAFT:
         return change_request.author_id == user.pk or has_role(user, Role.ADMIN)
     return True
 

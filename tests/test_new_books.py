@@ -26,7 +26,7 @@ def propose(author, **content):
     return change_request_create(
         author=author,
         book=None,
-        kind=Kind.BOOK_NEW,
+        kind=Kind.BOOK_CREATE,
         summary="Added the book",
         content={
             "title": "Database Internals",
@@ -43,7 +43,7 @@ def test_an_editor_proposes_a_book_and_nothing_exists_until_a_reviewer_approves(
     response = client_for(editor).post("/books/new/", FORM)
     change_request = ChangeRequest.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/reviews/{change_request.pk}/"
-    assert change_request.kind == Kind.BOOK_NEW and change_request.book is None
+    assert change_request.kind == Kind.BOOK_CREATE and change_request.book is None
     assert change_request.slug == "designing-data-intensive-applications"
     assert not Book.objects.exists()
 
@@ -107,7 +107,7 @@ def test_a_new_book_names_no_existing_book(editor):
         change_request_create(
             author=editor,
             book=make_book(),
-            kind=Kind.BOOK_NEW,
+            kind=Kind.BOOK_CREATE,
             summary="Added",
             content={"title": "T"},
         )

@@ -41,7 +41,7 @@ def test_a_new_book_file_becomes_one_submitted_new_book_request_and_writes_no_bo
     outcome = notes_upload_propose(author=editor, data=DDIA, filename="ddia.md")
 
     [request] = outcome.requests
-    assert request.kind == Kind.NEW_BOOK
+    assert request.kind == Kind.BOOK_FROM_FILE
     assert request.status == ChangeRequest.Status.SUBMITTED
     assert request.book is None
     assert request.slug == "designing-data-intensive-applications"

@@ -22,6 +22,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from notes.lib.limits import MAX_BOOK_AUTHOR_LENGTH, MAX_BOOK_DOMAINS_LENGTH, chapter_number_refusal
 from notes.lib.placeholders import TABLE_PLACEHOLDER_RE
 
 
@@ -74,14 +75,6 @@ class FormatError(ValueError):
         self.line = line
         super().__init__(f"line {line}: {message}" if line is not None else message)
 
-
-# The longest values the database takes (notes.models; a test checks that they agree).
-# Longer ones are refused with their line, rather than failing in the database.
-MAX_TITLE = 200  # a book's title and author, a chapter's title
-MAX_DOMAINS = 300  # a book's domains, joined with ", "
-MAX_TABLE_TITLE = 300
-MAX_SLUG = 120
-MAX_CHAPTER_NUMBER = 2_147_483_647  # PositiveIntegerField
 
 CHANGELOG_HEADERS = ["Date", "Change Description"]
 NOTES_HEADING = "chapter-wise notes"
@@ -151,23 +144,23 @@ def detail_lines(book: BookDoc) -> list[str]:
 
 
 def check_length(what: str, text: str, limit: int, line: int) -> None:
-    """Raise FormatError if ``text`` is longer than the database takes."""
+    """Raise FormatError if ``text`` is longer than the database takes (notes.lib.limits):
+    refused with its line, rather than failing in the database."""
     if len(text) > limit:
         raise FormatError(f"{what} is {len(text)} characters long; expected at most {limit}", line)
 
 
 def check_details(book: BookDoc, line: int) -> None:
     """Check the lengths of the author and the domains read on ``line``."""
-    check_length("the author", book.author, MAX_TITLE, line)
-    check_length("the domain list", ", ".join(book.domains), MAX_DOMAINS, line)
+    check_length("the author", book.author, MAX_BOOK_AUTHOR_LENGTH, line)
+    check_length("the domain list", ", ".join(book.domains), MAX_BOOK_DOMAINS_LENGTH, line)
 
 
 def claim_chapter_number(first_lines: dict[int, int], number: int, line: int) -> None:
     """Record that chapter ``number`` starts on ``line``; a number seen before is an error."""
-    if number > MAX_CHAPTER_NUMBER:
-        raise FormatError(
-            f"chapter number {number} is too large; expected at most {MAX_CHAPTER_NUMBER}", line
-        )
+    refusal = chapter_number_refusal(number)
+    if refusal:
+        raise FormatError(refusal, line)
     if number in first_lines:
         raise FormatError(
             f"chapter {number} appears twice (first on line {first_lines[number]}); "

@@ -58,8 +58,6 @@ import re
 from collections.abc import Callable
 
 from notes.formats.document import (
-    MAX_TABLE_TITLE,
-    MAX_TITLE,
     NOTES_HEADING,
     BookDoc,
     ChapterDoc,
@@ -86,6 +84,7 @@ from notes.formats.document import (
     table_lines,
     unescape_line,
 )
+from notes.lib.limits import MAX_TABLE_TITLE_LENGTH, MAX_TITLE_LENGTH
 from notes.lib.placeholders import TABLE_PLACEHOLDER_RE, table_placeholder
 
 _HEADING_RE = re.compile(r" {0,3}(?P<marks>#{1,6})[ \t]+(?P<text>.+?)(?:[ \t]+#+)?[ \t]*")
@@ -128,7 +127,7 @@ def parse_markdown(text: str) -> ParseResult:
             start + 1,
         )
     title = unescape_line(_HEADING_RE.fullmatch(lines[title_index])["text"], _is_title_structure)
-    check_length("the book title", title, MAX_TITLE, title_index + 1)
+    check_length("the book title", title, MAX_TITLE_LENGTH, title_index + 1)
     book = BookDoc(title=title, author="", domains=[], summary="", changelog=[], chapters=[])
     before_title = _trimmed(lines, start, title_index)
     if before_title:
@@ -371,7 +370,7 @@ def _chapter_heading(first_lines: dict[int, int], index: int, match: re.Match) -
             f"chapter {match['number']} has no title; expected '## Chapter <number> - <title>'",
             index + 1,
         )
-    check_length("the chapter title", match["title"], MAX_TITLE, index + 1)
+    check_length("the chapter title", match["title"], MAX_TITLE_LENGTH, index + 1)
     return index, int(match["number"]), match["title"]
 
 
@@ -458,7 +457,7 @@ def _read_body(
         line = lines[index]
         if fence is None and is_table_start(lines, index, end):
             title = _take_title(body, kinds)
-            check_length("the title of this table", title, MAX_TABLE_TITLE, index + 1)
+            check_length("the title of this table", title, MAX_TABLE_TITLE_LENGTH, index + 1)
             headers, rows, alignments, index = read_table(lines, index, end, warnings)
             body.append(table_placeholder(add_table(tables, title, headers, rows, alignments).slug))
             kinds.append(_PLACEHOLDER)

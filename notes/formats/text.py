@@ -45,8 +45,6 @@ writes none unless the last line is empty.
 import re
 
 from notes.formats.document import (
-    MAX_TABLE_TITLE,
-    MAX_TITLE,
     NOTES_HEADING,
     BookDoc,
     ChapterDoc,
@@ -74,6 +72,7 @@ from notes.formats.document import (
     table_lines,
     unescape_line,
 )
+from notes.lib.limits import MAX_TABLE_TITLE_LENGTH, MAX_TITLE_LENGTH
 from notes.lib.placeholders import table_placeholder
 
 _HEADING_ATTEMPT_RE = re.compile(r"Chapter(?:\s+\S+?)?\s*[-:](?:\s|$)|Chapter\s+\d+\s*$")
@@ -93,7 +92,7 @@ def parse_text(text: str) -> ParseResult:
     title = unescape_line(lines[index].strip(), _is_structure)
     if _is_structure(lines[index].strip()):
         raise FormatError(f"expected the book title on the first line, found '{title}'", index + 1)
-    check_length("the book title", title, MAX_TITLE, index + 1)
+    check_length("the book title", title, MAX_TITLE_LENGTH, index + 1)
     book = BookDoc(title=title, author="", domains=[], summary="", changelog=[], chapters=[])
     warnings: list[str] = []
     index = _read_front(book, lines, index + 1)
@@ -216,7 +215,7 @@ def _read_chapters(lines: list[str], index: int, warnings: list[str]) -> list[Ch
             if match is None:
                 raise FormatError(f"expected {_EXPECTED_HEADING}, found '{line.strip()}'", position + 1)
             claim_chapter_number(first_lines, int(match["number"]), position + 1)
-            check_length("the chapter title", match["title"], MAX_TITLE, position + 1)
+            check_length("the chapter title", match["title"], MAX_TITLE_LENGTH, position + 1)
             headings.append((position, int(match["number"]), match["title"]))
         elif not headings and line.strip():
             raise FormatError(
@@ -241,7 +240,7 @@ def _read_body(lines: list[str], start: int, end: int, warnings: list[str]) -> t
         line = lines[index]
         if fence is None and is_table_start(lines, index, end):
             title = unescape_line(body.pop().strip(), _is_title_structure) if can_title else ""
-            check_length("the title of this table", title, MAX_TABLE_TITLE, index + 1)
+            check_length("the title of this table", title, MAX_TABLE_TITLE_LENGTH, index + 1)
             headers, rows, alignments, index = read_table(lines, index, end, warnings)
             body.append(table_placeholder(add_table(tables, title, headers, rows, alignments).slug))
             can_title = False

@@ -4,8 +4,20 @@ from django import forms
 from django.urls import reverse
 from markdownx.widgets import MarkdownxWidget
 
-from notes.lib.numbers import NumberField, int_or_default
-from notes.services.reviews import MAX_CHAPTER_NUMBER, MAX_SUMMARY_LENGTH, TITLE_LIMITS, Kind
+from notes.lib.limits import (
+    MAX_BOOK_AUTHOR_LENGTH,
+    MAX_BOOK_DOMAINS_LENGTH,
+    MAX_CHAPTER_NUMBER,
+    MAX_GRID_COLUMNS,
+    MAX_GRID_ROWS,
+    MAX_SLUG_LENGTH,
+    MAX_SUMMARY_LENGTH,
+    MAX_TABLE_TITLE_LENGTH,
+    MAX_TITLE_LENGTH,
+    MIN_CHAPTER_NUMBER,
+    chapter_number_refusal,
+)
+from notes.lib.numbers import MAX_ID, NumberField, int_or_default
 
 
 class PreviewMarkdownWidget(MarkdownxWidget):
@@ -50,7 +62,7 @@ class ChangeForm(forms.Form):
 
 
 class ChapterForm(ChangeForm):
-    title = forms.CharField(max_length=TITLE_LIMITS[Kind.CHAPTER_EDIT])
+    title = forms.CharField(max_length=MAX_TITLE_LENGTH)
     body = forms.CharField(required=False, strip=False, label="Notes (Markdown)")
 
     field_order = ["title", "body", "summary"]
@@ -61,16 +73,29 @@ class ChapterForm(ChangeForm):
 
 
 class NewChapterForm(ChapterForm):
-    number = NumberField(min_value=1, max_value=MAX_CHAPTER_NUMBER, label="The chapter number")
+    # The range is checked in clean_number with the rule's own message, so the form refuses
+    # chapter 10000 in the words the importer and the upload use.
+    number = NumberField(
+        min_value=-MAX_ID,
+        label="The chapter number",
+        widget=forms.NumberInput(attrs={"min": MIN_CHAPTER_NUMBER, "max": MAX_CHAPTER_NUMBER}),
+    )
 
     field_order = ["number", "title", "body", "summary"]
 
+    def clean_number(self) -> int:
+        number = self.cleaned_data["number"]
+        refusal = chapter_number_refusal(number)
+        if refusal:
+            raise forms.ValidationError(refusal, code="out_of_range")
+        return number
+
 
 class BookForm(ChangeForm):
-    title = forms.CharField(max_length=TITLE_LIMITS[Kind.BOOK_EDIT])
-    book_author = forms.CharField(max_length=200, required=False, label="Author")
+    title = forms.CharField(max_length=MAX_TITLE_LENGTH)
+    book_author = forms.CharField(max_length=MAX_BOOK_AUTHOR_LENGTH, required=False, label="Author")
     book_domains = forms.CharField(
-        max_length=300, required=False, label="Domains", help_text="Comma-separated."
+        max_length=MAX_BOOK_DOMAINS_LENGTH, required=False, label="Domains", help_text="Comma-separated."
     )
     body = forms.CharField(required=False, strip=False, label="About the book (Markdown)")
 
@@ -83,7 +108,7 @@ class BookForm(ChangeForm):
 
 class NewBookForm(BookForm):
     slug = forms.CharField(
-        max_length=120,
+        max_length=MAX_SLUG_LENGTH,
         required=False,
         label="Address",
         help_text="Where the book will live: /books/<address>/. Left empty, it is made from the title.",
@@ -93,8 +118,8 @@ class NewBookForm(BookForm):
 
 
 class TableMetaForm(ChangeForm):
-    title = forms.CharField(max_length=300, required=False)
-    slug = forms.SlugField(max_length=120, required=False)
+    title = forms.CharField(max_length=MAX_TABLE_TITLE_LENGTH, required=False)
+    slug = forms.SlugField(max_length=MAX_SLUG_LENGTH, required=False)
 
     field_order = ["slug", "title", "summary"]
 
@@ -141,8 +166,8 @@ def grid_from_post(data) -> tuple[list[str], list[list[str]], str | None]:
     be saved). A row missing cells keeps only the cells sent, so the service refuses it
     by name instead of padding it silently.
     """
-    columns = min(int_or_default(data.get("columns", 0), 0), 50)
-    row_count = min(int_or_default(data.get("rows", 0), 0), 500)
+    columns = min(int_or_default(data.get("columns", 0), 0), MAX_GRID_COLUMNS)
+    row_count = min(int_or_default(data.get("rows", 0), 0), MAX_GRID_ROWS)
     headers = [_one_line(data.get(f"header-{column}", "")) for column in range(columns)]
     rows = []
     for row in range(row_count):

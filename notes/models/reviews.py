@@ -11,6 +11,49 @@ from django.db import models
 from django.urls import reverse
 
 
+class ChangeRequestKind(models.TextChoices):
+    """What a change request proposes (``ChangeRequest.Kind``). Declared before the model so
+    its constraint can name the new-book kinds by member rather than by stored value."""
+
+    BOOK_EDIT = "book_edit", "Book details"
+    CHAPTER_EDIT = "chapter_edit", "Chapter edit"
+    CHAPTER_NEW = "chapter_new", "New chapter"
+    TABLE_EDIT = "table_edit", "Table edit"
+    TABLE_NEW = "table_new", "New table"
+    REVERT = "revert", "Revert"
+    # A whole book proposed from an uploaded notes file: ``body`` holds it as Markdown,
+    # ``slug`` its URL slug; ``book`` is empty until approval publishes it.
+    BOOK_FROM_FILE = "new_book", "New book from a notes file"
+    # A book proposed in the browser by its details (``body`` is its summary), to which
+    # chapters are then proposed one by one; ``book`` is empty until approval too.
+    BOOK_CREATE = "book_new", "New book"
+
+
+# The kinds that propose a book not made yet: they name no book until approval.
+NEW_BOOK_KINDS = (ChangeRequestKind.BOOK_FROM_FILE, ChangeRequestKind.BOOK_CREATE)
+
+# What a publish writes on each kind of target, by the request's field names.
+TARGET_FIELDS = {
+    "book": ("title", "body", "book_author", "book_domains"),
+    "chapter": ("title", "body"),
+    "table": ("title", "headers", "rows"),
+}
+# The fields each kind of request proposes; any other is refused when it is written.
+PROPOSED_FIELDS = {
+    ChangeRequestKind.BOOK_EDIT: TARGET_FIELDS["book"],
+    ChangeRequestKind.CHAPTER_EDIT: TARGET_FIELDS["chapter"],
+    ChangeRequestKind.CHAPTER_NEW: ("number", *TARGET_FIELDS["chapter"]),
+    ChangeRequestKind.TABLE_EDIT: TARGET_FIELDS["table"],
+    ChangeRequestKind.TABLE_NEW: (*TARGET_FIELDS["table"], "slug"),
+    # A revert restores a chapter's or a table's content.
+    ChangeRequestKind.REVERT: ("title", "body", "headers", "rows"),
+    # ``body``: the whole book as Markdown.
+    ChangeRequestKind.BOOK_FROM_FILE: (*TARGET_FIELDS["book"], "slug"),
+    # ``body``: the book's summary.
+    ChangeRequestKind.BOOK_CREATE: (*TARGET_FIELDS["book"], "slug"),
+}
+
+
 class ChangeRequest(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -22,19 +65,7 @@ class ChangeRequest(models.Model):
         REJECTED = "rejected", "Rejected"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
-    class Kind(models.TextChoices):
-        BOOK_EDIT = "book_edit", "Book details"
-        CHAPTER_EDIT = "chapter_edit", "Chapter edit"
-        CHAPTER_NEW = "chapter_new", "New chapter"
-        TABLE_EDIT = "table_edit", "Table edit"
-        TABLE_NEW = "table_new", "New table"
-        REVERT = "revert", "Revert"
-        # A whole book proposed from an uploaded notes file: ``body`` holds it as Markdown,
-        # ``slug`` its URL slug; ``book`` is empty until approval publishes it.
-        NEW_BOOK = "new_book", "New book from a notes file"
-        # A book proposed in the browser by its details (``body`` is its summary), to which
-        # chapters are then proposed one by one; ``book`` is empty until approval too.
-        BOOK_NEW = "book_new", "New book"
+    Kind = ChangeRequestKind
 
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CHAPTER_EDIT)
     # Empty only for a proposed new book until it is published (then the book it made).
@@ -119,7 +150,7 @@ class ChangeRequest(models.Model):
         constraints = [
             # Only a proposed new book has no book yet (it is set when approval publishes it).
             models.CheckConstraint(
-                condition=models.Q(book__isnull=False) | models.Q(kind__in=["new_book", "book_new"]),
+                condition=models.Q(book__isnull=False) | models.Q(kind__in=NEW_BOOK_KINDS),
                 name="changerequest_book_unless_new_book",
             ),
         ]
@@ -135,6 +166,11 @@ class ChangeRequest(models.Model):
         return self.status in OPEN_STATUSES
 
     @property
+    def proposes_new_book(self) -> bool:
+        """The request makes a book that does not exist yet (from a file or the form)."""
+        return self.kind in NEW_BOOK_KINDS
+
+    @property
     def is_editable(self) -> bool:
         """The author may change the proposal: drafts and requests sent back to them."""
         return self.status in EDITABLE_STATUSES
@@ -144,13 +180,15 @@ class ChangeRequest(models.Model):
         """'book', 'chapter' or 'table': the model a publish writes a version of."""
         if self.kind in (self.Kind.TABLE_EDIT, self.Kind.TABLE_NEW) or self.table_id:
             return "table"
-        if self.kind in (self.Kind.BOOK_EDIT, self.Kind.NEW_BOOK, self.Kind.BOOK_NEW) or (
+        if self.kind in (self.Kind.BOOK_EDIT, *NEW_BOOK_KINDS) or (
             self.kind == self.Kind.REVERT and not self.chapter_id
         ):
             return "book"
         return "chapter"
 
 
+# A request is open until it is approved, rejected or withdrawn: the author's queue lists
+# it, and it can still change.
 OPEN_STATUSES = (
     ChangeRequest.Status.DRAFT,
     ChangeRequest.Status.SUBMITTED,

@@ -7,15 +7,18 @@ from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from notes.models import Book, ChangeRequest, Chapter, ComparisonTable
+from notes.models.reviews import OPEN_STATUSES
 
 Status = ChangeRequest.Status
 
 BUCKETS = {
-    "submitted": "Submitted",
-    "changes_requested": "Changes requested",
-    "conflict": "Conflicts",
+    Status.SUBMITTED.value: "Submitted",
+    Status.CHANGES_REQUESTED.value: "Changes requested",
+    Status.CONFLICT.value: "Conflicts",
     "mine": "Mine",
 }
+# The open requests that wait on someone other than their author (a draft waits on its author).
+WAITING_STATUSES = tuple(status for status in OPEN_STATUSES if status != Status.DRAFT)
 
 
 def review_counts(*, user) -> dict[str, int]:
@@ -24,15 +27,13 @@ def review_counts(*, user) -> dict[str, int]:
     Only the rows some bucket counts are read (by the status and author indexes): the
     approved, rejected and withdrawn requests, most of them in a wiki that lives, are not.
     """
-    waiting = [Status.SUBMITTED, Status.CHANGES_REQUESTED, Status.CONFLICT]
-    mine = [Status.DRAFT, *waiting]
     return ChangeRequest.objects.filter(
-        Q(status__in=waiting) | Q(author_id=user.pk, status__in=mine)
+        Q(status__in=WAITING_STATUSES) | Q(author_id=user.pk, status__in=OPEN_STATUSES)
     ).aggregate(
         submitted=Count("id", filter=Q(status=Status.SUBMITTED)),
         changes_requested=Count("id", filter=Q(status=Status.CHANGES_REQUESTED)),
         conflict=Count("id", filter=Q(status=Status.CONFLICT)),
-        mine=Count("id", filter=Q(author_id=user.pk, status__in=mine)),
+        mine=Count("id", filter=Q(author_id=user.pk, status__in=OPEN_STATUSES)),
     )
 
 
@@ -49,9 +50,7 @@ def review_queue(*, user, bucket: str) -> QuerySet[ChangeRequest]:
         "body", "rows", "headers", "conflicts"
     )
     if bucket == "mine":
-        requests = requests.filter(author_id=user.pk).exclude(
-            status__in=[Status.APPROVED, Status.REJECTED, Status.WITHDRAWN]
-        )
+        requests = requests.filter(author_id=user.pk, status__in=OPEN_STATUSES)
     else:
         requests = requests.filter(status=bucket)
     return requests.order_by("created_at", "id")

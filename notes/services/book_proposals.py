@@ -1,7 +1,7 @@
 """Notes files uploaded in the browser become change requests, never direct writes.
 
 A file is read with the same importer as ``import_notes`` (``notes.formats``). For a book
-that does not exist yet it becomes one ``new_book`` change request: the whole book as
+that does not exist yet it becomes one ``BOOK_FROM_FILE`` change request: the whole book as
 Markdown in ``body`` (the formats' round trip is lossless, so approval reads it back
 exactly), its slug in ``slug``, its details in the request's own fields. A reviewer's
 approval publishes it (``notes.services.publishing.new_book_publish``). For an existing
@@ -12,19 +12,20 @@ or new chapter, each changed or new table.
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.utils.text import slugify
 
 from notes import permissions
 from notes.formats import FormatError, decode_source, parse, write_markdown
-from notes.formats.document import MAX_SLUG, BookDoc, ChapterDoc, TableDoc, place_tables, table_lines
+from notes.formats.document import BookDoc, ChapterDoc, TableDoc, place_tables, table_lines
+from notes.lib.addresses import AddressRefused, book_address
+from notes.lib.limits import MAX_SUMMARY_LENGTH, MAX_UPLOAD_BYTES
 from notes.models import Book, ChangeRequest
+from notes.models.reviews import OPEN_STATUSES
 from notes.services.books import book_document
 from notes.services.reviews import ReviewError, change_request_create
 
 Kind = ChangeRequest.Kind
 Status = ChangeRequest.Status
 
-MAX_UPLOAD_BYTES = 1024 * 1024
 UPLOAD_SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".txt": "text"}
 
 
@@ -96,26 +97,29 @@ def notes_upload_propose(*, author, data: bytes, filename: str, book: Book | Non
 
 @transaction.atomic
 def new_book_propose(*, author, document: BookDoc, summary: str, slug: str | None = None) -> ChangeRequest:
-    """Propose ``document`` as a new book: one ``new_book`` request, submitted for review."""
+    """Propose ``document`` as a new book: one ``BOOK_FROM_FILE`` request, submitted for review."""
     if not permissions.can_propose(author):
         raise ReviewError("You may not propose changes.")
-    slug = slug or slugify(document.title)[:MAX_SLUG].strip("-")
-    if not slug:
+    try:
+        slug = book_address(slug or document.title)
+    except AddressRefused as error:
         raise ReviewError(
-            f"Cannot make a URL slug from the title '{document.title}'; give the book a title in letters or digits."
-        )
+            f"{error} The address is made from the book's title: change the title in the file."
+        ) from None
     if Book.objects.filter(slug=slug).exists():
         raise ReviewError(
             f"A book with the slug '{slug}' exists; open that book and upload the file there to propose "
             "changes to it."
         )
-    pending = ChangeRequest.objects.filter(kind=Kind.NEW_BOOK, slug=slug, status__in=_OPEN).first()
+    pending = ChangeRequest.objects.filter(
+        kind=Kind.BOOK_FROM_FILE, slug=slug, status__in=OPEN_STATUSES
+    ).first()
     if pending is not None:
         raise ReviewError(f"Request #{pending.pk} already proposes a book with the slug '{slug}'.")
     return change_request_create(
         author=author,
         book=None,
-        kind=Kind.NEW_BOOK,
+        kind=Kind.BOOK_FROM_FILE,
         summary=summary,
         content={
             "title": document.title,
@@ -258,9 +262,6 @@ def _inline_tables(chapter: ChapterDoc) -> str:
 
 
 def _summary(text: str) -> str:
-    """A change request's one-line summary, cut to its 200 characters."""
+    """A change request's one-line summary, cut to the length a summary may have."""
     text = " ".join(text.split())
-    return text if len(text) <= 200 else text[:199] + "\u2026"
-
-
-_OPEN = (Status.DRAFT, Status.SUBMITTED, Status.CHANGES_REQUESTED, Status.CONFLICT)
+    return text if len(text) <= MAX_SUMMARY_LENGTH else text[: MAX_SUMMARY_LENGTH - 1] + "\u2026"

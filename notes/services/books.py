@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import ProtectedError
-from django.utils.text import slugify
 
 from notes.formats.document import BookDoc, ChangelogEntry, ChapterDoc, TableDoc
-from notes.lib.limits import chapter_size_refusal
+from notes.lib.addresses import AddressRefused, book_address, book_address_checked
+from notes.lib.limits import chapter_number_refusal, chapter_size_refusal
 from notes.lib.numbers import int_or_default
 from notes.lib.page_cache import page_cache_expire
 from notes.models import Book, Chapter, ComparisonTable
@@ -37,10 +37,15 @@ class _Event:
 
 @transaction.atomic
 def book_import(*, document: BookDoc, slug: str | None = None, replace: bool = False) -> Book:
-    """Create the book of ``document`` with chapters, tables and history from its changelog."""
-    slug = slug or slugify(document.title)
-    if not slug:
-        raise ImportRefused(f"cannot make a URL slug from the title {document.title!r}; pass --slug")
+    """Create the book of ``document`` with chapters, tables and history from its changelog.
+
+    ``slug`` is the book's address, made from its title when not given; either way the
+    book-address rule decides whether a book may have it.
+    """
+    try:
+        slug = book_address_checked(slug) if slug else book_address(document.title)
+    except AddressRefused as error:
+        raise ImportRefused(f"{error} Pass another with --slug.") from None
     existing = Book.objects.filter(slug=slug).first()
     if existing is not None:
         if not replace:
@@ -49,7 +54,7 @@ def book_import(*, document: BookDoc, slug: str | None = None, replace: bool = F
     page_cache_expire(book_slug=slug)
 
     for chapter in document.chapters:
-        refusal = chapter_size_refusal(chapter.body)
+        refusal = chapter_number_refusal(chapter.number) or chapter_size_refusal(chapter.body)
         if refusal:
             raise ImportRefused(f"chapter {chapter.number}: {refusal}")
     chapter_numbers = {chapter.number for chapter in document.chapters}

@@ -16,6 +16,7 @@ from notes.formats.document import BookDoc
 from notes.lib.merging import merge
 from notes.lib.page_cache import page_cache_expire
 from notes.models import Book, ChangeRequest, Chapter, ComparisonTable
+from notes.models.reviews import TARGET_FIELDS
 from notes.services.books import ImportRefused, book_import
 from notes.services.history import (
     CHAPTER_RENDERING,
@@ -80,12 +81,7 @@ def snapshot(kind: str, obj) -> dict:
 
 
 def _proposal(change_request: ChangeRequest) -> dict:
-    fields = {
-        "book": ("title", "body", "book_author", "book_domains"),
-        "chapter": ("title", "body"),
-        "table": ("title", "headers", "rows"),
-    }[change_request.target_kind]
-    return {name: getattr(change_request, name) for name in fields}
+    return {name: getattr(change_request, name) for name in TARGET_FIELDS[change_request.target_kind]}
 
 
 def publish(change_request: ChangeRequest, *, approver) -> PublishOutcome:
@@ -95,9 +91,9 @@ def publish(change_request: ChangeRequest, *, approver) -> PublishOutcome:
         return _publish_new_chapter(change_request, approver)
     if kind == Kind.TABLE_NEW:
         return _publish_new_table(change_request, approver)
-    if kind == Kind.NEW_BOOK:  # a whole book from a notes file
+    if kind == Kind.BOOK_FROM_FILE:
         return new_book_publish(change_request, approver=approver)
-    if kind == Kind.BOOK_NEW:
+    if kind == Kind.BOOK_CREATE:
         return _publish_new_book(change_request, approver)
 
     target_kind = change_request.target_kind
@@ -257,7 +253,7 @@ def _publish_new_book(change_request: ChangeRequest, approver) -> PublishOutcome
 
 
 def new_book_document(change_request: ChangeRequest) -> BookDoc:
-    """The book a ``new_book`` request proposes: its Markdown, with the request's details."""
+    """The book a ``BOOK_FROM_FILE`` request proposes: its Markdown, with the request's details."""
     document = parse_markdown(change_request.body).book
     document.title = change_request.title
     document.author = change_request.book_author

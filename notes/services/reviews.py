@@ -14,12 +14,23 @@ transaction; whoever submits or reviews a request watches what it changes.
 
 from django.conf import settings
 from django.db import transaction
-from django.utils.text import slugify
 
 from notes import permissions
 from notes.formats import FormatError, parse_markdown
-from notes.lib.limits import chapter_size_refusal
+from notes.lib.addresses import AddressRefused, book_address, book_address_checked
+from notes.lib.limits import MAX_TABLE_TITLE_LENGTH, MAX_TITLE_LENGTH
+from notes.lib.proposals import (
+    ContentRefused,
+    body_cleaned,
+    book_details_checked,
+    chapter_number_checked,
+    nul_characters_refused,
+    summary_cleaned,
+    table_cleaned,
+    title_cleaned,
+)
 from notes.models import Book, ChangeRequest, Chapter, ComparisonTable, Review
+from notes.models.reviews import NEW_BOOK_KINDS, PROPOSED_FIELDS
 from notes.services.notifications import notify_request_reviewed, notify_request_submitted
 from notes.services.publishing import (
     PublishOutcome,
@@ -49,155 +60,73 @@ __all__ = [
 Kind = ChangeRequest.Kind
 Status = ChangeRequest.Status
 
-NEW_BOOK_KINDS = (Kind.NEW_BOOK, Kind.BOOK_NEW)
-MAX_CHAPTER_NUMBER = 9999
-# Titles fit their columns: books and chapters hold 200 characters, tables 300.
-MAX_TABLE_TITLE_LENGTH = 300
-TITLE_LIMITS = {
-    Kind.BOOK_EDIT: 200,
-    Kind.NEW_BOOK: 200,
-    Kind.BOOK_NEW: 200,
-    Kind.CHAPTER_EDIT: 200,
-    Kind.CHAPTER_NEW: 200,
-}
-MAX_SUMMARY_LENGTH = 200
-MAX_BOOK_SLUG_LENGTH = 120
-# Addresses under /books/ that are pages, not books.
-RESERVED_BOOK_SLUGS = {"new"}
-CONFLICT_MARKERS = ("<<<<<<< ", "=======", ">>>>>>> ")
-
 
 class ReviewError(Exception):
     """A refused action of the review workflow; the message is shown to the user."""
 
 
-# --- Validation --------------------------------------------------------------------------
+# --- Validation: the rules live in notes.lib; here they are applied by kind ----------------
 
 
 def _clean_summary(summary: str, *, required: bool = True) -> str:
-    """The changelog line. A draft may have none yet (the editor autosaves before one is
-    typed); submitting needs one."""
-    summary = (summary or "").strip()
-    if not summary and required:
-        raise ReviewError("A summary is required: one line saying what changed.")
-    if "\n" in summary or "\r" in summary:
-        raise ReviewError("The summary must be a single line.")
-    if "\x00" in summary:
-        raise ReviewError("The summary holds a NUL character (\\0), which cannot be stored; remove it.")
-    if len(summary) > MAX_SUMMARY_LENGTH:
-        raise ReviewError(
-            f"The summary is {len(summary)} characters long; the limit is {MAX_SUMMARY_LENGTH}."
-        )
-    return summary
+    try:
+        return summary_cleaned(summary, required=required)
+    except ContentRefused as error:
+        raise ReviewError(str(error)) from None
 
 
 def _clean_body(body: str, *, for_submit: bool) -> str:
-    body = (body or "").replace("\r\n", "\n")
-    refusal = chapter_size_refusal(body)
-    if refusal:
-        raise ReviewError(refusal)
-    if for_submit and any(line.startswith(CONFLICT_MARKERS) for line in body.splitlines()):
-        raise ReviewError(
-            "The text still holds conflict markers (<<<<<<<, =======, >>>>>>>); resolve them first."
-        )
-    return body
-
-
-def _refuse_nul_characters(content: dict) -> None:
-    """A NUL character cannot be stored (PostgreSQL refuses it): say so instead of failing."""
-
-    def texts(value):
-        if isinstance(value, str):
-            yield value
-        elif isinstance(value, list | tuple):
-            for item in value:
-                yield from texts(item)
-
-    for name, value in content.items():
-        if any("\x00" in text for text in texts(value)):
-            raise ReviewError(f"The {name} holds a NUL character (\\0), which cannot be stored; remove it.")
-
-
-def _clean_table(headers, rows) -> tuple[list[str], list[list[str]]]:
-    headers = [str(cell).strip() for cell in (headers or [])]
-    if not headers:
-        raise ReviewError("A table needs at least one column.")
-    cleaned = []
-    for index, row in enumerate(rows or [], start=1):
-        if len(row) != len(headers):
-            raise ReviewError(f"Row {index} has {len(row)} cells but the table has {len(headers)} columns.")
-        cleaned.append([str(cell).strip() for cell in row])
-    return headers, cleaned
+    try:
+        return body_cleaned(body, for_submit=for_submit)
+    except ContentRefused as error:
+        raise ReviewError(str(error)) from None
 
 
 def _clean_content(content: dict, kind: str, *, for_submit: bool) -> dict:
     """The proposed fields that matter for ``kind``, validated."""
-    allowed = {
-        Kind.BOOK_EDIT: {"title", "body", "book_author", "book_domains"},
-        Kind.CHAPTER_EDIT: {"title", "body"},
-        Kind.CHAPTER_NEW: {"title", "body", "number"},
-        Kind.TABLE_EDIT: {"title", "headers", "rows"},
-        Kind.TABLE_NEW: {"title", "headers", "rows", "slug"},
-        Kind.REVERT: {"title", "body", "headers", "rows"},  # a chapter's or a table's content
-        Kind.NEW_BOOK: {"title", "body", "book_author", "book_domains", "slug"},  # body: the book as Markdown
-        Kind.BOOK_NEW: {"title", "body", "book_author", "book_domains", "slug"},  # body: the summary
-    }[kind]
-    unknown = set(content) - allowed
+    allowed = PROPOSED_FIELDS[kind]
+    unknown = set(content) - set(allowed)
     if unknown:
         raise ReviewError(f"A {Kind(kind).label.lower()} cannot change {', '.join(sorted(unknown))}.")
-    content = dict(content)
-    _refuse_nul_characters(content)
+    try:
+        return _content_checked(dict(content), kind, allowed, for_submit=for_submit)
+    except (ContentRefused, AddressRefused) as error:
+        raise ReviewError(str(error)) from None
+
+
+def _content_checked(content: dict, kind: str, allowed: tuple[str, ...], *, for_submit: bool) -> dict:
+    nul_characters_refused(content)
     if "body" in content:
-        content["body"] = _clean_body(content["body"], for_submit=for_submit)
+        content["body"] = body_cleaned(content["body"], for_submit=for_submit)
     if "title" in content:
-        content["title"] = (content["title"] or "").strip()
-        limit = TITLE_LIMITS.get(kind, MAX_TABLE_TITLE_LENGTH)
-        if len(content["title"]) > limit:
-            raise ReviewError(f"The title is {len(content['title'])} characters long; the limit is {limit}.")
-        if (
-            kind in (Kind.CHAPTER_NEW, Kind.CHAPTER_EDIT, Kind.BOOK_EDIT, Kind.NEW_BOOK, Kind.BOOK_NEW)
-            and not content["title"]
-        ):
-            raise ReviewError("A title is required.")
-    for name, limit in (("book_author", 200), ("book_domains", 300)):
-        if len(content.get(name) or "") > limit:
-            raise ReviewError(f"The {name.removeprefix('book_')} is longer than {limit} characters.")
+        # Tables (and reverts, which may restore one) have an optional, longer title.
+        has_table = "headers" in allowed
+        content["title"] = title_cleaned(
+            content["title"],
+            limit=MAX_TABLE_TITLE_LENGTH if has_table else MAX_TITLE_LENGTH,
+            required=not has_table,
+        )
+    book_details_checked(content)
     if "headers" in content or "rows" in content:
-        content["headers"], content["rows"] = _clean_table(content.get("headers"), content.get("rows"))
-    if kind == Kind.CHAPTER_NEW and not content.get("number"):
-        raise ReviewError("A new chapter needs a number.")
-    if kind == Kind.CHAPTER_NEW and not 1 <= int(content["number"]) <= MAX_CHAPTER_NUMBER:
-        raise ReviewError(f"Chapter numbers run from 1 to {MAX_CHAPTER_NUMBER}.")
+        content["headers"], content["rows"] = table_cleaned(content.get("headers"), content.get("rows"))
+    if kind == Kind.CHAPTER_NEW:
+        content["number"] = chapter_number_checked(content.get("number"))
     if kind == Kind.TABLE_NEW and not content.get("slug"):
         raise ReviewError("A new table needs a slug.")
-    if kind == Kind.NEW_BOOK:
-        if "slug" in content and not content["slug"]:  # a revision keeps the request's slug
-            raise ReviewError("A new book needs a slug.")
+    if kind == Kind.BOOK_FROM_FILE:
+        if "slug" in content:  # a revision keeps the request's slug
+            content["slug"] = book_address_checked(content["slug"])
         try:
             parse_markdown(content.get("body", ""))
         except FormatError as error:
             raise ReviewError(f"The book's notes cannot be read: {error}") from None
-    if kind == Kind.BOOK_NEW and ("slug" in content or "title" in content):
-        content["slug"] = _book_slug(content.get("slug") or content.get("title") or "")
+    if kind == Kind.BOOK_CREATE and ("slug" in content or "title" in content):
+        # The address given, or else one made from the title.
+        try:
+            content["slug"] = book_address(content.get("slug") or content.get("title") or "")
+        except AddressRefused as error:
+            raise ReviewError(f"{error} Give another in the Address field.") from None
     return content
-
-
-def _book_slug(text: str) -> str:
-    """The new book's address (/books/<slug>/): the given slug or the title, made URL-safe."""
-    slug = slugify(text)
-    if not slug:
-        raise ReviewError(
-            "The book needs an address made of letters, digits and hyphens (e.g. designing-data-apps); "
-            "give one in the Address field."
-        )
-    if len(slug) > MAX_BOOK_SLUG_LENGTH:
-        raise ReviewError(
-            f"The address '{slug[:40]}…' is {len(slug)} characters long; the limit is "
-            f"{MAX_BOOK_SLUG_LENGTH}. Give a shorter one in the Address field."
-        )
-    if slug in RESERVED_BOOK_SLUGS:
-        raise ReviewError(f"'{slug}' cannot be a book's address; pick another.")
-    return slug
 
 
 # --- Writing and moving a request --------------------------------------------------------
@@ -220,7 +149,7 @@ def change_request_create(
 
     ``base_history_id`` is the version the author started from (the edit form carries it);
     it defaults to the target's newest version. New chapters and tables have no base. A
-    new book (``Kind.NEW_BOOK`` from a notes file, ``Kind.BOOK_NEW`` from its details) names
+    new book (``Kind.BOOK_FROM_FILE`` from a notes file, ``Kind.BOOK_CREATE`` from its details) names
     no ``book``: approval creates it.
     """
     if not permissions.can_propose(author):
@@ -256,10 +185,10 @@ def change_request_create(
     elif kind == Kind.TABLE_NEW:
         if ComparisonTable.objects.filter(chapter=chapter, slug=content["slug"]).exists():
             raise ReviewError(f"This chapter already has a table '{content['slug']}'.")
-    elif kind == Kind.BOOK_NEW:
+    elif kind == Kind.BOOK_CREATE:
         if Book.objects.filter(slug=content["slug"]).exists():
             raise ReviewError(f"A book at /books/{content['slug']}/ exists already; pick another address.")
-    elif kind != Kind.NEW_BOOK:
+    elif kind != Kind.BOOK_FROM_FILE:
         change_request.base_history_id = _checked_base(change_request, base_history_id)
     change_request_render(change_request)
     change_request.save()

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from notes.lib.numbers import BadNumber, parse_int, parse_optional_int
 from notes.models import ChangeRequest
+from notes.models.reviews import PROPOSED_FIELDS
 from notes.permissions import can_propose, can_revise, permission_view, require
 from notes.selectors import books as selectors
 from notes.selectors.reviews import change_request_get
@@ -65,7 +66,9 @@ def chapter_autosave(request, book_slug: str, number: int):
     """The chapter editor's first autosave: start the author's draft of this chapter."""
     require(request, can_propose(request.user))
     chapter = selectors.chapter_get(book_slug=book_slug, number=number)
-    return _start(request, book=chapter.book, chapter=chapter, names=("title", "body"))
+    return _start(
+        request, book=chapter.book, chapter=chapter, names=PROPOSED_FIELDS[ChangeRequest.Kind.CHAPTER_EDIT]
+    )
 
 
 @require_POST
@@ -74,7 +77,7 @@ def book_autosave(request, book_slug: str):
     """The book editor's first autosave: start the author's draft of the book's details."""
     require(request, can_propose(request.user))
     book = selectors.book_get(slug=book_slug)
-    return _start(request, book=book, chapter=None, names=("title", "body", "book_author", "book_domains"))
+    return _start(request, book=book, chapter=None, names=PROPOSED_FIELDS[ChangeRequest.Kind.BOOK_EDIT])
 
 
 @require_POST

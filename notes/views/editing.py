@@ -29,6 +29,7 @@ from notes.lib.merging import (
 )
 from notes.lib.numbers import BadNumber, parse_int, parse_optional_int
 from notes.models import Book, ChangeRequest, Chapter, ComparisonTable
+from notes.models.reviews import PROPOSED_FIELDS, TARGET_FIELDS
 from notes.permissions import can_propose, can_revise, permission_view, require
 from notes.selectors import books as selectors
 from notes.selectors.editing import open_requests_on
@@ -125,7 +126,7 @@ def chapter_edit(request, book_slug: str, number: int):
         form = ChapterForm(request.POST, chapter_id=chapter.pk)
         if form.is_valid():
             data = form.cleaned_data
-            content = {"title": data["title"], "body": data["body"]}
+            content = {name: data[name] for name in PROPOSED_FIELDS[Kind.CHAPTER_EDIT]}
             change_request = _proposed_or_into_draft(
                 request,
                 form,
@@ -173,7 +174,7 @@ def chapter_new(request, book_slug: str):
                 book=book,
                 kind=Kind.CHAPTER_NEW,
                 summary=data["summary"],
-                content={"number": data["number"], "title": data["title"], "body": data["body"]},
+                content={name: data[name] for name in PROPOSED_FIELDS[Kind.CHAPTER_NEW]},
             )
             if change_request is not None:
                 return _saved(request, change_request)
@@ -198,7 +199,7 @@ def book_edit(request, book_slug: str):
                 book=book,
                 kind=Kind.BOOK_EDIT,
                 summary=data["summary"],
-                content={name: data[name] for name in ("title", "body", "book_author", "book_domains")},
+                content={name: data[name] for name in PROPOSED_FIELDS[Kind.BOOK_EDIT]},
                 base_history_id=data["base_version"],
             )
             if change_request is not None:
@@ -224,9 +225,6 @@ def book_edit(request, book_slug: str):
     return render(request, "notes/editing/book_form.html", context, status=400 if form.errors else 200)
 
 
-BOOK_NEW_FIELDS = ("title", "body", "book_author", "book_domains", "slug")
-
-
 @permission_view
 def book_new(request):
     """Propose a new book: it goes through review like any change and exists once approved."""
@@ -239,9 +237,9 @@ def book_new(request):
                 request,
                 form,
                 book=None,
-                kind=Kind.BOOK_NEW,
+                kind=Kind.BOOK_CREATE,
                 summary=data["summary"],
-                content={name: data[name] for name in BOOK_NEW_FIELDS},
+                content={name: data[name] for name in PROPOSED_FIELDS[Kind.BOOK_CREATE]},
             )
             if change_request is not None:
                 return _saved(request, change_request)
@@ -361,17 +359,19 @@ def table_new(request, book_slug: str, number: int):
 
 
 def _fields(change_request: ChangeRequest) -> dict:
-    names = ("title", "body", "headers", "rows", "book_author", "book_domains", "number", "slug")
+    names = {name for fields in PROPOSED_FIELDS.values() for name in fields}
     return {name: getattr(change_request, name) for name in names}
 
 
 def text_fields(change_request: ChangeRequest) -> tuple[str, ...]:
-    """What the text editor changes in a request of this kind (tables have the grid)."""
-    if change_request.kind == Kind.BOOK_NEW:
-        return BOOK_NEW_FIELDS
-    if change_request.target_kind == "book":
-        return ("title", "body", "book_author", "book_domains")
-    return ("number", "title", "body") if change_request.kind == Kind.CHAPTER_NEW else ("title", "body")
+    """What the text editor changes in a request of this kind (tables have the grid).
+
+    A book from a notes file keeps the address made from its file: its form has no Address
+    field. A revert is revised like an edit of what it restores.
+    """
+    if change_request.kind in (Kind.BOOK_FROM_FILE, Kind.REVERT):
+        return TARGET_FIELDS[change_request.target_kind]
+    return PROPOSED_FIELDS[change_request.kind]
 
 
 @permission_view
@@ -437,7 +437,7 @@ def request_revise(request, request_id: int):
         )
 
     fields = text_fields(change_request)
-    if change_request.kind == Kind.BOOK_NEW:
+    if change_request.kind == Kind.BOOK_CREATE:
         form_class, template, form_kwargs = NewBookForm, "book_form", {}
     elif kind == "book":
         form_class, template, form_kwargs = BookForm, "book_form", {}
@@ -462,7 +462,7 @@ def request_revise(request, request_id: int):
     else:
         initial = {name: getattr(draft, name) for name in fields}
         form = form_class(initial={**initial, "summary": change_request.summary}, **form_kwargs)
-    if change_request.kind == Kind.NEW_BOOK:
+    if change_request.kind == Kind.BOOK_FROM_FILE:
         form.fields["body"].label = "The whole book (Markdown notes, as uploaded)"
     context = {
         "form": form,

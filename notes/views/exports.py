@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 
 from notes import formats
 from notes.forms.uploads import NotesUploadForm
+from notes.lib.limits import MAX_UPLOAD_BYTES
 from notes.permissions import can_download_book, can_upload_notes, permission_view, require
 from notes.selectors import books as selectors
 from notes.services.book_proposals import UploadError, notes_upload_propose
@@ -59,7 +60,8 @@ def notes_upload(request):
             try:
                 result = notes_upload_propose(
                     author=request.user,
-                    data=upload.read(1024 * 1024 + 1),
+                    # One byte past the limit is enough for the service to refuse the file.
+                    data=upload.read(MAX_UPLOAD_BYTES + 1),
                     filename=upload.name,
                     book=form.cleaned_data["book"],
                 )

@@ -35,9 +35,9 @@ REQUESTS_PER_PAGE = 50
 @permission_view
 def queue(request):
     require(request, can_see_reviews(request.user))
-    bucket = request.GET.get("status", "submitted")
+    bucket = request.GET.get("status", ChangeRequest.Status.SUBMITTED)
     if bucket not in BUCKETS:
-        bucket = "submitted"
+        bucket = ChangeRequest.Status.SUBMITTED
     counts = request_review_counts(request)
     paginator = Paginator(review_queue(user=request.user, bucket=bucket), REQUESTS_PER_PAGE)
     paginator.count = counts[bucket]  # the tabs' counts already hold it: no second count query

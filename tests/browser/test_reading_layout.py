@@ -156,7 +156,9 @@ def test_an_editor_proposes_a_book_a_reviewer_approves_it_and_its_domain_lists_i
     )
     with reviewer.expect_navigation():
         reviewer.click("button:text-is('Approve and publish')")
-    assert ChangeRequest.objects.get(kind="book_new").status == "approved"
+    assert (
+        ChangeRequest.objects.get(kind=ChangeRequest.Kind.BOOK_CREATE).status == ChangeRequest.Status.APPROVED
+    )
 
     reviewer.goto(f"{live_server.url}/books/designing-data-intensive-applications/")
     assert reviewer.locator("h1").inner_text() == "Designing Data-Intensive Applications"

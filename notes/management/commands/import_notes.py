@@ -13,10 +13,9 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_slug
-from django.utils.text import slugify
 
 from notes.formats import FormatError, decode_source, parse
-from notes.formats.document import MAX_SLUG
+from notes.lib.addresses import AddressRefused, book_address_checked
 from notes.services.books import ImportRefused, book_import
 
 NOTES_SUFFIXES = {".md", ".markdown", ".txt"}
@@ -63,7 +62,7 @@ class Command(BaseCommand):
         self, *args, paths: list[Path], format: str | None, slug: str | None, replace: bool, **options
     ) -> None:
         if slug is not None:
-            _check_slug(slug, "--slug")
+            _check_slug(slug)
         files = _notes_files(paths)
         if slug is not None and len(files) != 1:
             raise CommandError(f"--slug names one book; {len(files)} files were given")
@@ -103,12 +102,6 @@ class Command(BaseCommand):
             raise FileRefused(f"{path}: {error}") from None
         for warning in result.warnings:
             self.stderr.write(f"{path}: warning: {warning}")
-        if slug is None and slugify(result.book.title):
-            slug = slugify(result.book.title)
-            try:
-                _check_slug(slug, "the slug made from the title", hint="; pass a shorter one with --slug")
-            except CommandError as error:
-                raise FileRefused(f"{path}: {error}") from None
         try:
             book = book_import(document=result.book, slug=slug, replace=replace)
         except ImportRefused as error:
@@ -150,13 +143,15 @@ def _notes_files(paths: list[Path]) -> list[Path]:
     return files
 
 
-def _check_slug(slug: str, what: str, hint: str = "") -> None:
-    """Refuse a slug that book URLs cannot carry or the database cannot hold."""
+def _check_slug(slug: str) -> None:
+    """Refuse a --slug that book URLs cannot carry, or that the book-address rule refuses."""
     try:
         validate_slug(slug)
     except ValidationError:
         raise CommandError(
-            f"{what} '{slug}' is not a URL slug; use only letters, digits, '-' and '_'"
+            f"--slug '{slug}' is not a URL slug; use only letters, digits, '-' and '_'"
         ) from None
-    if len(slug) > MAX_SLUG:
-        raise CommandError(f"{what} is {len(slug)} characters long; expected at most {MAX_SLUG}{hint}")
+    try:
+        book_address_checked(slug)
+    except AddressRefused as error:
+        raise CommandError(f"--slug: {error}") from None
