@@ -18,7 +18,7 @@ from notes.selectors import books as selectors
 from notes.selectors.reviews import change_request_get
 from notes.services.drafts import StaleDraft, draft_save, draft_start
 from notes.services.reviews import ReviewError, change_request_withdraw
-from notes.views.editing import text_fields
+from notes.views.proposing import text_fields
 
 
 def _saved(change_request: ChangeRequest) -> JsonResponse:
