@@ -10,9 +10,11 @@ from notes.views import (
     history,
     images,
     moderation,
+    preview,
     proposing,
     reading,
     reviews,
+    revising,
 )
 
 app_name = "notes"
@@ -77,7 +79,7 @@ urlpatterns += [
         history.table_revert,
         name="table-revert",
     ),
-    path("preview/markdown/", proposing.markdown_preview, name="markdown-preview"),
+    path("preview/markdown/", preview.markdown_preview, name="markdown-preview"),
     path("recent/feed.atom", feeds.recent_feed, name="recent-feed"),
     path("reviews/", reviews.queue, name="review-queue"),
     path("reviews/<int:request_id>/", reviews.detail, name="review-detail"),
@@ -86,7 +88,7 @@ urlpatterns += [
     path("reviews/<int:request_id>/reject/", reviews.reject, name="review-reject"),
     path("reviews/<int:request_id>/submit/", reviews.submit, name="review-submit"),
     path("reviews/<int:request_id>/withdraw/", reviews.withdraw, name="review-withdraw"),
-    path("reviews/<int:request_id>/revise/", proposing.request_revise, name="review-revise"),
+    path("reviews/<int:request_id>/revise/", revising.request_revise, name="review-revise"),
 ]
 
 # Following: watching, notifications, e-mail settings and links, feeds.

@@ -92,6 +92,20 @@ class NewBookForm(BookForm):
     field_order = ["title", "book_author", "book_domains", "slug", "body", "summary"]
 
 
+# What the text editors post for each kind of request (tables post their grid instead).
+BOOK_NEW_FIELDS = ("title", "body", "book_author", "book_domains", "slug")
+
+
+def text_fields(change_request) -> tuple[str, ...]:
+    """What the text editor changes in a request of this kind: the fields the editor's form
+    posts, whether the author saves it, autosaves it or revises it."""
+    if change_request.kind == Kind.BOOK_NEW:
+        return BOOK_NEW_FIELDS
+    if change_request.target_kind == "book":
+        return ("title", "body", "book_author", "book_domains")
+    return ("number", "title", "body") if change_request.kind == Kind.CHAPTER_NEW else ("title", "body")
+
+
 class TableMetaForm(ChangeForm):
     title = forms.CharField(max_length=300, required=False)
     slug = forms.SlugField(max_length=120, required=False)
