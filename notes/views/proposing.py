@@ -21,7 +21,7 @@ from notes.lib.numbers import BadNumber, parse_optional_int
 from notes.models import Book, ChangeRequest, Chapter, ComparisonTable
 from notes.permissions import can_propose, permission_view, require
 from notes.selectors import books as selectors
-from notes.selectors.editing import open_requests_on
+from notes.selectors.editing import my_draft_get, open_requests_on
 from notes.services.drafts import draft_save
 from notes.services.reviews import (
     ReviewError,
@@ -74,13 +74,8 @@ def _proposed_or_into_draft(request, form, *, summary, content, **proposal) -> C
         return None
     if draft_id is None:
         return _proposed(request, form, summary=summary, content=content, **proposal)
-    draft = ChangeRequest.objects.filter(
-        pk=draft_id,
-        author=request.user,
-        kind=proposal["kind"],
-        book=proposal["book"],
-        chapter=proposal.get("chapter"),
-    ).first()
+    target = proposal.get("chapter") or proposal["book"]
+    draft = my_draft_get(user=request.user, target=target, request_id=draft_id)
     if draft is None:
         form.add_error(None, "That draft is not one of yours; your text is below, submit it again.")
         return None
