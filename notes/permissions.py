@@ -153,8 +153,13 @@ def can_see_request(user, change_request) -> bool:
 
 def can_review_request(user, change_request) -> bool:
     """Review this request: reviewers, and not their own unless WIKI_ALLOW_SELF_APPROVAL."""
-    if not can_review(user):
-        return False
+    return can_review(user) and can_review_own_request(user, change_request)
+
+
+def can_review_own_request(user, change_request) -> bool:
+    """The self-approval rule: a request is reviewed by someone other than its author, unless
+    WIKI_ALLOW_SELF_APPROVAL lets a one-person team approve its own. (The review services
+    ask this too, so the page and the service never disagree.)"""
     return change_request.author_id != user.pk or settings.WIKI_ALLOW_SELF_APPROVAL
 
 
@@ -371,3 +376,17 @@ def is_spoiler(user, *, book_id: int, chapter_number: int) -> bool:
     """A thread on this chapter is folded for the user (they have not read that far)."""
     limit = spoiler_limit(user, book_id)
     return limit is not None and chapter_number > limit
+
+
+# A reader asks to see folded threads anyway by adding ``?spoilers=show`` (the spoiler
+# gate's link); the choice lasts for that page only.
+SPOILERS_PARAMETER = "spoilers"
+SHOW_ANYWAY = "show"
+
+
+def threads_folded(user, chapter, *, query) -> bool:
+    """This request folds the threads on ``chapter``: they are past the user's progress
+    (``is_spoiler``) and the reader did not ask to see them anyway in ``query``."""
+    if query.get(SPOILERS_PARAMETER) == SHOW_ANYWAY:
+        return False
+    return is_spoiler(user, book_id=chapter.book_id, chapter_number=chapter.number)

@@ -3,7 +3,6 @@ from django.urls import path
 from notes.views import (
     discussions,
     drafts,
-    editing,
     exports,
     feeds,
     following,
@@ -11,15 +10,18 @@ from notes.views import (
     history,
     images,
     moderation,
+    preview,
+    proposing,
     reading,
     reviews,
+    revising,
 )
 
 app_name = "notes"
 
 urlpatterns = [
     # Before books/<slug>/: "new" is not a book (the service refuses it as a book's address).
-    path("books/new/", editing.book_new, name="book-new"),
+    path("books/new/", proposing.book_new, name="book-new"),
     path("domains/<slug:domain_slug>/", reading.domain_detail, name="domain-detail"),
     path("books/<slug:book_slug>/", reading.book_detail, name="book-detail"),
     path("books/<slug:book_slug>/changelog/", reading.book_changelog, name="book-changelog"),
@@ -62,22 +64,22 @@ urlpatterns += [
 # Review workflow.
 _chapter = "books/<slug:book_slug>/chapters/<int:number>/"
 urlpatterns += [
-    path("books/<slug:book_slug>/edit/", editing.book_edit, name="book-edit"),
+    path("books/<slug:book_slug>/edit/", proposing.book_edit, name="book-edit"),
     path("books/<slug:book_slug>/history/", history.book_history, name="book-history"),
-    path("books/<slug:book_slug>/chapters/new/", editing.chapter_new, name="chapter-new"),
+    path("books/<slug:book_slug>/chapters/new/", proposing.chapter_new, name="chapter-new"),
     path("books/<slug:book_slug>/changelog/feed.atom", feeds.book_changelog_feed, name="book-changelog-feed"),
-    path(f"{_chapter}edit/", editing.chapter_edit, name="chapter-edit"),
+    path(f"{_chapter}edit/", proposing.chapter_edit, name="chapter-edit"),
     path(f"{_chapter}history/", history.chapter_history, name="chapter-history"),
     path(f"{_chapter}history/<int:history_id>/revert/", history.chapter_revert, name="chapter-revert"),
-    path(f"{_chapter}new-table/", editing.table_new, name="table-new"),
-    path(f"{_chapter}tables/<slug:table_slug>/edit/", editing.table_edit, name="table-edit"),
+    path(f"{_chapter}new-table/", proposing.table_new, name="table-new"),
+    path(f"{_chapter}tables/<slug:table_slug>/edit/", proposing.table_edit, name="table-edit"),
     path(f"{_chapter}tables/<slug:table_slug>/history/", history.table_history, name="table-history"),
     path(
         f"{_chapter}tables/<slug:table_slug>/history/<int:history_id>/revert/",
         history.table_revert,
         name="table-revert",
     ),
-    path("preview/markdown/", editing.markdown_preview, name="markdown-preview"),
+    path("preview/markdown/", preview.markdown_preview, name="markdown-preview"),
     path("recent/feed.atom", feeds.recent_feed, name="recent-feed"),
     path("reviews/", reviews.queue, name="review-queue"),
     path("reviews/<int:request_id>/", reviews.detail, name="review-detail"),
@@ -86,7 +88,7 @@ urlpatterns += [
     path("reviews/<int:request_id>/reject/", reviews.reject, name="review-reject"),
     path("reviews/<int:request_id>/submit/", reviews.submit, name="review-submit"),
     path("reviews/<int:request_id>/withdraw/", reviews.withdraw, name="review-withdraw"),
-    path("reviews/<int:request_id>/revise/", editing.request_revise, name="review-revise"),
+    path("reviews/<int:request_id>/revise/", revising.request_revise, name="review-revise"),
 ]
 
 # Following: watching, notifications, e-mail settings and links, feeds.

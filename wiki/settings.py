@@ -225,7 +225,7 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # django-markdownx: the editor widget only. Preview goes through our own renderer
 # behind login (notes.views), and markdownx's own URLs are not mounted.
-MARKDOWNX_URLS_PATH = "/preview/markdown/"  # notes.views.editing.markdown_preview
+MARKDOWNX_URLS_PATH = "/preview/markdown/"  # notes.views.preview.markdown_preview
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "notes.lib.markup.render_markdown"
 MARKDOWNX_UPLOAD_MAX_SIZE = 2 * 1024 * 1024
 # The editor box keeps its height (resizable by hand, its own scroll): markdownx would grow

@@ -18,6 +18,10 @@ from notes.lib.limits import (
     chapter_number_refusal,
 )
 from notes.lib.numbers import MAX_ID, NumberField, int_or_default
+from notes.models import ChangeRequest
+from notes.models.reviews import PROPOSED_FIELDS, TARGET_FIELDS
+
+Kind = ChangeRequest.Kind
 
 
 class PreviewMarkdownWidget(MarkdownxWidget):
@@ -115,6 +119,19 @@ class NewBookForm(BookForm):
     )
 
     field_order = ["title", "book_author", "book_domains", "slug", "body", "summary"]
+
+
+# What the text editors post for each kind of request (tables post their grid instead).
+def text_fields(change_request) -> tuple[str, ...]:
+    """What the text editor changes in a request of this kind: the fields the editor's form
+    posts, whether the author saves it, autosaves it or revises it (tables have the grid).
+
+    A book from a notes file keeps the address made from its file: its form has no Address
+    field. A revert is revised like an edit of what it restores.
+    """
+    if change_request.kind in (Kind.BOOK_FROM_FILE, Kind.REVERT):
+        return TARGET_FIELDS[change_request.target_kind]
+    return PROPOSED_FIELDS[change_request.kind]
 
 
 class TableMetaForm(ChangeForm):

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from notes.models import Book, ChangeRequest, Chapter
+from notes.selectors.editing import my_draft_get
 from notes.services.reviews import ReviewError, change_request_create, change_request_revise
 
 Status = ChangeRequest.Status
@@ -17,16 +18,6 @@ Status = ChangeRequest.Status
 
 class StaleDraft(ReviewError):
     """The draft moved on (another tab saved or submitted it); nothing was written."""
-
-
-def open_draft(*, author, book: Book, chapter: Chapter | None) -> ChangeRequest | None:
-    """The author's newest draft editing ``chapter`` (or, with no chapter, ``book``'s details)."""
-    drafts = ChangeRequest.objects.filter(author=author, status=Status.DRAFT, table__isnull=True)
-    if chapter is not None:
-        drafts = drafts.filter(kind=ChangeRequest.Kind.CHAPTER_EDIT, chapter=chapter)
-    else:
-        drafts = drafts.filter(kind=ChangeRequest.Kind.BOOK_EDIT, book=book)
-    return drafts.order_by("-updated_at", "-pk").first()
 
 
 @transaction.atomic
@@ -47,7 +38,7 @@ def draft_start(
     """
     target = Chapter if chapter is not None else Book
     target.objects.select_for_update().filter(pk=(chapter or book).pk).first()
-    existing = open_draft(author=author, book=book, chapter=chapter)
+    existing = my_draft_get(user=author, target=chapter or book)
     if existing is not None:
         moment = timezone.localtime(existing.updated_at).strftime("%d %b %Y, %H:%M")
         raise StaleDraft(

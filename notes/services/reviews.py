@@ -12,7 +12,6 @@ Each step ends by telling whom it concerns (``notes.services.notifications``) in
 transaction; whoever submits or reviews a request watches what it changes.
 """
 
-from django.conf import settings
 from django.db import transaction
 
 from notes import permissions
@@ -307,7 +306,7 @@ def change_request_withdraw(*, change_request: ChangeRequest, user) -> ChangeReq
 def _check_reviewable(change_request: ChangeRequest, reviewer, revision: int | None, action: str) -> None:
     if not permissions.can_review(reviewer):
         raise ReviewError("Only reviewers review change requests.")
-    if change_request.author_id == reviewer.pk and not settings.WIKI_ALLOW_SELF_APPROVAL:
+    if not permissions.can_review_own_request(reviewer, change_request):
         raise ReviewError(f"You cannot {action} your own change request; another reviewer must.")
     if change_request.status != Status.SUBMITTED:
         raise ReviewError(

@@ -39,7 +39,7 @@ def thread_list(request, book_slug: str, number: int):
     if state not in selectors.THREAD_STATES:
         state = "open"
     anchor_key = request.GET.get("anchor", "")
-    if _is_folded(request, chapter):
+    if permissions.threads_folded(request.user, chapter, query=request.GET):
         return _spoiler_gate(
             request, chapter, folded_count=selectors.thread_list(chapter=chapter, state="all").count()
         )
@@ -179,23 +179,16 @@ def thread_detail(request, book_slug: str, number: int, thread_id: int):
     if thread.chapter.book.slug != book_slug or thread.chapter.number != number:
         # The thread was moved; its old address leads to the new one.
         return redirect(thread.get_absolute_url())
-    if _is_folded(request, thread.chapter):
+    if permissions.threads_folded(request.user, thread.chapter, query=request.GET):
         return _spoiler_gate(request, thread.chapter)
     return render_thread_page(request, thread)
-
-
-def _is_folded(request, chapter) -> bool:
-    """The chapter's threads are past the reader's progress, and they did not ask to see them."""
-    return request.GET.get("spoilers") != "show" and permissions.is_spoiler(
-        request.user, book_id=chapter.book_id, chapter_number=chapter.number
-    )
 
 
 def _spoiler_gate(request, chapter, *, folded_count: int | None = None):
     """Ask before showing a reading group member threads on a chapter they have not read:
     the page names the chapter and their progress, never a thread's title or text."""
     query = request.GET.copy()
-    query["spoilers"] = "show"
+    query[permissions.SPOILERS_PARAMETER] = permissions.SHOW_ANYWAY
     return render(
         request,
         "notes/discussion/spoiler_gate.html",

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from notes.forms.reviews import text_fields
 from notes.lib.numbers import BadNumber, parse_int, parse_optional_int
 from notes.models import ChangeRequest
 from notes.models.reviews import PROPOSED_FIELDS
@@ -19,7 +20,6 @@ from notes.selectors import books as selectors
 from notes.selectors.reviews import change_request_get
 from notes.services.drafts import StaleDraft, draft_save, draft_start
 from notes.services.reviews import ReviewError, change_request_withdraw
-from notes.views.editing import text_fields
 
 
 def _saved(change_request: ChangeRequest) -> JsonResponse:

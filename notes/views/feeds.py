@@ -131,9 +131,7 @@ class ThreadCommentsFeed(Feed):
         if thread.chapter.book.slug != book_slug or thread.chapter.number != number:
             # A moved thread's feed lives at its new address only.
             raise Http404("This thread is not in that chapter.")
-        if request.GET.get("spoilers") != "show" and permissions.is_spoiler(
-            request.user, book_id=thread.chapter.book_id, chapter_number=thread.chapter.number
-        ):
+        if permissions.threads_folded(request.user, thread.chapter, query=request.GET):
             # A reading group member has not read that far: the feed would spoil it.
             raise Http404("This thread is on a chapter beyond your reading progress.")
         return thread
