@@ -60,8 +60,15 @@ def test_the_forms_take_no_more_than_the_limits():
         == limits.MAX_SLUG_LENGTH
     )
     assert field(TableMetaForm, "title").max_length == limits.MAX_TABLE_TITLE_LENGTH
-    number = field(NewChapterForm, "number")
-    assert (number.min_value, number.max_value) == (limits.MIN_CHAPTER_NUMBER, limits.MAX_CHAPTER_NUMBER)
+    number = NewChapterForm().fields["number"]
+    # The browser is told the range; the form refuses outside it in the rule's own words.
+    assert (number.widget.attrs["min"], number.widget.attrs["max"]) == (
+        limits.MIN_CHAPTER_NUMBER,
+        limits.MAX_CHAPTER_NUMBER,
+    )
+    for outside in (limits.MIN_CHAPTER_NUMBER - 1, limits.MAX_CHAPTER_NUMBER + 1):
+        form = NewChapterForm({"number": str(outside), "title": "T", "body": "", "summary": "s"})
+        assert form.errors["number"] == [limits.chapter_number_refusal(outside)]
 
 
 def test_the_notes_formats_refuse_a_title_one_past_the_limit():

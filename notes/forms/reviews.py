@@ -79,13 +79,13 @@ class ChapterForm(ChangeForm):
 class NewChapterForm(ChapterForm):
     # The range is checked in clean_number with the rule's own message, so the form refuses
     # chapter 10000 in the words the importer and the upload use.
-    number = NumberField(
-        min_value=-MAX_ID,
-        label="The chapter number",
-        widget=forms.NumberInput(attrs={"min": MIN_CHAPTER_NUMBER, "max": MAX_CHAPTER_NUMBER}),
-    )
+    number = NumberField(min_value=-MAX_ID, label="The chapter number")
 
     field_order = ["number", "title", "body", "summary"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["number"].widget.attrs.update(min=MIN_CHAPTER_NUMBER, max=MAX_CHAPTER_NUMBER)
 
     def clean_number(self) -> int:
         number = self.cleaned_data["number"]
