@@ -7,7 +7,6 @@ import dataclasses
 import datetime
 import difflib
 import re
-from pathlib import Path
 
 import pytest
 
@@ -25,9 +24,9 @@ from notes.formats import (
     render_markdown,
     render_text,
 )
+from tests.paths import SEED_SOURCE
 
-SEED_PATH = Path(__file__).resolve().parent.parent / "fixtures" / "source" / "designing-ml-systems.txt"
-SEED = decode_source(SEED_PATH.read_bytes())
+SEED = decode_source(SEED_SOURCE.read_bytes())
 SEED_LINES = SEED.split("\n")
 
 SEED_WARNINGS = [

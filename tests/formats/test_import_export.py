@@ -1,7 +1,6 @@
 """import_notes / export_notes on a real database: the seed, round trips, history, errors."""
 
 import io
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -9,11 +8,11 @@ from django.core.management import CommandError, call_command
 from notes.models import Book, Chapter, ComparisonTable
 from notes.selectors.books import changelog
 from notes.services.books import book_document
+from tests.paths import SEED_SOURCE
 
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "fixtures" / "source" / "designing-ml-systems.txt"
+SEED = SEED_SOURCE
 SEED_CHANGELOG = [
     "April 20, 2026 | Added notes for Chapter 1",
     "April 21, 2026 | Added notes for Chapter 2",

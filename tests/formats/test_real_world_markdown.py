@@ -5,13 +5,12 @@ warning naming their lines; "Part" headings are kept, in the summary or at the s
 chapter that follows; chapter headings come at any level and numbered every common way.
 """
 
-from pathlib import Path
-
 import pytest
 
 from notes.formats import FormatError, decode_source, parse_markdown, render_markdown
+from tests.paths import NOTES_FILES
 
-DATA = Path(__file__).resolve().parent / "data" / "notes"
+DATA = NOTES_FILES
 
 
 def read(name: str):

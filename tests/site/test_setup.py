@@ -5,7 +5,6 @@ import re
 import shlex
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import yaml
@@ -14,8 +13,7 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 
 from tests.factories import make_user
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.paths import ROOT
 
 
 def _start(**environment) -> subprocess.CompletedProcess:

@@ -2,17 +2,17 @@
 
 import io
 import shutil
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from notes.models import Book, Chapter
+from tests.paths import NOTES_FILES, SEED_SOURCE
 
 pytestmark = pytest.mark.django_db
 
-DATA = Path(__file__).resolve().parent / "data" / "notes"
-SEED = Path(__file__).resolve().parent.parent / "fixtures" / "source" / "designing-ml-systems.txt"
+DATA = NOTES_FILES
+SEED = SEED_SOURCE
 
 
 def run(*args) -> tuple[str, str]:

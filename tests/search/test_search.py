@@ -19,10 +19,10 @@ from notes.services.books import book_import
 from notes.services.discussions import comment_delete, comment_edit, comment_post
 from notes.services.history import chapter_render, save_version
 from notes.services.reviews import change_request_approve
+from tests.content.test_markup import VECTORS
+from tests.discussions.test_discussion_xss import assert_page_inert
 from tests.factories import make_book, make_chapter, make_thread, propose_chapter_edit
-from tests.test_discussion_xss import assert_page_inert
-from tests.test_import_export import SEED
-from tests.test_markup import VECTORS
+from tests.paths import SEED_SOURCE
 
 pytestmark = pytest.mark.django_db
 postgres_only = [
@@ -34,7 +34,7 @@ MARK = re.compile(r"<mark>(.*?)</mark>", re.IGNORECASE)
 
 @pytest.fixture
 def seed():
-    return book_import(document=parse(SEED.read_text(), "text").book)
+    return book_import(document=parse(SEED_SOURCE.read_text(), "text").book)
 
 
 def page(client, query: str, **params) -> str:

@@ -3,7 +3,6 @@
 import json
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -15,12 +14,12 @@ from notes.models import Book, Chapter
 from notes.services.books import book_document
 from notes.services.history import chapter_render, save_version
 from tests.factories import make_book
+from tests.paths import SEED_SOURCE, XSS_VECTORS
 
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED_TEXT = (ROOT / "fixtures" / "source" / "designing-ml-systems.txt").read_text()
-XSS = [vector["payload"] for vector in json.loads((ROOT / "tests" / "data" / "xss-vectors.json").read_text())]
+SEED_TEXT = SEED_SOURCE.read_text()
+XSS = [vector["payload"] for vector in json.loads(XSS_VECTORS.read_text())]
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from notes.models import Comment, Thread
 from notes.services import moderation
 from notes.services.discussions import comment_post, thread_start
-from tests.test_markup import VECTORS, assert_inert
+from tests.content.test_markup import VECTORS, assert_inert
 
 pytestmark = pytest.mark.django_db
 

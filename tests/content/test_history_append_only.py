@@ -7,9 +7,9 @@ history row. The check reads the source, so a new code path cannot slip past it.
 
 import ast
 import re
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.paths import ROOT
+
 SOURCES = [
     path
     for folder in ("notes", "wiki")

@@ -8,9 +8,10 @@ transactions IMMEDIATE, and this runs real threads against a real SQLite file.
 import os
 import subprocess
 import sys
-from pathlib import Path
 
-SCRIPT = Path(__file__).resolve().parent / "scripts" / "sqlite_writers.py"
+from tests.paths import SCRIPTS
+
+SCRIPT = SCRIPTS / "sqlite_writers.py"
 
 
 def test_eight_simultaneous_writers_all_succeed_on_a_sqlite_file(tmp_path):

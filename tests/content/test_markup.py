@@ -3,14 +3,14 @@
 import json
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
 from notes.lib.markup import render_inline, render_markdown, render_table
+from tests.paths import XSS_VECTORS
 
-VECTORS = json.loads((Path(__file__).parent / "data" / "xss-vectors.json").read_text())
+VECTORS = json.loads(XSS_VECTORS.read_text())
 DANGEROUS_TAGS = {"script", "iframe", "object", "embed", "style", "svg", "math", "body", "base", "form",
                   "link", "meta", "noscript", "details", "xmp", "textarea", "title"}  # fmt: skip
 DANGEROUS_SCHEMES = ("javascript:", "vbscript:", "data:", "file:")

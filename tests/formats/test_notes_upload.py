@@ -1,7 +1,5 @@
 """Uploading a notes file in the browser: it becomes change requests for review, never a write."""
 
-from pathlib import Path
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -17,14 +15,12 @@ from notes.services.reviews import (
     change_request_revise,
 )
 from tests.factories import make_book
+from tests.paths import NOTES_FILES, SEED_SOURCE
 
 pytestmark = pytest.mark.django_db
 
-DATA = Path(__file__).resolve().parent / "data" / "notes"
-DDIA = (DATA / "ddia-reading-notes.md").read_bytes()
-SEED = (
-    Path(__file__).resolve().parent.parent / "fixtures" / "source" / "designing-ml-systems.txt"
-).read_bytes()
+DDIA = (NOTES_FILES / "ddia-reading-notes.md").read_bytes()
+SEED = SEED_SOURCE.read_bytes()
 URL = "/import/"
 
 Kind = ChangeRequest.Kind
