@@ -1,7 +1,6 @@
 """The chapter page's contents: made when a chapter is rendered, stored, read without parsing."""
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -59,8 +58,7 @@ def test_a_table_the_text_does_not_place_comes_last_marked_as_on_its_own_page(bo
     }
 
 
-def test_the_seed_chapters_list_their_tables_and_keep_heading_like_lines_as_text(client):
-    call_command("loaddata", "designing-ml-systems", verbosity=0)
+def test_the_seed_chapters_list_their_tables_and_keep_heading_like_lines_as_text(client, seed):
     chapter = Chapter.objects.get(book__slug="designing-ml-systems", number=3)
     assert [entry["title"] for entry in chapter.contents] == SEED_TABLES
     html = client.get("/books/designing-ml-systems/chapters/3/").content.decode()

@@ -48,11 +48,6 @@ def publish_cells(editor, reviewer, table, rows):
     )
 
 
-@pytest.fixture
-def table(chapter):
-    return chapter.tables.get(slug="table-1")
-
-
 def test_an_old_version_shows_the_table_as_it_was_then(client_for, editor, reviewer, reader, chapter, table):
     version = publish_chapter(editor, reviewer, chapter, "Second notes.\n[[table:table-1]]\n")
     publish_cells(editor, reviewer, table, [["Speed", "fast", "slow"], ["Cost", "lower", "high"]])

@@ -27,11 +27,6 @@ def publish_cells(table, editor, reviewer, rows, summary="Corrected the costs"):
     table.refresh_from_db()
 
 
-@pytest.fixture
-def table(chapter):
-    return chapter.tables.get(slug="table-1")
-
-
 def test_the_table_history_lists_versions_with_summary_author_and_approver(
     client_for, editor, reviewer, reader, table
 ):

@@ -55,18 +55,20 @@ def run_at_once(calls):
 
 
 @pytest.fixture
-def thread(chapter, reader):
+def racing_thread(chapter, reader):
     return make_thread(chapter=chapter, author=reader, title="Racing")
 
 
-def test_a_reply_sent_while_a_moderator_locks_waits_for_the_lock_and_is_refused(thread, editor, moderator):
+def test_a_reply_sent_while_a_moderator_locks_waits_for_the_lock_and_is_refused(
+    racing_thread, editor, moderator
+):
     locked, reply_sent = threading.Event(), threading.Event()
     outcome: dict = {}
 
     def lock_and_hold():
         try:
             with transaction.atomic():
-                moderation.thread_lock(thread=thread, moderator=moderator, reason="Heated")
+                moderation.thread_lock(thread=racing_thread, moderator=moderator, reason="Heated")
                 locked.set()
                 reply_sent.wait(timeout=10)
                 time.sleep(0.5)  # the reply is now waiting on the thread row
@@ -79,7 +81,7 @@ def test_a_reply_sent_while_a_moderator_locks_waits_for_the_lock_and_is_refused(
             reply_sent.set()
             started = time.monotonic()
             try:
-                comment_post(thread=thread, author=editor, body="Just in time?")
+                comment_post(thread=racing_thread, author=editor, body="Just in time?")
             except DiscussionError as error:
                 outcome["error"] = error
             outcome["waited"] = time.monotonic() - started
@@ -94,19 +96,19 @@ def test_a_reply_sent_while_a_moderator_locks_waits_for_the_lock_and_is_refused(
 
     assert "This thread is locked" in str(outcome.get("error"))
     assert outcome["waited"] >= 0.4  # it waited for the moderator's transaction, then saw the lock
-    assert Comment.objects.filter(thread=thread).count() == 1
-    assert Thread.objects.get(pk=thread.pk).is_locked
+    assert Comment.objects.filter(thread=racing_thread).count() == 1
+    assert Thread.objects.get(pk=racing_thread.pk).is_locked
 
 
-def test_replies_sent_at_once_each_get_their_own_place(thread, reader, editor):
-    first = thread.comments.get()
+def test_replies_sent_at_once_each_get_their_own_place(racing_thread, reader, editor):
+    first = racing_thread.comments.get()
     calls = [
-        (lambda index=index: comment_post(thread=thread, author=editor, body=f"Top {index}"))
+        (lambda index=index: comment_post(thread=racing_thread, author=editor, body=f"Top {index}"))
         for index in range(6)
     ] + [
         (
             lambda index=index: comment_post(
-                thread=thread, author=reader, body=f"Reply {index}", parent_id=first.pk
+                thread=racing_thread, author=reader, body=f"Reply {index}", parent_id=first.pk
             )
         )
         for index in range(6)
@@ -115,18 +117,23 @@ def test_replies_sent_at_once_each_get_their_own_place(thread, reader, editor):
     results = run_at_once(calls)
 
     assert all(isinstance(result, Comment) for result in results), results
-    paths = list(Comment.objects.filter(thread=thread).values_list("path", flat=True))
+    paths = list(Comment.objects.filter(thread=racing_thread).values_list("path", flat=True))
     assert len(paths) == len(set(paths)) == 13
-    thread.refresh_from_db()
-    assert thread.comment_count == 13 and thread.top_level_count == 7
+    racing_thread.refresh_from_db()
+    assert racing_thread.comment_count == 13 and racing_thread.top_level_count == 7
     first.refresh_from_db()
     assert first.reply_count == 6
 
 
-def test_one_form_sent_twice_at_once_posts_once(thread, editor):
+def test_one_form_sent_twice_at_once_posts_once(racing_thread, editor):
     token = uuid.uuid4()
     results = run_at_once(
-        [lambda: comment_post(thread=thread, author=editor, body="Double click", submission_token=token)] * 2
+        [
+            lambda: comment_post(
+                thread=racing_thread, author=editor, body="Double click", submission_token=token
+            )
+        ]
+        * 2
     )
     # Whichever commits second hits the unique token, whether or not it waited on the thread row.
     assert sorted(type(result).__name__ for result in results) == ["Comment", DuplicateSubmission.__name__]

@@ -20,11 +20,6 @@ pytestmark = pytest.mark.django_db
 CHAPTER = "/books/test-book/chapters/1/"
 
 
-@pytest.fixture
-def thread(chapter, reader):
-    return make_thread(chapter=chapter, author=reader, title="Why columns?", body="First comment.")
-
-
 def thread_url(thread) -> str:
     return f"{CHAPTER}discussion/{thread.pk}/"
 

@@ -160,7 +160,7 @@ CELLS = [
 
 
 @pytest.fixture
-def world(book, other_editor):
+def others_threads(book, other_editor):
     """Threads and comments of ``other_editor`` in every state an action needs."""
     chapter = book.chapters.get(number=1)
     mod = make_user("matrix_moderator", role="Moderator")
@@ -191,12 +191,12 @@ def _fill(value, world):
 
 
 @pytest.mark.parametrize(("action", "role", "expected"), CELLS)
-def test_permission_matrix(request, client_for, world, action, role, expected):
+def test_permission_matrix(request, client_for, others_threads, action, role, expected):
     user = None if role == "anonymous" else request.getfixturevalue(role)
     method, url, data, _, effect = ACTIONS[action]
 
     response = getattr(client_for(user), method)(
-        _fill(url, world), {key: _fill(value, world) for key, value in data.items()}
+        _fill(url, others_threads), {key: _fill(value, others_threads) for key, value in data.items()}
     )
 
     if expected == "login":
@@ -208,14 +208,19 @@ def test_permission_matrix(request, client_for, world, action, role, expected):
         if response.status_code == 302:
             assert not response.url.startswith("/accounts/login/")
     if effect is not None:
-        assert effect(world) == (expected == "ok")
+        assert effect(others_threads) == (expected == "ok")
 
 
-def test_a_signed_in_user_in_no_group_reads_but_does_not_post(client_for, world, outsider):
+def test_a_signed_in_user_in_no_group_reads_but_does_not_post(client_for, others_threads, outsider):
     client = client_for(outsider)
-    assert client.get(f"/books/test-book/chapters/1/discussion/{world.thread.pk}/").status_code == 200
+    assert (
+        client.get(f"/books/test-book/chapters/1/discussion/{others_threads.thread.pk}/").status_code == 200
+    )
     before = Comment.objects.count()
-    assert client.post(f"/discussion/threads/{world.thread.pk}/reply/", {"body": "Hi"}).status_code == 403
+    assert (
+        client.post(f"/discussion/threads/{others_threads.thread.pk}/reply/", {"body": "Hi"}).status_code
+        == 403
+    )
     assert (
         client.post("/books/test-book/chapters/1/discussion/new/", {"title": "T", "body": "B"}).status_code
         == 403
@@ -223,12 +228,12 @@ def test_a_signed_in_user_in_no_group_reads_but_does_not_post(client_for, world,
     assert Comment.objects.count() == before
 
 
-def test_reading_discussions_needs_login_when_public_read_is_off(client, world, settings):
+def test_reading_discussions_needs_login_when_public_read_is_off(client, others_threads, settings):
     settings.WIKI_PUBLIC_READ = False
     for url in (
         "/books/test-book/chapters/1/discussion/",
-        f"/books/test-book/chapters/1/discussion/{world.thread.pk}/",
-        f"/discussion/comments/{world.reply.pk}/history/",
+        f"/books/test-book/chapters/1/discussion/{others_threads.thread.pk}/",
+        f"/discussion/comments/{others_threads.reply.pk}/history/",
     ):
         response = client.get(url)
         assert response.status_code == 302 and response.url.startswith("/accounts/login/")
@@ -251,10 +256,12 @@ def test_every_role_edits_deletes_and_resolves_its_own(request, client_for, book
 
 
 @pytest.mark.parametrize("role", ROLES[1:])
-def test_a_locked_thread_refuses_a_direct_post_from_every_role(request, client_for, world, role):
+def test_a_locked_thread_refuses_a_direct_post_from_every_role(request, client_for, others_threads, role):
     user = request.getfixturevalue(role)
     before = Comment.objects.count()
-    response = client_for(user).post(f"/discussion/threads/{world.locked.pk}/reply/", {"body": "Let me in"})
+    response = client_for(user).post(
+        f"/discussion/threads/{others_threads.locked.pk}/reply/", {"body": "Let me in"}
+    )
     assert response.status_code in (400, 403)
     if response.status_code == 400:
         assert "This thread is locked: it takes no more replies." in response.content.decode()
@@ -278,10 +285,10 @@ POST_URLS = [
 
 
 @pytest.mark.parametrize("url", POST_URLS)
-def test_every_post_needs_the_csrf_token(world, other_editor, url):
+def test_every_post_needs_the_csrf_token(others_threads, other_editor, url):
     client = Client(enforce_csrf_checks=True)
     client.force_login(other_editor)
-    response = client.post(_fill(url, world), {"title": "T", "body": "B", "reason": "R"})
+    response = client.post(_fill(url, others_threads), {"title": "T", "body": "B", "reason": "R"})
     assert response.status_code == 403
     assert b"CSRF" in response.content
 
@@ -296,5 +303,5 @@ def test_every_post_needs_the_csrf_token(world, other_editor, url):
         "/discussion/comments/{hidden}/unhide/",
     ],
 )
-def test_actions_refuse_get(client_for, world, moderator, url):
-    assert client_for(moderator).get(_fill(url, world)).status_code == 405
+def test_actions_refuse_get(client_for, others_threads, moderator, url):
+    assert client_for(moderator).get(_fill(url, others_threads)).status_code == 405

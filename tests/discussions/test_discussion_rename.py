@@ -19,7 +19,7 @@ REASON = "Insult in the title"
 
 
 @pytest.fixture
-def thread(chapter, editor, reviewer):
+def mentioning_thread(chapter, editor, reviewer):
     return make_thread(chapter=chapter, author=editor, title=OLD_TITLE, body="@reviewer what do you think?")
 
 
@@ -30,12 +30,19 @@ def thread_url(thread) -> str:
 # --- The service -------------------------------------------------------------------------------
 
 
-def test_renaming_changes_the_title_and_logs_the_old_one_with_the_reason(thread, moderator):
-    moderation.thread_rename(thread=thread, moderator=moderator, title=f"  {NEW_TITLE} ", reason=REASON)
-    thread.refresh_from_db()
-    assert thread.title == NEW_TITLE and thread.renamed_at is not None
+def test_renaming_changes_the_title_and_logs_the_old_one_with_the_reason(mentioning_thread, moderator):
+    moderation.thread_rename(
+        thread=mentioning_thread, moderator=moderator, title=f"  {NEW_TITLE} ", reason=REASON
+    )
+    mentioning_thread.refresh_from_db()
+    assert mentioning_thread.title == NEW_TITLE and mentioning_thread.renamed_at is not None
     entry = ModerationLog.objects.get()
-    assert (entry.actor, entry.action, entry.thread, entry.reason) == (moderator, "rename", thread, REASON)
+    assert (entry.actor, entry.action, entry.thread, entry.reason) == (
+        moderator,
+        "rename",
+        mentioning_thread,
+        REASON,
+    )
     assert entry.details == f"Was titled “{OLD_TITLE}”."
 
 
@@ -50,73 +57,84 @@ def test_renaming_changes_the_title_and_logs_the_old_one_with_the_reason(thread,
     ],
     ids=["same-title", "blank-title", "long-title", "no-reason", "long-reason"],
 )
-def test_a_bad_rename_is_refused_and_changes_nothing(thread, moderator, title, reason, message):
+def test_a_bad_rename_is_refused_and_changes_nothing(mentioning_thread, moderator, title, reason, message):
     with pytest.raises(DiscussionError, match=message):
-        moderation.thread_rename(thread=thread, moderator=moderator, title=title, reason=reason)
-    assert Thread.objects.get(pk=thread.pk).title == OLD_TITLE
+        moderation.thread_rename(thread=mentioning_thread, moderator=moderator, title=title, reason=reason)
+    assert Thread.objects.get(pk=mentioning_thread.pk).title == OLD_TITLE
     assert not ModerationLog.objects.exists()
 
 
 @pytest.mark.parametrize("user", ["reader", "editor", "reviewer", "outsider"])
-def test_only_moderators_rename(request, thread, user):
+def test_only_moderators_rename(request, mentioning_thread, user):
     with pytest.raises(PermissionDenied):
         moderation.thread_rename(
-            thread=thread, moderator=request.getfixturevalue(user), title=NEW_TITLE, reason=REASON
+            thread=mentioning_thread, moderator=request.getfixturevalue(user), title=NEW_TITLE, reason=REASON
         )
-    assert Thread.objects.get(pk=thread.pk).title == OLD_TITLE
+    assert Thread.objects.get(pk=mentioning_thread.pk).title == OLD_TITLE
 
 
 # --- The pages ---------------------------------------------------------------------------------
 
 
-def test_moderators_get_a_rename_control_and_readers_do_not(client_for, thread, reader, moderator):
-    rename = f'href="/discussion/threads/{thread.pk}/rename/">Rename</a>'
-    assert rename in client_for(moderator).get(thread_url(thread)).content.decode()
-    assert rename not in client_for(reader).get(thread_url(thread)).content.decode()
+def test_moderators_get_a_rename_control_and_readers_do_not(client_for, mentioning_thread, reader, moderator):
+    rename = f'href="/discussion/threads/{mentioning_thread.pk}/rename/">Rename</a>'
+    assert rename in client_for(moderator).get(thread_url(mentioning_thread)).content.decode()
+    assert rename not in client_for(reader).get(thread_url(mentioning_thread)).content.decode()
 
 
-def test_the_rename_form_shows_the_title_and_refuses_a_missing_reason(client_for, thread, moderator):
+def test_the_rename_form_shows_the_title_and_refuses_a_missing_reason(
+    client_for, mentioning_thread, moderator
+):
     client = client_for(moderator)
-    form = client.get(f"/discussion/threads/{thread.pk}/rename/").content.decode()
+    form = client.get(f"/discussion/threads/{mentioning_thread.pk}/rename/").content.decode()
     assert 'name="title"' in form and f'value="{OLD_TITLE}"' in form and 'name="reason"' in form
-    response = client.post(f"/discussion/threads/{thread.pk}/rename/", {"title": NEW_TITLE, "reason": ""})
+    response = client.post(
+        f"/discussion/threads/{mentioning_thread.pk}/rename/", {"title": NEW_TITLE, "reason": ""}
+    )
     assert response.status_code == 400
     assert "Give a reason" in response.content.decode()
-    assert Thread.objects.get(pk=thread.pk).title == OLD_TITLE
+    assert Thread.objects.get(pk=mentioning_thread.pk).title == OLD_TITLE
 
 
 def test_after_a_rename_readers_see_only_the_new_title_and_that_a_moderator_changed_it(
-    client_for, thread, reader, editor, reviewer, moderator, mailoutbox, django_capture_on_commit_callbacks
+    client_for,
+    mentioning_thread,
+    reader,
+    editor,
+    reviewer,
+    moderator,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
 ):
     # The first comment (which mentions reviewer) is hidden too: the title was what still showed.
-    moderation.comment_hide(comment=thread.comments.get(), moderator=moderator, reason="Abuse")
-    comment_post(thread=thread, author=editor, body="Sorry about that.")
+    moderation.comment_hide(comment=mentioning_thread.comments.get(), moderator=moderator, reason="Abuse")
+    comment_post(thread=mentioning_thread, author=editor, body="Sorry about that.")
     response = client_for(moderator).post(
-        f"/discussion/threads/{thread.pk}/rename/", {"title": NEW_TITLE, "reason": REASON}
+        f"/discussion/threads/{mentioning_thread.pk}/rename/", {"title": NEW_TITLE, "reason": REASON}
     )
-    assert response.status_code == 302 and response.url == thread_url(thread)
+    assert response.status_code == 302 and response.url == thread_url(mentioning_thread)
 
     for viewer, url in (
         (None, f"{CHAPTER}discussion/?filter=all"),
-        (reader, thread_url(thread)),
+        (reader, thread_url(mentioning_thread)),
         (reviewer, "/notifications/"),
         (reader, "/users/editor/"),
     ):
         html = client_for(viewer).get(url).content.decode()
         assert NEW_TITLE in html, url
         assert OLD_TITLE not in html and REASON not in html, url
-    page = client_for(reader).get(thread_url(thread)).content.decode()
+    page = client_for(reader).get(thread_url(mentioning_thread)).content.decode()
     assert "title changed by a moderator" in page
 
     # A mention e-mail sent after the rename names the thread by its new title.
     with django_capture_on_commit_callbacks(execute=True):
-        comment_post(thread=thread, author=reader, body="@reviewer see the reply")
+        comment_post(thread=mentioning_thread, author=reader, body="@reviewer see the reply")
     (mail,) = [mail for mail in mailoutbox if mail.to == ["reviewer@example.com"]]
     assert NEW_TITLE in mail.subject and NEW_TITLE in mail.body
     assert OLD_TITLE not in mail.subject + mail.body
 
 
-def test_the_moderation_log_keeps_the_old_title_for_moderators(client_for, thread, moderator):
-    moderation.thread_rename(thread=thread, moderator=moderator, title=NEW_TITLE, reason=REASON)
+def test_the_moderation_log_keeps_the_old_title_for_moderators(client_for, mentioning_thread, moderator):
+    moderation.thread_rename(thread=mentioning_thread, moderator=moderator, title=NEW_TITLE, reason=REASON)
     html = client_for(moderator).get("/moderation/log/").content.decode()
     assert "Renamed a thread" in html and f"Was titled “{OLD_TITLE}”." in html and REASON in html

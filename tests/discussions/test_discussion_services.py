@@ -28,11 +28,6 @@ from tests.factories import make_chapter, make_thread, make_user
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def thread(chapter, reader):
-    return make_thread(chapter=chapter, author=reader, title="Why columns?", body="First comment.")
-
-
 def first_comment(thread) -> Comment:
     return thread.comments.get(parent=None, path="000001")
 

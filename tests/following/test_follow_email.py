@@ -26,7 +26,7 @@ DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUE
 
 
 @pytest.fixture
-def thread(chapter, reader):
+def watched_thread(chapter, reader):
     """A thread started by the reader, who therefore watches it."""
     return make_thread(chapter=chapter, author=reader, title="Why columns?")
 
@@ -57,10 +57,10 @@ class BrokenTaskBackend:
 
 
 def test_the_email_task_is_only_enqueued_when_the_event_commits(
-    thread, editor, mailoutbox, django_capture_on_commit_callbacks
+    watched_thread, editor, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        comment_post(thread=thread, author=editor, body="An answer.")
+        comment_post(thread=watched_thread, author=editor, body="An answer.")
     # Inside the transaction: the outbox row is written, nothing is sent or enqueued.
     notification = Notification.objects.get(recipient__username="reader")
     assert notification.email_status == Status.PENDING
@@ -72,7 +72,9 @@ def test_the_email_task_is_only_enqueued_when_the_event_commits(
     assert notification.email_status == Status.SENT and notification.emailed_at is not None
 
 
-def test_an_event_rolled_back_sends_nothing(thread, editor, mailoutbox, django_capture_on_commit_callbacks):
+def test_an_event_rolled_back_sends_nothing(
+    watched_thread, editor, mailoutbox, django_capture_on_commit_callbacks
+):
     from django.db import transaction
 
     with (
@@ -80,17 +82,17 @@ def test_an_event_rolled_back_sends_nothing(thread, editor, mailoutbox, django_c
         pytest.raises(RuntimeError),
         transaction.atomic(),
     ):
-        comment_post(thread=thread, author=editor, body="Never posted.")
+        comment_post(thread=watched_thread, author=editor, body="Never posted.")
         raise RuntimeError("the request failed later")
     assert callbacks == [] and mailoutbox == []
     assert not Notification.objects.filter(recipient__username="reader").exists()
 
 
 def test_one_email_per_person_per_event_with_the_link_and_no_comment_text(
-    thread, editor, mailoutbox, django_capture_on_commit_callbacks
+    watched_thread, editor, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        comment = comment_post(thread=thread, author=editor, body="@reader the secret answer")
+        comment = comment_post(thread=watched_thread, author=editor, body="@reader the secret answer")
     (mail,) = mailoutbox  # mentioned and watching: one notification, one mail
     assert mail.subject == "editor mentioned you in “Why columns?”"
     assert f"http://localhost:8000/discussion/comments/{comment.pk}/" in mail.body
@@ -121,11 +123,11 @@ def test_an_approval_emails_the_author_and_the_watchers(
 
 @override_settings(EMAIL_BACKEND=f"{__name__}.FailingMailBackend")
 def test_a_failing_mail_server_is_retried_a_bounded_number_of_times_and_keeps_the_event(
-    thread, editor, django_capture_on_commit_callbacks, caplog
+    watched_thread, editor, django_capture_on_commit_callbacks, caplog
 ):
     FailingMailBackend.attempts = 0
     with django_capture_on_commit_callbacks(execute=True):
-        comment = comment_post(thread=thread, author=editor, body="An answer.")
+        comment = comment_post(thread=watched_thread, author=editor, body="An answer.")
     assert Comment.objects.filter(pk=comment.pk).exists()
     notification = Notification.objects.get(recipient__username="reader")
     assert (notification.email_status, notification.email_attempts) == (
@@ -140,13 +142,13 @@ def test_a_failing_mail_server_is_retried_a_bounded_number_of_times_and_keeps_th
 
 
 def test_a_task_queue_that_cannot_enqueue_keeps_the_event_and_the_mail_waits(
-    thread, editor, mailoutbox, django_capture_on_commit_callbacks, monkeypatch
+    watched_thread, editor, mailoutbox, django_capture_on_commit_callbacks, monkeypatch
 ):
     import notes.tasks
 
     monkeypatch.setattr(notes.tasks, "send_notification_emails", BrokenTaskBackend)
     with django_capture_on_commit_callbacks(execute=True):
-        comment = comment_post(thread=thread, author=editor, body="An answer.")
+        comment = comment_post(thread=watched_thread, author=editor, body="An answer.")
     assert Comment.objects.filter(pk=comment.pk).exists()
     assert mailoutbox == []
     assert Notification.objects.get(recipient__username="reader").email_status == Status.PENDING
@@ -159,12 +161,12 @@ def test_a_task_queue_that_cannot_enqueue_keeps_the_event_and_the_mail_waits(
 @pytest.mark.django_db(transaction=True)
 @override_settings(TASKS=DATABASE_QUEUE)
 def test_with_the_database_queue_the_worker_sends_the_mail_and_retries_later(
-    thread, editor, mailoutbox, django_capture_on_commit_callbacks, settings
+    watched_thread, editor, mailoutbox, django_capture_on_commit_callbacks, settings
 ):
     from django_tasks_db.models import DBTaskResult
 
     with django_capture_on_commit_callbacks(execute=True):
-        comment_post(thread=thread, author=editor, body="An answer.")
+        comment_post(thread=watched_thread, author=editor, body="An answer.")
     assert mailoutbox == []  # queued, not sent by the web process
     (queued,) = DBTaskResult.objects.all()
     assert queued.task_path == "notes.tasks.send_notification_emails"
@@ -190,22 +192,22 @@ def test_with_the_database_queue_the_worker_sends_the_mail_and_retries_later(
 
 
 def test_email_off_sends_nothing_but_still_notifies(
-    thread, editor, reader, mailoutbox, django_capture_on_commit_callbacks
+    watched_thread, editor, reader, mailoutbox, django_capture_on_commit_callbacks
 ):
     notifications.notification_settings_update(user=reader, email="off")
     with django_capture_on_commit_callbacks(execute=True):
-        comment_post(thread=thread, author=editor, body="An answer.")
+        comment_post(thread=watched_thread, author=editor, body="An answer.")
     assert mailoutbox == []
     assert Notification.objects.get(recipient=reader).email_status == Status.NONE
 
 
 def test_a_daily_digest_sends_one_mail_per_person_per_day(
-    thread, editor, reviewer, reader, mailoutbox, django_capture_on_commit_callbacks
+    watched_thread, editor, reviewer, reader, mailoutbox, django_capture_on_commit_callbacks
 ):
     notifications.notification_settings_update(user=reader, email="daily")
     with django_capture_on_commit_callbacks(execute=True):
-        comment_post(thread=thread, author=editor, body="First answer.")
-        comment_post(thread=thread, author=reviewer, body="Second answer.")
+        comment_post(thread=watched_thread, author=editor, body="First answer.")
+        comment_post(thread=watched_thread, author=reviewer, body="Second answer.")
     # The editor (watching since their answer) gets the second at once; the reader waits.
     assert [mail.to for mail in mailoutbox] == [["editor@example.com"]]
     mailoutbox.clear()
@@ -219,7 +221,7 @@ def test_a_daily_digest_sends_one_mail_per_person_per_day(
     assert "Unsubscribe from all Chapterwise e-mail: http://localhost:8000/email/unsubscribe/" in digest.body
 
     with django_capture_on_commit_callbacks(execute=True):
-        comment_post(thread=thread, author=reviewer, body="Third answer.")
+        comment_post(thread=watched_thread, author=reviewer, body="Third answer.")
     mailoutbox[1:] = []  # the editor's instant mail
     assert email_service.digests_send(today=today) == 0  # one a day
     assert len(mailoutbox) == 1
@@ -228,23 +230,25 @@ def test_a_daily_digest_sends_one_mail_per_person_per_day(
     assert not Notification.objects.filter(email_status=Status.DIGEST).exists()
 
 
-def test_the_digest_command_says_how_many_it_sent(thread, editor, reader, django_capture_on_commit_callbacks):
+def test_the_digest_command_says_how_many_it_sent(
+    watched_thread, editor, reader, django_capture_on_commit_callbacks
+):
     import io
 
     notifications.notification_settings_update(user=reader, email="daily")
     with django_capture_on_commit_callbacks(execute=True):
-        comment_post(thread=thread, author=editor, body="An answer.")
+        comment_post(thread=watched_thread, author=editor, body="An answer.")
     out = io.StringIO()
     call_command("send_digests", stdout=out)
     assert out.getvalue() == "Sent 1 digest.\n"
 
 
 def test_leaving_the_digest_drops_what_waited_for_it(
-    thread, editor, reader, django_capture_on_commit_callbacks
+    watched_thread, editor, reader, django_capture_on_commit_callbacks
 ):
     notifications.notification_settings_update(user=reader, email="daily")
     with django_capture_on_commit_callbacks(execute=True):
-        comment_post(thread=thread, author=editor, body="An answer.")
+        comment_post(thread=watched_thread, author=editor, body="An answer.")
     notifications.notification_settings_update(user=reader, email="instant")
     assert Notification.objects.get(recipient=reader).email_status == Status.SKIPPED
     assert email_service.digests_send() == 0
@@ -259,9 +263,9 @@ def test_an_unknown_choice_is_refused(reader):
 
 
 @pytest.fixture
-def sent(thread, editor, mailoutbox, django_capture_on_commit_callbacks):
+def sent(watched_thread, editor, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        comment_post(thread=thread, author=editor, body="An answer.")
+        comment_post(thread=watched_thread, author=editor, body="An answer.")
     (mail,) = mailoutbox
     return mail
 
@@ -306,14 +310,14 @@ def test_an_unsubscribe_token_cannot_be_used_as_an_unwatch_token(client, reader)
     assert response.status_code == 400 and "This link is not valid" in response.text
 
 
-def test_the_unwatch_link_of_a_watched_thread_ends_that_watch(client, sent, reader, thread):
+def test_the_unwatch_link_of_a_watched_thread_ends_that_watch(client, sent, reader, watched_thread):
     assert "You get this because you watch the thread “Why columns?”." in sent.body
     (link,) = [link for link in links_in(sent.body) if link.startswith("/email/unwatch/")]
     assert "Stop telling <strong>reader</strong> about the thread" in client.get(link).text
-    assert Watch.objects.filter(user=reader, thread=thread).exists()
+    assert Watch.objects.filter(user=reader, thread=watched_thread).exists()
     done = client.post(link)
     assert "You stopped watching" in done.text
-    assert not Watch.objects.filter(user=reader, thread=thread).exists()
+    assert not Watch.objects.filter(user=reader, thread=watched_thread).exists()
     assert "You were not watching" in client.post(link).text  # a second click is harmless
 
 
@@ -328,10 +332,10 @@ def test_a_mention_email_has_no_unwatch_link(
 
 
 def test_a_mention_in_a_watched_thread_offers_to_end_the_watch_without_claiming_it_came_from_it(
-    thread, editor, reader, mailoutbox, django_capture_on_commit_callbacks
+    watched_thread, editor, reader, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        comment_post(thread=thread, author=editor, body="@reader look")
+        comment_post(thread=watched_thread, author=editor, body="@reader look")
     (mail,) = mailoutbox
     assert "You get this because you watch" not in mail.body
     assert "Stop watching the thread “Why columns?”: http://localhost:8000/email/unwatch/" in mail.body

@@ -5,12 +5,11 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from notes.formats import parse, render
-from notes.models import Book, Chapter
+from notes.models import Chapter
 from notes.services.books import book_document
 from notes.services.history import chapter_render, save_version
 from tests.factories import make_book
@@ -20,12 +19,6 @@ pytestmark = pytest.mark.django_db
 
 SEED_TEXT = SEED_SOURCE.read_text()
 XSS = [vector["payload"] for vector in json.loads(XSS_VECTORS.read_text())]
-
-
-@pytest.fixture
-def seed(db):
-    call_command("loaddata", "designing-ml-systems", verbosity=0)
-    return Book.objects.get(slug="designing-ml-systems")
 
 
 def url(book, format):

@@ -282,9 +282,8 @@ def stored_html(book: Book) -> list[str]:
     return html
 
 
-def test_the_fixture_equals_a_fresh_import_of_the_seed():
-    call_command("loaddata", "designing-ml-systems", verbosity=0)
-    book = Book.objects.get(slug="designing-ml-systems")
+def test_the_fixture_equals_a_fresh_import_of_the_seed(seed):
+    book = seed
     from_fixture = (book_document(book=book), history_snapshot(book), stored_html(book))
     assert from_fixture[0].chapters and len(from_fixture[1]) == 1 + 3 + 5
     assert changelog_lines(book) == SEED_CHANGELOG

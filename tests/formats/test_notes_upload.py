@@ -14,7 +14,7 @@ from notes.services.reviews import (
     change_request_request_changes,
     change_request_revise,
 )
-from tests.factories import make_book
+from tests.factories import import_seed, make_book
 from tests.paths import NOTES_FILES, SEED_SOURCE
 
 pytestmark = pytest.mark.django_db
@@ -124,15 +124,8 @@ def test_the_author_revises_a_new_book_and_an_unreadable_revision_is_refused(edi
 # --- Changes to an existing book ---------------------------------------------------------------
 
 
-def seed_book():
-    from notes.formats import decode_source, parse
-    from notes.services.books import book_import
-
-    return book_import(document=parse(decode_source(SEED), "text").book, slug="designing-ml-systems")
-
-
 def test_an_unchanged_file_makes_no_request(editor):
-    book = seed_book()
+    book = import_seed()
     outcome = notes_upload_propose(author=editor, data=SEED, filename="seed.txt", book=book)
 
     assert outcome.requests == []
@@ -141,7 +134,7 @@ def test_an_unchanged_file_makes_no_request(editor):
 
 
 def test_a_changed_file_becomes_one_request_per_changed_chapter_and_table(editor):
-    book = seed_book()
+    book = import_seed()
     text = SEED.decode()
     text = text.replace(
         "ML systems consist of a variety of components:", "ML systems consist of many components:"

@@ -16,11 +16,6 @@ from notes.services.reviews import change_request_approve
 from tests.factories import make_thread, make_user, propose_chapter_edit
 
 
-@pytest.fixture
-def group(book, moderator, reader):
-    return group_create(book=book, actor=moderator, name="Club", members=[reader])
-
-
 def _meeting(group, moderator, starts_at, first=1, last=2):
     return meeting_create(
         group=group,
@@ -40,12 +35,12 @@ def _edit(editor, reviewer, number: int, body: str, book):
 
 
 @pytest.fixture
-def meetings(group, moderator):
+def meetings(club, moderator):
     """A meeting a minute ago (the previous one) and the next one in a week."""
-    previous = _meeting(group, moderator, timezone.now() - datetime.timedelta(minutes=1))
+    previous = _meeting(club, moderator, timezone.now() - datetime.timedelta(minutes=1))
     # History rows written from now on are after the previous meeting.
     Meeting.objects.filter(pk=previous.pk).update(starts_at=timezone.now())
-    upcoming = _meeting(group, moderator, timezone.now() + datetime.timedelta(days=7))
+    upcoming = _meeting(club, moderator, timezone.now() + datetime.timedelta(days=7))
     return previous, upcoming
 
 
@@ -84,8 +79,8 @@ def test_the_agenda_lists_threads_started_and_resolved_since_and_the_open_ones(
     assert "Not on these chapters" not in html
 
 
-def test_the_first_meeting_compares_with_the_group_s_creation(client_for, reader, group, moderator, book):
-    meeting = _meeting(group, moderator, timezone.now() + datetime.timedelta(days=1), first=2, last=2)
+def test_the_first_meeting_compares_with_the_group_s_creation(client_for, reader, club, moderator, book):
+    meeting = _meeting(club, moderator, timezone.now() + datetime.timedelta(days=1), first=2, last=2)
     html = client_for(reader).get(meeting.get_absolute_url()).content.decode()
     assert "the group started" in html and "No changes since then." in html
 
@@ -105,7 +100,7 @@ def _queries(client, url) -> int:
 
 
 def test_the_meeting_page_runs_a_fixed_number_of_queries(
-    client_for, reader, editor, group, moderator, book, meetings
+    client_for, reader, editor, club, moderator, book, meetings
 ):
     _, upcoming = meetings
     client = client_for(reader)
@@ -115,8 +110,8 @@ def test_the_meeting_page_runs_a_fixed_number_of_queries(
     small = _queries(client, upcoming.get_absolute_url())
     for index in range(20):
         make_thread(chapter=chapter, author=editor, title=f"More {index}")
-        GroupMembership.objects.create(group=group, user=make_user(f"m{index}"))
-        _meeting(group, moderator, timezone.now() - datetime.timedelta(days=index + 2))
+        GroupMembership.objects.create(group=club, user=make_user(f"m{index}"))
+        _meeting(club, moderator, timezone.now() - datetime.timedelta(days=index + 2))
     assert _queries(client, upcoming.get_absolute_url()) == small == MEETING_PAGE_QUERIES
 
 
@@ -126,7 +121,7 @@ MEETING_PAGE_QUERIES = 12
 
 
 def test_the_chapter_page_runs_the_same_queries_for_2_or_20_members_and_threads(
-    client_for, reader, editor, group, book
+    client_for, reader, editor, club, book
 ):
     client = client_for(reader)
     chapter = book.chapters.get(number=1)
@@ -135,7 +130,7 @@ def test_the_chapter_page_runs_the_same_queries_for_2_or_20_members_and_threads(
     small = _queries(client, "/books/test-book/chapters/1/")
     for index in range(20):
         make_thread(chapter=chapter, author=editor, title=f"T{index}")
-        GroupMembership.objects.create(group=group, user=make_user(f"c{index}"))
+        GroupMembership.objects.create(group=club, user=make_user(f"c{index}"))
     cache.clear()
     assert _queries(client, "/books/test-book/chapters/1/") == small
 

@@ -16,8 +16,7 @@ REPLY = "a-reply-with-more-spoilers"
 
 
 @pytest.fixture
-def member(book, moderator, reader):
-    group_create(book=book, actor=moderator, name="Club", members=[reader])
+def member(book, club, reader):
     progress_mark(user=reader, book=book, chapter_number=1)
     watch_add(user=reader, target=book)
     return reader

@@ -70,7 +70,7 @@ def approve_all_at_once(pairs):
 
 
 @pytest.fixture
-def long_chapter(chapter):
+def twenty_paragraph_chapter(chapter):
     chapter.body = paragraphs(20)
     chapter_render(chapter)
     save_version(chapter, summary="Twenty paragraphs")
@@ -78,56 +78,65 @@ def long_chapter(chapter):
 
 
 def test_two_reviewers_approving_conflicting_requests_at_once_publish_one_and_return_the_other(
-    editor, other_editor, reviewer, other_reviewer, long_chapter
+    editor, other_editor, reviewer, other_reviewer, twenty_paragraph_chapter
 ):
-    first = propose(editor, long_chapter, paragraphs(20, {3: "Three, by editor."}), "Editor's change")
-    second = propose(other_editor, long_chapter, paragraphs(20, {3: "Three, by other."}), "Other's change")
-    versions = Chapter.history.filter(id=long_chapter.pk).count()
+    first = propose(
+        editor, twenty_paragraph_chapter, paragraphs(20, {3: "Three, by editor."}), "Editor's change"
+    )
+    second = propose(
+        other_editor, twenty_paragraph_chapter, paragraphs(20, {3: "Three, by other."}), "Other's change"
+    )
+    versions = Chapter.history.filter(id=twenty_paragraph_chapter.pk).count()
 
     outcomes = approve_all_at_once([(first, reviewer), (second, other_reviewer)])
 
     assert sorted(outcome.published for outcome in outcomes.values()) == [False, True]
-    assert Chapter.history.filter(id=long_chapter.pk).count() == versions + 1
+    assert Chapter.history.filter(id=twenty_paragraph_chapter.pk).count() == versions + 1
     [winner] = [pk for pk, outcome in outcomes.items() if outcome.published]
     loser = second.pk if winner == first.pk else first.pk
-    long_chapter.refresh_from_db()
-    assert long_chapter.body == ChangeRequest.objects.get(pk=winner).body
+    twenty_paragraph_chapter.refresh_from_db()
+    assert twenty_paragraph_chapter.body == ChangeRequest.objects.get(pk=winner).body
     assert ChangeRequest.objects.get(pk=loser).status == ChangeRequest.Status.CONFLICT
     assert ChangeRequest.objects.get(pk=loser).conflicts[0]["field"] == "body"
 
 
 def test_twenty_approvals_against_one_chapter_all_land_in_history_and_none_is_overwritten(
-    editor, reviewer, other_reviewer, long_chapter
+    editor, reviewer, other_reviewer, twenty_paragraph_chapter
 ):
     requests = [
         propose(
-            editor, long_chapter, paragraphs(20, {index: f"Paragraph {index}, revised."}), f"Change {index}"
+            editor,
+            twenty_paragraph_chapter,
+            paragraphs(20, {index: f"Paragraph {index}, revised."}),
+            f"Change {index}",
         )
         for index in range(20)
     ]
-    versions = Chapter.history.filter(id=long_chapter.pk).count()
+    versions = Chapter.history.filter(id=twenty_paragraph_chapter.pk).count()
 
     outcomes = approve_all_at_once(
         [(request, reviewer if index % 2 else other_reviewer) for index, request in enumerate(requests)]
     )
 
     assert all(outcome.published for outcome in outcomes.values()), outcomes
-    rows = Chapter.history.filter(id=long_chapter.pk)
+    rows = Chapter.history.filter(id=twenty_paragraph_chapter.pk)
     assert rows.count() == versions + 20
     assert set(rows.exclude(change_request=None).values_list("change_request_id", flat=True)) == {
         request.pk for request in requests
     }
-    long_chapter.refresh_from_db()
-    assert long_chapter.body == paragraphs(20, {index: f"Paragraph {index}, revised." for index in range(20)})
+    twenty_paragraph_chapter.refresh_from_db()
+    assert twenty_paragraph_chapter.body == paragraphs(
+        20, {index: f"Paragraph {index}, revised." for index in range(20)}
+    )
     for index in range(20):
-        assert f"Paragraph {index}, revised." in long_chapter.body_html
+        assert f"Paragraph {index}, revised." in twenty_paragraph_chapter.body_html
 
 
 def test_two_reviewers_approving_the_same_request_at_once_publish_it_once_and_refuse_the_other(
-    editor, reviewer, other_reviewer, long_chapter
+    editor, reviewer, other_reviewer, twenty_paragraph_chapter
 ):
-    request = propose(editor, long_chapter, paragraphs(20, {5: "Five, revised."}), "Revised five")
-    versions = Chapter.history.filter(id=long_chapter.pk).count()
+    request = propose(editor, twenty_paragraph_chapter, paragraphs(20, {5: "Five, revised."}), "Revised five")
+    versions = Chapter.history.filter(id=twenty_paragraph_chapter.pk).count()
 
     results = run_at_once([approving(request, reviewer), approving(request, other_reviewer)])
 
@@ -136,14 +145,17 @@ def test_two_reviewers_approving_the_same_request_at_once_publish_it_once_and_re
     assert len(published) == 1 and published[0].published, results
     assert len(refused) == 1, results
     assert str(refused[0]) == "Only submitted requests can be reviewed; this one is approved."
-    assert Chapter.history.filter(id=long_chapter.pk).count() == versions + 1
-    assert Chapter.history.filter(id=long_chapter.pk, change_request=request).count() == 1
+    assert Chapter.history.filter(id=twenty_paragraph_chapter.pk).count() == versions + 1
+    assert Chapter.history.filter(id=twenty_paragraph_chapter.pk, change_request=request).count() == 1
     winner = reviewer if results[0] is published[0] else other_reviewer
     request.refresh_from_db()
     assert (request.status, request.approved_by) == (Status.APPROVED, winner)
     assert list(request.reviews.values_list("reviewer", "verdict")) == [(winner.pk, "approve")]
-    long_chapter.refresh_from_db()
-    assert long_chapter.body == request.body and "Five, revised." in long_chapter.body_html
+    twenty_paragraph_chapter.refresh_from_db()
+    assert (
+        twenty_paragraph_chapter.body == request.body
+        and "Five, revised." in twenty_paragraph_chapter.body_html
+    )
 
 
 def test_two_new_chapters_with_one_number_approved_at_once_add_one_and_return_the_other(

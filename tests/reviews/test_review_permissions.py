@@ -323,7 +323,7 @@ def database_state():
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
+def review_world(django_db_setup, django_db_blocker):
     """Built once, in a transaction rolled back after the module.
 
     Each cell runs inside it in its own savepoint (pytest-django's ``db``), rolled back after
@@ -336,14 +336,14 @@ def world(django_db_setup, django_db_blocker):
 
 
 @pytest.mark.parametrize(("action", "role", "expected"), CELLS)
-def test_permission_matrix(settings, client_for, world, action, role, expected):
+def test_permission_matrix(settings, client_for, review_world, action, role, expected):
     if role.startswith("private-"):
         settings.WIKI_PUBLIC_READ = False
-    user = world.users[role.removeprefix("private-")]
+    user = review_world.users[role.removeprefix("private-")]
     owner = "editor" if role == "author" else "other_editor"
-    cell = SimpleNamespace(**world.places, **world.requests[owner])
+    cell = SimpleNamespace(**review_world.places, **review_world.requests[owner])
     method, url, data, _, effects = ACTIONS[action]
-    assert database_state() == world.state, "every cell starts from the same fresh world"
+    assert database_state() == review_world.state, "every cell starts from the same fresh world"
 
     response = getattr(client_for(user), method)(url.format(**vars(cell)), data)
 
@@ -359,4 +359,4 @@ def test_permission_matrix(settings, client_for, world, action, role, expected):
     for outcome, took_effect in effects.items():
         assert took_effect(cell) == (expected == outcome), f"took effect as {outcome!r}"
     if expected not in effects:
-        assert database_state() == world.state, "nothing may be written"
+        assert database_state() == review_world.state, "nothing may be written"

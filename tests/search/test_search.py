@@ -12,17 +12,14 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 
-from notes.formats import parse
 from notes.models import SearchDocument
 from notes.services import moderation
-from notes.services.books import book_import
 from notes.services.discussions import comment_delete, comment_edit, comment_post
 from notes.services.history import chapter_render, save_version
 from notes.services.reviews import change_request_approve
 from tests.content.test_markup import VECTORS
 from tests.discussions.test_discussion_xss import assert_page_inert
-from tests.factories import make_book, make_chapter, make_thread, propose_chapter_edit
-from tests.paths import SEED_SOURCE
+from tests.factories import import_seed, make_book, make_chapter, make_thread, propose_chapter_edit
 
 pytestmark = pytest.mark.django_db
 postgres_only = [
@@ -33,8 +30,8 @@ MARK = re.compile(r"<mark>(.*?)</mark>", re.IGNORECASE)
 
 
 @pytest.fixture
-def seed():
-    return book_import(document=parse(SEED_SOURCE.read_text(), "text").book)
+def imported_seed():
+    return import_seed()
 
 
 def page(client, query: str, **params) -> str:
@@ -55,7 +52,7 @@ def marks(html: str) -> set[str]:
 # --- What is found -------------------------------------------------------------------------
 
 
-def test_column_wise_finds_chapter_3_and_its_table_highlighted(client, seed):
+def test_column_wise_finds_chapter_3_and_its_table_highlighted(client, imported_seed):
     html = page(client, "column-wise")
     assert results(html) == [
         "/books/designing-ml-systems/chapters/3/",
@@ -67,7 +64,7 @@ def test_column_wise_finds_chapter_3_and_its_table_highlighted(client, seed):
     assert '<h2>Tables <span class="meta">1</span></h2>' in html
 
 
-def test_a_book_is_found_by_its_title_author_and_domains(client, seed):
+def test_a_book_is_found_by_its_title_author_and_domains(client, imported_seed):
     for query in ("Designing", "Huyen", "machine learning"):
         assert "/books/designing-ml-systems/" in results(page(client, query, kind="book")), query
 
@@ -88,7 +85,7 @@ def test_a_chapter_section_links_to_its_heading(client):
     assert results(page(client, "columnar", kind="chapter")) == [f"/books/sections/chapters/1/#{heading_id}"]
 
 
-def test_a_table_is_found_by_its_headers_and_cells(client, seed):
+def test_a_table_is_found_by_its_headers_and_cells(client, imported_seed):
     table = "/books/designing-ml-systems/chapters/3/#table-text-versus-binary-format-storage"
     assert table in results(page(client, "protobuf", kind="table"))
     assert table in results(page(client, "human readable", kind="table"))
@@ -190,7 +187,7 @@ def test_web_search_syntax_phrases_exclusions_and_or(client):
     assert results(page(client, "fox or cat", kind="chapter")) == [one]
 
 
-def test_every_word_must_match(client, seed):
+def test_every_word_must_match(client, imported_seed):
     assert results(page(client, "objective functions", kind="chapter")) == [
         "/books/designing-ml-systems/chapters/2/"
     ]
@@ -253,39 +250,39 @@ HOSTILE = [
 
 
 @pytest.mark.parametrize("query", HOSTILE, ids=range(len(HOSTILE)))
-def test_a_hostile_query_gets_a_page_never_an_error(client, seed, query):
+def test_a_hostile_query_gets_a_page_never_an_error(client, imported_seed, query):
     html = page(client, query)
     assert "<mark>" not in html.split("<h1>Search</h1>")[1].split('<ol class="search-results">')[0]
 
 
-def test_invalid_utf8_in_the_address_gets_a_page(client, seed):
+def test_invalid_utf8_in_the_address_gets_a_page(client, imported_seed):
     for raw in ("%FF%FE", "%ED%A0%80", "%C0%AF", "parquet%FF"):
         response = client.get(f"/search/?q={raw}")
         assert response.status_code == 200, raw
     assert len(results(client.get("/search/?q=parquet%FF").content.decode())) == 3
 
 
-def test_a_nul_character_is_refused_with_a_clear_bad_request(client, seed):
+def test_a_nul_character_is_refused_with_a_clear_bad_request(client, imported_seed):
     # The site-wide middleware answers before the search runs (PostgreSQL refuses NUL).
     for raw in ("%00", "data%00storage"):
         response = client.get(f"/search/?q={raw}")
         assert response.status_code == 400, raw
 
 
-def test_a_query_with_nothing_to_find_says_so(client, seed):
+def test_a_query_with_nothing_to_find_says_so(client, imported_seed):
     for query in ("!!! ???", "-parquet", '-"row wise"'):
         html = page(client, query)
         assert "Nothing to search for: type a word" in html, query
         assert results(html) == []
 
 
-def test_a_long_query_is_cut_and_says_so(client, seed):
+def test_a_long_query_is_cut_and_says_so(client, imported_seed):
     html = page(client, "parquet " + "x" * 500)
     assert "Your search was long: only its beginning was searched." in html
 
 
 def test_anonymous_visitors_are_rate_limited_and_told_when_to_retry(
-    client, client_for, settings, reader, seed
+    client, client_for, settings, reader, imported_seed
 ):
     settings.SEARCH_ANONYMOUS_PER_MINUTE = 3
     cache.clear()
@@ -319,7 +316,7 @@ def test_snippets_of_hostile_text_escape_it_and_mark_only_matches(client, chapte
     assert marks(html) <= {"flamingo"}
 
 
-def test_the_query_is_shown_escaped(client, seed):
+def test_the_query_is_shown_escaped(client, imported_seed):
     html = page(client, "<script>alert(1)</script>")
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -328,7 +325,7 @@ def test_the_query_is_shown_escaped(client, seed):
 # --- Access, queries, the index ------------------------------------------------------------
 
 
-def test_search_needs_login_when_public_read_is_off(client, settings, seed):
+def test_search_needs_login_when_public_read_is_off(client, settings, imported_seed):
     settings.WIKI_PUBLIC_READ = False
     assert client.get("/search/", {"q": "parquet"}).status_code == 302
 
@@ -360,7 +357,7 @@ def test_the_search_page_runs_a_constant_number_of_queries(
         page(signed_in, "hedgehog")
 
 
-def test_search_reindex_rebuilds_the_index_from_the_content(client, seed, chapter, reader):
+def test_search_reindex_rebuilds_the_index_from_the_content(client, imported_seed, chapter, reader):
     make_thread(chapter=chapter, author=reader, title="Reindexed walrus", body="walrus text")
     expected = set(SearchDocument.objects.values_list("kind", "object_id", "part"))
     SearchDocument.objects.all().delete()
@@ -430,7 +427,7 @@ def test_the_search_is_answered_from_the_gin_index():
             assert "Bitmap Index Scan on search_document_vector" in plan, plan
 
 
-def test_behind_the_proxy_each_visitor_has_their_own_search_limit(client, settings, seed):
+def test_behind_the_proxy_each_visitor_has_their_own_search_limit(client, settings, imported_seed):
     settings.SEARCH_ANONYMOUS_PER_MINUTE = 2
     settings.BEHIND_HTTPS_PROXY = True
     cache.clear()

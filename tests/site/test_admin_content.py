@@ -12,12 +12,6 @@ pytestmark = pytest.mark.django_db
 Status = ChangeRequest.Status
 
 
-@pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
 def act(client, action, *requests, **extra):
     return client.post(
         reverse("admin:notes_changerequest_changelist"),

@@ -20,11 +20,6 @@ def threads(chapter, reader, editor):
     return first, second
 
 
-@pytest.fixture
-def admin_client(client_for, admin_user):
-    return client_for(admin_user)
-
-
 @pytest.mark.parametrize(
     "url",
     [

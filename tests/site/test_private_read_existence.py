@@ -27,7 +27,7 @@ POST_URLS = [
 
 
 @pytest.fixture
-def thread(chapter, reader):
+def existing_thread(chapter, reader):
     return make_thread(chapter=chapter, author=reader)
 
 
@@ -41,12 +41,12 @@ def _filled(url, *, exists: bool, thread):
 
 @pytest.mark.parametrize("url", URLS + POST_URLS)
 def test_anonymous_visitors_are_sent_to_log_in_whether_or_not_the_object_exists(
-    client_for, settings, thread, url
+    client_for, settings, existing_thread, url
 ):
     settings.WIKI_PUBLIC_READ = False
     client = client_for(None)
     send = client.post if url in POST_URLS else client.get
     for exists in (True, False):
-        response = send(_filled(url, exists=exists, thread=thread))
+        response = send(_filled(url, exists=exists, thread=existing_thread))
         assert response.status_code == 302, (exists, response.status_code)
         assert response["Location"].startswith("/accounts/login/")
