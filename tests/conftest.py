@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from tests.factories import make_book, make_user
+from tests.factories import load_seed, make_book, make_user
 
 
 @pytest.fixture
@@ -55,6 +55,12 @@ def book(db):
 @pytest.fixture
 def chapter(book):
     return book.chapters.get(number=1)
+
+
+@pytest.fixture
+def seed(db):
+    """The seed book (designing-ml-systems) loaded from its fixture."""
+    return load_seed()
 
 
 @pytest.fixture

@@ -4,11 +4,15 @@ import itertools
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 
+from notes.formats import parse
 from notes.lib.placeholders import table_placeholder
 from notes.models import Book, Chapter, ComparisonTable
+from notes.services.books import book_import
 from notes.services.discussions import thread_start
 from notes.services.history import book_render, chapter_render, save_rendering, save_version, table_render
+from tests.paths import SEED_SLUG, SEED_SOURCE
 
 _sequence = itertools.count(1)
 
@@ -126,3 +130,15 @@ def paragraphs(count: int, changed: dict[int, str] | None = None) -> str:
     """A text of ``count`` paragraphs, some of them replaced: edits that merge line by line."""
     changed = changed or {}
     return "\n\n".join(changed.get(index, f"Paragraph {index}.") for index in range(count)) + "\n"
+
+
+def load_seed() -> Book:
+    """The seed book as its fixture stores it (``make fixture`` builds the fixture from the seed
+    notes file); the one builder here that writes without the services, as ``loaddata`` does."""
+    call_command("loaddata", SEED_SLUG, verbosity=0)
+    return Book.objects.get(slug=SEED_SLUG)
+
+
+def import_seed() -> Book:
+    """The seed book imported from its notes file by the importer service."""
+    return book_import(document=parse(SEED_SOURCE.read_text(), "text").book, slug=SEED_SLUG)

@@ -1,6 +1,6 @@
 """On PostgreSQL, the database itself refuses to change or delete a history row.
 
-The code never does (tests/test_history_append_only.py scans it), and this makes the
+The code never does (tests/content/test_history_append_only.py scans it), and this makes the
 guarantee hold for anything else that connects too: a shell, a script, a future bug.
 The one update allowed is the one Django makes when a user is deleted: their history
 rows keep everything but lose the link to the user (``history_user`` is SET_NULL).

@@ -4,11 +4,10 @@ break the layout, a second version, a thread with a mention, a change request wa
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
-from django.core.management import call_command
 
-from notes.models import Book, ChangeRequest, Chapter, Thread
+from notes.models import ChangeRequest, Chapter, Thread
 from notes.services.reviews import change_request_approve
-from tests.factories import make_chapter, make_thread, make_user, propose_chapter_edit
+from tests.factories import load_seed, make_chapter, make_thread, make_user, propose_chapter_edit
 
 SLUG = "designing-ml-systems"
 BOOK = f"/books/{SLUG}"
@@ -82,8 +81,7 @@ class World:
 
 
 def build_world() -> World:
-    call_command("loaddata", SLUG, verbosity=0)
-    book = Book.objects.get(slug=SLUG)
+    book = load_seed()
     editor = make_user("editor", role="Editor")
     reviewer = make_user("reviewer", role="Reviewer")
     lead = make_user("lead", role="Editor")

@@ -7,15 +7,13 @@ edit, and chapter 1 with two versions to compare.
 
 from dataclasses import dataclass
 
-from django.core.management import call_command
-
-from notes.models import Book, ChangeRequest, Chapter
+from notes.models import ChangeRequest, Chapter
 from notes.services.reviews import (
     change_request_approve,
     change_request_request_changes,
     change_request_revise,
 )
-from tests.factories import make_user, propose_chapter_edit, propose_table_edit
+from tests.factories import load_seed, make_user, propose_chapter_edit, propose_table_edit
 
 SLUG = "designing-ml-systems"
 BOOK = f"/books/{SLUG}"
@@ -44,8 +42,7 @@ class ReviewWorld:
 
 
 def build_review_world() -> ReviewWorld:
-    call_command("loaddata", SLUG, verbosity=0)
-    book = Book.objects.get(slug=SLUG)
+    book = load_seed()
     editor = make_user("editor", role="Editor")
     other = make_user("other", role="Editor")
     reviewer = make_user("reviewer", role="Reviewer")

@@ -1,25 +1,20 @@
 """A reader discusses a comparison table of the seed book, another user replies, a moderator
 hides the reply, and the reader no longer sees its text."""
 
-from pathlib import Path
-
 import pytest
 
-from notes.formats import parse
 from notes.models import Comment, ModerationLog
-from notes.services.books import book_import
-from tests.factories import make_user
+from tests.factories import import_seed, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SEED = Path(__file__).resolve().parents[2] / "fixtures" / "source" / "designing-ml-systems.txt"
 TABLE = "row-wise-versus-column-wise-storage"
 TABLE_TITLE = "Row-wise versus Column-wise Storage"
 REPLY = "Parquet is the column-wise example; CSV the row-wise one."
 
 
 def test_a_thread_on_a_table_gets_a_reply_that_a_moderator_hides(live_server, new_page, log_in):
-    book_import(document=parse(SEED.read_text(), "text").book, slug="designing-ml-systems")
+    import_seed()
     make_user("alice", role="Reader")
     make_user("bob", role="Editor")
     make_user("mo", role="Moderator")

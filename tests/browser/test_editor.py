@@ -21,7 +21,7 @@ EDIT = "/books/editor-book/chapters/1/edit/"
 
 
 @pytest.fixture
-def world(live_server):
+def editor_chapter(live_server):
     book = make_book(slug="editor-book", chapters=1, tables=1)
     chapter = book.chapters.get()
     chapter.body = LONG_BODY + "\n[[table:table-1]]"
@@ -33,7 +33,7 @@ def world(live_server):
 
 
 @pytest.fixture
-def open_page(world, new_page, log_in, live_server):
+def open_page(editor_chapter, new_page, log_in, live_server):
     """``open_page(user, path, viewport)``: a logged-in page at ``path``.
 
     At the end each page is left first, so that the autosave it sends on leaving reaches
@@ -66,7 +66,7 @@ def _focused(page) -> str:
 # --- 1. No keyboard trap ------------------------------------------------------------------------
 
 
-def test_tab_and_shift_tab_leave_the_text_box_and_change_nothing(world, open_page):
+def test_tab_and_shift_tab_leave_the_text_box_and_change_nothing(editor_chapter, open_page):
     page = open_page()
     page.focus("textarea[name=body]")
     before = page.input_value("textarea[name=body]")
@@ -78,7 +78,7 @@ def test_tab_and_shift_tab_leave_the_text_box_and_change_nothing(world, open_pag
     assert page.input_value("textarea[name=body]") == before
 
 
-def test_ctrl_brackets_and_the_toolbar_indent_and_outdent_the_lines(world, open_page):
+def test_ctrl_brackets_and_the_toolbar_indent_and_outdent_the_lines(editor_chapter, open_page):
     page = open_page()
     box = page.locator("textarea[name=body]")
     box.fill("first\nsecond\nthird")
@@ -92,7 +92,7 @@ def test_ctrl_brackets_and_the_toolbar_indent_and_outdent_the_lines(world, open_
     assert box.input_value() == "first\nsecond\n  third"
 
 
-def test_a_keyboard_only_submit_from_the_editor_creates_the_request(world, open_page):
+def test_a_keyboard_only_submit_from_the_editor_creates_the_request(editor_chapter, open_page):
     page = open_page(viewport={"width": 1280, "height": 800})
     page.focus("textarea[name=body]")
     page.keyboard.press("Control+End")
@@ -113,7 +113,7 @@ def test_a_keyboard_only_submit_from_the_editor_creates_the_request(world, open_
 # --- 2. Height, preview, action bar, toolbar ----------------------------------------------------
 
 
-def test_on_a_laptop_the_box_keeps_its_height_and_the_preview_stands_beside_it(world, open_page):
+def test_on_a_laptop_the_box_keeps_its_height_and_the_preview_stands_beside_it(editor_chapter, open_page):
     page = open_page(viewport={"width": 1280, "height": 800})
     box = page.locator("textarea[name=body]")
     height = box.bounding_box()["height"]
@@ -133,7 +133,7 @@ def test_on_a_laptop_the_box_keeps_its_height_and_the_preview_stands_beside_it(w
     assert page.evaluate("document.documentElement.scrollHeight") < 1500  # was 3,700
 
 
-def test_on_a_phone_write_and_preview_are_tabs_worked_by_the_arrow_keys(world, open_page):
+def test_on_a_phone_write_and_preview_are_tabs_worked_by_the_arrow_keys(editor_chapter, open_page):
     page = open_page(viewport={"width": 390, "height": 844})
     write, preview_tab = page.locator("[role=tab]").nth(0), page.locator("[role=tab]").nth(1)
     assert write.get_attribute("aria-selected") == "true"
@@ -152,7 +152,7 @@ def test_on_a_phone_write_and_preview_are_tabs_worked_by_the_arrow_keys(world, o
     assert page.evaluate("document.documentElement.scrollHeight") < 2500  # was 5,800
 
 
-def test_the_toolbar_and_ctrl_b_ctrl_i_wrap_the_selection(world, open_page):
+def test_the_toolbar_and_ctrl_b_ctrl_i_wrap_the_selection(editor_chapter, open_page):
     page = open_page()
     box = page.locator("textarea[name=body]")
     box.fill("one two three")
@@ -181,7 +181,7 @@ def _wait_saved(page):
     expect(page.locator("[data-autosave-status]")).to_have_text(re.compile(r"^Draft saved"), timeout=8000)
 
 
-def test_typing_is_autosaved_into_a_draft_that_the_editor_offers_again(world, open_page):
+def test_typing_is_autosaved_into_a_draft_that_the_editor_offers_again(editor_chapter, open_page):
     page = open_page()
     page.fill("textarea[name=body]", "Written, then the tab was closed.")
     _wait_saved(page)
@@ -206,7 +206,7 @@ def test_typing_is_autosaved_into_a_draft_that_the_editor_offers_again(world, op
     assert draft.body == "Continued." and ChangeRequest.objects.count() == 1
 
 
-def test_an_older_tab_never_overwrites_a_newer_save(world, open_page):
+def test_an_older_tab_never_overwrites_a_newer_save(editor_chapter, open_page):
     first = open_page()
     first.fill("textarea[name=body]", "Start")
     _wait_saved(first)
@@ -228,12 +228,12 @@ def test_an_older_tab_never_overwrites_a_newer_save(world, open_page):
 # --- 4. Someone else is on it ------------------------------------------------------------------
 
 
-def test_the_editor_names_who_else_is_on_the_chapter_and_offers_my_own_request(world, open_page):
+def test_the_editor_names_who_else_is_on_the_chapter_and_offers_my_own_request(editor_chapter, open_page):
     from django.contrib.auth import get_user_model
 
     users = get_user_model().objects
-    bens = propose_chapter_edit(users.get(username="ben"), world, "Ben's text", "Ben's change")
-    anns = propose_chapter_edit(users.get(username="ann"), world, "Ann's text", "Ann's change")
+    bens = propose_chapter_edit(users.get(username="ben"), editor_chapter, "Ben's text", "Ben's change")
+    anns = propose_chapter_edit(users.get(username="ann"), editor_chapter, "Ann's text", "Ann's change")
     change_request_request_changes(change_request=anns, reviewer=users.get(username="rita"), comment="More")
 
     page = open_page()
@@ -255,7 +255,7 @@ TABLE_EDIT = "/books/editor-book/chapters/1/tables/table-1/edit/"
 
 
 def test_the_grid_grows_its_cells_moves_rows_and_columns_and_previews_under_the_csp(
-    world, new_page, log_in, live_server
+    editor_chapter, new_page, log_in, live_server
 ):
     page = new_page()
     page.add_init_script(
@@ -286,7 +286,7 @@ def test_the_grid_grows_its_cells_moves_rows_and_columns_and_previews_under_the_
     assert ChangeRequest.objects.count() == 0
 
 
-def test_on_a_phone_the_grid_scrolls_inside_its_box(world, open_page):
+def test_on_a_phone_the_grid_scrolls_inside_its_box(editor_chapter, open_page):
     page = open_page(path=TABLE_EDIT, viewport={"width": 390, "height": 844})
     for _ in range(3):
         with page.expect_navigation():

@@ -5,15 +5,15 @@ import os
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from notes.formats import parse
 from notes.models import Book, ChangeRequest
-from tests.factories import make_user
+from tests.factories import load_seed, make_user
+from tests.paths import NOTES_FILES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-DDIA = Path(__file__).resolve().parent.parent / "data" / "notes" / "ddia-reading-notes.md"
+DDIA = NOTES_FILES / "ddia-reading-notes.md"
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def _submit(page, selector: str):
 def test_the_book_page_downloads_text_markdown_and_a_self_contained_html_file(
     live_server, new_page, tmp_path, shots
 ):
-    call_command("loaddata", "designing-ml-systems", verbosity=0)
+    load_seed()
     page = new_page()
     page.goto(f"{live_server.url}/books/designing-ml-systems/")
     for width in (390, 1280):

@@ -7,15 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from notes.formats import parse
 from notes.models import Chapter, QuoteAnchor, Thread
-from notes.services.books import book_import
 from notes.services.reviews import change_request_approve
-from tests.factories import make_user, propose_chapter_edit
+from tests.factories import import_seed, make_user, propose_chapter_edit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SEED = Path(__file__).resolve().parents[2] / "fixtures" / "source" / "designing-ml-systems.txt"
 SENTENCE = "Often well-formatted data and useful for debugging the system and applications."
 BEFORE = "- Includes logs, application outputs, model predictions etc."
 REWRITTEN = "- Covers logs of every service, the outputs of applications and the predictions our models make."
@@ -69,7 +66,7 @@ def test_a_quote_thread_survives_an_edit_before_it_and_is_orphaned_when_its_sent
     live_server, new_page, log_in, tmp_path
 ):
     shots = Path(os.environ.get("QUOTE_SHOTS") or tmp_path)
-    book = book_import(document=parse(SEED.read_text(), "text").book, slug="designing-ml-systems")
+    book = import_seed()
     chapter = book.chapters.get(number=3)
     make_user("mia", role="Reader")
     chapter_url = f"{live_server.url}/books/designing-ml-systems/chapters/3/"

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from notes.models import Chapter, Meeting
 from notes.services.groups import group_create, meeting_create, progress_mark
-from tests.browser.test_quotes import BEFORE, REWRITTEN, SEED, SELECT, SENTENCE, approve_edit, marked_text
-from tests.factories import make_thread, make_user
+from tests.browser.test_quotes import BEFORE, REWRITTEN, SELECT, SENTENCE, approve_edit, marked_text
+from tests.factories import import_seed, make_thread, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,10 +22,7 @@ ADDED = "A line the team added after the last meeting."
 
 
 def test_a_reading_group_meets_discusses_a_quote_and_sees_what_changed(live_server, new_page, log_in):
-    from notes.formats import parse
-    from notes.services.books import book_import
-
-    book = book_import(document=parse(SEED.read_text(), "text").book, slug="designing-ml-systems")
+    book = import_seed()
     ana, mia = make_user("ana", role="Reader"), make_user("mia", role="Reader")
     editor, moderator = make_user("eddie", role="Editor"), make_user("mo", role="Moderator")
     group = group_create(book=book, actor=moderator, name="ML club", members=[ana, mia])

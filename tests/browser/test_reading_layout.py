@@ -13,7 +13,7 @@ PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
-def world(db):
+def reading_world(db):
     return build_world()
 
 
@@ -47,7 +47,9 @@ def style(page, selector: str, prop: str) -> str:
 # --- 1. The chapter page -------------------------------------------------------------------
 
 
-def test_contents_stand_sticky_beside_the_text_on_a_laptop_and_fold_on_a_phone(world, live_server, open_page):
+def test_contents_stand_sticky_beside_the_text_on_a_laptop_and_fold_on_a_phone(
+    reading_world, live_server, open_page
+):
     laptop = open_page()
     laptop.goto(f"{live_server.url}{BOOK}/chapters/3/")
     assert laptop.locator("details.toc").evaluate("d => d.open")
@@ -74,7 +76,7 @@ def test_contents_stand_sticky_beside_the_text_on_a_laptop_and_fold_on_a_phone(w
     assert phone.locator(".prose").bounding_box()["y"] > phone.locator("details.toc").bounding_box()["y"]
 
 
-def test_a_contents_entry_and_a_permalink_lead_to_their_place(world, live_server, open_page):
+def test_a_contents_entry_and_a_permalink_lead_to_their_place(reading_world, live_server, open_page):
     page = open_page()
     page.goto(f"{live_server.url}{BOOK}/chapters/3/")
     page.click(".toc-list a:has-text('Text versus Binary Format storage')")
@@ -94,7 +96,7 @@ def test_a_contents_entry_and_a_permalink_lead_to_their_place(world, live_server
 
 
 def test_the_books_chapters_are_listed_with_the_current_one_marked_and_previous_next_move(
-    world, live_server, open_page
+    reading_world, live_server, open_page
 ):
     page = open_page()
     page.goto(f"{live_server.url}{BOOK}/chapters/2/")
@@ -114,7 +116,9 @@ def test_the_books_chapters_are_listed_with_the_current_one_marked_and_previous_
     assert " by editor · 2 versions" in page.locator(".chapter-changed").inner_text()
 
 
-def test_discuss_this_under_a_heading_starts_a_thread_about_that_heading(world, live_server, open_page):
+def test_discuss_this_under_a_heading_starts_a_thread_about_that_heading(
+    reading_world, live_server, open_page
+):
     page = open_page(user="lead")
     page.goto(f"{live_server.url}{BOOK}/chapters/4/")
     place = page.locator('p.discussed-place[data-anchor="heading:a-typed-table"]')
@@ -130,7 +134,7 @@ def test_discuss_this_under_a_heading_starts_a_thread_about_that_heading(world, 
 
 
 def test_an_editor_proposes_a_book_a_reviewer_approves_it_and_its_domain_lists_it(
-    world, live_server, open_page
+    reading_world, live_server, open_page
 ):
     editor = open_page(user="editor")
     editor.goto(f"{live_server.url}/")
@@ -173,7 +177,9 @@ def test_an_editor_proposes_a_book_a_reviewer_approves_it_and_its_domain_lists_i
 
 
 @pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["laptop", "phone"])
-def test_long_urls_words_code_and_tables_stay_inside_their_blocks(world, live_server, open_page, viewport):
+def test_long_urls_words_code_and_tables_stay_inside_their_blocks(
+    reading_world, live_server, open_page, viewport
+):
     page = open_page(viewport=viewport)
     page.goto(f"{live_server.url}{BOOK}/chapters/4/")
     assert page.locator(f'.prose a[href="{LONG_URL}"]').count() == 1
@@ -185,13 +191,13 @@ def test_long_urls_words_code_and_tables_stay_inside_their_blocks(world, live_se
     assert page.locator("pre").evaluate("e => e.scrollWidth > e.clientWidth")  # it scrolls inside
 
 
-def test_blockquotes_code_and_primary_buttons_are_styled(world, live_server, open_page):
+def test_blockquotes_code_and_primary_buttons_are_styled(reading_world, live_server, open_page):
     page = open_page(user="lead")
     page.goto(f"{live_server.url}{BOOK}/chapters/4/")
     assert style(page, "blockquote", "border-left-style") == "solid"
     assert style(page, "pre", "background-color") != style(page, "body", "background-color")
     assert style(page, ":not(pre) > code", "border-top-style") == "solid"
-    page.goto(f"{live_server.url}/reviews/{world.change_request.pk}/")
+    page.goto(f"{live_server.url}/reviews/{reading_world.change_request.pk}/")
     primary = style(page, "button:text-is('Approve and publish')", "background-color")
     plain = style(page, "button:text-is('Request changes')", "background-color")
     assert primary == "rgb(11, 95, 173)" and primary != plain
@@ -201,7 +207,7 @@ def test_blockquotes_code_and_primary_buttons_are_styled(world, live_server, ope
 # --- 4. Comfort ----------------------------------------------------------------------------
 
 
-def test_dark_mode_follows_the_systems_setting(world, live_server, open_page):
+def test_dark_mode_follows_the_systems_setting(reading_world, live_server, open_page):
     light, dark = open_page(color_scheme="light"), open_page(color_scheme="dark")
     for page in (light, dark):
         page.goto(f"{live_server.url}{BOOK}/chapters/3/")
@@ -211,7 +217,7 @@ def test_dark_mode_follows_the_systems_setting(world, live_server, open_page):
     assert style(dark, "thead th", "background-color") == "rgb(22, 27, 34)"
 
 
-def test_a_chapter_prints_as_clean_notes_without_the_navigation(world, live_server, open_page):
+def test_a_chapter_prints_as_clean_notes_without_the_navigation(reading_world, live_server, open_page):
     page = open_page(user="lead")
     page.goto(f"{live_server.url}{BOOK}/chapters/3/")
     page.emulate_media(media="print")
@@ -230,7 +236,9 @@ def test_a_chapter_prints_as_clean_notes_without_the_navigation(world, live_serv
     assert pdf.startswith(b"%PDF")
 
 
-def test_the_skip_link_is_the_first_tab_stop_and_jumps_past_the_navigation(world, live_server, open_page):
+def test_the_skip_link_is_the_first_tab_stop_and_jumps_past_the_navigation(
+    reading_world, live_server, open_page
+):
     page = open_page()
     page.goto(f"{live_server.url}{BOOK}/chapters/3/")
     assert not page.locator(".skip-link").evaluate("a => a.getBoundingClientRect().right > 0")
@@ -243,7 +251,7 @@ def test_the_skip_link_is_the_first_tab_stop_and_jumps_past_the_navigation(world
     assert page.evaluate("document.activeElement.closest('.site-header')") is None
 
 
-def test_the_favicon_is_served(world, live_server, open_page):
+def test_the_favicon_is_served(reading_world, live_server, open_page):
     page = open_page()
     page.goto(f"{live_server.url}/")
     href = page.eval_on_selector("link[rel=icon]", "l => l.href")
@@ -255,7 +263,7 @@ def test_the_favicon_is_served(world, live_server, open_page):
 
 
 def test_a_link_to_a_missing_chapter_shows_the_sites_404_page_with_debug_on(
-    world, live_server, open_page, settings
+    reading_world, live_server, open_page, settings
 ):
     settings.DEBUG = True
     page = open_page()
@@ -270,7 +278,9 @@ def test_a_link_to_a_missing_chapter_shows_the_sites_404_page_with_debug_on(
     assert "Using the URLconf" not in page.content()
 
 
-def test_the_notification_badge_clears_once_the_notifications_page_is_seen(world, live_server, open_page):
+def test_the_notification_badge_clears_once_the_notifications_page_is_seen(
+    reading_world, live_server, open_page
+):
     page = open_page(user="lead")
     assert page.locator(".nav a[href='/notifications/'] .badge").inner_text() == "1"
     with page.expect_navigation():
@@ -287,7 +297,9 @@ def test_the_notification_badge_clears_once_the_notifications_page_is_seen(world
 # --- 6. Phones -----------------------------------------------------------------------------
 
 
-def test_on_a_phone_the_lists_are_stacked_cards_and_the_compare_radios_work(world, live_server, open_page):
+def test_on_a_phone_the_lists_are_stacked_cards_and_the_compare_radios_work(
+    reading_world, live_server, open_page
+):
     page = open_page(viewport=PHONE, user="lead")
     page.goto(f"{live_server.url}/reviews/")
     card = page.locator("table.queue tbody tr").first
@@ -324,11 +336,11 @@ def test_on_a_phone_the_lists_are_stacked_cards_and_the_compare_radios_work(worl
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])
 @pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["390px", "1280px"])
 def test_no_reading_page_is_wider_than_the_screen(
-    world, live_server, open_page, viewport, color_scheme, signed_in
+    reading_world, live_server, open_page, viewport, color_scheme, signed_in
 ):
     page = open_page(viewport=viewport, color_scheme=color_scheme, user="lead" if signed_in else None)
     too_wide = {}
-    for path in world.pages(signed_in=signed_in):
+    for path in reading_world.pages(signed_in=signed_in):
         response = page.goto(f"{live_server.url}{path}")
         assert response.status == (404 if "no-such-book" in path else 200), path
         width = page.evaluate("document.documentElement.scrollWidth")

@@ -8,20 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from notes.formats import parse
-from notes.services.books import book_import
 from notes.services.discussions import comment_post
-from tests.factories import make_thread, make_user
+from tests.factories import import_seed, make_thread, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SEED = Path(__file__).resolve().parents[2] / "fixtures" / "source" / "designing-ml-systems.txt"
 TABLE = "row-wise-versus-column-wise-storage"
 SCREENSHOTS = Path(os.environ.get("SEARCH_SCREENSHOTS", tempfile.gettempdir()))
 
 
 def test_the_nav_search_finds_chapter_3_its_table_and_a_comment_s_thread(live_server, new_page):
-    book = book_import(document=parse(SEED.read_text(), "text").book, slug="designing-ml-systems")
+    book = import_seed()
     chapter = book.chapters.get(number=3)
     alice = make_user("alice", role="Reader")
     thread = make_thread(chapter=chapter, author=alice, title="Storage for training data", body="Opening.")

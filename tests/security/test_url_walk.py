@@ -116,7 +116,7 @@ def all_patterns() -> list[Pattern]:
 
 
 @pytest.fixture
-def world(db):
+def url_objects(db):
     """Real objects for every kind of id the URLs carry."""
     admin = make_user("walker", staff=True)
     editor = make_user("walk-editor", role="Editor")
@@ -296,13 +296,13 @@ PARTS = 4
 @pytest.mark.usefixtures("quiet_refusals")
 @pytest.mark.parametrize("part", range(PARTS))
 @pytest.mark.parametrize("who", ["anonymous", "admin"])
-def test_no_hostile_value_anywhere_gets_a_server_error(patterns, world, who, part, settings):
+def test_no_hostile_value_anywhere_gets_a_server_error(patterns, url_objects, who, part, settings):
     settings.DEBUG_PROPAGATE_EXCEPTIONS = False
     client = Client(raise_request_exception=False)
     if who == "admin":
-        client.force_login(world["admin"])
+        client.force_login(url_objects["admin"])
     patterns = patterns[part::PARTS]
-    tried, requests, failures = _walk(client, patterns, world, who)
+    tried, requests, failures = _walk(client, patterns, url_objects, who)
     print(
         f"\nURL walk as {who}, part {part + 1} of {PARTS}: {len(patterns)} patterns, {tried} (pattern, parameter, value) triples "
         f"in {requests} requests, {len(failures)} server errors"
