@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
+from notes.admin.read_only import ReadOnlyMixin
 from notes.lib.numbers import BadNumber, parse_int
 from notes.models import Book, Chapter, ComparisonTable
 
@@ -23,16 +24,7 @@ class ComparisonTableInline(admin.TabularInline):
     show_change_link = True
 
 
-class ReadOnlyContentAdmin(SimpleHistoryAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
+class ReadOnlyContentAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
     def get_readonly_fields(self, request, obj=None) -> list[str]:
         # Every field is shown as text, never as an input: the change page and an old version alike.
         return [field.name for field in self.model._meta.fields if field.editable and not field.auto_created]

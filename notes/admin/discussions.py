@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from notes.admin.read_only import ReadOnlyMixin
 from notes.models import Comment, ModerationLog, Thread
 from notes.services.discussions import REASON_MAX_LENGTH, DiscussionError
 from notes.services.moderation import comment_hide, comment_unhide, thread_lock, thread_unlock
@@ -34,16 +35,7 @@ class OptionalModerationReasonForm(forms.Form):
     )
 
 
-class DiscussionReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
+class DiscussionReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
     def act_on_each(self, request, queryset, act, done: str) -> None:
         """Run ``act`` on each selected object through its service; report each refusal."""
         succeeded = 0

@@ -1,16 +1,16 @@
 """Django admin for following: read-only lists to answer "why did (not) I get this mail?".
 
 Changes go through the site (watch buttons, the settings page), so nothing is edited here.
-Imported by ``notes.admin`` so that admin autodiscovery registers it.
 """
 
 from django.contrib import admin
 
+from notes.admin.read_only import ReadOnlyMixin
 from notes.lib.numbers import BadNumber, parse_int
 from notes.models import Notification, NotificationSettings, Watch
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
     def get_object(self, request, object_id, from_field=None):
         # An id that is no number the database holds (25 digits, "²") is "no such object",
         # not a query the database refuses.
@@ -19,15 +19,6 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         except BadNumber:
             return None
         return super().get_object(request, object_id, from_field)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Notification)

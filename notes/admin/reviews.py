@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 
+from notes.admin.read_only import ReadOnlyMixin
 from notes.models import ChangeRequest, Review
 from notes.services.reviews import ReviewError, change_request_approve, change_request_reject
 
@@ -31,7 +32,7 @@ class RejectReasonForm(forms.Form):
 
 
 @admin.register(ChangeRequest)
-class ChangeRequestAdmin(admin.ModelAdmin):
+class ChangeRequestAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("id", "summary", "kind", "book", "author", "status", "revision", "created_at")
     list_filter = ("status", "kind", "book")
     list_select_related = ("book", "author")
@@ -39,15 +40,6 @@ class ChangeRequestAdmin(admin.ModelAdmin):
     ordering = ("created_at",)
     inlines = [ReviewInline]
     actions = ["approve_selected", "reject_selected"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def _act(self, request, queryset, act) -> None:
         for change_request in queryset.order_by("created_at", "id"):
