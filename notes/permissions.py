@@ -11,9 +11,11 @@ from enum import StrEnum
 from functools import wraps
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef, Q
 
 from notes.models import GroupMembership
 
@@ -37,9 +39,6 @@ def users_with_roles(users):
     """``users`` (a queryset) with each one's group roles read in the same query, so that
     ``roles()`` needs none of its own (the session's user is loaded this way:
     ``wiki.auth.UserWithRolesBackend``)."""
-    from django.contrib.auth.models import Group
-    from django.db.models import Exists, OuterRef
-
     return users.annotate(
         **{
             _role_field(role): Exists(Group.objects.filter(user=OuterRef("pk"), name=role.value))
@@ -273,9 +272,6 @@ def reviewer_ids(user_ids) -> set[int]:
 
     The same rule as ``can_review``, asked of many users at once.
     """
-    from django.contrib.auth import get_user_model
-    from django.db.models import Q
-
     reviewers = (
         get_user_model()
         .objects.filter(pk__in=list(user_ids), is_active=True)

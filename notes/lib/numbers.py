@@ -67,7 +67,7 @@ class NumberField(forms.IntegerField):
             return None
         try:
             # Only the form of the number here; the range is checked by the field's own
-            # validators, with Django's messages ("less than or equal to 9999").
+            # validators (min_value, max_value), or by the form where a rule has its own words.
             return parse_int(value, what=self.label or "The number", minimum=-MAX_ID, maximum=MAX_ID)
         except BadNumber as error:
             raise forms.ValidationError(str(error), code="invalid") from None

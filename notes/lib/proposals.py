@@ -101,9 +101,13 @@ def table_cleaned(headers, rows) -> tuple[list[str], list[list[str]]]:
 
 def chapter_number_checked(number) -> int:
     """A new chapter's number, in the one range every path takes."""
-    if not number:
+    if number is None or number == "":
         raise ContentRefused("A new chapter needs a number.")
-    refusal = chapter_number_refusal(int(number))
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        raise ContentRefused(f"The chapter number must be a whole number, not '{number}'.") from None
+    refusal = chapter_number_refusal(number)
     if refusal:
         raise ContentRefused(refusal)
     return number

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from notes.models.books import Book, Chapter, ComparisonTable
+
 
 class ChangeRequestKind(models.TextChoices):
     """What a change request proposes (``ChangeRequest.Kind``). Declared before the model so
@@ -121,7 +123,7 @@ class ChangeRequest(models.Model):
     side_by_side_html = models.TextField(blank=True, editable=False)
     rendered_revision = models.PositiveIntegerField(null=True, blank=True, editable=False)
     # The result's HTML against the base version's, insertions and deletions marked
-    # (notes.lib.diffs.rendered_diff), stored with the others.
+    # (notes.lib.rendered_diffs.rendered_diff), stored with the others.
     rendered_diff_html = models.TextField(blank=True, editable=False)
     # Review rounds: the newest revision a reviewer gave a verdict on before the author
     # revised, the text it had then, and what changed since (stored at revise).
@@ -185,6 +187,16 @@ class ChangeRequest(models.Model):
         ):
             return "book"
         return "chapter"
+
+    @property
+    def target_model(self) -> type[models.Model]:
+        """The model of what this request changes (see ``target_kind``)."""
+        return {"book": Book, "chapter": Chapter, "table": ComparisonTable}[self.target_kind]
+
+    @property
+    def target_pk(self) -> int | None:
+        """The id of what this request changes; None for a new chapter, table or book."""
+        return {"book": self.book_id, "chapter": self.chapter_id, "table": self.table_id}[self.target_kind]
 
 
 # A request is open until it is approved, rejected or withdrawn: the author's queue lists

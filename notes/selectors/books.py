@@ -3,8 +3,11 @@
 import datetime
 from dataclasses import dataclass, replace
 
+from django.db import models
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.text import slugify
 
 from notes.lib.placeholders import placeholder_slugs
 from notes.models import Book, ChangeRequest, Chapter, ComparisonTable
@@ -28,6 +31,16 @@ class ChangelogEntry:
     name: str = ""
 
 
+def latest_history_id(model: type[models.Model], object_id: int) -> int | None:
+    """The history_id of the newest version of one book, chapter or table (one query)."""
+    return (
+        model.history.filter(id=object_id)
+        .order_by("-history_id")
+        .values_list("history_id", flat=True)
+        .first()
+    )
+
+
 def book_list() -> QuerySet[Book]:
     # Explicit: Meta.ordering is not applied to a query that groups for an aggregate.
     return Book.objects.annotate(chapter_count=Count("chapters")).order_by("title", "pk")
@@ -37,9 +50,6 @@ def books_in_domain(*, domain_slug: str) -> tuple[str, list[Book]]:
     """The domain's name as the books write it and its books, with their chapter counts
     (one query). Domains are free text on each book, so they are matched by their slug;
     404 when no book names the domain."""
-    from django.http import Http404
-    from django.utils.text import slugify
-
     name, books = "", []
     for book in book_list():
         for domain in book.domain_list:

@@ -154,7 +154,7 @@ def chapter_tables_as_of(*, chapter: Chapter, moment) -> dict[str, object]:
 
 def target_base_and_current(change_request: ChangeRequest) -> tuple[object | None, object | None]:
     """The history row the request was written against and the live target (two queries at most)."""
-    model = {"book": Book, "chapter": Chapter, "table": ComparisonTable}[change_request.target_kind]
+    model = change_request.target_model
     base = None
     if change_request.base_history_id is not None:
         base = model.history.filter(history_id=change_request.base_history_id).first()
@@ -169,7 +169,7 @@ def base_version_position(change_request: ChangeRequest, base) -> tuple[int | No
     (one query; none when the request has no base)."""
     if base is None:
         return None, 0
-    model = {"book": Book, "chapter": Chapter, "table": ComparisonTable}[change_request.target_kind]
+    model = change_request.target_model
     counts = model.history.filter(id=base.id).aggregate(
         number=Count("history_id", filter=Q(history_id__lte=base.history_id)),
         newer=Count("history_id", filter=Q(history_id__gt=base.history_id)),

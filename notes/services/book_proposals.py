@@ -4,7 +4,7 @@ A file is read with the same importer as ``import_notes`` (``notes.formats``). F
 that does not exist yet it becomes one ``BOOK_FROM_FILE`` change request: the whole book as
 Markdown in ``body`` (the formats' round trip is lossless, so approval reads it back
 exactly), its slug in ``slug``, its details in the request's own fields. A reviewer's
-approval publishes it (``notes.services.publishing.new_book_publish``). For an existing
+approval publishes it (``notes.services.publishing._publish_book_from_file``). For an existing
 book the file becomes one reviewable request per changed thing: the details, each changed
 or new chapter, each changed or new table.
 """

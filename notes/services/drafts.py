@@ -9,6 +9,7 @@ and writes nothing, so no tab ever overwrites a newer text.
 from django.db import transaction
 from django.utils import timezone
 
+from notes import permissions
 from notes.models import Book, ChangeRequest, Chapter
 from notes.selectors.editing import my_draft_get
 from notes.services.reviews import ReviewError, change_request_create, change_request_revise
@@ -63,7 +64,7 @@ def draft_save(
 ) -> ChangeRequest:
     """Save the editor into the author's draft, or submit it, if it is still at ``revision``."""
     change_request = ChangeRequest.objects.select_for_update().get(pk=change_request.pk)
-    if change_request.author_id != user.pk:
+    if not permissions.can_revise(user, change_request):
         raise ReviewError("Only the author saves into a draft.")
     if change_request.status != Status.DRAFT:
         raise StaleDraft(

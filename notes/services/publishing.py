@@ -6,7 +6,7 @@ writes exactly one history row and refreshes the stored rendered HTML, or sends 
 request back to its author with the conflicts and publishes nothing.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -17,6 +17,7 @@ from notes.lib.merging import merge
 from notes.lib.page_cache import page_cache_expire
 from notes.models import Book, ChangeRequest, Chapter, ComparisonTable
 from notes.models.reviews import TARGET_FIELDS
+from notes.selectors.books import latest_history_id
 from notes.services.books import ImportRefused, book_import
 from notes.services.history import (
     CHAPTER_RENDERING,
@@ -42,28 +43,6 @@ class PublishOutcome:
 
 
 # --- Targets and their versions ----------------------------------------------------------
-
-
-def target_model(change_request: ChangeRequest) -> type[models.Model]:
-    return {"book": Book, "chapter": Chapter, "table": ComparisonTable}[change_request.target_kind]
-
-
-def target_id(change_request: ChangeRequest) -> int | None:
-    return {
-        "book": change_request.book_id,
-        "chapter": change_request.chapter_id,
-        "table": change_request.table_id,
-    }[change_request.target_kind]
-
-
-def latest_history_id(model: type[models.Model], object_id: int) -> int | None:
-    """The history_id of the newest version of one object (one query)."""
-    return (
-        model.history.filter(id=object_id)
-        .order_by("-history_id")
-        .values_list("history_id", flat=True)
-        .first()
-    )
 
 
 def snapshot(kind: str, obj) -> dict:
@@ -92,9 +71,9 @@ def publish(change_request: ChangeRequest, *, approver) -> PublishOutcome:
     if kind == Kind.TABLE_NEW:
         return _publish_new_table(change_request, approver)
     if kind == Kind.BOOK_FROM_FILE:
-        return new_book_publish(change_request, approver=approver)
+        return _publish_book_from_file(change_request, approver=approver)
     if kind == Kind.BOOK_CREATE:
-        return _publish_new_book(change_request, approver)
+        return _publish_book_create(change_request, approver)
 
     target_kind = change_request.target_kind
     if target_kind == "table":
@@ -103,8 +82,8 @@ def publish(change_request: ChangeRequest, *, approver) -> PublishOutcome:
         chapter = Chapter.objects.select_for_update().get(pk=change_request.chapter_id)
         target = ComparisonTable.objects.select_for_update().get(pk=change_request.table_id)
     else:
-        model = target_model(change_request)
-        target = model.objects.select_for_update().get(pk=target_id(change_request))
+        model = change_request.target_model
+        target = model.objects.select_for_update().get(pk=change_request.target_pk)
 
     proposed = _proposal(change_request)
     current_history_id = latest_history_id(type(target), target.pk)
@@ -212,8 +191,8 @@ def _publish_new_table(change_request: ChangeRequest, approver) -> PublishOutcom
     return PublishOutcome(published=True, merged=False, message="Approved and published.")
 
 
-def _publish_new_book(change_request: ChangeRequest, approver) -> PublishOutcome:
-    """A book proposed in the browser by its details (``book_new``): the book, no chapters yet."""
+def _publish_book_create(change_request: ChangeRequest, approver) -> PublishOutcome:
+    """A book proposed in the browser by its details (``BOOK_CREATE``): the book, no chapters yet."""
     # The unique slug is the lock: a book made meanwhile at the same address is a conflict.
     if Book.objects.filter(slug=change_request.slug).exists():
         return _send_back_with_conflicts(
@@ -252,7 +231,7 @@ def _publish_new_book(change_request: ChangeRequest, approver) -> PublishOutcome
     return PublishOutcome(published=True, merged=False, message="Approved and published.")
 
 
-def new_book_document(change_request: ChangeRequest) -> BookDoc:
+def _book_from_file_document(change_request: ChangeRequest) -> BookDoc:
     """The book a ``BOOK_FROM_FILE`` request proposes: its Markdown, with the request's details."""
     document = parse_markdown(change_request.body).book
     document.title = change_request.title
@@ -261,39 +240,30 @@ def new_book_document(change_request: ChangeRequest) -> BookDoc:
     return document
 
 
-def new_book_publish(change_request: ChangeRequest, *, approver) -> PublishOutcome:
+def _publish_book_from_file(change_request: ChangeRequest, *, approver) -> PublishOutcome:
     """Create the proposed book, its chapters and tables (history from its changelog), then
     one version of the book carrying the request. Called by :func:`publish` inside its
     transaction; a slug taken meanwhile sends the request back to its author."""
     try:
         with transaction.atomic():
-            book = book_import(document=new_book_document(change_request), slug=change_request.slug)
+            book = book_import(document=_book_from_file_document(change_request), slug=change_request.slug)
     except (ImportRefused, IntegrityError):
-        change_request.status = Status.CONFLICT
-        change_request.conflicts = [
-            {
-                "field": "slug",
-                "message": f"A book with the slug '{change_request.slug}' was added meanwhile; "
-                "upload the file on that book's page instead.",
-            }
-        ]
-        change_request.save(update_fields=["status", "conflicts", "updated_at"])
-        return PublishOutcome(
-            published=False,
-            merged=False,
-            message="Nothing was published: a book with this slug was added meanwhile.",
-            conflicts=change_request.conflicts,
+        outcome = _send_back_with_conflicts(
+            change_request,
+            [
+                {
+                    "field": "slug",
+                    "message": f"A book with the slug '{change_request.slug}' was added meanwhile; "
+                    "upload the file on that book's page instead.",
+                }
+            ],
         )
+        return replace(outcome, message="Nothing was published: a book with this slug was added meanwhile.")
     save_version(
         book, summary=change_request.summary, user=change_request.author, change_request=change_request
     )
     change_request.book = book
-    change_request.status = Status.APPROVED
-    change_request.approved_by = approver
-    change_request.published_history_id = latest_history_id(Book, book.pk)
-    change_request.published_at = timezone.now()
-    change_request.conflicts = []
-    change_request.save()
+    _mark_published(change_request, book, approver, "")
     return PublishOutcome(published=True, merged=False, message="Approved: the book is published.")
 
 

@@ -30,15 +30,9 @@ from notes.lib.proposals import (
 )
 from notes.models import Book, ChangeRequest, Chapter, ComparisonTable, Review
 from notes.models.reviews import NEW_BOOK_KINDS, PROPOSED_FIELDS
+from notes.selectors.books import latest_history_id
 from notes.services.notifications import notify_request_reviewed, notify_request_submitted
-from notes.services.publishing import (
-    PublishOutcome,
-    latest_history_id,
-    publish,
-    snapshot,
-    target_id,
-    target_model,
-)
+from notes.services.publishing import PublishOutcome, publish, snapshot
 from notes.services.renderings import change_request_render
 from notes.services.watching import watch_automatically
 
@@ -53,7 +47,6 @@ __all__ = [
     "change_request_revise",
     "change_request_submit",
     "change_request_withdraw",
-    "latest_history_id",
 ]
 
 Kind = ChangeRequest.Kind
@@ -216,7 +209,7 @@ def _watch_target(change_request: ChangeRequest):
 
 
 def _checked_base(change_request: ChangeRequest, base_history_id: int | None) -> int | None:
-    model, object_id = target_model(change_request), target_id(change_request)
+    model, object_id = change_request.target_model, change_request.target_pk
     if base_history_id is None:
         return latest_history_id(model, object_id)
     if not model.history.filter(history_id=base_history_id, id=object_id).exists():

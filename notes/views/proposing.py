@@ -23,11 +23,7 @@ from notes.permissions import can_propose, permission_view, require
 from notes.selectors import books as selectors
 from notes.selectors.editing import my_draft_get, open_requests_on
 from notes.services.drafts import draft_save
-from notes.services.reviews import (
-    ReviewError,
-    change_request_create,
-    latest_history_id,
-)
+from notes.services.reviews import ReviewError, change_request_create
 
 Kind = ChangeRequest.Kind
 
@@ -128,7 +124,7 @@ def chapter_edit(request, book_slug: str, number: int):
             initial={
                 "title": chapter.title,
                 "body": chapter.body,
-                "base_version": latest_history_id(Chapter, chapter.pk),
+                "base_version": selectors.latest_history_id(Chapter, chapter.pk),
             },
             chapter_id=chapter.pk,
         )
@@ -195,7 +191,7 @@ def book_edit(request, book_slug: str):
                 "book_author": book.author,
                 "book_domains": book.domains,
                 "body": book.summary,
-                "base_version": latest_history_id(Book, book.pk),
+                "base_version": selectors.latest_history_id(Book, book.pk),
             }
         )
     context = {
@@ -302,7 +298,10 @@ def table_edit(request, book_slug: str, number: int, table_slug: str):
         heading=f"Edit the table “{table}”",
         open_requests=open_requests_on(user=request.user, table=table),
         form=TableMetaForm(
-            initial={"title": table.title, "base_version": latest_history_id(ComparisonTable, table.pk)}
+            initial={
+                "title": table.title,
+                "base_version": selectors.latest_history_id(ComparisonTable, table.pk),
+            }
         ),
         headers=table.headers,
         rows=table.rows,

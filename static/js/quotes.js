@@ -1,7 +1,7 @@
 // Quotes on the chapter page: highlight the quoted passages, and offer "Discuss this quote"
 // for a selection.
 //
-// Offsets are into the chapter's plain text as notes/quotes.py defines it: the text of the
+// Offsets are into the chapter's plain text as notes/lib/quotes.py defines it: the text of the
 // chapter's HTML, each run of space/tab/newline/CR/FF made one space, none at either end,
 // counted in code points. What the page adds to the chapter's HTML (permalinks, "Discuss
 // this" lines, these highlights' own links) is not part of it. The server sends the

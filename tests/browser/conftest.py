@@ -5,6 +5,7 @@ Skipped, with the reason printed, only where no Chromium is installed. CI instal
 
 import os
 import shutil
+import time
 
 import pytest
 
@@ -65,6 +66,31 @@ def new_page(browser):
         # test database is being emptied.
         context.route("**/*", lambda route: route.abort())
         context.close()
+    _wait_for_requests_in_flight()
+
+
+def _wait_for_requests_in_flight(seconds: float = 10.0) -> None:
+    """Let the live server finish what a page sent just before it closed (an autosave, an
+    upload): on PostgreSQL its transaction and the test database's flush (TRUNCATE) would
+    otherwise lock each other, and the flush loses the deadlock."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND pid <> pg_backend_pid() AND state IN ('active', 'idle in transaction')"
+                )
+                busy = cursor.fetchone()[0]
+        except RuntimeError:  # a test without database access has nothing to flush
+            return
+        if not busy:
+            return
+        time.sleep(0.05)
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Issue 13's story in one run, in Chromium: a group with a meeting on chapters 1-2; a member
+"""A reading group's story in one run, in Chromium: a group with a meeting on chapters 1-2; a member
 at chapter 1 sees chapter 2's thread folded; another member selects a sentence in chapter 3
 and starts a quote thread; an editor's change rewriting the text before that sentence is
 approved and the quote is still highlighted on the right words; a second change deletes the

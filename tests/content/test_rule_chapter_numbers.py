@@ -85,6 +85,31 @@ def test_a_new_chapter_10000_proposed_to_the_service_is_refused_the_same_way(edi
         )
 
 
+@pytest.mark.parametrize("number", [0, -1])
+def test_a_new_chapter_below_1_proposed_to_the_service_is_refused_in_the_rule_s_words(editor, number):
+    book = make_book()
+    with pytest.raises(ReviewError, match=f"^Chapter numbers run from 1 to 9999; {number} is not one.$"):
+        change_request_create(
+            author=editor,
+            book=book,
+            kind=Kind.CHAPTER_NEW,
+            summary="Added",
+            content={"number": number, "title": "Near", "body": ""},
+        )
+    assert not ChangeRequest.objects.exists()
+
+
+def test_a_new_chapter_without_a_number_is_refused_as_such(editor):
+    with pytest.raises(ReviewError, match="^A new chapter needs a number.$"):
+        change_request_create(
+            author=editor,
+            book=make_book(),
+            kind=Kind.CHAPTER_NEW,
+            summary="Added",
+            content={"number": None, "title": "Near", "body": ""},
+        )
+
+
 def test_the_new_chapter_form_takes_9999_and_refuses_10000(client_for, editor):
     make_book(slug="a-book")
     client = client_for(editor)

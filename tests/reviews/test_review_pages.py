@@ -6,7 +6,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from notes.models import ChangeRequest, Chapter, Review
-from notes.services.reviews import change_request_approve, change_request_create, latest_history_id
+from notes.selectors.books import latest_history_id
+from notes.services.reviews import change_request_approve, change_request_create
 from tests.factories import propose_chapter_edit as propose
 
 Kind = ChangeRequest.Kind

@@ -26,8 +26,9 @@ import pytest
 from django.db import transaction
 
 from notes.models import Book, ChangeRequest, Chapter, ComparisonTable, Review
+from notes.selectors.books import latest_history_id
 from notes.services.history import chapter_render, save_version, table_render
-from notes.services.reviews import change_request_create, change_request_request_changes, latest_history_id
+from notes.services.reviews import change_request_create, change_request_request_changes
 from tests.factories import make_book, make_user
 
 Kind = ChangeRequest.Kind
