@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from notes import tasks
 from notes.lib.email_tokens import unsubscribe_token, unwatch_token
+from notes.lib.limits import MAX_EMAIL_SUBJECT_LENGTH
 from notes.models import Notification, NotificationSettings
 from notes.selectors.following import watched_keys
 
@@ -238,5 +239,4 @@ def _digest_message(user, notifications: list[Notification], total: int) -> Emai
 
 
 def _subject(text: str) -> str:
-    # One line, and short enough for every mail client.
-    return " ".join(text.split())[:150]
+    return " ".join(text.split())[:MAX_EMAIL_SUBJECT_LENGTH]

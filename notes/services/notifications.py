@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from notes import permissions, tasks
 from notes.lib import email_tokens
+from notes.lib.limits import MAX_NOTIFIED_MENTIONS
 from notes.models import ChangeRequest, Comment, Notification, NotificationSettings, Review, Watch
 
 logger = logging.getLogger(__name__)
@@ -31,10 +32,6 @@ logger = logging.getLogger(__name__)
 Kind = Notification.Kind
 EmailStatus = Notification.EmailStatus
 EmailChoice = NotificationSettings.Email
-
-# People notified (in-app and by e-mail) per comment, the first mentioned first; later
-# mentions are still linked. One comment naming 300 people must not send 300 e-mails.
-MAX_NOTIFIED_MENTIONS = 20
 
 
 class NotificationError(Exception):
