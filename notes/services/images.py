@@ -118,7 +118,7 @@ def image_clean(*, data: bytes) -> tuple[bytes, str, int, int]:
 
 def _too_many_pixels(width: int = 0, height: int = 0) -> ImageRefused:
     size = f" is {width:,} x {height:,} pixels;" if width else " has too many pixels;"
-    return ImageRefused(f"The image{size} images are at most 40 megapixels.")
+    return ImageRefused(f"The image{size} images are at most {MAX_IMAGE_PIXELS // 1_000_000} megapixels.")
 
 
 def _has_markup_in_metadata(image: Image.Image) -> bool:
