@@ -137,7 +137,11 @@ def digests_send(*, today: datetime.date | None = None) -> int:
     people = (
         NotificationSettings.objects.filter(email=NotificationSettings.Email.DAILY)
         .filter(Q(digest_sent_on__isnull=True) | Q(digest_sent_on__lt=today))
-        .annotate(waiting=Count("user__notifications", filter=Q(user__notifications__email_status="digest")))
+        .annotate(
+            waiting=Count(
+                "user__notifications", filter=Q(user__notifications__email_status=EmailStatus.DIGEST)
+            )
+        )
         .filter(waiting__gt=0)
         .values_list("user_id", flat=True)
     )
