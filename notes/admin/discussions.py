@@ -13,14 +13,15 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from notes.admin.read_only import ReadOnlyMixin
+from notes.lib.limits import MAX_REASON_LENGTH
 from notes.models import Comment, ModerationLog, Thread
-from notes.services.discussions import REASON_MAX_LENGTH, DiscussionError
+from notes.services.discussions import DiscussionError
 from notes.services.moderation import comment_hide, comment_unhide, thread_lock, thread_unlock
 
 
 class HideReasonForm(forms.Form):
     reason = forms.CharField(
-        max_length=REASON_MAX_LENGTH,
+        max_length=MAX_REASON_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         help_text="Shown to moderators with the hidden text, and kept in the moderation log.",
     )
@@ -28,7 +29,7 @@ class HideReasonForm(forms.Form):
 
 class OptionalModerationReasonForm(forms.Form):
     reason = forms.CharField(
-        max_length=REASON_MAX_LENGTH,
+        max_length=MAX_REASON_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         help_text="Optional. Kept in the moderation log with each action.",

@@ -22,7 +22,12 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from notes.lib.limits import MAX_BOOK_AUTHOR_LENGTH, MAX_BOOK_DOMAINS_LENGTH, chapter_number_refusal
+from notes.lib.limits import (
+    MAX_BOOK_AUTHOR_LENGTH,
+    MAX_BOOK_DOMAINS_LENGTH,
+    MAX_SLUG_LENGTH,
+    chapter_number_refusal,
+)
 from notes.lib.placeholders import TABLE_PLACEHOLDER_RE
 
 
@@ -295,7 +300,11 @@ def add_table(
     position); a taken slug gets ``-2``, ``-3``, ...
     """
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    base = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower())[:100].strip("-") or f"table-{len(tables) + 1}"
+    # Room under the slug limit for a "-<n>" suffix.
+    base = (
+        re.sub(r"[^a-z0-9]+", "-", ascii_title.lower())[: MAX_SLUG_LENGTH - 20].strip("-")
+        or f"table-{len(tables) + 1}"
+    )
     taken = {table.slug for table in tables}
     slug, suffix = base, 2
     while slug in taken:

@@ -8,19 +8,23 @@ import uuid
 
 from django import forms
 
+from notes.lib.limits import (
+    MAX_COMMENT_BYTES,
+    MAX_NOTIFIED_MENTIONS,
+    MAX_QUOTE_CONTEXT_LENGTH,
+    MAX_REASON_LENGTH,
+    MAX_THREAD_TITLE_LENGTH,
+)
 from notes.lib.numbers import NumberField
 from notes.models import Chapter
-from notes.models.discussions import MAX_BODY_BYTES
-from notes.services.discussions import REASON_MAX_LENGTH, TITLE_MAX_LENGTH
-from notes.services.notifications import MAX_NOTIFIED_MENTIONS
 from notes.services.quotes import QuoteSelection
 
 BODY_HELP = (
     "Markdown. Mention someone with @username: the first "
     f"{MAX_NOTIFIED_MENTIONS} people mentioned in a comment are notified, later ones are only linked."
 )
-# Generous on characters; the services count bytes (64 KB) and say so.
-BODY_MAX_CHARACTERS = MAX_BODY_BYTES * 2
+# Generous on characters; the services count bytes (MAX_COMMENT_BYTES) and say so.
+BODY_MAX_CHARACTERS = MAX_COMMENT_BYTES * 2
 
 
 def _body_field(label: str = "Comment") -> forms.CharField:
@@ -43,7 +47,7 @@ class _TokenForm(forms.Form):
 
 class ThreadStartForm(_TokenForm):
     title = forms.CharField(
-        max_length=TITLE_MAX_LENGTH, error_messages={"required": "A thread needs a title."}
+        max_length=MAX_THREAD_TITLE_LENGTH, error_messages={"required": "A thread needs a title."}
     )
     anchor = forms.ChoiceField(
         label="About",
@@ -56,8 +60,12 @@ class ThreadStartForm(_TokenForm):
     # A quote of the chapter's text (notes.lib.quotes), chosen by selecting it on the chapter
     # page: the words, some words before and after them, and where they start.
     quote_exact = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
-    quote_prefix = forms.CharField(widget=forms.HiddenInput, required=False, strip=False, max_length=200)
-    quote_suffix = forms.CharField(widget=forms.HiddenInput, required=False, strip=False, max_length=200)
+    quote_prefix = forms.CharField(
+        widget=forms.HiddenInput, required=False, strip=False, max_length=MAX_QUOTE_CONTEXT_LENGTH
+    )
+    quote_suffix = forms.CharField(
+        widget=forms.HiddenInput, required=False, strip=False, max_length=MAX_QUOTE_CONTEXT_LENGTH
+    )
     quote_start = NumberField(widget=forms.HiddenInput, required=False, label="The quote's position")
 
     field_order = ["title", "anchor", "body", "submission_token"]
@@ -96,7 +104,7 @@ class CommentEditForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        max_length=REASON_MAX_LENGTH,
+        max_length=MAX_REASON_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Give a reason: readers of the moderation log need to know why."},
     )
@@ -106,12 +114,12 @@ class OptionalReasonForm(forms.Form):
     """The reason of a moderator's one-click action (lock, pin, unhide...); it may be empty."""
 
     reason = forms.CharField(
-        max_length=REASON_MAX_LENGTH,
+        max_length=MAX_REASON_LENGTH,
         required=False,
         widget=forms.TextInput(attrs={"placeholder": "optional", "size": 24}),
         error_messages={
             "max_length": (
-                f"A reason can be at most {REASON_MAX_LENGTH} characters; this one has %(show_value)d. "
+                f"A reason can be at most {MAX_REASON_LENGTH} characters; this one has %(show_value)d. "
                 "Nothing was changed."
             )
         },
@@ -120,7 +128,7 @@ class OptionalReasonForm(forms.Form):
 
 class ThreadMoveForm(forms.Form):
     chapter = forms.ModelChoiceField(queryset=None, label="Move to", empty_label=None)
-    reason = forms.CharField(max_length=REASON_MAX_LENGTH, required=False)
+    reason = forms.CharField(max_length=MAX_REASON_LENGTH, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -132,11 +140,11 @@ class ThreadMoveForm(forms.Form):
 class ThreadRenameForm(forms.Form):
     title = forms.CharField(
         label="New title",
-        max_length=TITLE_MAX_LENGTH,
+        max_length=MAX_THREAD_TITLE_LENGTH,
         error_messages={"required": "A thread needs a title."},
     )
     reason = forms.CharField(
-        max_length=REASON_MAX_LENGTH,
+        max_length=MAX_REASON_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Kept in the moderation log with the old title; only moderators read it.",
         error_messages={"required": "Give a reason: readers of the moderation log need to know why."},

@@ -5,22 +5,26 @@ import re
 from django import forms
 from django.contrib.auth import get_user_model
 
+from notes.lib.limits import (
+    MAX_GROUP_DESCRIPTION_LENGTH,
+    MAX_GROUP_MEMBERS_AT_ONCE,
+    MAX_GROUP_NAME_LENGTH,
+    MAX_MEETING_PLACE_LENGTH,
+    MAX_SLUG_LENGTH,
+)
 from notes.lib.numbers import NumberField
-from notes.services.groups import DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH, PLACE_MAX_LENGTH
-
-MAX_MEMBERS_IN_FORM = 500
 
 
 class GroupForm(forms.Form):
-    name = forms.CharField(max_length=NAME_MAX_LENGTH)
+    name = forms.CharField(max_length=MAX_GROUP_NAME_LENGTH)
     slug = forms.SlugField(
         label="Address",
-        max_length=120,
+        max_length=MAX_SLUG_LENGTH,
         required=False,
         help_text="/groups/<address>/; made from the name when left empty.",
     )
     description = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=DESCRIPTION_MAX_LENGTH
+        widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=MAX_GROUP_DESCRIPTION_LENGTH
     )
     is_private = forms.BooleanField(
         label="Private: only members, moderators and admins see the group", required=False
@@ -33,8 +37,8 @@ class GroupForm(forms.Form):
 
     def clean_members(self):
         names = sorted(set(re.split(r"[\s,]+", self.cleaned_data["members"].strip())) - {""})
-        if len(names) > MAX_MEMBERS_IN_FORM:
-            raise forms.ValidationError(f"At most {MAX_MEMBERS_IN_FORM} members at once.")
+        if len(names) > MAX_GROUP_MEMBERS_AT_ONCE:
+            raise forms.ValidationError(f"At most {MAX_GROUP_MEMBERS_AT_ONCE} members at once.")
         users = list(get_user_model().objects.filter(username__in=names, is_active=True))
         unknown = sorted(set(names) - {user.username for user in users})
         if unknown:
@@ -49,11 +53,13 @@ class MeetingForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         help_text="In the site's time zone.",
     )
-    place_or_link = forms.CharField(label="Place or link", max_length=PLACE_MAX_LENGTH, required=False)
+    place_or_link = forms.CharField(
+        label="Place or link", max_length=MAX_MEETING_PLACE_LENGTH, required=False
+    )
     first_chapter = NumberField(label="First chapter", min_value=1, max_value=100_000)
     last_chapter = NumberField(label="Last chapter", min_value=1, max_value=100_000)
     notes = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=DESCRIPTION_MAX_LENGTH
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=MAX_GROUP_DESCRIPTION_LENGTH
     )
 
 

@@ -2,14 +2,14 @@
 
 from django import forms
 
-from notes.lib.limits import MAX_UPLOAD_BYTES
+from notes.lib.limits import MAX_UPLOAD_BYTES, size_text
 from notes.models import Book
 
 
 class NotesUploadForm(forms.Form):
     notes_file = forms.FileField(
         label="Notes file",
-        help_text=f"Markdown (.md) or text (.txt) notes, UTF-8, at most {MAX_UPLOAD_BYTES // 1024 // 1024} MB.",
+        help_text=f"Markdown (.md) or text (.txt) notes, UTF-8, at most {size_text(MAX_UPLOAD_BYTES)}.",
         widget=forms.ClearableFileInput(attrs={"accept": ".md,.markdown,.txt,text/markdown,text/plain"}),
     )
     book = forms.ModelChoiceField(

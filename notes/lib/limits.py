@@ -2,6 +2,7 @@
 services refuse the same input. The models' ``max_length`` values are the same numbers
 (a test holds them equal), written out there so no migration depends on this module."""
 
+# --- Books, chapters, tables and change requests --------------------------------------------------
 MAX_CHAPTER_BYTES = 1024 * 1024
 MAX_UPLOAD_BYTES = 1024 * 1024  # a notes file uploaded in the browser
 
@@ -9,7 +10,7 @@ MAX_TITLE_LENGTH = 200  # a book's title, a chapter's title
 MAX_TABLE_TITLE_LENGTH = 300
 MAX_BOOK_AUTHOR_LENGTH = 200
 MAX_BOOK_DOMAINS_LENGTH = 300  # the domains joined with ", "
-MAX_SLUG_LENGTH = 120  # a book's address, a table's slug
+MAX_SLUG_LENGTH = 120  # a book's address, a table's slug, a reading group's address
 MAX_SUMMARY_LENGTH = 200  # a change request's changelog line
 
 # Chapter numbers are typed and read by people; four digits keep them short in addresses
@@ -21,6 +22,54 @@ MAX_CHAPTER_NUMBER = 9999
 MAX_GRID_COLUMNS = 50
 MAX_GRID_ROWS = 500
 
+# --- Discussions and moderation -------------------------------------------------------------------
+MAX_THREAD_TITLE_LENGTH = 200
+MAX_COMMENT_BYTES = 64 * 1024  # of UTF-8 Markdown
+MAX_REASON_LENGTH = 500  # a moderator's reason, shown with a hidden comment and in the log
+MAX_ANCHOR_LABEL_LENGTH = 300  # the heading or table a thread is about, as its list shows it
+MAX_MODERATION_DETAILS_LENGTH = 500  # what a moderation log entry says was done
+# People notified (in-app and by e-mail) per comment, the first mentioned first; later
+# mentions are still linked. One comment naming 300 people must not send 300 e-mails.
+MAX_NOTIFIED_MENTIONS = 20
+# A quote needs a few characters to be found again; longer selections than the most are
+# cut (and told so).
+MIN_QUOTE_LENGTH = 3
+MAX_QUOTE_LENGTH = 1000
+# The words around a selection the form accepts; the quote keeps fewer of them
+# (notes.lib.quotes.CONTEXT_LENGTH), so a browser sending more is not refused.
+MAX_QUOTE_CONTEXT_LENGTH = 200
+
+# --- Reading groups -------------------------------------------------------------------------------
+MAX_GROUP_NAME_LENGTH = 200
+MAX_GROUP_DESCRIPTION_LENGTH = 5000  # also a meeting's notes
+MAX_MEETING_PLACE_LENGTH = 300  # a meeting's place or link
+MAX_GROUP_MEMBERS_AT_ONCE = 500  # usernames typed into the group form
+
+# --- Images in notes ------------------------------------------------------------------------------
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+# Decoding is bounded by pixels, not bytes: a small PNG can hold a huge blank picture.
+MAX_IMAGE_PIXELS = 40_000_000
+
+# --- The editor's live preview --------------------------------------------------------------------
+# Rendering takes about a second and a half at this size; past it the preview says so.
+MAX_PREVIEW_BYTES = 160 * 1024
+
+# --- Search ---------------------------------------------------------------------------------------
+MAX_SEARCH_QUERY_LENGTH = 200  # characters; a longer query is cut, and told so
+MAX_SEARCH_TERMS = 16
+MAX_SEARCH_LABEL_LENGTH = 500  # a search document's title, label and context columns
+MAX_SEARCH_URL_LENGTH = 500
+
+# --- E-mail ---------------------------------------------------------------------------------------
+MAX_EMAIL_SUBJECT_LENGTH = 150  # one line, short enough for every mail client
+
+
+def size_text(size: int) -> str:
+    """A limit in bytes as people read it: "1 MB", "64 KB"."""
+    if size >= 1024 * 1024 and size % (1024 * 1024) == 0:
+        return f"{size // (1024 * 1024)} MB"
+    return f"{size // 1024} KB"
+
 
 def chapter_size_refusal(text: str) -> str:
     """Why ``text`` is too large for one chapter, or '' when it fits."""
@@ -28,7 +77,7 @@ def chapter_size_refusal(text: str) -> str:
     if size <= MAX_CHAPTER_BYTES:
         return ""
     return (
-        f"The text is {size:,} bytes, larger than 1 MB ({MAX_CHAPTER_BYTES:,} bytes), the most a chapter holds. "
+        f"The text is {size:,} bytes, larger than {size_text(MAX_CHAPTER_BYTES)} ({MAX_CHAPTER_BYTES:,} bytes), the most a chapter holds. "
         "Split it into several chapters."
     )
 

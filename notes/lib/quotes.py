@@ -21,10 +21,9 @@ from html.parser import HTMLParser
 
 from rapidfuzz import fuzz
 
+from notes.lib.limits import MIN_QUOTE_LENGTH
+
 CONTEXT_LENGTH = 32
-# A quote keeps at most this many characters: longer selections are cut (and told so).
-MAX_QUOTE_LENGTH = 1000
-MIN_QUOTE_LENGTH = 3
 # How much of a quote must survive an edit, as rapidfuzz's ratio (normalized Indel
 # similarity, 0-1), for it to stay anchored; below it the thread is orphaned.
 MIN_SIMILARITY = 0.75

@@ -12,6 +12,8 @@ from urllib.parse import quote
 
 from django.urls import reverse
 
+from notes.lib.limits import MAX_SEARCH_LABEL_LENGTH, MAX_SEARCH_URL_LENGTH
+
 BOOK, CHAPTER, TABLE, THREAD, COMMENT = "book", "chapter", "table", "thread", "comment"
 SEARCH_CONFIG = "english"
 # PostgreSQL refuses a tsvector over 1,048,575 bytes; keep well under it (the title's
@@ -22,7 +24,6 @@ TSVECTOR_BUDGET = 1_000_000
 TEXT_ALWAYS_FITS = 150_000
 # The text is measured in pieces of about this size, cut at a space.
 MEASURE_PIECE = 32_000
-LABEL_MAX = 500
 
 _HEADING = re.compile(r'<h([1-6]) id="([^"]+)">(.*?)</h\1>', re.DOTALL)
 _TAG = re.compile(r"<[^>]*>")
@@ -57,7 +58,7 @@ def html_text(html: str) -> str:
 
 
 def chapter_label(chapter) -> str:
-    return clean(f"Chapter {chapter.number} - {chapter.title}")[:LABEL_MAX]
+    return clean(f"Chapter {chapter.number} - {chapter.title}")[:MAX_SEARCH_LABEL_LENGTH]
 
 
 def chapter_url(chapter, book) -> str:
@@ -80,10 +81,10 @@ def book_documents(book) -> list[Doc]:
             chapter_id=None,
             object_id=book.pk,
             part=0,
-            title=clean(book.title)[:LABEL_MAX],
+            title=clean(book.title)[:MAX_SEARCH_LABEL_LENGTH],
             body=clean(body),
-            label=clean(book.title)[:LABEL_MAX],
-            context=clean(f"by {book.author}" if book.author else "")[:LABEL_MAX],
+            label=clean(book.title)[:MAX_SEARCH_LABEL_LENGTH],
+            context=clean(f"by {book.author}" if book.author else "")[:MAX_SEARCH_LABEL_LENGTH],
             url=reverse("notes:book-detail", kwargs={"book_slug": book.slug}),
         )
     ]
@@ -108,11 +109,11 @@ def chapter_documents(chapter, book) -> list[Doc]:
             chapter_id=chapter.pk,
             object_id=chapter.pk,
             part=part,
-            title=clean(title)[:LABEL_MAX],
+            title=clean(title)[:MAX_SEARCH_LABEL_LENGTH],
             body=html_text(section_html),
-            label=section_label[:LABEL_MAX],
+            label=section_label[:MAX_SEARCH_LABEL_LENGTH],
             context="",
-            url=section_url[:500],
+            url=section_url[:MAX_SEARCH_URL_LENGTH],
         )
         for part, (title, section_label, section_url, section_html) in enumerate(sections)
     ]
@@ -121,7 +122,7 @@ def chapter_documents(chapter, book) -> list[Doc]:
 def table_documents(table, chapter, book) -> list[Doc]:
     lines = [" | ".join(str(cell) for cell in table.headers or [])]
     lines += [" | ".join(str(cell) for cell in row) for row in table.rows or []]
-    title = clean(table.title or table.slug)[:LABEL_MAX]
+    title = clean(table.title or table.slug)[:MAX_SEARCH_LABEL_LENGTH]
     return [
         Doc(
             kind=TABLE,
@@ -133,13 +134,15 @@ def table_documents(table, chapter, book) -> list[Doc]:
             body=clean(" · ".join(line for line in lines if line)),
             label=title,
             context=chapter_label(chapter),
-            url=f"{chapter_url(chapter, book)}#table-{quote(table.slug, safe='-_.~')}"[:500],
+            url=f"{chapter_url(chapter, book)}#table-{quote(table.slug, safe='-_.~')}"[
+                :MAX_SEARCH_URL_LENGTH
+            ],
         )
     ]
 
 
 def thread_documents(thread, chapter, book) -> list[Doc]:
-    title = clean(thread.title)[:LABEL_MAX]
+    title = clean(thread.title)[:MAX_SEARCH_LABEL_LENGTH]
     return [
         Doc(
             kind=THREAD,
@@ -169,7 +172,7 @@ def comment_documents(comment, thread, chapter, book, author_name: str) -> list[
             part=0,
             title="",
             body=html_text(comment.body_html),
-            label=clean(f"{author_name} in “{thread.title}”")[:LABEL_MAX],
+            label=clean(f"{author_name} in “{thread.title}”")[:MAX_SEARCH_LABEL_LENGTH],
             context=chapter_label(chapter),
             url=reverse("notes:comment-link", kwargs={"comment_id": comment.pk}),
             is_hidden=comment.is_hidden,

@@ -25,10 +25,6 @@ def comment_path(parent_path: str, number: int) -> str:
     return f"{parent_path}.{segment}" if parent_path else segment
 
 
-# 64 KB of UTF-8 Markdown per comment.
-MAX_BODY_BYTES = 64 * 1024
-
-
 class Thread(models.Model):
     class AnchorKind(models.TextChoices):
         NONE = "", "The whole chapter"

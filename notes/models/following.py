@@ -199,14 +199,16 @@ class Notification(models.Model):
         of the place (the thread, then the chapter, then the book) that covers it.
         """
         order = [self.via] if self.via else []
-        order += [kind for kind in ("thread", "chapter", "book") if kind not in order]
+        Target = Watch.Target
+        order += [kind for kind in (Target.THREAD, Target.CHAPTER, Target.BOOK) if kind not in order]
+        ids = {Target.BOOK: self.book_id, Target.CHAPTER: self.chapter_id, Target.THREAD: self.thread_id}
         for kind in order:
-            target_id = {"book": self.book_id, "chapter": self.chapter_id, "thread": self.thread_id}[kind]
+            target_id = ids[kind]
             if target_id and (kind, target_id) in watched:
                 return (
                     kind,
                     target_id,
-                    {"book": self.book, "chapter": self.chapter, "thread": self.thread}[kind],
+                    {Target.BOOK: self.book, Target.CHAPTER: self.chapter, Target.THREAD: self.thread}[kind],
                 )
         return None
 

@@ -20,10 +20,9 @@ from django.db import connection
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from notes.lib.limits import MAX_SEARCH_QUERY_LENGTH, MAX_SEARCH_TERMS
 from notes.lib.search_documents import SEARCH_CONFIG
 
-MAX_QUERY_LENGTH = 200
-MAX_TERMS = 16
 START, STOP = "\x02", "\x03"
 # Characters of a long body around the first match that ts_headline reads.
 HEADLINE_WINDOW = 2400
@@ -74,18 +73,18 @@ class ParsedQuery:
 def parse(raw: str) -> ParsedQuery:
     """Clean the visitor's text and read its web-search syntax.
 
-    Control characters and NUL become spaces, the text is cut to MAX_QUERY_LENGTH
-    characters and MAX_TERMS terms. An alternative made only of words to leave out is
+    Control characters and NUL become spaces, the text is cut to MAX_SEARCH_QUERY_LENGTH
+    characters and MAX_SEARCH_TERMS terms. An alternative made only of words to leave out is
     dropped (it cannot be answered from an index); a query left with nothing to find is
     not searchable.
     """
     text = " ".join(_UNSEARCHABLE.sub(" ", raw or "").split())
-    was_cut = len(text) > MAX_QUERY_LENGTH
-    text = text[:MAX_QUERY_LENGTH]
+    was_cut = len(text) > MAX_SEARCH_QUERY_LENGTH
+    text = text[:MAX_SEARCH_QUERY_LENGTH]
     groups: list[list[Term]] = [[]]
     count = 0
     for match in _CHUNK.finditer(text):
-        if count >= MAX_TERMS:
+        if count >= MAX_SEARCH_TERMS:
             was_cut = True
             break
         negated_quote, phrase, plain = match.groups()

@@ -17,7 +17,7 @@ from notes import permissions
 from notes.formats import FormatError, decode_source, parse, write_markdown
 from notes.formats.document import BookDoc, ChapterDoc, TableDoc, place_tables, table_lines
 from notes.lib.addresses import AddressRefused, book_address
-from notes.lib.limits import MAX_SUMMARY_LENGTH, MAX_UPLOAD_BYTES
+from notes.lib.limits import MAX_SUMMARY_LENGTH, MAX_UPLOAD_BYTES, size_text
 from notes.models import Book, ChangeRequest
 from notes.models.reviews import OPEN_STATUSES
 from notes.services.books import book_document
@@ -56,7 +56,7 @@ def notes_upload_read(*, data: bytes, filename: str) -> tuple[BookDoc, list[str]
     format = upload_format(filename)
     if len(data) > MAX_UPLOAD_BYTES:
         raise UploadError(
-            f"The file is {len(data) / 1024 / 1024:.1f} MB; the limit is 1 MB. Split it into several books."
+            f"The file is {len(data) / 1024 / 1024:.1f} MB; the limit is {size_text(MAX_UPLOAD_BYTES)}. Split it into several books."
         )
     try:
         result = parse(decode_source(data), format)

@@ -21,18 +21,23 @@ from django.utils import timezone
 
 from notes import permissions
 from notes.lib.anchors import Anchor, chapter_anchors
+from notes.lib.limits import (
+    MAX_ANCHOR_LABEL_LENGTH,
+    MAX_COMMENT_BYTES,
+    MAX_REASON_LENGTH,
+    MAX_THREAD_TITLE_LENGTH,
+    size_text,
+)
 from notes.lib.markup import render_markdown
 from notes.lib.mentions import find_mentions, link_mentions
 from notes.lib.page_cache import page_cache_expire
 from notes.models import Chapter, Comment, CommentRevision, ModerationLog, Thread
-from notes.models.discussions import MAX_BODY_BYTES, MAX_DISPLAY_DEPTH, comment_path
+from notes.models.discussions import MAX_DISPLAY_DEPTH, comment_path
 from notes.services.notifications import notify_comment, notify_new_mentions
 from notes.services.quotes import QuoteError, QuoteSelection, quote_anchor_create, quote_resolve
 from notes.services.search import search_document_refresh, search_documents_refresh_thread
 from notes.services.watching import watch_automatically
 
-TITLE_MAX_LENGTH = 200
-REASON_MAX_LENGTH = 500
 # Without a one-time token, the same text posted twice by the same person in the same
 # place within this time is taken for a double submission. With one, the token decides:
 # two forms, each with its own token, are two deliberate posts ("Agreed." twice).
@@ -115,7 +120,7 @@ def thread_start(
         author=author,
         anchor_kind=anchor_found.kind if anchor_found else "",
         anchor_value=anchor_found.value if anchor_found else "",
-        anchor_label=(anchor_found.label if anchor_found else "")[:300],
+        anchor_label=(anchor_found.label if anchor_found else "")[:MAX_ANCHOR_LABEL_LENGTH],
         created_at=now,
         last_activity_at=now,
     )
@@ -283,8 +288,8 @@ def clean_reason(reason: str, *, required: bool) -> str:
     reason = (reason or "").strip()
     if required and not reason:
         raise DiscussionError("Give a reason: readers of the moderation log need to know why.")
-    if len(reason) > REASON_MAX_LENGTH:
-        raise DiscussionError(f"A reason can be at most {REASON_MAX_LENGTH} characters.")
+    if len(reason) > MAX_REASON_LENGTH:
+        raise DiscussionError(f"A reason can be at most {MAX_REASON_LENGTH} characters.")
     return reason
 
 
@@ -293,8 +298,8 @@ def clean_title(title: str) -> str:
     title = " ".join((title or "").split())
     if not title:
         raise DiscussionError("A thread needs a title.")
-    if len(title) > TITLE_MAX_LENGTH:
-        raise DiscussionError(f"A thread title can be at most {TITLE_MAX_LENGTH} characters.")
+    if len(title) > MAX_THREAD_TITLE_LENGTH:
+        raise DiscussionError(f"A thread title can be at most {MAX_THREAD_TITLE_LENGTH} characters.")
     return title
 
 
@@ -319,9 +324,9 @@ def _clean_body(body: str) -> str:
     if not body:
         raise DiscussionError("A comment cannot be empty.")
     size = len(body.encode("utf-8"))
-    if size > MAX_BODY_BYTES:
+    if size > MAX_COMMENT_BYTES:
         raise DiscussionError(
-            f"A comment can be at most {MAX_BODY_BYTES // 1024} KB; this one is {-(-size // 1024)} KB."
+            f"A comment can be at most {size_text(MAX_COMMENT_BYTES)}; this one is {-(-size // 1024)} KB."
         )
     return body
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from notes import tasks
 from notes.lib.email_tokens import unsubscribe_token, unwatch_token
+from notes.lib.limits import MAX_EMAIL_SUBJECT_LENGTH
 from notes.models import Notification, NotificationSettings
 from notes.selectors.following import watched_keys
 
@@ -136,7 +137,11 @@ def digests_send(*, today: datetime.date | None = None) -> int:
     people = (
         NotificationSettings.objects.filter(email=NotificationSettings.Email.DAILY)
         .filter(Q(digest_sent_on__isnull=True) | Q(digest_sent_on__lt=today))
-        .annotate(waiting=Count("user__notifications", filter=Q(user__notifications__email_status="digest")))
+        .annotate(
+            waiting=Count(
+                "user__notifications", filter=Q(user__notifications__email_status=EmailStatus.DIGEST)
+            )
+        )
         .filter(waiting__gt=0)
         .values_list("user_id", flat=True)
     )
@@ -238,5 +243,4 @@ def _digest_message(user, notifications: list[Notification], total: int) -> Emai
 
 
 def _subject(text: str) -> str:
-    # One line, and short enough for every mail client.
-    return " ".join(text.split())[:150]
+    return " ".join(text.split())[:MAX_EMAIL_SUBJECT_LENGTH]

@@ -12,11 +12,13 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from notes import permissions
+from notes.lib.limits import (
+    MAX_GROUP_DESCRIPTION_LENGTH,
+    MAX_GROUP_NAME_LENGTH,
+    MAX_MEETING_PLACE_LENGTH,
+    MAX_SLUG_LENGTH,
+)
 from notes.models import Book, GroupMembership, Meeting, NotificationSettings, ReadingGroup
-
-NAME_MAX_LENGTH = 200
-DESCRIPTION_MAX_LENGTH = 5000
-PLACE_MAX_LENGTH = 300
 
 
 class GroupError(Exception):
@@ -27,10 +29,10 @@ def _clean_fields(*, name: str, description: str) -> tuple[str, str]:
     name, description = name.strip(), description.strip()
     if not name:
         raise GroupError("A group needs a name.")
-    if len(name) > NAME_MAX_LENGTH:
-        raise GroupError(f"A group's name is at most {NAME_MAX_LENGTH} characters.")
-    if len(description) > DESCRIPTION_MAX_LENGTH:
-        raise GroupError(f"A group's description is at most {DESCRIPTION_MAX_LENGTH} characters.")
+    if len(name) > MAX_GROUP_NAME_LENGTH:
+        raise GroupError(f"A group's name is at most {MAX_GROUP_NAME_LENGTH} characters.")
+    if len(description) > MAX_GROUP_DESCRIPTION_LENGTH:
+        raise GroupError(f"A group's description is at most {MAX_GROUP_DESCRIPTION_LENGTH} characters.")
     return name, description
 
 
@@ -58,7 +60,7 @@ def group_create(
     if not permissions.can_manage_groups(actor):
         raise PermissionDenied("Only moderators and admins create reading groups.")
     name, description = _clean_fields(name=name, description=description)
-    slug = slugify(slug or name)[:120]
+    slug = slugify(slug or name)[:MAX_SLUG_LENGTH]
     if not slug:
         raise GroupError("A group's address needs letters or digits.")
     if ReadingGroup.objects.filter(slug=slug).exists():
@@ -140,8 +142,8 @@ def meeting_create(
     if missing:
         raise GroupError(f"{group.book.title} has no chapter {missing[0]}.")
     place_or_link = place_or_link.strip()
-    if len(place_or_link) > PLACE_MAX_LENGTH:
-        raise GroupError(f"A place or link is at most {PLACE_MAX_LENGTH} characters.")
+    if len(place_or_link) > MAX_MEETING_PLACE_LENGTH:
+        raise GroupError(f"A place or link is at most {MAX_MEETING_PLACE_LENGTH} characters.")
     return Meeting.objects.create(
         group=group,
         # To the minute: what the form and the calendars show.
@@ -149,7 +151,7 @@ def meeting_create(
         first_chapter=first_chapter,
         last_chapter=last_chapter,
         place_or_link=place_or_link,
-        notes=notes.strip()[:DESCRIPTION_MAX_LENGTH],
+        notes=notes.strip()[:MAX_GROUP_DESCRIPTION_LENGTH],
     )
 
 

@@ -21,8 +21,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-MAX_IMAGE_BYTES = 5 * 1024 * 1024
-MAX_IMAGE_PIXELS = 40_000_000
+from notes.lib.limits import MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, size_text
+
 IMAGE_FOLDER = "images"
 
 # Detected Pillow format -> (extension, served content type).
@@ -84,7 +84,7 @@ def image_clean(*, data: bytes) -> tuple[bytes, str, int, int]:
         raise ImageRefused("The file is empty.")
     if len(data) > MAX_IMAGE_BYTES:
         raise ImageRefused(
-            f"The file is {len(data):,} bytes; images are at most 5 MB ({MAX_IMAGE_BYTES:,} bytes)."
+            f"The file is {len(data):,} bytes; images are at most {size_text(MAX_IMAGE_BYTES)} ({MAX_IMAGE_BYTES:,} bytes)."
         )
     with warnings.catch_warnings():
         # Pillow only warns between its own limit and twice it: make every warning a refusal.
@@ -118,7 +118,7 @@ def image_clean(*, data: bytes) -> tuple[bytes, str, int, int]:
 
 def _too_many_pixels(width: int = 0, height: int = 0) -> ImageRefused:
     size = f" is {width:,} x {height:,} pixels;" if width else " has too many pixels;"
-    return ImageRefused(f"The image{size} images are at most 40 megapixels.")
+    return ImageRefused(f"The image{size} images are at most {MAX_IMAGE_PIXELS // 1_000_000} megapixels.")
 
 
 def _has_markup_in_metadata(image: Image.Image) -> bool:

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from notes import permissions
+from notes.lib.limits import MAX_ANCHOR_LABEL_LENGTH, MAX_MODERATION_DETAILS_LENGTH
 from notes.models import Chapter, Comment, ModerationLog, QuoteAnchor, Thread
 from notes.services.discussions import (
     DiscussionError,
@@ -137,7 +138,7 @@ def thread_move(*, thread: Thread, moderator, chapter: Chapter, reason: str = ""
             details += f" Its anchor {thread.anchor_key} is not in that chapter and was dropped."
             thread.anchor_kind = thread.anchor_value = thread.anchor_label = ""
         else:
-            thread.anchor_label = anchor.label[:300]
+            thread.anchor_label = anchor.label[:MAX_ANCHOR_LABEL_LENGTH]
     thread.chapter = target
     thread.save(update_fields=["chapter", "anchor_kind", "anchor_value", "anchor_label"])
     # A quote is found in the new chapter's text, or orphaned there: never left pointing
@@ -149,7 +150,11 @@ def thread_move(*, thread: Thread, moderator, chapter: Chapter, reason: str = ""
     chapter_pages_expire(target)  # the source's pages were expired when the thread was locked
     search_documents_refresh_thread(thread=thread)
     ModerationLog.objects.create(
-        actor=moderator, action=ModerationLog.Action.MOVE, thread=thread, reason=reason, details=details[:500]
+        actor=moderator,
+        action=ModerationLog.Action.MOVE,
+        thread=thread,
+        reason=reason,
+        details=details[:MAX_MODERATION_DETAILS_LENGTH],
     )
     return thread
 

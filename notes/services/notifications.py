@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from notes import permissions, tasks
 from notes.lib import email_tokens
+from notes.lib.limits import MAX_NOTIFIED_MENTIONS
 from notes.models import ChangeRequest, Comment, Notification, NotificationSettings, Review, Watch
 
 logger = logging.getLogger(__name__)
@@ -31,10 +32,6 @@ logger = logging.getLogger(__name__)
 Kind = Notification.Kind
 EmailStatus = Notification.EmailStatus
 EmailChoice = NotificationSettings.Email
-
-# People notified (in-app and by e-mail) per comment, the first mentioned first; later
-# mentions are still linked. One comment naming 300 people must not send 300 e-mails.
-MAX_NOTIFIED_MENTIONS = 20
 
 
 class NotificationError(Exception):
@@ -178,11 +175,12 @@ def _watchers(place: dict) -> dict[int, str]:
     if place.get("thread_id"):
         where |= Q(thread_id=place["thread_id"])
     found: dict[int, str] = {}
-    order = {"thread": 0, "chapter": 1, "book": 2}
+    Target = Watch.Target
+    order = {Target.THREAD: 0, Target.CHAPTER: 1, Target.BOOK: 2}
     for user_id, thread_id, chapter_id in Watch.objects.filter(where).values_list(
         "user_id", "thread_id", "chapter_id"
     ):
-        via = "thread" if thread_id else "chapter" if chapter_id else "book"
+        via = Target.THREAD if thread_id else Target.CHAPTER if chapter_id else Target.BOOK
         if user_id not in found or order[via] < order[found[user_id]]:
             found[user_id] = via
     return found

@@ -10,10 +10,9 @@ orphaned, keeping where it was and the words it was made on.
 
 from dataclasses import dataclass
 
+from notes.lib.limits import MAX_QUOTE_LENGTH, MIN_QUOTE_LENGTH
 from notes.lib.quotes import (
     CONTEXT_LENGTH,
-    MAX_QUOTE_LENGTH,
-    MIN_QUOTE_LENGTH,
     locate,
     locate_exact,
     normalize_whitespace,

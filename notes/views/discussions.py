@@ -16,8 +16,9 @@ from django.views.decorators.http import require_POST
 
 from notes import permissions
 from notes.forms.discussions import CommentEditForm, CommentForm, OptionalReasonForm, ThreadStartForm
+from notes.lib.limits import MAX_QUOTE_LENGTH
 from notes.lib.numbers import BadNumber, parse_int
-from notes.lib.quotes import MAX_QUOTE_LENGTH, normalize_whitespace
+from notes.lib.quotes import normalize_whitespace
 from notes.models import Comment, Thread
 from notes.permissions import permission_view, read_required, require
 from notes.selectors import discussions as selectors

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from notes import permissions
 from notes.forms.following import NotificationSettingsForm
-from notes.models import Book, Chapter, NotificationSettings, Thread
+from notes.models import Book, Chapter, NotificationSettings, Thread, Watch
 from notes.permissions import permission_view, require
 from notes.selectors import discussions as selectors
 from notes.selectors import following as following_selectors
@@ -27,7 +27,7 @@ from notes.services import watching
 from notes.services.notifications import NotificationError
 
 NOTIFICATIONS_PER_PAGE = 50
-TARGETS = {"book": Book, "chapter": Chapter, "thread": Thread}
+TARGETS = {Watch.Target.BOOK: Book, Watch.Target.CHAPTER: Chapter, Watch.Target.THREAD: Thread}
 
 
 # --- Watching ------------------------------------------------------------------------------------
@@ -61,7 +61,7 @@ def _target(kind: str, target_id: int):
     model = TARGETS.get(kind)
     if model is None:
         raise _not_found()
-    related = {"chapter": ("book",), "thread": ("chapter__book",)}.get(kind, ())
+    related = {Watch.Target.CHAPTER: ("book",), Watch.Target.THREAD: ("chapter__book",)}.get(kind, ())
     return get_object_or_404(model.objects.select_related(*related), pk=target_id)
 
 

@@ -11,13 +11,13 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from notes.lib.limits import MAX_IMAGE_BYTES, size_text
 from notes.lib.numbers import BadNumber, parse_int
 from notes.permissions import can_read, can_upload_image, permission_view, require
 from notes.services.images import (
     CONTENT_TYPES,
     IMAGE_FOLDER,
     IMAGE_NAME_RE,
-    MAX_IMAGE_BYTES,
     ImageRefused,
     image_store,
 )
@@ -46,7 +46,9 @@ def image_upload(request):
             request.META.get("CONTENT_LENGTH") or "0", what="The request's length", maximum=_MAX_BODY
         )
     except BadNumber:
-        return _refused("The image is larger than 5 MB, the most an image may be.", status=413)
+        return _refused(
+            f"The image is larger than {size_text(MAX_IMAGE_BYTES)}, the most an image may be.", status=413
+        )
     if length == 0:
         return _refused("No image was sent: choose, paste or drop a picture file.")
     upload = request.FILES.get("image")
@@ -54,7 +56,7 @@ def image_upload(request):
         return _refused("No image was sent: choose, paste or drop a picture file.")
     if upload.size > MAX_IMAGE_BYTES:
         return _refused(
-            f"The image is {upload.size:,} bytes; images are at most 5 MB ({MAX_IMAGE_BYTES:,} bytes)."
+            f"The image is {upload.size:,} bytes; images are at most {size_text(MAX_IMAGE_BYTES)} ({MAX_IMAGE_BYTES:,} bytes)."
         )
     try:
         stored = image_store(data=upload.read())

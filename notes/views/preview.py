@@ -4,15 +4,12 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_POST
 
-from notes.lib.limits import chapter_size_refusal
+from notes.lib.limits import MAX_PREVIEW_BYTES, chapter_size_refusal, size_text
 from notes.lib.markup import render_markdown
 from notes.lib.merging import conflict_markers_escaped
 from notes.lib.numbers import BadNumber, parse_int
 from notes.models import Chapter
 from notes.permissions import can_propose, permission_view, require
-
-# The live preview renders texts up to this size: about a second and a half at worst.
-PREVIEW_MAX_BYTES = 160 * 1024
 
 
 @require_POST
@@ -39,11 +36,11 @@ def markdown_preview(request):
     if refusal:
         return HttpResponse(refusal, status=400, content_type="text/plain")
     size = len(content.encode("utf-8"))
-    if size > PREVIEW_MAX_BYTES:
+    if size > MAX_PREVIEW_BYTES:
         # Rendering is slow past this size (seconds per keystroke); the editor shows this
         # notice where the preview goes, and the request page shows the text rendered.
         return HttpResponse(
-            f'<p class="message warning">The live preview shows texts up to {PREVIEW_MAX_BYTES // 1024} KB; '
+            f'<p class="message warning">The live preview shows texts up to {size_text(MAX_PREVIEW_BYTES)}; '
             f"this one is {size // 1024} KB. Save it as a draft or submit it: its request page shows it "
             "rendered.</p>"
         )

@@ -8,8 +8,8 @@ import re
 import pytest
 from django.apps import apps
 
+from notes.lib.limits import MAX_COMMENT_BYTES
 from notes.models import Comment, ModerationLog, Notification, Thread
-from notes.models.discussions import MAX_BODY_BYTES
 from notes.services import moderation
 from notes.services.discussions import comment_delete, comment_edit, comment_post, thread_resolve
 from notes.services.history import chapter_render
@@ -184,7 +184,7 @@ def counts() -> tuple[int, int]:
     ("body", "message"),
     [
         ("", "A comment cannot be empty."),
-        ("x" * (MAX_BODY_BYTES + 1), "A comment can be at most 64 KB; this one is 65 KB."),
+        ("x" * (MAX_COMMENT_BYTES + 1), "A comment can be at most 64 KB; this one is 65 KB."),
     ],
     ids=["empty", "over-64-KB"],
 )
@@ -196,7 +196,7 @@ def test_a_bad_reply_is_refused_with_its_message(client_for, thread, reader, bod
     assert counts() == before
 
 
-@pytest.mark.parametrize("body", ["", "x" * (MAX_BODY_BYTES + 1)], ids=["empty", "over-64-KB"])
+@pytest.mark.parametrize("body", ["", "x" * (MAX_COMMENT_BYTES + 1)], ids=["empty", "over-64-KB"])
 def test_a_bad_first_comment_or_edit_is_refused_with_its_message(client_for, thread, reader, body):
     client = client_for(reader)
     before = counts()

@@ -8,8 +8,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.mail.backends import locmem
 
 from notes.forms.discussions import CommentForm
+from notes.lib.limits import MAX_COMMENT_BYTES, MAX_NOTIFIED_MENTIONS
 from notes.models import Comment, CommentRevision, ModerationLog, Notification, Thread
-from notes.models.discussions import MAX_BODY_BYTES, MAX_DISPLAY_DEPTH
+from notes.models.discussions import MAX_DISPLAY_DEPTH
 from notes.services import moderation
 from notes.services.discussions import (
     ChangedResubmission,
@@ -22,7 +23,6 @@ from notes.services.discussions import (
     thread_resolve,
     thread_start,
 )
-from notes.services.notifications import MAX_NOTIFIED_MENTIONS
 from tests.factories import make_chapter, make_thread, make_user
 
 pytestmark = pytest.mark.django_db
@@ -110,8 +110,8 @@ def test_replies_past_the_depth_limit_stay_flat_after_their_parent(thread, reade
     [
         ("", "A comment cannot be empty."),
         ("   \n\t ", "A comment cannot be empty."),
-        ("x" * (MAX_BODY_BYTES + 1), "A comment can be at most 64 KB; this one is 65 KB."),
-        ("é" * (MAX_BODY_BYTES // 2 + 1), "A comment can be at most 64 KB"),
+        ("x" * (MAX_COMMENT_BYTES + 1), "A comment can be at most 64 KB; this one is 65 KB."),
+        ("é" * (MAX_COMMENT_BYTES // 2 + 1), "A comment can be at most 64 KB"),
     ],
     ids=["empty", "blank", "over-64-KB", "over-64-KB-in-bytes-not-characters"],
 )
@@ -129,7 +129,7 @@ def test_a_bad_body_is_refused_with_a_clear_message_and_nothing_written(
 
 
 def test_a_body_of_exactly_64_KB_is_accepted(thread, reader):
-    comment_post(thread=thread, author=reader, body="x" * MAX_BODY_BYTES)
+    comment_post(thread=thread, author=reader, body="x" * MAX_COMMENT_BYTES)
 
 
 def test_a_reply_to_a_comment_of_another_thread_is_refused(thread, chapter, reader):

@@ -10,7 +10,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from notes.lib.quotes import MAX_QUOTE_LENGTH, locate, plain_text
+from notes.lib.limits import MAX_QUOTE_LENGTH
+from notes.lib.quotes import locate, plain_text
 from notes.models import QuoteAnchor, Thread
 from notes.services import moderation
 from notes.services.discussions import DiscussionError, thread_start

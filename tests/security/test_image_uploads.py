@@ -16,8 +16,9 @@ from django.urls import reverse
 from PIL import Image
 
 from notes import permissions
+from notes.lib.limits import MAX_IMAGE_BYTES
 from notes.lib.markup import render_markdown
-from notes.services.images import MAX_IMAGE_BYTES, ImageRefused, image_clean, image_store
+from notes.services.images import ImageRefused, image_clean, image_store
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db

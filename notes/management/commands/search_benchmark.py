@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from notes.lib.markup import render_markdown
-from notes.models import Book, Chapter
+from notes.models import Book, Chapter, SearchDocument
 from notes.selectors.search import search_page
 from notes.selectors.search_engine import Filters, engine, parse
 from notes.services.search import search_document_refresh
@@ -91,7 +91,7 @@ class Command(BaseCommand):
 
     def _plan_line(self) -> str:
         query = parse(QUERIES["word in one chapter"])
-        sql, params = engine().page_sql(query, Filters(kind="chapter"), offset=0, limit=20)
+        sql, params = engine().page_sql(query, Filters(kind=SearchDocument.Kind.CHAPTER), offset=0, limit=20)
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + sql, params)
