@@ -9,7 +9,6 @@ import uuid
 from django import forms
 
 from notes.lib.limits import (
-    MAX_COMMENT_BYTES,
     MAX_NOTIFIED_MENTIONS,
     MAX_QUOTE_CONTEXT_LENGTH,
     MAX_REASON_LENGTH,
@@ -23,8 +22,6 @@ BODY_HELP = (
     "Markdown. Mention someone with @username: the first "
     f"{MAX_NOTIFIED_MENTIONS} people mentioned in a comment are notified, later ones are only linked."
 )
-# Generous on characters; the services count bytes (MAX_COMMENT_BYTES) and say so.
-BODY_MAX_CHARACTERS = MAX_COMMENT_BYTES * 2
 
 
 def _body_field(label: str = "Comment") -> forms.CharField:

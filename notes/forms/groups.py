@@ -6,11 +6,13 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from notes.lib.limits import (
+    MAX_CHAPTER_NUMBER,
     MAX_GROUP_DESCRIPTION_LENGTH,
     MAX_GROUP_MEMBERS_AT_ONCE,
     MAX_GROUP_NAME_LENGTH,
     MAX_MEETING_PLACE_LENGTH,
     MAX_SLUG_LENGTH,
+    MIN_CHAPTER_NUMBER,
 )
 from notes.lib.numbers import NumberField
 
@@ -56,15 +58,20 @@ class MeetingForm(forms.Form):
     place_or_link = forms.CharField(
         label="Place or link", max_length=MAX_MEETING_PLACE_LENGTH, required=False
     )
-    first_chapter = NumberField(label="First chapter", min_value=1, max_value=100_000)
-    last_chapter = NumberField(label="Last chapter", min_value=1, max_value=100_000)
+    first_chapter = NumberField(
+        label="First chapter", min_value=MIN_CHAPTER_NUMBER, max_value=MAX_CHAPTER_NUMBER
+    )
+    last_chapter = NumberField(
+        label="Last chapter", min_value=MIN_CHAPTER_NUMBER, max_value=MAX_CHAPTER_NUMBER
+    )
     notes = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=MAX_GROUP_DESCRIPTION_LENGTH
     )
 
 
 class ProgressForm(forms.Form):
-    chapter = NumberField(label="I've read up to chapter", min_value=0, max_value=100_000)
+    # 0: not started yet.
+    chapter = NumberField(label="I've read up to chapter", min_value=0, max_value=MAX_CHAPTER_NUMBER)
 
 
 class SinceForm(forms.Form):
