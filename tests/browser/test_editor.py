@@ -280,6 +280,8 @@ def test_the_grid_grows_its_cells_moves_rows_and_columns_and_previews_under_the_
         page.click("button[aria-label='Move column 1 right']")
     assert page.input_value("textarea[name=header-1]") == "Aspect"
     assert page.input_value("textarea[name=header-0]") == "Left"
+    # The preview is drawn by the page's script after the reload: wait for it, not just the load.
+    page.locator("[data-table-preview] th").first.wait_for()
     headers = page.locator("[data-table-preview] th").all_inner_texts()
     assert headers[:2] == ["Left", "Aspect"]
     assert page.evaluate("window.violations") == []
