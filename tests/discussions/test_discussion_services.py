@@ -129,7 +129,9 @@ def test_a_bad_body_is_refused_with_a_clear_message_and_nothing_written(
 
 
 def test_a_body_of_exactly_64_KB_is_accepted(thread, reader):
-    comment_post(thread=thread, author=reader, body="x" * MAX_COMMENT_BYTES)
+    comment = comment_post(thread=thread, author=reader, body="x" * MAX_COMMENT_BYTES)
+    comment.refresh_from_db()
+    assert len(comment.body.encode()) == MAX_COMMENT_BYTES
 
 
 def test_a_reply_to_a_comment_of_another_thread_is_refused(thread, chapter, reader):

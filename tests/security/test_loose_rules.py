@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from notes.models import ChangeRequest, Comment
+from notes.models import ChangeRequest, Chapter, Comment
 from notes.services.discussions import DiscussionError, comment_delete
 from notes.services.moderation import thread_lock
 from tests.factories import make_thread, propose_chapter_edit
@@ -90,3 +90,4 @@ def test_import_notes_takes_a_chapter_of_exactly_1_mb(tmp_path):
     path = tmp_path / "fits.md"
     path.write_text(f"# Fits\n\n## Chapter 1 - Full\n\n{body}\n")
     call_command("import_notes", str(path))
+    assert Chapter.objects.get(book__slug="fits", number=1).body == body
