@@ -12,6 +12,8 @@ Each step ends by telling whom it concerns (``notes.services.notifications``) in
 transaction; whoever submits or reviews a request watches what it changes.
 """
 
+from contextlib import contextmanager
+
 from django.db import transaction
 
 from notes import permissions
@@ -60,17 +62,12 @@ class ReviewError(Exception):
 # --- Validation: the rules live in notes.lib; here they are applied by kind ----------------
 
 
-def _clean_summary(summary: str, *, required: bool = True) -> str:
+@contextmanager
+def _refusals_as_review_errors():
+    """A rule's refusal, raised as this workflow's error with the rule's own message."""
     try:
-        return summary_cleaned(summary, required=required)
-    except ContentRefused as error:
-        raise ReviewError(str(error)) from None
-
-
-def _clean_body(body: str, *, for_submit: bool) -> str:
-    try:
-        return body_cleaned(body, for_submit=for_submit)
-    except ContentRefused as error:
+        yield
+    except (ContentRefused, AddressRefused) as error:
         raise ReviewError(str(error)) from None
 
 
@@ -80,10 +77,8 @@ def _clean_content(content: dict, kind: str, *, for_submit: bool) -> dict:
     unknown = set(content) - set(allowed)
     if unknown:
         raise ReviewError(f"A {Kind(kind).label.lower()} cannot change {', '.join(sorted(unknown))}.")
-    try:
+    with _refusals_as_review_errors():
         return _content_checked(dict(content), kind, allowed, for_submit=for_submit)
-    except (ContentRefused, AddressRefused) as error:
-        raise ReviewError(str(error)) from None
 
 
 def _content_checked(content: dict, kind: str, allowed: tuple[str, ...], *, for_submit: bool) -> dict:
@@ -146,7 +141,8 @@ def change_request_create(
     """
     if not permissions.can_propose(author):
         raise ReviewError("You may not propose changes.")
-    summary = _clean_summary(summary, required=submit)
+    with _refusals_as_review_errors():
+        summary = summary_cleaned(summary, required=submit)
     content = _clean_content(content, kind, for_submit=submit)
     if table is not None:
         chapter = chapter or table.chapter
@@ -227,8 +223,9 @@ def change_request_submit(*, change_request: ChangeRequest, user) -> ChangeReque
         raise ReviewError(
             f"A request that is {change_request.get_status_display().lower()} cannot be submitted."
         )
-    _clean_summary(change_request.summary)
-    _clean_body(change_request.body, for_submit=True)
+    with _refusals_as_review_errors():
+        summary_cleaned(change_request.summary)
+        body_cleaned(change_request.body, for_submit=True)
     change_request.status = Status.SUBMITTED
     change_request.save(update_fields=["status", "updated_at"])
     _submitted(change_request)
@@ -258,7 +255,8 @@ def change_request_revise(
         raise ReviewError(
             f"A request that is {change_request.get_status_display().lower()} cannot be revised."
         )
-    change_request.summary = _clean_summary(summary, required=submit)
+    with _refusals_as_review_errors():
+        change_request.summary = summary_cleaned(summary, required=submit)
     if change_request.reviews.filter(revision=change_request.revision).exists():
         # A reviewer gave a verdict on the text being replaced: keep it, so the next round
         # shows what changed since the round they reviewed.

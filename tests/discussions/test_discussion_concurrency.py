@@ -11,47 +11,15 @@ import time
 import uuid
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 
 from notes.models import Comment, Thread
 from notes.services import moderation
 from notes.services.discussions import DiscussionError, DuplicateSubmission, comment_post
+from tests.concurrency import ON_POSTGRESQL_WITH_TRANSACTIONS, run_at_once
 from tests.factories import make_thread
 
-pytestmark = [
-    pytest.mark.postgres_only,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL row locks; set DATABASE_URL=postgres://... to run",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
-
-
-def run_at_once(calls):
-    """Run each call in its own thread, all released by one barrier; return results or errors.
-
-    Threads touch the database only after the barrier (the pool may hold fewer
-    connections than there are threads) and give their connection back at the end.
-    """
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = call()
-        except Exception as error:  # returned to the test, which checks its kind
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    workers = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=120)
-    return results
+pytestmark = ON_POSTGRESQL_WITH_TRANSACTIONS
 
 
 @pytest.fixture

@@ -3,24 +3,17 @@ rows are claimed with FOR UPDATE SKIP LOCKED; SQLite runs one writer at a time).
 
 import threading
 
-import pytest
 from django.core.mail.backends import locmem
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 from django.test import override_settings
 
 from notes.models import Notification
 from notes.services import email as email_service
 from notes.services.discussions import comment_post
+from tests.concurrency import ON_POSTGRESQL_WITH_TRANSACTIONS
 from tests.factories import make_thread, make_user
 
-pytestmark = [
-    pytest.mark.postgres_only,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL row locks; set DATABASE_URL=postgres://... to run",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = ON_POSTGRESQL_WITH_TRANSACTIONS
 
 
 class SlowMailBackend(locmem.EmailBackend):

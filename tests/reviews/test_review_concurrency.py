@@ -7,54 +7,18 @@ conflict for the loser, never a database error. SQLite serializes every write, s
 races these tests provoke cannot happen there.
 """
 
-import threading
-
 import pytest
-from django.db import connection, connections
 
 from notes.models import ChangeRequest, Chapter, ComparisonTable
 from notes.services.history import chapter_render, save_version
 from notes.services.reviews import PublishOutcome, ReviewError, change_request_approve, change_request_create
+from tests.concurrency import ON_POSTGRESQL_WITH_TRANSACTIONS, run_at_once
 from tests.factories import paragraphs
 from tests.factories import propose_chapter_edit as propose
 
 Status = ChangeRequest.Status
 
-pytestmark = [
-    pytest.mark.postgres_only,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL row locks; set DATABASE_URL=postgres://... to run",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
-
-
-def run_at_once(calls):
-    """Run each call in its own thread, all released by one barrier; return results or errors.
-
-    Threads touch the database only after the barrier: the connection pool holds fewer
-    connections than there are threads, and a thread waiting at the barrier with a
-    connection would starve the others. Each thread gives its connection back at the end.
-    """
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = call()
-        except Exception as error:  # returned to the test, which checks its kind
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
+pytestmark = ON_POSTGRESQL_WITH_TRANSACTIONS
 
 
 def approving(request, reviewer):
