@@ -25,7 +25,8 @@ Reading (:func:`bundle_from_zip`, :func:`bundle_from_folder`, then :func:`parse_
 * Images referenced by a relative path (``![](./images/x.png)``, ``<img src="...">``, a
   reference definition) are collected for the caller to store; ``relink_bundle`` then
   points the references at the stored images and the links to other chapter files
-  (``[see](02-foo.md#bar)``) at the chapter pages. A reference to a missing image or file
+  (``[see](02-foo.md#bar)``) at the chapter pages. An ``<img>`` tag showing a stored image
+  becomes a Markdown image, since chapters show raw HTML as text. A reference to a missing image or file
   is a warning naming the file and the line, and stays as written.
 
 Writing (:func:`write_bundle`) makes the zip that reads back to the same book: ``README.md``
@@ -85,6 +86,10 @@ _TARGET_RES = (
         re.IGNORECASE,
     ),
     re.compile(r"^[ ]{0,3}\[[^\]]+\]:[ \t]*<?(?P<target>[^\s>]+)"),
+)
+_IMG_TAG_RE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_ATTRIBUTE_RE = re.compile(
+    r"\b(?P<name>src|alt|title)[ \t]*=[ \t]*(?P<quote>[\"'])(?P<value>[^\"']*)(?P=quote)", re.IGNORECASE
 )
 _LINE_REFERENCE_RE = re.compile(r"^lines? (?P<first>\d+)(?:-(?P<last>\d+))?:[ ]?")
 
@@ -649,7 +654,20 @@ def relink_bundle(
             start, end = match.start("target") - match.start(), match.end("target") - match.start()
             return match[0][:start] + new + match[0][end:]
 
-        return "\n".join(_outside_fences(text.split("\n"), lambda line: _rewrite_line(line, replace)))
+        def image_tag(match: re.Match) -> str:
+            # Chapters show raw HTML as text: a bundle's <img> becomes the Markdown image it meant.
+            attributes = {found["name"].lower(): found["value"] for found in _ATTRIBUTE_RE.finditer(match[0])}
+            resolved = _resolve(base, attributes.get("src", ""))
+            if resolved not in image_urls:
+                return match[0]
+            alt = re.sub(r"[\[\]]", "", attributes.get("alt", ""))
+            title = attributes.get("title", "").replace('"', "")
+            return f"![{alt}]({image_urls[resolved]}" + (f' "{title}")' if title else ")")
+
+        def line_rewrite(line: str) -> str:
+            return _rewrite_line(_IMG_TAG_RE.sub(image_tag, line), replace)
+
+        return "\n".join(_outside_fences(text.split("\n"), line_rewrite))
 
     book = result.book
     book.summary = rewrite(book.summary, posixpath.dirname(readme))
