@@ -53,13 +53,12 @@ from notes.formats.document import (
     ChapterDoc,
     FormatError,
     TableDoc,
-    claim_chapter_number,
     decode_source,
     next_fence,
     split_lines,
 )
 from notes.formats.markdown import parse_markdown, write_markdown
-from notes.lib.limits import MAX_BUNDLE_BYTES, MAX_BUNDLE_FILES, size_text
+from notes.lib.limits import MAX_BUNDLE_BYTES, MAX_BUNDLE_FILES, chapter_number_refusal, size_text
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
@@ -263,33 +262,26 @@ def parse_bundle(bundle: Bundle) -> BundleResult:
         (path for path in markdown if path != readme and path not in part_readmes.values()),
         key=_natural_key,
     )
-    sources: dict[int, str] = {}
-    first_files: dict[int, str] = {}
-    first_lines: dict[int, int] = {}
-    number = max((chapter.number for chapter in book.chapters), default=0)
-    for chapter in book.chapters:  # a README may hold chapters of its own
-        sources[chapter.number] = readme
-        first_lines[chapter.number] = 0
-        first_files[chapter.number] = readme
+    # A README may hold chapters of its own.
+    sources: dict[int, str] = {chapter.number: readme for chapter in book.chapters}
+    number = max(sources, default=0)
     opened_parts: set[str] = set()
     for path in chapter_files:
         part = path.split("/")[0] if "/" in path else None
-        part_readme = part_readmes.get(part) if part and part not in opened_parts else None
-        part_lines = _part_lines(part, part_readme, texts) if part and part not in opened_parts else None
-        if part:
+        part_lines = None
+        if part is not None and part not in opened_parts:
             opened_parts.add(part)
+            part_lines = _part_lines(part, part_readmes.get(part), texts)
         chapters = _read_chapter_file(path, texts[path], number + 1, part_lines, warnings)
         for chapter in chapters:
-            if chapter.number in first_files:
+            refusal = chapter_number_refusal(chapter.number)
+            if refusal:
+                raise FormatError(f"{path}: {refusal}")
+            if chapter.number in sources:
                 raise FormatError(
-                    f"{path}: chapter {chapter.number} is also in {first_files[chapter.number]}; "
+                    f"{path}: chapter {chapter.number} is also in {sources[chapter.number]}; "
                     "give each chapter file its own number, in a heading like '# Chapter 3 - Title'"
                 )
-            try:
-                claim_chapter_number(first_lines, chapter.number, 1)
-            except FormatError as error:
-                raise FormatError(f"{path}: {error.message}") from None
-            first_files[chapter.number] = path
             sources[chapter.number] = path
             number = chapter.number
         book.chapters.extend(chapters)
@@ -394,8 +386,8 @@ def _read_readme(path: str | None, text: str | None, name: str, warnings: list[s
     """The book from the README: its front matter, title, details, summary and changelog."""
     if path is None or text is None:
         warnings.append(
-            f"the bundle has no README.md or index.md: the book is titled '{name}' after the "
-            f"{'zip' if name else 'folder'}; add a README.md with a '# Title' heading to name it"
+            f"the bundle has no README.md or index.md: the book is titled '{name}', the folder's or zip's "
+            "name; add a README.md with a '# Title' heading to name it"
         )
         return BookDoc(title=name or "Untitled", author="", domains=[], summary="", changelog=[], chapters=[])
     lines = split_lines(text)
@@ -415,8 +407,7 @@ def _read_readme(path: str | None, text: str | None, name: str, warnings: list[s
             warnings.append(
                 f"{path}: no '# Title' heading or 'title:' front matter; the book is titled '{name}'"
             )
-    result = _parse(source, warnings)
-    book = result
+    book = _parse(source, warnings)
     if isinstance(values.get("title"), str) and values["title"]:
         book.title = values["title"]
     if isinstance(values.get("author"), str):
@@ -521,7 +512,7 @@ def _read_chapter_file(
     """Read one chapter file (see the module doc): usually one chapter, more if it holds
     further ``Chapter N`` headings."""
     lines = split_lines(text)
-    values, start = _front_matter(lines)
+    _, start = _front_matter(lines)
     if start:
         warnings.append(f"{path} lines 1-{start}: front matter skipped; a chapter is read from its heading")
     heading = _first_heading(lines, start)
@@ -807,7 +798,7 @@ def _chapter_text(chapter: ChapterDoc) -> str:
     start = next(
         index for index, line in enumerate(lines) if line.startswith(f"## Chapter {chapter.number} ")
     )
-    return "\n".join(["#" + lines[start][2:], *lines[start + 1 :]]).rstrip("\n") + "\n"
+    return "\n".join(["#" + lines[start][2:], *lines[start + 1 :]])
 
 
 def is_bundle_folder(folder: Path) -> bool:

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from notes.formats.bundles import BundleResult, relink_bundle, write_bundle
 from notes.formats.document import BookDoc
+from notes.lib.limits import MAX_BUNDLE_IMAGES
 from notes.models import Book
 from notes.services.books import book_document
 from notes.services.images import IMAGE_FOLDER, IMAGE_NAME_RE, ImageRefused, image_store
@@ -46,7 +47,13 @@ def bundle_images_store(*, result: BundleResult, book_slug: str) -> BundleReady:
     warnings = list(result.warnings)
     urls: dict[str, str] = {}
     names: list[str] = []
-    for path, image in result.images.items():
+    for position, (path, image) in enumerate(result.images.items()):
+        if position >= MAX_BUNDLE_IMAGES:
+            warnings.append(
+                f"{image.used_at[0]}: the image '{path}' was not imported: a bundle brings at most "
+                f"{MAX_BUNDLE_IMAGES} images"
+            )
+            continue
         try:
             stored = image_store(data=image.data)
         except ImageRefused as error:

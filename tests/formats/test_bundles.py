@@ -11,8 +11,9 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from hypothesis import given
 
-from notes.formats import FormatError
+from notes.formats import FormatError, parse, write
 from notes.formats import bundles as bundle_format
 from notes.formats.bundles import (
     Bundle,
@@ -21,12 +22,14 @@ from notes.formats.bundles import (
     chapter_heading,
     parse_bundle,
     relink_bundle,
+    write_bundle,
 )
 from notes.models import Book, ChangeRequest
 from notes.services.book_proposals import UploadError, notes_upload_propose
 from notes.services.books import book_document
 from notes.services.reviews import change_request_approve
 from tests.factories import make_book, make_chapter
+from tests.formats.test_format_round_trip_property import BOUNDED, books
 from tests.paths import NOTES_FILES
 
 pytestmark = pytest.mark.django_db
@@ -522,3 +525,47 @@ def run_zip(data: bytes, *args: str) -> tuple[str, str]:
         path = Path(folder) / "export.zip"
         path.write_bytes(data)
         return run(str(path), *args)
+
+
+@BOUNDED
+@given(book=books())
+def test_any_book_written_as_a_zip_reads_back_equal(book):
+    # As in the single-file property test: once through the Markdown reader, a book is in
+    # the shape the readers make, and the zip keeps it exactly. Files name their chapters'
+    # order, so a zip gives them in number order, as the wiki shows them.
+    first = parse(write(book, "markdown"), "markdown").book
+    first.chapters.sort(key=lambda chapter: chapter.number)
+    data = write_bundle(
+        first, image_prefix="/media/images/", image_name_re=r"x", read_image=lambda name: None
+    )
+
+    assert parse_bundle(bundle_from_zip(data, name="book.zip")).book == first
+
+
+def test_images_past_the_bundle_limit_stay_as_written_with_a_warning(monkeypatch, tmp_path):
+    from notes.services import bundles as bundle_service
+
+    monkeypatch.setattr(bundle_service, "MAX_BUNDLE_IMAGES", 1)
+
+    out, err = run(str(CHAPTERS))
+
+    assert "1 image," in out
+    assert (
+        "02-what-where-when-how.md line 7: the image 'images/windows.jpg' was not imported: "
+        "a bundle brings at most 1 images"
+    ) in err
+    assert len(stored_images()) == 1
+
+
+def test_a_folder_of_chapter_files_without_a_readme_is_one_book_named_after_the_folder(tmp_path):
+    folder = tmp_path / "my-notes"
+    folder.mkdir()
+    (folder / "a.md").write_text("# Chapter 1: One\n\nFirst.\n")
+    (folder / "b.md").write_text("# Ch. 2 Two\n\nSecond.\n")
+
+    out, err = run(str(folder), "--slug", "mine")
+
+    book = Book.objects.get()
+    assert (book.slug, book.title) == ("mine", "my-notes")
+    assert list(book.chapters.values_list("number", "title")) == [(1, "One"), (2, "Two")]
+    assert "no README.md or index.md: the book is titled 'my-notes'" in err
