@@ -569,3 +569,13 @@ def test_a_folder_of_chapter_files_without_a_readme_is_one_book_named_after_the_
     assert (book.slug, book.title) == ("mine", "my-notes")
     assert list(book.chapters.values_list("number", "title")) == [(1, "One"), (2, "Two")]
     assert "no README.md or index.md: the book is titled 'my-notes'" in err
+
+
+def test_an_uploaded_zip_for_a_taken_address_is_refused_and_keeps_no_image(editor):
+    make_book(slug="streaming-systems", title="Streaming Systems")
+
+    with pytest.raises(UploadError, match="A book with the slug 'streaming-systems' exists"):
+        notes_upload_propose(author=editor, data=zip_folder(CHAPTERS), filename="s.zip")
+
+    assert stored_images() == []
+    assert not ChangeRequest.objects.exists()
