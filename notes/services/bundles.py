@@ -4,8 +4,13 @@ Reading a bundle is :mod:`notes.formats.bundles`; this module does what needs th
 it stores the images the chapters show, with the same checks as an image uploaded in the
 editor (:func:`notes.services.images.image_store`: re-encoded, metadata stripped, size
 capped), and points the references at the stored images and the chapter pages.
+
+An image of the bundle that is already stored (a zip downloaded from the wiki holds its
+images under their stored names) is not stored again when its bytes are the same: a
+downloaded book uploaded back proposes no change.
 """
 
+import posixpath
 from dataclasses import dataclass
 
 from django.core.files.storage import default_storage
@@ -24,13 +29,14 @@ class BundleReady:
     document: BookDoc  # the book, its references pointing at the site
     warnings: list[str]  # the reader's, then one per image that was refused
     image_names: list[str]  # the images stored, to discard if the import fails after all
+    image_count: int  # the images the book shows, stored now or before
 
     @property
     def summary(self) -> str:
         """What the bundle makes, as the upload page and the command report it."""
         chapters = len(self.document.chapters)
         tables = sum(len(chapter.tables) for chapter in self.document.chapters)
-        images = len(self.image_names)
+        images = self.image_count
         return (
             f"{chapters} chapter{'s' if chapters != 1 else ''}, {tables} table{'s' if tables != 1 else ''}, "
             f"{images} image{'s' if images != 1 else ''}, {len(self.warnings)} "
@@ -54,13 +60,15 @@ def bundle_images_store(*, result: BundleResult, book_slug: str) -> BundleReady:
                 f"{MAX_BUNDLE_IMAGES} images"
             )
             continue
-        try:
-            stored = image_store(data=image.data)
-        except ImageRefused as error:
-            warnings.append(f"{image.used_at[0]}: the image '{path}' was not imported: {error}")
-            continue
-        names.append(stored.name)
-        urls[path] = reverse("notes:image-serve", kwargs={"name": stored.name})
+        name = _already_stored(path, image.data)
+        if name is None:
+            try:
+                name = image_store(data=image.data).name
+            except ImageRefused as error:
+                warnings.append(f"{image.used_at[0]}: the image '{path}' was not imported: {error}")
+                continue
+            names.append(name)
+        urls[path] = reverse("notes:image-serve", kwargs={"name": name})
     book_url = reverse("notes:book-detail", kwargs={"book_slug": book_slug})
 
     def link_url(number: int | None, fragment: str) -> str:
@@ -72,7 +80,16 @@ def bundle_images_store(*, result: BundleResult, book_slug: str) -> BundleReady:
         return f"{url}#{fragment}" if fragment else url
 
     relink_bundle(result, image_urls=urls, link_url=link_url)
-    return BundleReady(document=result.book, warnings=warnings, image_names=names)
+    return BundleReady(document=result.book, warnings=warnings, image_names=names, image_count=len(urls))
+
+
+def _already_stored(path: str, data: bytes) -> str | None:
+    """The stored name of ``path`` if it is a stored image's name with these very bytes."""
+    name = posixpath.basename(path)
+    if not IMAGE_NAME_RE.fullmatch(name):
+        return None
+    stored = _image_read(name)
+    return name if stored is not None and stored == data else None
 
 
 def bundle_images_discard(*, names: list[str]) -> None:

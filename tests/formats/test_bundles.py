@@ -12,6 +12,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from hypothesis import given
+from PIL import Image
 
 from notes.formats import FormatError, parse, write
 from notes.formats import bundles as bundle_format
@@ -579,3 +580,36 @@ def test_an_uploaded_zip_for_a_taken_address_is_refused_and_keeps_no_image(edito
 
     assert stored_images() == []
     assert not ChangeRequest.objects.exists()
+
+
+def test_a_downloaded_zip_uploaded_back_to_its_book_proposes_nothing_and_stores_nothing(client, editor):
+    run(str(CHAPTERS))
+    book = Book.objects.get()
+    data = client.get("/books/streaming-systems/download/zip/").content
+
+    outcome = notes_upload_propose(author=editor, data=data, filename="streaming-systems.zip", book=book)
+
+    assert outcome.requests == []
+    assert outcome.notes == ["The file holds nothing that differs from the book: no request was made."]
+    assert outcome.made == "3 chapters, 1 table, 2 images, 1 warning"  # the missing image, still missing
+    assert len(stored_images()) == 2
+
+
+def test_an_image_named_like_a_stored_one_but_with_other_bytes_is_stored_anew(editor):
+    run(str(CHAPTERS))
+    [name, *_] = stored_images()
+    other = io.BytesIO()
+    Image.new("RGB", (20, 10), (0, 128, 0)).save(other, format="PNG")
+    png = other.getvalue()
+    data = zip_of(
+        {
+            "README.md": "# Other\n",
+            "01-a.md": f"# Chapter 1 - A\n\n![x](images/{name})\n",
+            f"images/{name}": png,
+        }
+    )
+
+    outcome = notes_upload_propose(author=editor, data=data, filename="o.zip")
+
+    assert len(stored_images()) == 3
+    assert f"/media/images/{name}" not in outcome.requests[0].body
