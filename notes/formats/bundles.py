@@ -53,12 +53,20 @@ from notes.formats.document import (
     ChapterDoc,
     FormatError,
     TableDoc,
+    check_details,
+    check_length,
     decode_source,
     next_fence,
     split_lines,
 )
 from notes.formats.markdown import parse_markdown, write_markdown
-from notes.lib.limits import MAX_BUNDLE_BYTES, MAX_BUNDLE_FILES, chapter_number_refusal, size_text
+from notes.lib.limits import (
+    MAX_BUNDLE_BYTES,
+    MAX_BUNDLE_FILES,
+    MAX_TITLE_LENGTH,
+    chapter_number_refusal,
+    size_text,
+)
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
@@ -113,10 +121,6 @@ class BundleResult:
     images: dict[str, BundleImage]  # bundle path -> the image, for each one found and used
     sources: dict[int, str]  # chapter number -> the file it came from
     summary_source: str = ""  # the README the summary came from, "" if none
-
-    @property
-    def table_count(self) -> int:
-        return sum(len(chapter.tables) for chapter in self.book.chapters)
 
 
 # --- Files in -------------------------------------------------------------------------------
@@ -233,7 +237,7 @@ class _Source:
         self.origins.append(origin)
 
     def where(self, line: int) -> str:
-        """ "<file> line N" for the 1-based ``line`` of the text handed on."""
+        """Where the 1-based ``line`` of the text handed on came from: ``<file> line N``."""
         for index in range(min(line, len(self.origins)) - 1, -1, -1):
             if self.origins[index] is not None:
                 path, number = self.origins[index]
@@ -241,6 +245,7 @@ class _Source:
         return self.file()
 
     def file(self) -> str:
+        """The file the text handed on came from."""
         return next((origin[0] for origin in self.origins if origin), "the bundle")
 
 
@@ -391,7 +396,7 @@ def _read_readme(path: str | None, text: str | None, name: str, warnings: list[s
         )
         return BookDoc(title=name or "Untitled", author="", domains=[], summary="", changelog=[], chapters=[])
     lines = split_lines(text)
-    values, start = _front_matter(lines)
+    values, start = _front_matter_of(path, lines)
     source = _Source()
     for index, line in enumerate(lines):
         # Front matter lines are blanked, so the reader's line numbers stay the file's.
@@ -399,17 +404,18 @@ def _read_readme(path: str | None, text: str | None, name: str, warnings: list[s
     has_title = any(
         (heading := _HEADING_RE.fullmatch(line)) and heading["marks"] == "#" for line in lines[start:]
     )
+    title = values.get("title") if isinstance(values.get("title"), str) else ""
     if not has_title:
-        title = values.get("title") if isinstance(values.get("title"), str) else ""
-        source.lines.insert(0, f"# {title or name or 'Untitled'}")
+        # A stand-in the reader takes for the title; the real one is set below.
+        source.lines.insert(0, "# Book")
         source.origins.insert(0, None)
-        if not title:
+        title = title or name or "Untitled"
+        if not values.get("title"):
             warnings.append(
-                f"{path}: no '# Title' heading or 'title:' front matter; the book is titled '{name}'"
+                f"{path}: no '# Title' heading or 'title:' front matter; the book is titled '{title}'"
             )
     book = _parse(source, warnings)
-    if isinstance(values.get("title"), str) and values["title"]:
-        book.title = values["title"]
+    book.title = title or book.title
     if isinstance(values.get("author"), str):
         book.author = values["author"]
     domains = values.get("domains", values.get("domain"))
@@ -417,7 +423,19 @@ def _read_readme(path: str | None, text: str | None, name: str, warnings: list[s
         domains = [piece.strip() for piece in domains.split(",") if piece.strip()]
     if domains is not None:
         book.domains = domains
+    try:
+        check_length("the book title", book.title, MAX_TITLE_LENGTH, 1)
+        check_details(book, 1)
+    except FormatError as error:
+        raise FormatError(f"{path}: {error.message}") from None
     return book
+
+
+def _front_matter_of(path: str, lines: list[str]) -> tuple[dict[str, str | list[str]], int]:
+    try:
+        return _front_matter(lines)
+    except FormatError as error:
+        raise FormatError(f"{path} line {error.line}: {error.message}") from None
 
 
 def _parse(source: _Source, warnings: list[str]) -> BookDoc:
@@ -488,7 +506,7 @@ def _part_lines(
     if readme is None:
         return [(f"## {part}", None)]
     lines = split_lines(texts[readme])
-    _, start = _front_matter(lines)
+    _, start = _front_matter_of(readme, lines)
     heading = _first_heading(lines, start)
     if heading is None:
         out = [(f"## {part}", None), ("", None)]
@@ -512,7 +530,7 @@ def _read_chapter_file(
     """Read one chapter file (see the module doc): usually one chapter, more if it holds
     further ``Chapter N`` headings."""
     lines = split_lines(text)
-    _, start = _front_matter(lines)
+    _, start = _front_matter_of(path, lines)
     if start:
         warnings.append(f"{path} lines 1-{start}: front matter skipped; a chapter is read from its heading")
     heading = _first_heading(lines, start)

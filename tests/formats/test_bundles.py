@@ -613,3 +613,27 @@ def test_an_image_named_like_a_stored_one_but_with_other_bytes_is_stored_anew(ed
 
     assert len(stored_images()) == 3
     assert f"/media/images/{name}" not in outcome.requests[0].body
+
+
+def test_a_readme_with_only_front_matter_takes_its_title_from_it():
+    readme = b'---\ntitle: "Chapter 1 of my life"\nauthor: Me\ndomains:\n  - Memoir\n  - Notes\n---\n\nJust a summary.\n'
+
+    book = parse_bundle(Bundle(name="x", files={"README.md": readme, "01-a.md": b"# Chapter 1 - A\n"})).book
+
+    assert (book.title, book.author, book.domains, book.summary) == (
+        "Chapter 1 of my life",
+        "Me",
+        ["Memoir", "Notes"],
+        "Just a summary.",
+    )
+
+
+def test_front_matter_that_is_never_closed_or_too_long_is_refused_naming_the_readme():
+    with pytest.raises(
+        FormatError, match=r"^README\.md line 1: the front matter that starts here is not closed"
+    ):
+        parse_bundle(Bundle(name="x", files={"README.md": b"---\ntitle: A\n"}))
+    with pytest.raises(
+        FormatError, match=r"^README\.md: the author is 201 characters long; expected at most 200"
+    ):
+        parse_bundle(Bundle(name="x", files={"README.md": f"---\nauthor: {'a' * 201}\n---\n# B\n".encode()}))
