@@ -474,6 +474,16 @@ def _first_heading(lines: list[str], start: int) -> tuple[int, int, str] | None:
     return None
 
 
+def _is_chapter_heading(lines: list[str], start: int, index: int, count: int, text: str) -> bool:
+    """Whether a chapter file's first heading names its chapter: it opens the file, or it is
+    numbered, or it is a level-1 heading. A "## Details" after a paragraph is the body's."""
+    opens = not any(line.strip() for line in lines[start:index])
+    level_one = (
+        lines[index + 1].strip().startswith("=") if count == 2 else lines[index].lstrip().startswith("# ")
+    )
+    return opens or level_one or chapter_heading(text)[0] is not None
+
+
 def chapter_heading(text: str) -> tuple[int | None, str]:
     """The chapter number and title a chapter file's first heading gives.
 
@@ -534,6 +544,8 @@ def _read_chapter_file(
     if start:
         warnings.append(f"{path} lines 1-{start}: front matter skipped; a chapter is read from its heading")
     heading = _first_heading(lines, start)
+    if heading is not None and not _is_chapter_heading(lines, start, *heading):
+        heading = None
     file_number, file_title = _file_title(path)
     if heading is None:
         number, title, heading_index, heading_count = None, "", start, 0

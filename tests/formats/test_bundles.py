@@ -637,3 +637,22 @@ def test_front_matter_that_is_never_closed_or_too_long_is_refused_naming_the_rea
         FormatError, match=r"^README\.md: the author is 201 characters long; expected at most 200"
     ):
         parse_bundle(Bundle(name="x", files={"README.md": f"---\nauthor: {'a' * 201}\n---\n# B\n".encode()}))
+
+
+def test_a_chapter_file_without_a_heading_on_top_keeps_its_inner_headings_in_the_body():
+    text = b"Some notes first.\n\n## Details\n\nMore.\n"
+
+    [chapter] = parse_bundle(
+        Bundle(name="x", files={"README.md": b"# B\n", "04-loose-notes.md": text})
+    ).book.chapters
+
+    assert (chapter.number, chapter.title) == (4, "Loose notes")
+    assert chapter.body == "Some notes first.\n\n## Details\n\nMore."
+
+
+def test_a_setext_heading_names_its_chapter():
+    text = b"Chapter 5: Replication\n======================\n\nLeaders and followers.\n"
+
+    [chapter] = parse_bundle(Bundle(name="x", files={"README.md": b"# B\n", "x.md": text})).book.chapters
+
+    assert (chapter.number, chapter.title, chapter.body) == (5, "Replication", "Leaders and followers.")
