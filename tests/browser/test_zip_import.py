@@ -1,5 +1,6 @@
 """A zip of chapter files with their images, uploaded in the browser: the upload page says
-what it read, a reviewer approves the new book, and the chapter page shows the pictures."""
+what it read, a reviewer approves the new book, the chapter page shows the pictures, and
+the book page downloads the book back as a zip."""
 
 import io
 import os
@@ -99,3 +100,19 @@ def test_an_uploaded_zip_is_reviewed_published_and_shows_its_images(
     # The link to the next chapter's file now opens the chapter page.
     _submit(rita, "text=windowing")
     assert rita.url == f"{live_server.url}/books/streaming-systems/chapters/2/#windowing"
+
+    # The book page downloads the book back as a zip of the same files and pictures.
+    rita.goto(f"{live_server.url}/books/streaming-systems/")
+    with rita.expect_download() as info:
+        rita.locator(".downloads").get_by_role("link", name="Zip (a file per chapter, with images)").click()
+    target = tmp_path / info.value.suggested_filename
+    info.value.save_as(target)
+    names = zipfile.ZipFile(target).namelist()
+    assert target.name == "streaming-systems.zip"
+    assert names[:4] == [
+        "README.md",
+        "01-streaming-101.md",
+        "02-the-what-where-when-and-how.md",
+        "03-watermarks.md",
+    ]
+    assert len([name for name in names if name.startswith("images/")]) == 2
