@@ -6,6 +6,16 @@ services refuse the same input. The models' ``max_length`` values are the same n
 MAX_CHAPTER_BYTES = 1024 * 1024
 MAX_UPLOAD_BYTES = 1024 * 1024  # a notes file uploaded in the browser
 
+# A bundle: a folder or a .zip of per-chapter Markdown files and their images. The zip is
+# capped as uploaded and as unpacked (a zip bomb unpacks a few KB into gigabytes); entries
+# are counted before any is read, so a zip of a million empty files costs nothing.
+MAX_BUNDLE_UPLOAD_BYTES = 20 * 1024 * 1024  # the .zip file itself
+MAX_BUNDLE_BYTES = 50 * 1024 * 1024  # every file in it, unpacked
+MAX_BUNDLE_FILES = 1000  # entries in the zip or files in the folder, folders aside
+# Each image is decoded and encoded again, a second or so for a large photo: a bundle
+# brings at most this many; the rest stay as written, with a warning.
+MAX_BUNDLE_IMAGES = 200
+
 MAX_TITLE_LENGTH = 200  # a book's title, a chapter's title
 MAX_TABLE_TITLE_LENGTH = 300
 MAX_BOOK_AUTHOR_LENGTH = 200

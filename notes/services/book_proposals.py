@@ -7,6 +7,10 @@ exactly), its slug in ``slug``, its details in the request's own fields. A revie
 approval publishes it (``notes.services.publishing._publish_book_from_file``). For an existing
 book the file becomes one reviewable request per changed thing: the details, each changed
 or new chapter, each changed or new table.
+
+A ``.zip`` of per-chapter files (a bundle, :mod:`notes.formats.bundles`) is proposed the
+same way once read: its images are stored as the editor's uploads are, when the request is
+made, and its references point at them (:mod:`notes.services.bundles`).
 """
 
 from dataclasses import dataclass, field
@@ -15,18 +19,20 @@ from django.db import transaction
 
 from notes import permissions
 from notes.formats import FormatError, decode_source, parse, write_markdown
+from notes.formats.bundles import bundle_from_zip, parse_bundle
 from notes.formats.document import BookDoc, ChapterDoc, TableDoc, place_tables, table_lines
 from notes.lib.addresses import AddressRefused, book_address
-from notes.lib.limits import MAX_SUMMARY_LENGTH, MAX_UPLOAD_BYTES, size_text
+from notes.lib.limits import MAX_BUNDLE_UPLOAD_BYTES, MAX_SUMMARY_LENGTH, MAX_UPLOAD_BYTES, size_text
 from notes.models import Book, ChangeRequest
 from notes.models.reviews import OPEN_STATUSES
 from notes.services.books import book_document
+from notes.services.bundles import bundle_images_discard, bundle_images_store
 from notes.services.reviews import ReviewError, change_request_create
 
 Kind = ChangeRequest.Kind
 Status = ChangeRequest.Status
 
-UPLOAD_SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".txt": "text"}
+UPLOAD_SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".txt": "text", ".zip": "bundle"}
 
 
 class UploadError(Exception):
@@ -39,21 +45,32 @@ class UploadOutcome:
     warnings: list[str]  # the importer's, each "line N: ..."
     requests: list[ChangeRequest]
     notes: list[str] = field(default_factory=list)  # what was left alone, and why
+    made: str = ""  # what the file holds: "3 chapters, 2 tables, 4 images, 1 warning"
+    alert: str = ""  # a result the uploader must not miss (a book without chapters)
 
 
 def upload_format(filename: str) -> str:
-    """``markdown`` for ``.md``/``.markdown``, ``text`` for ``.txt``; UploadError otherwise."""
+    """``markdown`` for ``.md``/``.markdown``, ``text`` for ``.txt``, ``bundle`` for a ``.zip``
+    of chapter files; UploadError otherwise."""
     suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if suffix not in UPLOAD_SUFFIXES:
         raise UploadError(
-            f"'{filename}' is not a notes file: upload a Markdown (.md, .markdown) or text (.txt) file."
+            f"'{filename}' is not a notes file: upload a Markdown (.md, .markdown) or text (.txt) file, "
+            "or a .zip of chapter files."
         )
     return UPLOAD_SUFFIXES[suffix]
+
+
+def upload_limit(filename: str) -> int:
+    """The most bytes an upload of this name may have: a zip holds a whole book and its images."""
+    return MAX_BUNDLE_UPLOAD_BYTES if filename.lower().endswith(".zip") else MAX_UPLOAD_BYTES
 
 
 def notes_upload_read(*, data: bytes, filename: str) -> tuple[BookDoc, list[str]]:
     """Read an uploaded notes file: the book and the importer's warnings."""
     format = upload_format(filename)
+    if format == "bundle":
+        raise UploadError(f"'{filename}' is a zip: it is read with its images when it is proposed.")
     if len(data) > MAX_UPLOAD_BYTES:
         raise UploadError(
             f"The file is {len(data) / 1024 / 1024:.1f} MB; the limit is {size_text(MAX_UPLOAD_BYTES)}. Split it into several books."
@@ -74,6 +91,8 @@ def notes_upload_propose(*, author, data: bytes, filename: str, book: Book | Non
     """
     if not permissions.can_upload_notes(author):
         raise UploadError("You may not propose changes.")
+    if upload_format(filename) == "bundle":
+        return _bundle_upload_propose(author=author, data=data, filename=filename, book=book)
     document, warnings = notes_upload_read(data=data, filename=filename)
     summary = _summary(f"Uploaded {filename}")
     try:
@@ -90,6 +109,57 @@ def notes_upload_propose(*, author, data: bytes, filename: str, book: Book | Non
     except ReviewError as error:
         raise UploadError(str(error)) from None
     return UploadOutcome(book_title=document.title, warnings=warnings, requests=requests, notes=notes)
+
+
+def _bundle_upload_propose(*, author, data: bytes, filename: str, book: Book | None) -> UploadOutcome:
+    """A zip of chapter files: read, its images stored, then proposed as a notes file is.
+    The stored images are deleted again if nothing is proposed."""
+    if len(data) > MAX_BUNDLE_UPLOAD_BYTES:
+        raise UploadError(
+            f"The zip is {len(data) / 1024 / 1024:.1f} MB; the limit is {size_text(MAX_BUNDLE_UPLOAD_BYTES)}."
+        )
+    try:
+        result = parse_bundle(bundle_from_zip(data, name=filename))
+    except FormatError as error:
+        raise UploadError(f"{filename}: {error}") from None
+    if book is not None:
+        slug = book.slug
+    else:
+        try:
+            slug = book_address(result.book.title)
+        except AddressRefused as error:
+            raise UploadError(
+                f"{error} The address is made from the book's title: change it in the README."
+            ) from None
+    ready = bundle_images_store(result=result, book_slug=slug)
+    try:
+        summary = _summary(f"Uploaded {filename}")
+        if book is None:
+            requests, notes = [new_book_propose(author=author, document=ready.document, summary=summary)], []
+        else:
+            requests, notes = _book_update_propose(
+                author=author, book=book, document=ready.document, filename=filename, keep_summary=False
+            )
+    except ReviewError as error:
+        bundle_images_discard(names=ready.image_names)
+        raise UploadError(str(error)) from None
+    except Exception:
+        bundle_images_discard(names=ready.image_names)
+        raise
+    alert = (
+        ""
+        if ready.document.chapters
+        else f"{filename} holds no chapter files: the proposed book has no chapters. "
+        "Put one Markdown file per chapter in the zip, next to a README.md."
+    )
+    return UploadOutcome(
+        book_title=ready.document.title,
+        warnings=ready.warnings,
+        requests=requests,
+        notes=notes,
+        made=ready.summary,
+        alert=alert,
+    )
 
 
 # --- A new book ------------------------------------------------------------------------------

@@ -7,23 +7,25 @@ from django.template.loader import render_to_string
 
 from notes import formats
 from notes.forms.uploads import NotesUploadForm
-from notes.lib.limits import MAX_UPLOAD_BYTES
 from notes.permissions import can_download_book, can_upload_notes, permission_view, require
 from notes.selectors import books as selectors
-from notes.services.book_proposals import UploadError, notes_upload_propose
+from notes.services.book_proposals import UploadError, notes_upload_propose, upload_limit
 from notes.services.books import book_document
+from notes.services.bundles import book_bundle_export
 
 DOWNLOADS = {
     "text": ("txt", "text/plain; charset=utf-8"),
     "markdown": ("md", "text/markdown; charset=utf-8"),
     "html": ("html", "text/html; charset=utf-8"),
+    "zip": ("zip", "application/zip"),
 }
 _OUTCOME_KEY = "notes_upload_outcome"
 
 
 @permission_view
 def book_download(request, book_slug: str, format: str):
-    """The book as one file to keep: the notes text, Markdown, or a self-contained HTML page.
+    """The book as one file to keep: the notes text, Markdown, a self-contained HTML page, or
+    a zip of one Markdown file per chapter with the images the chapters show.
 
     The HTML file carries its styles in a <style> element (it is opened from disk, away
     from the site) and only the stored, sanitized HTML of the summary, chapters and tables.
@@ -31,13 +33,16 @@ def book_download(request, book_slug: str, format: str):
     require(request, can_download_book(request.user))
     if format not in DOWNLOADS:
         return HttpResponse(
-            "Unknown format; use text, markdown or html.", status=404, content_type="text/plain"
+            "Unknown format; use text, markdown, html or zip.", status=404, content_type="text/plain"
         )
     if format == "html":
         book, chapters, changelog = selectors.book_for_export(slug=book_slug)
         content = render_to_string(
             "notes/export/book.html", {"book": book, "chapters": chapters, "changelog": changelog}
         )
+    elif format == "zip":
+        book = selectors.book_get(slug=book_slug)
+        content = book_bundle_export(book=book)
     else:
         book = selectors.book_get(slug=book_slug)
         content = formats.write(book_document(book=book), format)
@@ -61,7 +66,7 @@ def notes_upload(request):
                 result = notes_upload_propose(
                     author=request.user,
                     # One byte past the limit is enough for the service to refuse the file.
-                    data=upload.read(MAX_UPLOAD_BYTES + 1),
+                    data=upload.read(upload_limit(upload.name) + 1),
                     filename=upload.name,
                     book=form.cleaned_data["book"],
                 )
@@ -73,6 +78,8 @@ def notes_upload(request):
                     "book_title": result.book_title,
                     "warnings": result.warnings,
                     "notes": result.notes,
+                    "made": result.made,
+                    "alert": result.alert,
                     "requests": [
                         {"id": cr.pk, "summary": cr.summary, "kind": cr.get_kind_display()}
                         for cr in result.requests

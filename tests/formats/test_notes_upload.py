@@ -189,7 +189,8 @@ def test_a_bad_file_is_refused_with_its_line_and_nothing_is_written(editor):
         (
             "notes.pdf",
             b"%PDF",
-            "'notes.pdf' is not a notes file: upload a Markdown (.md, .markdown) or text (.txt) file.",
+            "'notes.pdf' is not a notes file: upload a Markdown (.md, .markdown) or text (.txt) file, "
+            "or a .zip of chapter files.",
         ),
         ("big.md", b"# B\n" + b"x" * (1024 * 1024), "The file is 1.0 MB; the limit is 1 MB."),
         ("latin.txt", "Caf\xe9\n".encode("latin-1"), "latin.txt: line 1: not a UTF-8 text file"),

@@ -1,10 +1,12 @@
 """python manage.py import_notes PATH [PATH ...] [--format text|markdown] [--slug S] [--replace]
 
-Each PATH is a notes file or a folder of them (``*.md``, ``*.markdown``, ``*.txt``, read in
-name order, not descending into subfolders). One book per file, each imported in its own
-transaction: a bad file is reported and skipped, the others are imported. A progress bar
-goes to stderr, a summary line to stdout at the end; the command fails (exit status 1)
-naming every file that was not imported.
+Each PATH is a notes file, a folder of them (``*.md``, ``*.markdown``, ``*.txt``, read in
+name order, not descending into subfolders), or a bundle: a ``.zip`` or a folder of
+per-chapter Markdown files that make one book (a folder with a README.md or index.md, or
+whose files start with chapter headings; see :mod:`notes.formats.bundles`). One book per
+file or bundle, each imported in its own transaction: a bad one is reported and skipped,
+the others are imported. A progress bar goes to stderr, a summary line to stdout at the
+end; the command fails (exit status 1) naming every file that was not imported.
 """
 
 from dataclasses import dataclass
@@ -15,8 +17,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_slug
 
 from notes.formats import FormatError, decode_source, parse
-from notes.lib.addresses import AddressRefused, book_address_checked
+from notes.formats.bundles import bundle_from_folder, bundle_from_zip, is_bundle_folder, parse_bundle
+from notes.lib.addresses import AddressRefused, book_address, book_address_checked
+from notes.lib.limits import MAX_BUNDLE_BYTES, size_text
 from notes.services.books import ImportRefused, book_import
+from notes.services.bundles import bundle_images_discard, bundle_images_store
 
 NOTES_SUFFIXES = {".md", ".markdown", ".txt"}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
@@ -91,6 +96,8 @@ class Command(BaseCommand):
             )
 
     def _import_one(self, path: Path, *, format: str | None, slug: str | None, replace: bool) -> Imported:
+        if _is_bundle(path):
+            return self._import_bundle(path, slug=slug, replace=replace)
         format = format or ("markdown" if path.suffix.lower() in MARKDOWN_SUFFIXES else "text")
         try:
             data = path.read_bytes()
@@ -115,6 +122,45 @@ class Command(BaseCommand):
         )
         return imported
 
+    def _import_bundle(self, path: Path, *, slug: str | None, replace: bool) -> Imported:
+        """A zip or a folder of chapter files as one book, its images stored as uploads are."""
+        try:
+            if path.is_dir():
+                bundle = bundle_from_folder(path)
+            elif path.stat().st_size > MAX_BUNDLE_BYTES:
+                raise FileRefused(
+                    f"{path}: the zip is larger than {size_text(MAX_BUNDLE_BYTES)}, the most a bundle may hold"
+                )
+            else:
+                bundle = bundle_from_zip(path.read_bytes(), name=path.name)
+            result = parse_bundle(bundle)
+        except OSError as error:
+            raise FileRefused(f"{path}: cannot read it: {error.strerror}") from None
+        except FormatError as error:
+            raise FileRefused(f"{path}: {error}") from None
+        try:
+            book_slug = book_address_checked(slug) if slug else book_address(result.book.title)
+        except AddressRefused as error:
+            raise FileRefused(f"{path}: {error} Pass another with --slug.") from None
+        ready = bundle_images_store(result=result, book_slug=book_slug)
+        for warning in ready.warnings:
+            self.stderr.write(f"{path}: warning: {warning}")
+        if not ready.document.chapters:
+            self.stderr.write(
+                self.style.WARNING(f"{path}: WARNING: no chapter files were found; the book has no chapters")
+            )
+        try:
+            book = book_import(document=ready.document, slug=book_slug, replace=replace)
+        except ImportRefused as error:
+            bundle_images_discard(names=ready.image_names)
+            raise FileRefused(f"{path}: {error}") from None
+        except Exception:
+            bundle_images_discard(names=ready.image_names)
+            raise
+        self.stdout.write(f"Imported '{book.title}' ({book.slug}) from {path.name}: {ready.summary}.")
+        document = ready.document
+        return Imported(chapters=len(document.chapters), tables=sum(len(c.tables) for c in document.chapters))
+
     def _progress(self, done: int, total: int, path: Path | None) -> None:
         """A progress bar on stderr: redrawn in place on a terminal, one line a file otherwise."""
         if total < 2:
@@ -133,7 +179,9 @@ def _notes_files(paths: list[Path]) -> list[Path]:
     """The files named, with each folder replaced by its notes files in name order."""
     files: list[Path] = []
     for path in paths:
-        if path.is_dir():
+        if _is_bundle(path):
+            files.append(path)
+        elif path.is_dir():
             found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in NOTES_SUFFIXES)
             if not found:
                 raise CommandError(f"{path}: the folder holds no notes files (*.md, *.markdown, *.txt)")
@@ -141,6 +189,13 @@ def _notes_files(paths: list[Path]) -> list[Path]:
         else:
             files.append(path)
     return files
+
+
+def _is_bundle(path: Path) -> bool:
+    """A ``.zip``, or a folder that holds one book in files (see ``is_bundle_folder``)."""
+    if path.suffix.lower() == ".zip":
+        return True
+    return path.is_dir() and is_bundle_folder(path)
 
 
 def _check_slug(slug: str) -> None:
