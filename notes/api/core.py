@@ -148,7 +148,48 @@ class CallerRateLimit(BaseThrottle):
 # --- The API object: problem+json errors and conditional GETs ----------------------------
 
 
+# The refusals any operation may answer, documented once for all of them (as problem+json).
+PROBLEM_STATUSES = {
+    "400": "Bad request (a bad cursor or parameter)",
+    "401": "Not authenticated: no, a wrong, an expired or a revoked token",
+    "403": "Forbidden: the token lacks the scope, or the role does not allow it",
+    "404": "Not found (or not yours to see)",
+    "409": "Conflict: the page changed since your base version",
+    "422": "Invalid request, or refused by the workflow's rules",
+    "429": "Too many requests: see Retry-After",
+}
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+    },
+    "additionalProperties": True,
+}
+
+
 class ChapterwiseApi(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema["components"].setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+        problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+        for operations in schema["paths"].values():
+            for method, operation in operations.items():
+                for status, description in PROBLEM_STATUSES.items():
+                    if status == "409" and method == "get":
+                        continue
+                    operation["responses"].setdefault(
+                        status, {"description": description, "content": problem}
+                    )
+                if method == "get":
+                    operation["responses"]["304"] = {
+                        "description": "Not modified (If-None-Match matched the ETag)"
+                    }
+        return schema
+
     def create_response(self, request, data, *, status=None, temporal_response=None) -> HttpResponse:
         response = super().create_response(request, data, status=status, temporal_response=temporal_response)
         patch_vary_headers(response, ("Authorization", "Cookie"))

@@ -2,7 +2,7 @@
 
 from ninja.openapi.docs import Swagger
 
-from notes.api import books, reviews
+from notes.api import books, discussions, groups, misc, reviews
 from notes.api.core import (
     CallerRateLimit,
     ChapterwiseApi,
@@ -34,8 +34,16 @@ api = ChapterwiseApi(
     docs=OwnStaticSwagger(settings={"persistAuthorization": False}),
 )
 install_problem_handlers(api)
-for module in (books, reviews):
-    api.add_router("", module.router)
+for router in (
+    books.router,
+    reviews.router,
+    discussions.router,
+    groups.router,
+    misc.search_router,
+    misc.notifications_router,
+    misc.imports_router,
+):
+    api.add_router("", router)
 
 
 def not_found(request, rest: str = ""):

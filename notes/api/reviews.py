@@ -16,13 +16,11 @@ from notes.api.schemas import (
     ChangeRequestPage,
     ChapterEditIn,
     ChapterNewIn,
-    ConflictOut,
     ReviseIn,
     TableNewIn,
     VerdictIn,
     VerdictOut,
 )
-from notes.api.schemas import Problem as ProblemOut
 from notes.forms.reviews import text_fields
 from notes.models import ChangeRequest, Chapter
 from notes.selectors import books as book_selectors
@@ -32,14 +30,6 @@ from notes.services.publishing import merge_preview
 
 router = Router(tags=["reviews"])
 Kind = ChangeRequest.Kind
-REFUSED = {
-    400: ProblemOut,
-    401: ProblemOut,
-    403: ProblemOut,
-    404: ProblemOut,
-    409: ConflictOut,
-    422: ProblemOut,
-}
 
 
 def request_out(change_request: ChangeRequest) -> dict:
@@ -105,7 +95,7 @@ def _created(change_request: ChangeRequest):
 
 @router.get(
     "/change-requests",
-    response={200: ChangeRequestPage, 401: ProblemOut, 403: ProblemOut},
+    response=ChangeRequestPage,
     summary="Change requests the caller may see",
 )
 def request_list(
@@ -121,7 +111,7 @@ def request_list(
 
 @router.get(
     "/change-requests/{int:request_id}",
-    response={200: ChangeRequestDetailOut, 401: ProblemOut, 403: ProblemOut, 404: ProblemOut},
+    response=ChangeRequestDetailOut,
     summary="One change request",
 )
 def request_detail(request: HttpRequest, request_id: int):
@@ -134,7 +124,7 @@ def _require_propose(request: HttpRequest) -> None:
 
 @router.post(
     "/change-requests/chapter-edits",
-    response={201: ChangeRequestDetailOut, **REFUSED},
+    response={201: ChangeRequestDetailOut},
     summary="Propose an edit of a chapter",
 )
 def chapter_edit(request: HttpRequest, data: ChapterEditIn):
@@ -178,7 +168,7 @@ def chapter_edit(request: HttpRequest, data: ChapterEditIn):
 
 @router.post(
     "/change-requests/new-chapters",
-    response={201: ChangeRequestDetailOut, **REFUSED},
+    response={201: ChangeRequestDetailOut},
     summary="Propose a new chapter",
 )
 def chapter_new(request: HttpRequest, data: ChapterNewIn):
@@ -195,7 +185,7 @@ def chapter_new(request: HttpRequest, data: ChapterNewIn):
 
 @router.post(
     "/change-requests/new-tables",
-    response={201: ChangeRequestDetailOut, **REFUSED},
+    response={201: ChangeRequestDetailOut},
     summary="Propose a new comparison table",
 )
 def table_new(request: HttpRequest, data: TableNewIn):
@@ -209,7 +199,7 @@ def table_new(request: HttpRequest, data: TableNewIn):
 
 @router.post(
     "/change-requests/new-books",
-    response={201: ChangeRequestDetailOut, **REFUSED},
+    response={201: ChangeRequestDetailOut},
     summary="Propose a new book",
 )
 def book_new(request: HttpRequest, data: BookNewIn):
@@ -242,7 +232,7 @@ def _create(request: HttpRequest, *, book, kind, data, content, chapter=None):
 
 @router.post(
     "/change-requests/{int:request_id}/revise",
-    response={200: ChangeRequestDetailOut, **REFUSED},
+    response=ChangeRequestDetailOut,
     summary="Revise your change request",
 )
 def request_revise(request: HttpRequest, request_id: int, data: ReviseIn):
@@ -278,7 +268,7 @@ def _text_fields(change_request: ChangeRequest) -> tuple[str, ...]:
 
 @router.post(
     "/change-requests/{int:request_id}/submit",
-    response={200: ChangeRequestDetailOut, **REFUSED},
+    response=ChangeRequestDetailOut,
     summary="Submit your draft for review",
 )
 def request_submit(request: HttpRequest, request_id: int):
@@ -293,7 +283,7 @@ def request_submit(request: HttpRequest, request_id: int):
 
 @router.post(
     "/change-requests/{int:request_id}/withdraw",
-    response={200: ChangeRequestDetailOut, **REFUSED},
+    response=ChangeRequestDetailOut,
     summary="Withdraw your change request",
 )
 def request_withdraw(request: HttpRequest, request_id: int):
@@ -331,7 +321,7 @@ def _verdict(request: HttpRequest, request_id: int, act) -> Status:
     )
 
 
-VERDICT_RESPONSES = {200: VerdictOut, **REFUSED}
+VERDICT_RESPONSES = VerdictOut
 
 
 @router.post(

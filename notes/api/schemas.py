@@ -201,3 +201,138 @@ class VerdictOut(Schema):
 class ConflictOut(Problem):
     conflicts: list
     current_version: int | None
+
+
+class GroupOut(Schema):
+    slug: str
+    name: str
+    book: str
+    description: str
+    is_private: bool
+    is_member: bool
+    url: str
+
+
+class GroupList(Schema):
+    items: list[GroupOut]
+
+
+class MeetingOut(Schema):
+    id: int
+    starts_at: datetime.datetime
+    place_or_link: str
+    first_chapter: int
+    last_chapter: int
+    notes: str
+
+
+class GroupDetailOut(GroupOut):
+    members: list[str]
+    meetings: list[MeetingOut]
+
+
+class ProgressIn(Schema):
+    chapter: int = Field(description="The last chapter you have read (0: not started).")
+
+
+class ProgressOut(Schema):
+    book: str
+    progress: int
+
+
+class ThreadOut(Schema):
+    id: int
+    title: str
+    author: str
+    anchor: str
+    is_resolved: bool
+    is_locked: bool
+    is_pinned: bool
+    comment_count: int
+    last_activity_at: datetime.datetime
+    url: str
+
+
+class ThreadPage(Schema):
+    items: list[ThreadOut]
+    next: str | None
+    folded: bool = Field(
+        False, description="True: the threads are past your reading progress; ask again with spoilers=show."
+    )
+
+
+class CommentOut(Schema):
+    id: int
+    author: str
+    parent: int | None
+    body: str = Field(description="Empty when the comment is hidden or deleted (moderators see it).")
+    body_html: str
+    is_hidden: bool
+    is_deleted: bool
+    created_at: datetime.datetime
+    edited_at: datetime.datetime | None
+
+
+class ThreadDetailOut(ThreadOut):
+    book: str
+    chapter: int
+    comments: list[CommentOut]
+    next: str | None
+
+
+class ThreadIn(Schema):
+    title: str
+    body: str
+    anchor: str = Field(
+        "", description="A heading or table of the chapter, e.g. “heading:why” or “table:storage”."
+    )
+
+
+class CommentIn(Schema):
+    body: str
+    parent: int | None = Field(None, description="The comment you answer (none: the thread).")
+
+
+class ReasonIn(Schema):
+    reason: str = ""
+
+
+class SearchResultOut(Schema):
+    kind: str
+    url: str
+    title: str
+    book: str
+    snippet: str
+    is_hidden: bool
+
+
+class SearchOut(Schema):
+    query: str
+    counts: dict[str, int]
+    messages: list[str]
+    results: list[SearchResultOut]
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: str
+    text: str
+    url: str
+    is_read: bool
+    created_at: datetime.datetime
+
+
+class NotificationPage(Schema):
+    items: list[NotificationOut]
+    next: str | None
+
+
+class ReadOut(Schema):
+    marked_read: int
+
+
+class ImportOut(Schema):
+    book_title: str
+    warnings: list[str]
+    notes: list[str]
+    change_requests: list["ChangeRequestOut"]
