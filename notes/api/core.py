@@ -2,6 +2,7 @@
 errors as problem+json (RFC 9457), the per-caller rate limit and conditional GETs."""
 
 import hashlib
+import logging
 import math
 import time
 from dataclasses import dataclass
@@ -21,8 +22,10 @@ from ninja.utils import check_csrf
 from notes import permissions
 from notes.lib.numbers import BadNumber
 from notes.services.api_tokens import ApiTokenError, api_token_authenticate
+from wiki.auth import client_ip  # the address rule of login throttling: the proxy's, not the client's claim
 
 PROBLEM_TYPE = "application/problem+json"
+logger = logging.getLogger("notes.api")
 
 
 @dataclass(frozen=True)
@@ -89,8 +92,9 @@ class SessionAuth(APIKeyCookie):
 def anonymous(request: HttpRequest):
     """Nobody signed in: reads only, when the wiki is public (each route asks ``can_read``)."""
     request.user = AnonymousUser()
-    address = request.META.get("REMOTE_ADDR", "")
-    return Caller(user=request.user, scopes=frozenset({permissions.API_SCOPE_READ}), rate_key=f"ip:{address}")
+    return Caller(
+        user=request.user, scopes=frozenset({permissions.API_SCOPE_READ}), rate_key=f"ip:{client_ip(request)}"
+    )
 
 
 def require_scope(request: HttpRequest, scope: str, allowed: bool = True) -> None:
@@ -126,9 +130,7 @@ class CallerRateLimit(BaseThrottle):
     def allow_request(self, request: HttpRequest) -> bool:
         limit, period = parse_rate(settings.API_RATE_LIMIT)
         caller = getattr(request, "auth", None)
-        key_part = (
-            caller.rate_key if isinstance(caller, Caller) else f"ip:{request.META.get('REMOTE_ADDR', '')}"
-        )
+        key_part = caller.rate_key if isinstance(caller, Caller) else f"ip:{client_ip(request)}"
         now = time.time()
         window = int(now // period)
         key = f"api-rate:{key_part}:{window}"
@@ -265,9 +267,7 @@ def _wait_detail(exc: Throttled) -> str:
 
 
 def _server_error(api, request, exc: Exception) -> HttpResponse:
-    import logging
-
-    logging.getLogger("notes.api").exception("API error on %s %s", request.method, request.path)
+    logger.exception("API error on %s %s", request.method, request.path)
     return problem_response(
         api, request, 500, "Server error", "Something went wrong on our side; it is logged."
     )

@@ -33,6 +33,3 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} (cw_{self.prefix}_…)"
-
-    def is_active_at(self, moment) -> bool:
-        return self.revoked_at is None and (self.expires_at is None or self.expires_at > moment)
