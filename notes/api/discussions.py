@@ -88,6 +88,8 @@ def thread_list(
     threads, next_url = paginate(
         request, selectors.thread_list(chapter=chapter, state=state), cursor=cursor, limit=limit
     )
+    for thread in threads:
+        thread.chapter = chapter  # the list's one chapter: its URL needs no query per thread
     return {"items": [thread_out(thread) for thread in threads], "next": next_url, "folded": False}
 
 

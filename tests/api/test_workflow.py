@@ -79,6 +79,8 @@ def test_an_editor_proposes_with_a_token_a_reviewer_approves_and_the_history_sho
     assert changelog[0]["approver"] == "reviewer"
     page = Client().get("/books/test-book/changelog/")
     assert "Added a paragraph from CI" in page.content.decode()
+    history = Client().get("/books/test-book/chapters/2/history/")
+    assert "Added a paragraph from CI" in history.content.decode()
 
 
 # Each row: role, scopes of the token, the call, the status it gets.
@@ -291,3 +293,38 @@ def test_the_browser_session_works_with_the_csrf_token_only(book, editor):
         "/api/v1/change-requests/new-chapters", body, content_type=JSON, headers={"X-CSRFToken": token}
     )
     assert response.status_code == 201
+
+
+def test_a_server_error_is_problem_json_and_logs_no_token(book, editor, token_for, api, monkeypatch, caplog):
+    def broken(**_kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr("notes.api.books.selectors.book_with_contents", broken)
+    text = token_for(editor, "read")
+    with caplog.at_level("DEBUG"):
+        response = api(text).get("/api/v1/books/test-book")
+    body = assert_problem(response, 500)
+    assert "database" not in body["detail"]  # the cause is logged, not shown
+    assert "the database went away" in caplog.text
+    assert text.split("_", 2)[2] not in caplog.text + response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/books/test-book/chapters/1/threads",
+        "/api/v1/notifications",
+        "/api/v1/books/test-book/chapters/1/versions",
+    ],
+)
+def test_other_lists_run_a_fixed_number_of_queries(
+    book, editor, token_for, api, url, django_assert_max_num_queries
+):
+    from tests.factories import make_thread
+
+    chapter = book.chapters.get(number=1)
+    for number in range(12):
+        make_thread(chapter=chapter, author=editor, title=f"Question {number}")
+    client = api(token_for(editor, "read"))
+    with django_assert_max_num_queries(8):
+        assert client.get(url).status_code == 200
