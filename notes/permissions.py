@@ -17,7 +17,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, Max, OuterRef, Q
 
-from notes.models import GroupMembership
+from notes.models import ChangeRequest, GroupMembership
+from notes.models.api import ApiToken
 
 
 class Role(StrEnum):
@@ -148,6 +149,15 @@ def can_see_request(user, change_request) -> bool:
     if change_request.status == change_request.Status.DRAFT:
         return change_request.author_id == user.pk or has_role(user, Role.ADMIN)
     return True
+
+
+def visible_requests_filter(user) -> Q:
+    """``can_see_request`` asked of a whole list at once: the requests ``user`` may read, as a
+    filter (a draft is its author's and admins'). Whether they see reviews at all is
+    ``can_see_reviews``."""
+    if has_role(user, Role.ADMIN):
+        return Q()
+    return ~Q(status=ChangeRequest.Status.DRAFT) | Q(author_id=user.pk)
 
 
 def can_review_request(user, change_request) -> bool:
@@ -386,3 +396,37 @@ def threads_folded(user, chapter, *, query) -> bool:
     if query.get(SPOILERS_PARAMETER) == SHOW_ANYWAY:
         return False
     return is_spoiler(user, book_id=chapter.book_id, chapter_number=chapter.number)
+
+
+# --- The REST API: what a personal access token may do ---------------------------------------
+# A token acts for its user and never beyond the user's role: each call needs its scope in the
+# token AND the role's own rule above (can_propose, can_review, ...). A browser session calling
+# the API has every scope; its role alone decides.
+API_SCOPES = tuple(ApiToken.Scope)
+# Which scope each kind of call needs: reads; proposing, revising, submitting, withdrawing and
+# discussing; review verdicts; moderation.
+API_SCOPE_READ = ApiToken.Scope.READ
+API_SCOPE_WRITE = ApiToken.Scope.WRITE
+API_SCOPE_REVIEW = ApiToken.Scope.REVIEW
+API_SCOPE_MODERATE = ApiToken.Scope.MODERATE
+
+
+def api_scope_allows(scopes, scope: str) -> bool:
+    """The caller's token holds ``scope``; ``scopes`` is None for a browser session."""
+    return scopes is None or scope in scopes
+
+
+def api_scopes_for(user) -> list[str]:
+    """The scopes a token of ``user`` can usefully hold: those their role could use at all."""
+    offered = {
+        ApiToken.Scope.READ: can_read(user) and user.is_authenticated,
+        ApiToken.Scope.WRITE: can_propose(user) or can_discuss(user),
+        ApiToken.Scope.REVIEW: can_review(user),
+        ApiToken.Scope.MODERATE: can_moderate(user),
+    }
+    return [scope.value for scope in API_SCOPES if offered[scope]]
+
+
+def can_manage_api_tokens(user) -> bool:
+    """Make and revoke one's own API tokens: any active signed-in user."""
+    return user.is_authenticated and user.is_active

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from notes.views import (
+    api_tokens,
     discussions,
     drafts,
     exports,
@@ -140,4 +141,10 @@ urlpatterns += [
     path(f"{_chapter}edit/autosave/", drafts.chapter_autosave, name="chapter-autosave"),
     path("reviews/<int:request_id>/autosave/", drafts.draft_autosave, name="draft-autosave"),
     path("reviews/<int:request_id>/discard/", drafts.draft_discard, name="draft-discard"),
+]
+
+# My API tokens (the account page links here).
+urlpatterns += [
+    path("account/tokens/", api_tokens.token_list, name="account-tokens"),
+    path("account/tokens/<int:token_id>/revoke/", api_tokens.token_revoke, name="account-token-revoke"),
 ]

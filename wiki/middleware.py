@@ -3,8 +3,10 @@
 from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.db import DatabaseError, connection
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.utils.cache import patch_cache_control
+
+NUL_REFUSED = "The request holds a NUL character."
 
 
 class RejectNulCharacters:
@@ -24,7 +26,14 @@ class RejectNulCharacters:
             or _has_nul(request.GET)
             or (request.method == "POST" and _has_nul(request.POST))
         ):
-            raise BadRequest("The request holds a NUL character.")
+            if request.path.startswith("/api/"):
+                # API clients read errors as problem+json (docs/API.md), never as a page.
+                return JsonResponse(
+                    {"type": "about:blank", "title": "Bad request", "status": 400, "detail": NUL_REFUSED},
+                    status=400,
+                    content_type="application/problem+json",
+                )
+            raise BadRequest(NUL_REFUSED)
         return self.get_response(request)
 
 

@@ -33,6 +33,8 @@ for _origin in CSRF_TRUSTED_ORIGINS:
 # Anonymous visitors may read books, chapters and history when this is on.
 WIKI_PUBLIC_READ = env_bool("WIKI_PUBLIC_READ", True)
 # Searches an anonymous visitor (one address) may run per minute; past it they get a 429.
+# Calls to /api/v1/ per token (or signed-in user, or address) per window: "<count>/<second|minute|hour|day>".
+API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600/hour")
 SEARCH_ANONYMOUS_PER_MINUTE = env_int("SEARCH_ANONYMOUS_PER_MINUTE", 30, minimum=1)
 # One-person teams may let authors approve their own change requests.
 WIKI_ALLOW_SELF_APPROVAL = env_bool("WIKI_ALLOW_SELF_APPROVAL", False)
@@ -52,6 +54,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    # django-ninja's templates and static files: the API's docs page is served from ours.
+    "ninja",
     "notes",
 ]
 

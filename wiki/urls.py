@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
+from notes.api.main import api, not_found
 from notes.context_processors import SITE_NAME
 from notes.views import reading
 from wiki import views
@@ -17,5 +18,7 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    re_path(r"^api/", not_found),
     path("", include("notes.urls")),
 ]

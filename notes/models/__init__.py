@@ -1,3 +1,4 @@
+from notes.models.api import ApiToken
 from notes.models.books import Book, Chapter, ComparisonTable
 from notes.models.discussions import Comment, CommentRevision, ModerationLog, Thread
 from notes.models.following import Notification, NotificationSettings, Watch
@@ -7,6 +8,7 @@ from notes.models.reviews import ChangeRequest, Review
 from notes.models.search import SearchDocument
 
 __all__ = [
+    "ApiToken",
     "Book",
     "ChangeRequest",
     "Chapter",

@@ -63,6 +63,19 @@ def _proposal(change_request: ChangeRequest) -> dict:
     return {name: getattr(change_request, name) for name in TARGET_FIELDS[change_request.target_kind]}
 
 
+def merge_preview(*, target, base_history_id: int, proposed: dict) -> tuple[list, int | None]:
+    """What approval would meet if ``proposed`` (written against ``base_history_id``) were
+    approved now: (the merge's conflicts, the current version's id). Writes nothing; the
+    same merge as ``publish``, so the answer and the later approval cannot disagree."""
+    kind = {Book: "book", Chapter: "chapter", ComparisonTable: "table"}[type(target)]
+    current_history_id = latest_history_id(type(target), target.pk)
+    if base_history_id == current_history_id:
+        return [], current_history_id
+    base_row = type(target).history.get(history_id=base_history_id)
+    _merged, conflicts = merge(snapshot(kind, base_row), snapshot(kind, target), proposed)
+    return conflicts, current_history_id
+
+
 def publish(change_request: ChangeRequest, *, approver) -> PublishOutcome:
     """Lock the target, merge if it moved on, write one version. Called inside a transaction."""
     kind = change_request.kind

@@ -18,6 +18,7 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 from django.utils import timezone
 
 from notes.models import ChangeRequest, Comment, ComparisonTable
+from notes.services.api_tokens import api_token_create
 from notes.services.groups import group_create, meeting_create
 from tests.factories import make_book, make_thread, make_user, propose_chapter_edit
 
@@ -63,6 +64,9 @@ WIKI_QUERY = [
     "spoilers",
     "token",
     "date",
+    # The API's lists and diffs.
+    "cursor",
+    "limit",
 ]
 ADMIN_QUERY = ["_to_field", "_popup", "_changelist_filters", "next"]
 ADMIN_LIST_QUERY = [*ADMIN_QUERY, "o", "p", "q", "e", "all"]
@@ -150,6 +154,7 @@ def url_objects(db):
         "token": "x",
         "group_slug": group.slug,
         "meeting_id": meeting.pk,
+        "token_id": api_token_create(user=admin, name="walk", scopes=["read"])[0].pk,
     }
 
 
