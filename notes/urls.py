@@ -15,6 +15,7 @@ from notes.views import (
     reading,
     reviews,
     revising,
+    webhooks,
 )
 
 app_name = "notes"
@@ -140,4 +141,18 @@ urlpatterns += [
     path(f"{_chapter}edit/autosave/", drafts.chapter_autosave, name="chapter-autosave"),
     path("reviews/<int:request_id>/autosave/", drafts.draft_autosave, name="draft-autosave"),
     path("reviews/<int:request_id>/discard/", drafts.draft_discard, name="draft-discard"),
+]
+
+# Webhooks (admins): the list and register form, one endpoint, its actions and log.
+urlpatterns += [
+    path("webhooks/", webhooks.webhook_list, name="webhook-list"),
+    path("webhooks/<int:endpoint_id>/", webhooks.webhook_detail, name="webhook-detail"),
+    path("webhooks/<int:endpoint_id>/activate/", webhooks.webhook_activate, name="webhook-activate"),
+    path("webhooks/<int:endpoint_id>/test/", webhooks.webhook_test, name="webhook-test"),
+    path("webhooks/<int:endpoint_id>/delete/", webhooks.webhook_delete, name="webhook-delete"),
+    path(
+        "webhooks/<int:endpoint_id>/deliveries/<int:delivery_id>/redeliver/",
+        webhooks.webhook_redeliver,
+        name="webhook-redeliver",
+    ),
 ]

@@ -473,12 +473,13 @@ def _post(checked: CheckedUrl, body: bytes, headers: dict) -> tuple[int, str]:
 def _failure_words(error: Exception) -> str:
     """What went wrong, in words, without the library's message (which can carry the URL)."""
     exceptions = urllib3.exceptions
+    # First: urllib3 makes a refused connection a kind of timeout.
+    if isinstance(error, exceptions.NewConnectionError):
+        return "Could not connect to the receiver."
     if isinstance(error, exceptions.TimeoutError):
         return f"No answer within {settings.WEBHOOK_TIMEOUT_SECONDS} seconds."
     if isinstance(error, exceptions.SSLError):
         return "The TLS connection failed: check the receiver's certificate."
-    if isinstance(error, exceptions.NewConnectionError):
-        return "Could not connect to the receiver."
     if isinstance(error, exceptions.ProtocolError):
         return "The connection broke off before the answer."
     return f"Could not send ({type(error).__name__})."
@@ -486,7 +487,7 @@ def _failure_words(error: Exception) -> str:
 
 def _without_secret(text: str, secret: str) -> str:
     """A receiver may echo what it got; the secret itself is never kept, nor its key part."""
-    for part in {secret, secret.removeprefix("whsec_")}:
+    for part in (secret, secret.removeprefix("whsec_")):  # the whole first, then the key alone
         text = text.replace(part, "[secret]")
     return text
 
