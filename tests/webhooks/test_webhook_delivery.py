@@ -97,7 +97,9 @@ def test_a_receiver_that_fails_twice_then_succeeds_gets_the_message_once_success
     assert endpoint.consecutive_failures == 0
 
 
-def test_a_retry_waits_for_its_delay(receiver, endpoint_for, chapter, editor, settings, django_capture_on_commit_callbacks):
+def test_a_retry_waits_for_its_delay(
+    receiver, endpoint_for, chapter, editor, settings, django_capture_on_commit_callbacks
+):
     settings.WEBHOOK_RETRY_DELAYS = [300]
     receiver.answers = [(500, "boom")]
     endpoint_for(receiver.url)
@@ -170,7 +172,11 @@ def test_registering_an_address_that_resolves_to_a_private_one_is_refused(admin_
         )
     with pytest.raises(WebhookError, match="https:// addresses only"):
         webhook_endpoint_create(
-            actor=admin_user, url="http://93.184.216.34/", book=None, events=["thread.started"], format="standard"
+            actor=admin_user,
+            url="http://93.184.216.34/",
+            book=None,
+            events=["thread.started"],
+            format="standard",
         )
     assert not WebhookEndpoint.objects.exists()
 
@@ -269,7 +275,9 @@ def test_the_secret_never_appears_in_logs_or_the_delivery_log(
     assert endpoint.secret not in caplog.text
     assert key not in caplog.text
     assert "Webhook delivery" in caplog.text  # the failures were logged, without it
-    assert not any(key in str(value) for value in WebhookDelivery.objects.values_list("response_excerpt", "payload"))
+    assert not any(
+        key in str(value) for value in WebhookDelivery.objects.values_list("response_excerpt", "payload")
+    )
 
 
 def test_an_echoed_secret_is_blanked_in_the_delivery_log(
@@ -281,7 +289,9 @@ def test_an_echoed_secret_is_blanked_in_the_delivery_log(
     assert WebhookDelivery.objects.get().response_excerpt == "bad signature for [secret]"
 
 
-def test_a_long_answer_is_cut_to_an_excerpt(receiver, endpoint_for, chapter, editor, django_capture_on_commit_callbacks):
+def test_a_long_answer_is_cut_to_an_excerpt(
+    receiver, endpoint_for, chapter, editor, django_capture_on_commit_callbacks
+):
     endpoint_for(receiver.url)
     receiver.answers = [(200, "x" * 5000)]
     start_thread(chapter, editor, django_capture_on_commit_callbacks)
