@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from notes.models import ChangeRequest, Comment, ComparisonTable
+from notes.models import ChangeRequest, Comment, ComparisonTable, WebhookDelivery, WebhookEndpoint
 from notes.services.groups import group_create, meeting_create
 from tests.factories import make_book, make_thread, make_user, propose_chapter_edit
 
@@ -129,6 +129,8 @@ def url_objects(db):
     meeting = meeting_create(
         group=group, actor=admin, starts_at=timezone.now(), first_chapter=1, last_chapter=2
     )
+    endpoint = WebhookEndpoint.objects.create(url="https://hooks.example.com/walk", events=["thread.started"])
+    delivery = WebhookDelivery.objects.create(endpoint=endpoint, event="thread.started")
     return {
         "admin": admin,
         "book_slug": book.slug,
@@ -150,6 +152,8 @@ def url_objects(db):
         "token": "x",
         "group_slug": group.slug,
         "meeting_id": meeting.pk,
+        "endpoint_id": endpoint.pk,
+        "delivery_id": delivery.pk,
     }
 
 

@@ -127,10 +127,14 @@ def test_nothing_is_sent_for_an_event_whose_transaction_rolled_back(
     receiver, endpoint_for, chapter, editor, django_capture_on_commit_callbacks
 ):
     endpoint_for(receiver.url)
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError), transaction.atomic():
-            make_thread(chapter=chapter, author=editor, title="Never happened")
-            raise RuntimeError("something later in the same request failed")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        make_thread(chapter=chapter, author=editor, title="Never happened")
+        raise RuntimeError("something later in the same request failed")
+    assert callbacks == []
     assert receiver.requests == []
     assert not WebhookDelivery.objects.exists()
     assert webhook_deliveries_send_due() == {}
