@@ -26,7 +26,13 @@ class WebhookEndpointForm(WebhookSettingsForm):
     url = forms.CharField(
         label="Address (URL)",
         max_length=MAX_WEBHOOK_URL_LENGTH,
-        widget=forms.URLInput(attrs={"placeholder": "https://hooks.example.com/wiki", "autocomplete": "off"}),
+        widget=forms.URLInput(
+            attrs={
+                "placeholder": "https://hooks.example.com/wiki",
+                "autocomplete": "off",
+                "aria-describedby": "url-help",
+            }
+        ),
         help_text="An https:// address on the public internet; it gets a POST for each event.",
     )
     book = forms.ModelChoiceField(

@@ -51,6 +51,10 @@ class WebhookError(Exception):
     """A refused webhook action; the message is shown to the user as is."""
 
 
+class WebhookAddressRefused(WebhookError):
+    """The address may not receive webhooks (see ``notes.lib.webhook_urls``)."""
+
+
 # --- Endpoints ---------------------------------------------------------------------------------
 
 
@@ -75,7 +79,7 @@ def _url_checked(url: str) -> str:
     try:
         webhook_url_checked(url, allow_private=settings.WEBHOOKS_ALLOW_PRIVATE_URLS)
     except WebhookUrlRefused as error:
-        raise WebhookError(str(error)) from None
+        raise WebhookAddressRefused(str(error)) from None
     return url.strip()
 
 
@@ -163,6 +167,10 @@ def webhook_delivery_redeliver(*, actor, delivery: WebhookDelivery) -> WebhookDe
     endpoint = _locked(delivery.endpoint)
     if not endpoint.is_active:
         raise WebhookError("Enable the endpoint before redelivering to it.")
+    if delivery.is_waiting:
+        raise WebhookError(
+            "This delivery is still being tried; redeliver it once it succeeded or was given up."
+        )
     again = WebhookDelivery.objects.create(
         endpoint=endpoint,
         event=delivery.event,

@@ -10,7 +10,7 @@ from notes.forms.webhooks import WebhookEndpointForm, WebhookSettingsForm
 from notes.permissions import permission_view, require
 from notes.selectors import webhooks as selectors
 from notes.services import webhooks as services
-from notes.services.webhooks import WebhookError
+from notes.services.webhooks import WebhookAddressRefused, WebhookError
 
 
 def _require_manager(request) -> None:
@@ -32,9 +32,7 @@ def webhook_list(request):
                     format=form.cleaned_data["format"],
                 )
             except WebhookError as error:
-                form.add_error(
-                    "url" if "address" in str(error) or "resolve" in str(error) else None, str(error)
-                )
+                form.add_error("url" if isinstance(error, WebhookAddressRefused) else None, str(error))
             else:
                 messages.success(
                     request, "Webhook registered. Give its secret to the receiver so it can check signatures."
