@@ -97,7 +97,8 @@ def webhook_endpoint_create(
 
 
 def _locked(endpoint: WebhookEndpoint) -> WebhookEndpoint:
-    return WebhookEndpoint.objects.select_for_update().select_related("book").get(pk=endpoint.pk)
+    # Only the endpoint's row: PostgreSQL cannot lock the missing book of a whole-wiki endpoint.
+    return WebhookEndpoint.objects.select_for_update(of=("self",)).select_related("book").get(pk=endpoint.pk)
 
 
 @transaction.atomic

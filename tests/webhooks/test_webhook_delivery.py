@@ -313,3 +313,23 @@ def test_the_send_webhooks_command_sends_what_is_due(
     call_command("send_webhooks")
     assert len(receiver.requests) == 1
     assert WebhookDelivery.objects.get().status == Status.SUCCEEDED
+
+
+def test_where_the_task_backend_can_wait_a_retry_is_queued_for_its_time(
+    receiver, endpoint_for, chapter, editor, settings, django_capture_on_commit_callbacks
+):
+    from django_tasks import default_task_backend
+
+    settings.WEBHOOK_RETRY_DELAYS = [300]
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default"]}
+    }
+    receiver.answers = [(500, "boom")]
+    endpoint_for(receiver.url)
+    make_thread(chapter=chapter, author=editor)
+    delivery = WebhookDelivery.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert webhooks.webhook_delivery_send(delivery_id=delivery.pk) == Status.FAILED
+    delivery.refresh_from_db()
+    queued = [result.task for result in default_task_backend.results]
+    assert [(task.name, task.run_after) for task in queued] == [("send_webhook", delivery.next_attempt_at)]
