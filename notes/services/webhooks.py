@@ -22,6 +22,7 @@ of a private reading group.
 import datetime
 import json
 import logging
+from collections.abc import Callable
 
 import certifi
 import urllib3
@@ -186,9 +187,15 @@ def webhook_delivery_redeliver(*, actor, delivery: WebhookDelivery) -> WebhookDe
 # --- Events --------------------------------------------------------------------------------------
 
 
-def webhook_event_emit(*, event: str, book: Book | None, payload: dict) -> list[WebhookDelivery]:
+def webhook_event_emit(
+    *, event: str, book: Book | None, payload: dict | Callable[[], dict]
+) -> list[WebhookDelivery]:
     """One delivery of ``event`` per active endpoint that wants it (for the whole wiki or for
-    ``book``), sent after the current transaction commits. ``payload`` is the event's data."""
+    ``book``), sent after the current transaction commits.
+
+    ``payload`` is the event's data, or a function that builds it: called only when some
+    endpoint wants the event, so a wiki without webhooks pays one query per event, no more.
+    """
     if event not in WebhookEvent.values:
         raise ValueError(f"Unknown webhook event {event!r}")
     endpoints = WebhookEndpoint.objects.filter(is_active=True)
@@ -202,7 +209,7 @@ def webhook_event_emit(*, event: str, book: Book | None, payload: dict) -> list[
     wanted = [endpoint for endpoint in endpoints if endpoint.wants(event)]
     if not wanted:
         return []
-    return _deliveries_create(wanted, event=event, data=payload)
+    return _deliveries_create(wanted, event=event, data=payload() if callable(payload) else payload)
 
 
 def _deliveries_create(endpoints: list[WebhookEndpoint], *, event: str, data: dict) -> list[WebhookDelivery]:
@@ -232,6 +239,41 @@ def change_request_event_emit(
     *, event: str, change_request: ChangeRequest, actor, review: Review | None = None
 ) -> None:
     """A change request was sent for review, revised, reviewed or published."""
+    webhook_event_emit(
+        event=event,
+        book=change_request.book if change_request.book_id else None,
+        payload=lambda: _change_request_payload(event, change_request, actor, review),
+    )
+
+
+def thread_event_emit(*, event: str, thread: Thread, actor) -> None:
+    """A thread was started or resolved."""
+    webhook_event_emit(
+        event=event, book=thread.chapter.book, payload=lambda: _thread_payload(event, thread, actor)
+    )
+
+
+def comment_event_emit(*, comment: Comment) -> None:
+    """A reply was posted in a thread. Its text is not sent: a moderator may hide it later."""
+    webhook_event_emit(
+        event=WebhookEvent.COMMENT_POSTED,
+        book=comment.thread.chapter.book,
+        payload=lambda: _comment_payload(comment),
+    )
+
+
+def meeting_event_emit(*, meeting: Meeting, actor) -> None:
+    """A meeting was scheduled. A private group's meetings are never sent."""
+    if meeting.group.is_private:
+        return
+    webhook_event_emit(
+        event=WebhookEvent.MEETING_SCHEDULED,
+        book=meeting.group.book,
+        payload=lambda: _meeting_payload(meeting, actor),
+    )
+
+
+def _change_request_payload(event: str, change_request: ChangeRequest, actor, review: Review | None) -> dict:
     title = change_request.summary
     where = f" in {change_request.book.title}" if change_request.book_id else ""
     name = actor.get_username()
@@ -271,13 +313,10 @@ def change_request_event_emit(
             "verdict": review.verdict,
             "reviewer": review.reviewer.get_username(),
         }
-    webhook_event_emit(
-        event=event, book=change_request.book if change_request.book_id else None, payload=data
-    )
+    return data
 
 
-def thread_event_emit(*, event: str, thread: Thread, actor) -> None:
-    """A thread was started or resolved."""
+def _thread_payload(event: str, thread: Thread, actor) -> dict:
     chapter = thread.chapter
     verb = "started the thread" if event == WebhookEvent.THREAD_STARTED else "resolved the thread"
     data = {
@@ -288,11 +327,10 @@ def thread_event_emit(*, event: str, thread: Thread, actor) -> None:
         "chapter": _chapter_data(chapter),
         "thread": _thread_data(thread),
     }
-    webhook_event_emit(event=event, book=chapter.book, payload=data)
+    return data
 
 
-def comment_event_emit(*, comment: Comment) -> None:
-    """A reply was posted in a thread. Its text is not sent: a moderator may hide it later."""
+def _comment_payload(comment: Comment) -> dict:
     thread = comment.thread
     chapter = thread.chapter
     author = comment.author.get_username()
@@ -310,14 +348,11 @@ def comment_event_emit(*, comment: Comment) -> None:
             "url": _site(comment.get_absolute_url()),
         },
     }
-    webhook_event_emit(event=WebhookEvent.COMMENT_POSTED, book=chapter.book, payload=data)
+    return data
 
 
-def meeting_event_emit(*, meeting: Meeting, actor) -> None:
-    """A meeting was scheduled. A private group's meetings are never sent."""
+def _meeting_payload(meeting: Meeting, actor) -> dict:
     group = meeting.group
-    if group.is_private:
-        return
     data = {
         "summary": (
             f"{actor.get_username()} scheduled a meeting of {group.name} on "
@@ -336,7 +371,7 @@ def meeting_event_emit(*, meeting: Meeting, actor) -> None:
             "url": _site(meeting.get_absolute_url()),
         },
     }
-    webhook_event_emit(event=WebhookEvent.MEETING_SCHEDULED, book=group.book, payload=data)
+    return data
 
 
 def _site(path: str) -> str:

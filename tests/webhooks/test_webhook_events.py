@@ -218,3 +218,14 @@ def test_an_event_the_wiki_does_not_send_is_a_programming_error():
 
     with pytest.raises(ValueError, match="Unknown webhook event"):
         webhook_event_emit(event="book.burned", book=None, payload={})
+
+
+def test_a_wiki_without_webhooks_pays_one_query_per_event(chapter, editor, django_assert_num_queries):
+    from notes.models import Comment
+    from notes.services.webhooks import comment_event_emit
+
+    thread = make_thread(chapter=chapter, author=editor)
+    comment = Comment.objects.select_related("thread__chapter__book").get(thread=thread)
+    with django_assert_num_queries(1):  # the endpoints; the payload is never built
+        comment_event_emit(comment=comment)
+    assert events_sent() == []
