@@ -3,6 +3,7 @@ secret, its settings, its actions and its delivery log."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from notes import permissions
@@ -56,6 +57,8 @@ def _detail(request, endpoint, *, form=None, status=200):
     return render(request, "notes/webhooks/detail.html", context, status=status)
 
 
+# The page shows the signing secret: no browser or proxy keeps a copy.
+@never_cache
 @permission_view
 def webhook_detail(request, endpoint_id: int):
     _require_manager(request)

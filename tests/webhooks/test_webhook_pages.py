@@ -103,8 +103,10 @@ def test_an_admin_registers_a_webhook_for_a_book_and_sees_its_secret(client_for,
     assert (endpoint.book, endpoint.format, endpoint.created_by) == (book, "slack", admin_user)
     assert endpoint.events == ["thread.started", "comment.posted"]
     assert endpoint.secret.startswith("whsec_")
-    page = client_for(admin_user).get(response.url).content.decode()
+    detail = client_for(admin_user).get(response.url)
+    page = detail.content.decode()
     assert endpoint.secret in page
+    assert "no-store" in detail["Cache-Control"]
     assert "Show the signing secret" in page
 
 
