@@ -290,6 +290,16 @@ def reviewer_ids(user_ids) -> set[int]:
     return set(reviewers.values_list("pk", flat=True).distinct())
 
 
+# --- Webhooks ----------------------------------------------------------------------------
+# Only admins: an endpoint's secret and its delivery log are theirs, and registering an
+# address makes the server send requests to it.
+
+
+def can_manage_webhooks(user) -> bool:
+    """Register, change, switch off and delete webhooks; read their secrets and delivery logs."""
+    return has_role(user, Role.ADMIN)
+
+
 # --- Reading groups ----------------------------------------------------------------------
 # Moderators and admins create and manage groups and their meetings. A public group is seen
 # by whoever reads the wiki; a private one by its members, moderators and admins only, and

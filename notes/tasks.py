@@ -27,3 +27,27 @@ def send_daily_digests() -> int:
     from notes.services import email  # in the body: the services import this module
 
     return email.digests_send()
+
+
+@task()
+def send_webhook(delivery_id: int) -> str:
+    """Make one attempt at a webhook delivery, if it is due and nobody else is sending it."""
+    from notes.services import webhooks  # in the body: the services import this module
+
+    return webhooks.webhook_delivery_send(delivery_id=delivery_id)
+
+
+@task()
+def send_due_webhooks() -> dict:
+    """Send every webhook delivery whose time has come (new ones and retries)."""
+    from notes.services import webhooks  # in the body: the services import this module
+
+    return webhooks.webhook_deliveries_send_due()
+
+
+@task()
+def send_webhook_disabled_email(endpoint_id: int) -> bool:
+    """Tell a webhook's creator that repeated failures disabled it."""
+    from notes.services import webhooks  # in the body: the services import this module
+
+    return webhooks.webhook_disabled_email_send(endpoint_id=endpoint_id)

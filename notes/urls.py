@@ -16,6 +16,7 @@ from notes.views import (
     reading,
     reviews,
     revising,
+    webhooks,
 )
 
 app_name = "notes"
@@ -147,4 +148,18 @@ urlpatterns += [
 urlpatterns += [
     path("account/tokens/", api_tokens.token_list, name="account-tokens"),
     path("account/tokens/<int:token_id>/revoke/", api_tokens.token_revoke, name="account-token-revoke"),
+]
+
+# Webhooks (admins): the list and register form, one endpoint, its actions and log.
+urlpatterns += [
+    path("webhooks/", webhooks.webhook_list, name="webhook-list"),
+    path("webhooks/<int:endpoint_id>/", webhooks.webhook_detail, name="webhook-detail"),
+    path("webhooks/<int:endpoint_id>/activate/", webhooks.webhook_activate, name="webhook-activate"),
+    path("webhooks/<int:endpoint_id>/test/", webhooks.webhook_test, name="webhook-test"),
+    path("webhooks/<int:endpoint_id>/delete/", webhooks.webhook_delete, name="webhook-delete"),
+    path(
+        "webhooks/<int:endpoint_id>/deliveries/<int:delivery_id>/redeliver/",
+        webhooks.webhook_redeliver,
+        name="webhook-redeliver",
+    ),
 ]

@@ -222,6 +222,17 @@ TASKS = {
     }
 }
 
+# Webhooks (docs/WEBHOOKS.md). A failed delivery is tried again after each of these waits
+# in turn (seconds), then given up; an endpoint whose attempts failed this many times in a
+# row is disabled and its creator told by e-mail.
+WEBHOOK_RETRY_DELAYS = [5, 5 * 60, 30 * 60, 2 * 60 * 60, 5 * 60 * 60, 10 * 60 * 60]
+WEBHOOK_DISABLE_AFTER_FAILURES = env_int("WEBHOOK_DISABLE_AFTER_FAILURES", 15, minimum=1)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5, minimum=1)
+# On: webhooks may go to http:// and to private, loopback and link-local addresses. Only
+# for tests and for receivers on the wiki's own trusted network: it lets whoever registers
+# a webhook make the server send requests inside that network.
+WEBHOOKS_ALLOW_PRIVATE_URLS = env_bool("WEBHOOKS_ALLOW_PRIVATE_URLS", False)
+
 # History: summaries are the changelog lines; they may be longer than 100 characters.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # Reverting happens through the review workflow, never by the admin's history form.

@@ -6,6 +6,7 @@ from notes.models.groups import GroupMembership, Meeting, ReadingGroup
 from notes.models.quotes import QuoteAnchor
 from notes.models.reviews import ChangeRequest, Review
 from notes.models.search import SearchDocument
+from notes.models.webhooks import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "ApiToken",
@@ -26,4 +27,6 @@ __all__ = [
     "SearchDocument",
     "Thread",
     "Watch",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

@@ -33,10 +33,12 @@ from notes.lib.mentions import find_mentions, link_mentions
 from notes.lib.page_cache import page_cache_expire
 from notes.models import Chapter, Comment, CommentRevision, ModerationLog, Thread
 from notes.models.discussions import MAX_DISPLAY_DEPTH, comment_path
+from notes.models.webhooks import WebhookEvent
 from notes.services.notifications import notify_comment, notify_new_mentions
 from notes.services.quotes import QuoteError, QuoteSelection, quote_anchor_create, quote_resolve
 from notes.services.search import search_document_refresh, search_documents_refresh_thread
 from notes.services.watching import watch_automatically
+from notes.services.webhooks import comment_event_emit, thread_event_emit
 
 # Without a one-time token, the same text posted twice by the same person in the same
 # place within this time is taken for a double submission. With one, the token decides:
@@ -263,6 +265,8 @@ def _thread_resolution(*, thread: Thread, actor, is_resolved: bool, reason: str)
     if permissions.resolves_as_moderator(actor, thread):
         action = ModerationLog.Action.RESOLVE if is_resolved else ModerationLog.Action.REOPEN
         ModerationLog.objects.create(actor=actor, action=action, thread=thread, reason=reason)
+    if is_resolved:
+        thread_event_emit(event=WebhookEvent.THREAD_RESOLVED, thread=thread, actor=actor)
     return thread
 
 
@@ -407,6 +411,10 @@ def _comment_create(
     search_document_refresh(obj=comment)
     watch_automatically(user=author, target=thread)
     notify_comment(comment, mentioned=mentioned, starts_thread=starts_thread)
+    if starts_thread:
+        thread_event_emit(event=WebhookEvent.THREAD_STARTED, thread=thread, actor=author)
+    else:
+        comment_event_emit(comment=comment)
     return comment
 
 

@@ -19,6 +19,7 @@ from notes.lib.limits import (
     MAX_SLUG_LENGTH,
 )
 from notes.models import Book, GroupMembership, Meeting, NotificationSettings, ReadingGroup
+from notes.services.webhooks import meeting_event_emit
 
 
 class GroupError(Exception):
@@ -144,7 +145,7 @@ def meeting_create(
     place_or_link = place_or_link.strip()
     if len(place_or_link) > MAX_MEETING_PLACE_LENGTH:
         raise GroupError(f"A place or link is at most {MAX_MEETING_PLACE_LENGTH} characters.")
-    return Meeting.objects.create(
+    meeting = Meeting.objects.create(
         group=group,
         # To the minute: what the form and the calendars show.
         starts_at=starts_at.replace(second=0, microsecond=0),
@@ -153,6 +154,8 @@ def meeting_create(
         place_or_link=place_or_link,
         notes=notes.strip()[:MAX_GROUP_DESCRIPTION_LENGTH],
     )
+    meeting_event_emit(meeting=meeting, actor=actor)
+    return meeting
 
 
 @transaction.atomic

@@ -32,11 +32,13 @@ from notes.lib.proposals import (
 )
 from notes.models import Book, ChangeRequest, Chapter, ComparisonTable, Review
 from notes.models.reviews import NEW_BOOK_KINDS, PROPOSED_FIELDS
+from notes.models.webhooks import WebhookEvent
 from notes.selectors.books import latest_history_id
 from notes.services.notifications import notify_request_reviewed, notify_request_submitted
 from notes.services.publishing import PublishOutcome, publish, snapshot
 from notes.services.renderings import change_request_render
 from notes.services.watching import watch_automatically
+from notes.services.webhooks import change_request_event_emit
 
 __all__ = [
     "PublishOutcome",
@@ -185,10 +187,12 @@ def change_request_create(
     return change_request
 
 
-def _submitted(change_request: ChangeRequest) -> None:
-    """The author watches what they edit; the reviewers watching it hear of the request."""
+def _submitted(change_request: ChangeRequest, *, event: str = WebhookEvent.CHANGE_REQUEST_OPENED) -> None:
+    """The author watches what they edit; the reviewers watching it hear of the request,
+    and so do the webhooks (``event``: opened, or revised when it was under review before)."""
     watch_automatically(user=change_request.author, target=_watch_target(change_request))
     notify_request_submitted(change_request)
+    change_request_event_emit(event=event, change_request=change_request, actor=change_request.author)
 
 
 def _watch_target(change_request: ChangeRequest):
@@ -255,6 +259,8 @@ def change_request_revise(
         raise ReviewError(
             f"A request that is {change_request.get_status_display().lower()} cannot be revised."
         )
+    # A draft sent for the first time is opened; one reviewers saw before is revised.
+    was_draft = change_request.status == Status.DRAFT
     with _refusals_as_review_errors():
         change_request.summary = summary_cleaned(summary, required=submit)
     if change_request.reviews.filter(revision=change_request.revision).exists():
@@ -273,7 +279,10 @@ def change_request_revise(
     change_request_render(change_request)
     change_request.save()
     if submit:
-        _submitted(change_request)
+        _submitted(
+            change_request,
+            event=WebhookEvent.CHANGE_REQUEST_OPENED if was_draft else WebhookEvent.CHANGE_REQUEST_REVISED,
+        )
     return change_request
 
 
@@ -346,6 +355,12 @@ def _verdict(change_request, reviewer, comment, revision, verdict) -> ChangeRequ
     change_request.save(update_fields=["status", "updated_at"])
     watch_automatically(user=reviewer, target=_watch_target(change_request))
     notify_request_reviewed(change_request, review, published=False)
+    change_request_event_emit(
+        event=WebhookEvent.CHANGE_REQUEST_REVIEWED,
+        change_request=change_request,
+        actor=reviewer,
+        review=review,
+    )
     return change_request
 
 
@@ -380,6 +395,17 @@ def _published(change_request: ChangeRequest, review: Review, outcome: PublishOu
     if outcome.published and change_request.kind == Kind.CHAPTER_NEW:
         watch_automatically(user=change_request.author, target=target)
     notify_request_reviewed(change_request, review, published=outcome.published)
+    reviewer = review.reviewer
+    change_request_event_emit(
+        event=WebhookEvent.CHANGE_REQUEST_REVIEWED,
+        change_request=change_request,
+        actor=reviewer,
+        review=review,
+    )
+    if outcome.published:
+        change_request_event_emit(
+            event=WebhookEvent.CHANGE_REQUEST_PUBLISHED, change_request=change_request, actor=reviewer
+        )
 
 
 def _locked(change_request: ChangeRequest) -> ChangeRequest:

@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from notes.models import ChangeRequest, Comment, ComparisonTable
+from notes.models import ChangeRequest, Comment, ComparisonTable, WebhookDelivery, WebhookEndpoint
 from notes.services.api_tokens import api_token_create
 from notes.services.groups import group_create, meeting_create
 from tests.factories import make_book, make_thread, make_user, propose_chapter_edit
@@ -133,6 +133,8 @@ def url_objects(db):
     meeting = meeting_create(
         group=group, actor=admin, starts_at=timezone.now(), first_chapter=1, last_chapter=2
     )
+    endpoint = WebhookEndpoint.objects.create(url="https://hooks.example.com/walk", events=["thread.started"])
+    delivery = WebhookDelivery.objects.create(endpoint=endpoint, event="thread.started")
     return {
         "admin": admin,
         "book_slug": book.slug,
@@ -155,6 +157,8 @@ def url_objects(db):
         "group_slug": group.slug,
         "meeting_id": meeting.pk,
         "token_id": api_token_create(user=admin, name="walk", scopes=["read"])[0].pk,
+        "endpoint_id": endpoint.pk,
+        "delivery_id": delivery.pk,
     }
 
 
