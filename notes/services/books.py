@@ -19,7 +19,13 @@ from notes.lib.numbers import int_or_default
 from notes.lib.page_cache import page_cache_expire
 from notes.models import Book, Chapter, ComparisonTable
 from notes.selectors.books import changelog
-from notes.services.history import book_render, chapter_render, save_version, table_render
+from notes.services.history import (
+    book_render,
+    book_summary_links_refresh,
+    chapter_render,
+    save_version,
+    table_render,
+)
 
 _NAMES_CHAPTER = re.compile(r"\bchapter\s+([0-9]+)\b", re.IGNORECASE | re.ASCII)
 
@@ -87,6 +93,7 @@ def book_import(*, document: BookDoc, slug: str | None = None, replace: bool = F
     for chapter_doc in document.chapters:
         chapter_events = [event for event in events if event.chapter_number == chapter_doc.number]
         _chapter_create(book, chapter_doc, chapter_events, default_date=start)
+    book_summary_links_refresh(book_id=book.pk)  # the summary's links to headings of its chapters
     return book
 
 

@@ -8,11 +8,14 @@ search documents in the same transaction, so search finds exactly what is publis
 
 import datetime
 
-from django.db import models
+from django.db import models, transaction
+from django.urls import reverse
 
-from notes.lib.anchors import chapter_contents
+from notes.lib.anchors import chapter_contents, moved_anchor_urls, rewrite_moved_anchors
 from notes.lib.markup import render_markdown, render_table
+from notes.lib.page_cache import page_cache_expire
 from notes.models import Book, Chapter, ComparisonTable
+from notes.selectors.books import chapter_places
 from notes.services.search import search_document_refresh
 
 
@@ -49,7 +52,40 @@ CHAPTER_RENDERING = ("body_html", "contents")
 
 
 def book_render(book: Book) -> None:
-    book.summary_html = render_markdown(book.summary)
+    """Render the summary; its ``#anchor`` links to headings now on chapter pages point there."""
+    book.summary_html = rewrite_moved_anchors(render_markdown(book.summary), _chapter_anchor_urls(book))
+
+
+def _chapter_anchor_urls(book: Book) -> dict[str, str]:
+    if book.pk is None:
+        return {}
+    return moved_anchor_urls(
+        (reverse("notes:chapter-detail", args=[book.slug, number]), contents)
+        for number, contents in chapter_places(book_id=book.pk)
+    )
+
+
+def book_summary_links_refresh(*, book_id: int) -> None:
+    """A chapter's headings may have changed: after the commit, render the book's summary
+    again and store it if its links moved (the summary is short; one render per publish).
+
+    After the commit and under the book's row lock, not inside the publishing
+    transaction: that one holds the chapter's lock, and a book edit published at the same
+    moment must neither wait on it nor have its new summary overwritten by the old one.
+    """
+
+    def refresh() -> None:
+        with transaction.atomic():
+            book = Book.objects.select_for_update().filter(pk=book_id).first()
+            if book is None:
+                return
+            old_html = book.summary_html
+            book_render(book)
+            if book.summary_html != old_html:
+                save_rendering(book, "summary_html")
+                page_cache_expire(book_slug=book.slug)
+
+    transaction.on_commit(refresh)
 
 
 def table_render(table: ComparisonTable) -> None:
