@@ -63,6 +63,8 @@ WIKI_QUERY = [
     "spoilers",
     "token",
     "date",
+    # The download by query (``?format=epub``).
+    "format",
 ]
 ADMIN_QUERY = ["_to_field", "_popup", "_changelist_filters", "next"]
 ADMIN_LIST_QUERY = [*ADMIN_QUERY, "o", "p", "q", "e", "all"]
