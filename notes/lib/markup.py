@@ -303,7 +303,11 @@ def _only_task_checkboxes(html: str, *, own_only: bool) -> str:
 
 
 def render_markdown(
-    text: str, tables: Mapping[str, TableLike] | None = None, *, heading_ids: bool = True
+    text: str,
+    tables: Mapping[str, TableLike] | None = None,
+    *,
+    heading_ids: bool = True,
+    footnote_prefix: str | None = None,
 ) -> str:
     """Render user Markdown to sanitized HTML.
 
@@ -315,7 +319,9 @@ def render_markdown(
     ``# comment 3`` would otherwise take the id of a real comment's anchor.
 
     The text is rendered in one piece (tables go in afterwards), so footnotes and heading
-    ids are numbered across the whole text. Footnote ids carry a prefix made from the text.
+    ids are numbered across the whole text. Footnote ids carry ``footnote_prefix`` (a
+    chapter passes its number, so its ids stay put from one version to the next and differ
+    from the other chapters' in a one-file export), or else a prefix made from the text.
     """
     markdown = _markdown if heading_ids else _markdown_without_heading_ids
     text = end_lists_at_unindented_lines(text)
@@ -330,7 +336,9 @@ def render_markdown(
         return f"\n{token}\n"
 
     text = TABLE_PLACEHOLDER_RE.sub(place, text)
-    env = {"own_marker": marker, "footnote_prefix": hashlib.sha256(text.encode()).hexdigest()[:6]}
+    if footnote_prefix is None:
+        footnote_prefix = hashlib.sha256(text.encode()).hexdigest()[:6]
+    env = {"own_marker": marker, "footnote_prefix": escape(footnote_prefix)}
     html = markdown.render(text, env)
     for token, table_html in placed.items():
         # A placeholder stands alone in its paragraph, or (inside a list item or code) in text.

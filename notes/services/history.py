@@ -51,9 +51,18 @@ def save_rendering(instance: models.Model, *fields: str) -> None:
 CHAPTER_RENDERING = ("body_html", "contents")
 
 
+# Footnote id prefixes (see ``render_markdown``): fixed per text, distinct on one page.
+SUMMARY_FOOTNOTES = "summary"
+
+
+def chapter_footnotes(number: int) -> str:
+    return f"c{number}"
+
+
 def book_render(book: Book) -> None:
     """Render the summary; its ``#anchor`` links to headings now on chapter pages point there."""
-    book.summary_html = rewrite_moved_anchors(render_markdown(book.summary), _chapter_anchor_urls(book))
+    summary_html = render_markdown(book.summary, footnote_prefix=SUMMARY_FOOTNOTES)
+    book.summary_html = rewrite_moved_anchors(summary_html, _chapter_anchor_urls(book))
 
 
 def _chapter_anchor_urls(book: Book) -> dict[str, str]:
@@ -100,5 +109,9 @@ def chapter_render(chapter: Chapter, tables=None) -> None:
     if tables is None:
         tables = chapter.tables.all()
     tables = list(tables)
-    chapter.body_html = render_markdown(chapter.body, {table.slug: table for table in tables})
+    chapter.body_html = render_markdown(
+        chapter.body,
+        {table.slug: table for table in tables},
+        footnote_prefix=chapter_footnotes(chapter.number),
+    )
     chapter.contents = chapter_contents(body_html=chapter.body_html, tables=tables)

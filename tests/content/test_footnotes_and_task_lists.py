@@ -2,7 +2,11 @@
 
 import re
 
+import pytest
+
 from notes.lib.markup import render_markdown
+from notes.services.reviews import change_request_approve
+from tests.factories import propose_chapter_edit
 
 NOTES = "Feature stores[^store] help.\n\n[^store]: See chapter 5."
 
@@ -63,3 +67,24 @@ def test_brackets_that_are_not_a_task_stay_text():
     html = render_markdown("- [y] not a task\n- [] neither")
     assert "<input" not in html
     assert "[y] not a task" in html
+
+
+def test_a_given_prefix_names_the_footnotes():
+    html = render_markdown(NOTES, footnote_prefix="c3")
+    assert 'id="fn.c3.1"' in html and 'href="#fnref.c3.1"' in html
+
+
+@pytest.mark.django_db
+def test_a_chapters_footnote_ids_stay_put_across_versions_and_differ_between_chapters(
+    client, book, editor, reviewer
+):
+    first, second = book.chapters.get(number=1), book.chapters.get(number=2)
+    for chapter, text in ((first, "One[^a]\n\n[^a]: A."), (second, "Two[^a]\n\n[^a]: B.")):
+        request = propose_chapter_edit(editor, chapter, text)
+        assert f'id="fn.c{chapter.number}.1"' in request.rendered_html
+        assert change_request_approve(change_request=request, reviewer=reviewer).published
+    edit = propose_chapter_edit(editor, first, "One, edited[^a]\n\n[^a]: A.")
+    assert "Link:" not in edit.rendered_diff_html  # only the words changed, not the ids
+    export = client.get(f"/books/{book.slug}/download/html/").content.decode()
+    ids = re.findall(r'id="(fn[^"]*)"', export)
+    assert len(ids) == 4 and len(set(ids)) == 4
