@@ -65,7 +65,9 @@ ALLOWED_ATTRIBUTES = {
     **{f"h{level}": _OWN_IDS for level in range(1, 7)},
 }
 # Attributes allowed with these values only.
+FOOTNOTE_BACK_LABEL = "Back to the text"
 ALLOWED_VALUES = {
+    "a": {"aria-label": {FOOTNOTE_BACK_LABEL}},
     "td": {"align": {"left", "center", "right"}},
     "th": {"align": {"left", "center", "right"}},
     "input": {"type": {"checkbox"}},
@@ -112,6 +114,7 @@ def _parser(*, heading_ids: bool) -> MarkdownIt:
     )
     parser.linkify.set({"fuzzy_link": False, "fuzzy_email": False})
     parser.add_render_rule("footnote_anchor_name", _footnote_anchor_name)
+    parser.add_render_rule("footnote_anchor", _footnote_back_link)
     if heading_ids:
         parser.core.ruler.push("heading_ids", _heading_ids)
     parser.core.ruler.push("alignment_classes", _alignment_classes)
@@ -127,6 +130,14 @@ def _footnote_anchor_name(self, tokens, index, options, env) -> str:
     (a chapter and a comment) number their footnotes apart.
     """
     return f"{env.get('own_marker', '')}.{env.get('footnote_prefix', 'note')}.{tokens[index].meta['id'] + 1}"
+
+
+def _footnote_back_link(self, tokens, index, options, env) -> str:
+    """The plugin's "↩" back to the reference, with a name a screen reader can say."""
+    ident = self.rules["footnote_anchor_name"](tokens, index, options, env)
+    if tokens[index].meta["subId"] > 0:
+        ident += f":{tokens[index].meta['subId']}"
+    return f' <a href="#fnref{ident}" class="footnote-backref" aria-label="{FOOTNOTE_BACK_LABEL}">\u21a9\ufe0e</a>'
 
 
 def _own_checkboxes(state: StateCore) -> None:

@@ -17,7 +17,7 @@ def test_a_footnote_reference_links_to_its_note_and_back():
     assert ref, html
     note_id, ref_id = ref.groups()
     assert f'<li id="{note_id}" class="footnote-item"><p>See chapter 5.' in html
-    assert f'<a href="#{ref_id}" class="footnote-backref"' in html
+    assert f'<a href="#{ref_id}" class="footnote-backref" aria-label="Back to the text"' in html
     assert '<section class="footnotes">' in html
 
 
