@@ -115,3 +115,40 @@ def chapter_render(chapter: Chapter, tables=None) -> None:
         footnote_prefix=chapter_footnotes(chapter.number),
     )
     chapter.contents = chapter_contents(body_html=chapter.body_html, tables=tables)
+
+
+def renderings_refresh() -> dict[str, int]:
+    """Render every current book, chapter and table again and store what changed (no new
+    versions: HTML is a cache). For after a change to the renderer, such as raw HTML
+    allowed. One transaction per book; history rows keep the HTML they were published with.
+    Returns how many of each kind changed."""
+    changed = {"books": 0, "chapters": 0, "tables": 0}
+    for book_id in Book.objects.order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            book = Book.objects.select_for_update().get(pk=book_id)
+            chapters = list(
+                Chapter.objects.select_for_update()
+                .filter(book=book)
+                .order_by("number")
+                .prefetch_related("tables")
+            )
+            for chapter in chapters:
+                tables = list(chapter.tables.all())
+                for table in tables:
+                    old_html = table.html
+                    table_render(table)
+                    if table.html != old_html:
+                        save_rendering(table, "html")
+                        changed["tables"] += 1
+                old = (chapter.body_html, chapter.contents)
+                chapter_render(chapter, tables=tables)
+                if (chapter.body_html, chapter.contents) != old:
+                    save_rendering(chapter, *CHAPTER_RENDERING)
+                    changed["chapters"] += 1
+            old_html = book.summary_html
+            book_render(book)  # after the chapters: its links follow their headings
+            if book.summary_html != old_html:
+                save_rendering(book, "summary_html")
+                changed["books"] += 1
+            page_cache_expire(book_slug=book.slug)
+    return changed
