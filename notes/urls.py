@@ -109,6 +109,7 @@ urlpatterns += [
 
 # Notes files in and out from the browser.
 urlpatterns += [
+    path("books/<slug:book_slug>/download/", exports.book_download_by_query, name="book-download-query"),
     path("books/<slug:book_slug>/download/<str:format>/", exports.book_download, name="book-download"),
     path("import/", exports.notes_upload, name="notes-upload"),
 ]

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from html import escape, unescape
+from urllib.parse import unquote
 
 from django.utils.html import strip_tags
 
@@ -148,3 +149,43 @@ def mark_discussed_places(
         return figure + line
 
     return _FIGURE_RE.sub(after_table, _HEADING_RE.sub(after_heading, html))
+
+
+_ELEMENT_ID_RE = re.compile(r'\sid="([^"]*)"')
+_LOCAL_LINK_RE = re.compile(r'href="#([^"]+)"')
+
+
+def moved_anchor_urls(pages: Iterable[tuple[str, Iterable[dict]]]) -> dict[str, str]:
+    """Map each place id (heading or table) to the URL of the first page holding it.
+
+    ``pages`` are ``(url, contents)`` pairs in reading order, ``contents`` as made by
+    ``chapter_contents``: the stored table of contents already names every id.
+    """
+    urls: dict[str, str] = {}
+    for url, contents in pages:
+        for entry in contents:
+            if entry.get("placed", True):
+                urls.setdefault(entry["id"], url)
+    return urls
+
+
+def rewrite_moved_anchors(html: str, urls: Mapping[str, str]) -> str:
+    """Point each ``#anchor`` link of ``html`` whose target is not in ``html`` itself but is
+    in ``urls`` at the page that holds it: ``href="#x"`` becomes ``href="<url>#x"``.
+
+    A book summary written when its notes were one document links ``#feature-stores``;
+    that heading now lives on a chapter page. Links to places on the same page, and to
+    places no page has, are left as they are.
+    """
+    if not urls:
+        return html
+    here = {unescape(element_id) for element_id in _ELEMENT_ID_RE.findall(html)}
+
+    def rewrite(match: re.Match) -> str:
+        fragment = match.group(1)
+        anchor = unquote(unescape(fragment))  # markdown-it percent-encodes non-ASCII letters
+        if anchor in here or anchor not in urls:
+            return match.group(0)
+        return f'href="{escape(urls[anchor])}#{fragment}"'
+
+    return _LOCAL_LINK_RE.sub(rewrite, html)

@@ -1,13 +1,21 @@
 """The one renderer for every piece of Markdown a user wrote.
 
 ``render_markdown`` turns Markdown into HTML with markdown-it-py (CommonMark with GFM
-tables and strikethrough, line breaks kept, heading anchors, bare URLs linked), expands comparison-table
-placeholders, and passes the result through nh3 with an explicit allow-list. Raw HTML in
-the source is never passed through: it is shown as text. Callers store the result when
-content is saved; pages never render Markdown per request.
+tables and strikethrough, line breaks kept, heading anchors, bare URLs linked, footnotes,
+task lists), expands comparison-table placeholders, and passes the result through nh3 with
+an explicit allow-list. Raw HTML in the source is parsed, and nh3 is the gate: a small
+set of formatting tags (``RAW_HTML_TAGS``) survives, everything else (scripts, styles,
+frames, forms, SVG, event handlers, style attributes) is removed. Callers store the
+result when content is saved; pages never render Markdown per request.
+
+Ids and the task checkboxes are the renderer's own: each render marks those it writes
+with a random token that the sanitizer requires and strips, so an ``id`` or an
+``<input>`` typed in raw HTML is removed (it could take a heading's or a thread's anchor).
 """
 
+import hashlib
 import re
+import secrets
 from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Protocol
@@ -18,6 +26,8 @@ from django.conf import settings
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from mdit_py_plugins.anchors.index import slugify
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
 
 from notes.lib.placeholders import TABLE_PLACEHOLDER_RE
 
@@ -31,19 +41,36 @@ class TableLike(Protocol):
 
 
 ALIGN_CLASSES = {"left": "align-left", "center": "align-center", "right": "align-right"}
-ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "caption", "code", "del", "div", "em",
-    "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd",
-    "li", "ol", "p", "pre", "s", "span", "strong", "sub", "sup", "table", "tbody", "td",
-    "th", "thead", "tr", "ul",
+# What a writer may type as raw HTML in Markdown; everything else is removed.
+RAW_HTML_TAGS = {
+    "a", "b", "blockquote", "br", "code", "del", "details", "em", "h1", "h2", "h3", "h4",
+    "h5", "h6", "hr", "i", "img", "kbd", "li", "ol", "p", "s", "strong", "sub", "summary",
+    "sup", "table", "tbody", "td", "th", "thead", "tr", "u", "ul",
 }  # fmt: skip
+# ...plus what the renderer itself writes: tables' figures, code blocks, footnotes, task lists.
+ALLOWED_TAGS = RAW_HTML_TAGS | {
+    "abbr", "caption", "div", "figcaption", "figure", "input", "label", "pre", "section", "span",
+}  # fmt: skip
+_OWN_IDS = {"id"}  # on the tags below; kept only when the renderer wrote them (see module doc)
 ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title"},
-    "img": {"src", "alt", "title"},
+    "a": {"href", "title"} | _OWN_IDS,
+    "img": {"src", "alt", "title", "width", "height"},
     "ol": {"start"},
-    "th": {"scope"},
-    "figure": {"id", "data-table"},
-    **{f"h{level}": {"id"} for level in range(1, 7)},
+    "th": {"scope", "colspan", "rowspan"},
+    "td": {"colspan", "rowspan"},
+    "details": {"open"},
+    "figure": {"data-table"} | _OWN_IDS,
+    "li": _OWN_IDS,
+    "input": {"checked", "disabled"},
+    **{f"h{level}": _OWN_IDS for level in range(1, 7)},
+}
+# Attributes allowed with these values only.
+FOOTNOTE_BACK_LABEL = "Back to the text"
+ALLOWED_VALUES = {
+    "a": {"aria-label": {FOOTNOTE_BACK_LABEL}},
+    "td": {"align": {"left", "center", "right"}},
+    "th": {"align": {"left", "center", "right"}},
+    "input": {"type": {"checkbox"}},
 }
 ALLOWED_CLASSES = {
     "figure": {"comparison-table"},
@@ -52,7 +79,18 @@ ALLOWED_CLASSES = {
     # Column alignment as a class: the CSP forbids inline styles (see static/css/site.css).
     "th": set(ALIGN_CLASSES.values()),
     "td": set(ALIGN_CLASSES.values()),
+    # Footnotes (mdit-py-plugins' footnote plugin) and task lists (its tasklists plugin).
+    "sup": {"footnote-ref"},
+    "hr": {"footnotes-sep"},
+    "section": {"footnotes"},
+    "ol": {"footnotes-list", "contains-task-list"},
+    "ul": {"contains-task-list"},
+    "li": {"footnote-item", "task-list-item"},
+    "a": {"footnote-backref"},
+    "input": {"task-list-item-checkbox"},
 }
+_NUMBER_ATTRIBUTES = {"width", "height", "colspan", "rowspan"}
+_NUMBER = re.compile(r"[1-9][0-9]{0,3}")
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
@@ -60,20 +98,65 @@ def _parser(*, heading_ids: bool) -> MarkdownIt:
     """Markdown-it as the wiki uses it; ``heading_ids`` gives h1-h4 an id from their text.
 
     Markdown-it blocks javascript:, vbscript: and file: links itself; nh3 is the second
-    line and the one that decides. "html": False shows raw HTML as text.
+    line and the one that decides. Raw HTML is parsed (block and inline) so the allowed
+    tags render; the sanitizer removes the rest.
 
     Bare URLs (``https://...``) become links (linkify-it-py); names without a scheme are
     left as text, so "notes.md" or "model.py" stay file names, and so are bare e-mail
     addresses (``mailto:`` links are written as links).
     """
-    parser = MarkdownIt("commonmark", {"breaks": True, "html": False, "linkify": True}).enable(
-        ["table", "strikethrough", "linkify"]
+    parser = (
+        MarkdownIt("commonmark", {"breaks": True, "html": True, "linkify": True})
+        .enable(["table", "strikethrough", "linkify"])
+        .use(footnote_plugin, inline=False)
+        # The label around checkbox and text names the checkbox for screen readers.
+        .use(tasklists_plugin, enabled=False, label=True)
     )
     parser.linkify.set({"fuzzy_link": False, "fuzzy_email": False})
+    parser.add_render_rule("footnote_anchor_name", _footnote_anchor_name)
+    parser.add_render_rule("footnote_anchor", _footnote_back_link)
     if heading_ids:
         parser.core.ruler.push("heading_ids", _heading_ids)
     parser.core.ruler.push("alignment_classes", _alignment_classes)
+    parser.core.ruler.push("own_checkboxes", _own_checkboxes)
     return parser
+
+
+def _footnote_anchor_name(self, tokens, index, options, env) -> str:
+    """Footnote ids as ``fn.<prefix>.<n>`` (and ``fnref.<prefix>.<n>``).
+
+    A heading id is a slug, which never holds a dot, so the two cannot collide; the
+    prefix is made from the text (see ``render_markdown``), so two texts on one page
+    (a chapter and a comment) number their footnotes apart.
+    """
+    return f"{env.get('own_marker', '')}.{env.get('footnote_prefix', 'note')}.{tokens[index].meta['id'] + 1}"
+
+
+def _footnote_back_link(self, tokens, index, options, env) -> str:
+    """The plugin's "↩" back to the reference, with a name a screen reader can say."""
+    ident = self.rules["footnote_anchor_name"](tokens, index, options, env)
+    if tokens[index].meta["subId"] > 0:
+        ident += f":{tokens[index].meta['subId']}"
+    return f' <a href="#fnref{ident}" class="footnote-backref" aria-label="{FOOTNOTE_BACK_LABEL}">\u21a9\ufe0e</a>'
+
+
+def _own_checkboxes(state: StateCore) -> None:
+    """Mark the task-list plugin's checkboxes as the renderer's own (see ``_only_own_checkboxes``)."""
+    marker = state.env.get("own_marker")
+    if not marker:
+        return
+    for index, token in enumerate(state.tokens):
+        if (
+            token.type != "inline"
+            or index < 2
+            or "task-list-item" not in str(state.tokens[index - 2].attrs.get("class", ""))
+        ):
+            continue
+        for child in (token.children or [])[:2]:
+            if child.type == "html_inline" and child.content.startswith(
+                '<input class="task-list-item-checkbox"'
+            ):
+                child.content = child.content[:-1] + f' data-own="{marker}">'
 
 
 def _heading_ids(state: StateCore) -> None:
@@ -82,6 +165,7 @@ def _heading_ids(state: StateCore) -> None:
     The ids are those of mdit-py-plugins' anchors plugin, found in linear time: the plugin
     counts up from 1 for each repeat, so 25,000 equal headings took it 90 s to render.
     """
+    marker = state.env.get("own_marker", "")
     used: set[str] = set()
     next_suffix: dict[str, int] = {}
     for index, token in enumerate(state.tokens):
@@ -97,7 +181,7 @@ def _heading_ids(state: StateCore) -> None:
             next_suffix[slug] = suffix + 1
             unique = f"{slug}-{suffix}"
         used.add(unique)
-        token.attrSet("id", unique)
+        token.attrSet("id", marker + unique)
 
 
 _TEXT_ALIGN = re.compile(r"text-align:(left|center|right)")
@@ -150,35 +234,91 @@ def _is_same_origin(decoded_url: str) -> bool:
 
 
 def sanitize(html: str) -> str:
-    """Return ``html`` with everything outside the allow-list removed."""
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        allowed_classes=ALLOWED_CLASSES,
-        url_schemes=URL_SCHEMES,
-        link_rel="noopener noreferrer nofollow",
-        strip_comments=True,
-        attribute_filter=_drop_disguised_schemes,
-    )
+    """Return ``html`` with everything outside the allow-list removed.
+
+    For HTML the renderer already made (stored HTML passed on, mentions linked): its ids
+    and checkboxes stay. User text goes through ``render_markdown`` and its relatives.
+    """
+    return _clean(html, marker=None)
 
 
 def sanitize_diff(html: str) -> str:
-    """``sanitize`` that also keeps <ins> and folds (<details>), for diffs of rendered HTML."""
-    return nh3.clean(
+    """``sanitize`` that also keeps <ins> and folds (<details class="fold">), for diffs of rendered HTML."""
+    return _clean(
         html,
-        tags=ALLOWED_TAGS | {"ins", "details", "summary"},
-        attributes=ALLOWED_ATTRIBUTES,
-        allowed_classes={**ALLOWED_CLASSES, "p": {"diff-cut", "empty"}, "details": {"fold"}},
-        url_schemes=URL_SCHEMES,
-        link_rel="noopener noreferrer nofollow",
-        strip_comments=True,
-        attribute_filter=_drop_disguised_schemes,
+        marker=None,
+        extra_tags={"ins"},
+        extra_classes={"p": {"diff-cut", "empty"}, "details": {"fold"}},
     )
 
 
+def _clean(
+    html: str,
+    *,
+    marker: str | None,
+    extra_tags: set[str] = frozenset(),
+    extra_classes: Mapping[str, set[str]] | None = None,
+) -> str:
+    """nh3 with the allow-list. With a ``marker`` (a render's own token), an id or a
+    checkbox survives only if the renderer marked it, and the mark is taken off."""
+    attributes = ALLOWED_ATTRIBUTES
+    if marker is not None:
+        attributes = {**ALLOWED_ATTRIBUTES, "input": ALLOWED_ATTRIBUTES["input"] | {"data-own"}}
+
+    def attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+        if marker is not None:
+            is_own = marker in value
+            if attribute in ("id", "data-table", "data-own") and not is_own:
+                return None
+            value = value.replace(marker, "")
+        if attribute in _NUMBER_ATTRIBUTES and not _NUMBER.fullmatch(value.strip()):
+            return None
+        return _drop_disguised_schemes(tag, attribute, value)
+
+    cleaned = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS | extra_tags,
+        attributes=attributes,
+        tag_attribute_values=ALLOWED_VALUES,
+        allowed_classes={**ALLOWED_CLASSES, **(extra_classes or {})},
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+        # A removed <script> or <style> leaves its text, shown as text: an unclosed one
+        # would otherwise take the rest of the page with it (and the mentions in it).
+        clean_content_tags=set(),
+        attribute_filter=attribute_filter,
+    )
+    return _only_task_checkboxes(cleaned, own_only=marker is not None)
+
+
+_INPUT = re.compile(r"<input\b[^>]*>")
+_CHECKED = re.compile(r"\schecked(?:=|\s|>)")
+
+
+def _only_task_checkboxes(html: str, *, own_only: bool) -> str:
+    """Every <input> left is a disabled task checkbox written by the renderer, else none.
+
+    nh3 has already reduced each input to the allowed attributes with fixed values, so
+    its text here is simple; the checkbox is written back in one fixed form.
+    """
+
+    def checkbox(match: re.Match) -> str:
+        tag = match.group(0)
+        if 'type="checkbox"' not in tag or (own_only and "data-own=" not in tag):
+            return ""
+        checked = ' checked="checked"' if _CHECKED.search(tag) else ""
+        return f'<input class="task-list-item-checkbox" type="checkbox" disabled="disabled"{checked}>'
+
+    return _INPUT.sub(checkbox, html)
+
+
 def render_markdown(
-    text: str, tables: Mapping[str, TableLike] | None = None, *, heading_ids: bool = True
+    text: str,
+    tables: Mapping[str, TableLike] | None = None,
+    *,
+    heading_ids: bool = True,
+    footnote_prefix: str | None = None,
 ) -> str:
     """Render user Markdown to sanitized HTML.
 
@@ -188,19 +328,33 @@ def render_markdown(
     Headings get ids from their text, which chapters need (threads point at them). Text
     shown among other content, such as comments, passes ``heading_ids=False``: there
     ``# comment 3`` would otherwise take the id of a real comment's anchor.
+
+    The text is rendered in one piece (tables go in afterwards), so footnotes and heading
+    ids are numbered across the whole text. Footnote ids carry ``footnote_prefix`` (a
+    chapter passes its number, so its ids stay put from one version to the next and differ
+    from the other chapters' in a one-file export), or else a prefix made from the text.
     """
     markdown = _markdown if heading_ids else _markdown_without_heading_ids
     text = end_lists_at_unindented_lines(text)
-    parts: list[str] = []
-    position = 0
-    for match in TABLE_PLACEHOLDER_RE.finditer(text):
-        parts.append(markdown.render(text[position : match.start()]))
+    marker = secrets.token_hex(12)
+    placed: dict[str, str] = {}
+
+    def place(match: re.Match) -> str:
         slug = match.group("slug")
         table = (tables or {}).get(slug)
-        parts.append(_table_html(table) if table is not None else _missing_table_html(slug))
-        position = match.end()
-    parts.append(markdown.render(text[position:]))
-    return sanitize("".join(parts))
+        token = f"cwtable{marker}n{len(placed)}x"
+        placed[token] = _table_html(table, marker) if table is not None else _missing_table_html(slug)
+        return f"\n{token}\n"
+
+    text = TABLE_PLACEHOLDER_RE.sub(place, text)
+    if footnote_prefix is None:
+        footnote_prefix = hashlib.sha256(text.encode()).hexdigest()[:6]
+    env = {"own_marker": marker, "footnote_prefix": escape(footnote_prefix)}
+    html = markdown.render(text, env)
+    for token, table_html in placed.items():
+        # A placeholder stands alone in its paragraph, or (inside a list item or code) in text.
+        html = html.replace(f"<p>{token}</p>\n", table_html).replace(token, table_html)
+    return _clean(html, marker=marker)
 
 
 _LIST_ITEM = re.compile(r"^ {0,3}(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
@@ -238,15 +392,16 @@ def end_lists_at_unindented_lines(text: str) -> str:
 
 def render_inline(text: str) -> str:
     """Render one line of inline Markdown (a table cell, a title) to sanitized HTML."""
-    return sanitize(_markdown.renderInline(text))
+    return _clean(_markdown.renderInline(text), marker=secrets.token_hex(12))
 
 
 def render_table(table: TableLike) -> str:
     """Render a comparison table to sanitized HTML (cells are inline Markdown)."""
-    return sanitize(_table_html(table))
+    marker = secrets.token_hex(12)
+    return _clean(_table_html(table, marker), marker=marker)
 
 
-def _table_html(table: TableLike) -> str:
+def _table_html(table: TableLike, marker: str) -> str:
     alignments = list(getattr(table, "alignments", None) or [])
     classes = [
         f' class="{ALIGN_CLASSES[alignment]}"' if alignment in ALIGN_CLASSES else ""
@@ -268,7 +423,7 @@ def _table_html(table: TableLike) -> str:
     caption = f"<figcaption>{_markdown.renderInline(table.title)}</figcaption>" if table.title else ""
     slug = escape(table.slug)
     return (
-        f'<figure class="comparison-table" id="table-{slug}" data-table="{slug}">{caption}'
+        f'<figure class="comparison-table" id="{marker}table-{slug}" data-table="{marker}{slug}">{caption}'
         f'<div class="table-scroll"><table><thead><tr>{header}</tr></thead>'
         f"<tbody>{body}</tbody></table></div></figure>\n"
     )

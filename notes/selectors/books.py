@@ -90,6 +90,12 @@ def book_with_contents(*, slug: str) -> Book:
     )
 
 
+def chapter_places(*, book_id: int) -> list[tuple[int, list[dict]]]:
+    """``(number, contents)`` of each chapter of the book, in order (one query): the
+    headings and tables each chapter page holds, for links from the book's summary."""
+    return list(Chapter.objects.filter(book_id=book_id).order_by("number").values_list("number", "contents"))
+
+
 def book_for_export(*, slug: str) -> tuple[Book, list[Chapter], list]:
     """The book, its chapters with their tables, and its whole changelog oldest first, for
     a download (a fixed number of queries). Each chapter carries ``unplaced_tables``: the

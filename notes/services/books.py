@@ -9,17 +9,26 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import ProtectedError
 
 from notes.formats.document import BookDoc, ChangelogEntry, ChapterDoc, TableDoc
+from notes.formats.epub import EpubChapter, write_epub
 from notes.lib.addresses import AddressRefused, book_address, book_address_checked
 from notes.lib.limits import chapter_number_refusal, chapter_size_refusal
 from notes.lib.numbers import int_or_default
 from notes.lib.page_cache import page_cache_expire
 from notes.models import Book, Chapter, ComparisonTable
-from notes.selectors.books import changelog
-from notes.services.history import book_render, chapter_render, save_version, table_render
+from notes.selectors.books import book_for_export, changelog
+from notes.services.history import (
+    book_render,
+    book_summary_links_refresh,
+    chapter_render,
+    save_version,
+    table_render,
+)
+from notes.services.images import image_read
 
 _NAMES_CHAPTER = re.compile(r"\bchapter\s+([0-9]+)\b", re.IGNORECASE | re.ASCII)
 
@@ -87,6 +96,7 @@ def book_import(*, document: BookDoc, slug: str | None = None, replace: bool = F
     for chapter_doc in document.chapters:
         chapter_events = [event for event in events if event.chapter_number == chapter_doc.number]
         _chapter_create(book, chapter_doc, chapter_events, default_date=start)
+    book_summary_links_refresh(book_id=book.pk)  # the summary's links to headings of its chapters
     return book
 
 
@@ -141,6 +151,31 @@ def _alignments(alignments: list[str], width: int) -> list[str]:
     """One alignment per column, or [] when none is aligned (as the formats read them)."""
     known = [value if value in ("left", "center", "right") else "" for value in alignments[:width]]
     return known + [""] * (width - len(known)) if any(known) else []
+
+
+def book_epub(*, slug: str) -> tuple[Book, bytes]:
+    """The published book as an EPUB file: its stored HTML (summary, chapters, tables),
+    uploaded images packed in, the changelog last. Nothing that is not published (a
+    change request, a draft, a discussion) is read."""
+    book, chapters, entries = book_for_export(slug=slug)
+    data = write_epub(
+        slug=book.slug,
+        title=book.title,
+        author=book.author,
+        language=settings.LANGUAGE_CODE.split("-")[0],
+        summary_html=book.summary_html,
+        chapters=[
+            EpubChapter(
+                number=chapter.number,
+                title=chapter.title,
+                html=chapter.body_html + "".join(table.html for table in chapter.unplaced_tables),
+            )
+            for chapter in chapters
+        ],
+        changelog=entries,
+        read_image=image_read,
+    )
+    return book, data
 
 
 def book_document(*, book: Book) -> BookDoc:

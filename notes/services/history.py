@@ -8,11 +8,14 @@ search documents in the same transaction, so search finds exactly what is publis
 
 import datetime
 
-from django.db import models
+from django.db import models, transaction
+from django.urls import reverse
 
-from notes.lib.anchors import chapter_contents
+from notes.lib.anchors import chapter_contents, moved_anchor_urls, rewrite_moved_anchors
 from notes.lib.markup import render_markdown, render_table
+from notes.lib.page_cache import page_cache_expire
 from notes.models import Book, Chapter, ComparisonTable
+from notes.selectors.books import chapter_places
 from notes.services.search import search_document_refresh
 
 
@@ -48,8 +51,50 @@ def save_rendering(instance: models.Model, *fields: str) -> None:
 CHAPTER_RENDERING = ("body_html", "contents")
 
 
+# Footnote id prefixes (see ``render_markdown``): fixed per text, distinct on one page.
+SUMMARY_FOOTNOTES = "summary"
+
+
+def chapter_footnotes(number: int) -> str:
+    return f"c{number}"
+
+
 def book_render(book: Book) -> None:
-    book.summary_html = render_markdown(book.summary)
+    """Render the summary; its ``#anchor`` links to headings now on chapter pages point there."""
+    summary_html = render_markdown(book.summary, footnote_prefix=SUMMARY_FOOTNOTES)
+    book.summary_html = rewrite_moved_anchors(summary_html, _chapter_anchor_urls(book))
+
+
+def _chapter_anchor_urls(book: Book) -> dict[str, str]:
+    if book.pk is None:
+        return {}
+    return moved_anchor_urls(
+        (reverse("notes:chapter-detail", args=[book.slug, number]), contents)
+        for number, contents in chapter_places(book_id=book.pk)
+    )
+
+
+def book_summary_links_refresh(*, book_id: int) -> None:
+    """A chapter's headings may have changed: after the commit, render the book's summary
+    again and store it if its links moved (the summary is short; one render per publish).
+
+    After the commit and under the book's row lock, not inside the publishing
+    transaction: that one holds the chapter's lock, and a book edit published at the same
+    moment must neither wait on it nor have its new summary overwritten by the old one.
+    """
+
+    def refresh() -> None:
+        with transaction.atomic():
+            book = Book.objects.select_for_update().filter(pk=book_id).first()
+            if book is None:
+                return
+            old_html = book.summary_html
+            book_render(book)
+            if book.summary_html != old_html:
+                save_rendering(book, "summary_html")
+                page_cache_expire(book_slug=book.slug)
+
+    transaction.on_commit(refresh)
 
 
 def table_render(table: ComparisonTable) -> None:
@@ -64,5 +109,46 @@ def chapter_render(chapter: Chapter, tables=None) -> None:
     if tables is None:
         tables = chapter.tables.all()
     tables = list(tables)
-    chapter.body_html = render_markdown(chapter.body, {table.slug: table for table in tables})
+    chapter.body_html = render_markdown(
+        chapter.body,
+        {table.slug: table for table in tables},
+        footnote_prefix=chapter_footnotes(chapter.number),
+    )
     chapter.contents = chapter_contents(body_html=chapter.body_html, tables=tables)
+
+
+def renderings_refresh() -> dict[str, int]:
+    """Render every current book, chapter and table again and store what changed (no new
+    versions: HTML is a cache). For after a change to the renderer, such as raw HTML
+    allowed. One transaction per book; history rows keep the HTML they were published with.
+    Returns how many of each kind changed."""
+    changed = {"books": 0, "chapters": 0, "tables": 0}
+    for book_id in Book.objects.order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            book = Book.objects.select_for_update().get(pk=book_id)
+            chapters = list(
+                Chapter.objects.select_for_update()
+                .filter(book=book)
+                .order_by("number")
+                .prefetch_related("tables")
+            )
+            for chapter in chapters:
+                tables = list(chapter.tables.all())
+                for table in tables:
+                    old_html = table.html
+                    table_render(table)
+                    if table.html != old_html:
+                        save_rendering(table, "html")
+                        changed["tables"] += 1
+                old = (chapter.body_html, chapter.contents)
+                chapter_render(chapter, tables=tables)
+                if (chapter.body_html, chapter.contents) != old:
+                    save_rendering(chapter, *CHAPTER_RENDERING)
+                    changed["chapters"] += 1
+            old_html = book.summary_html
+            book_render(book)  # after the chapters: its links follow their headings
+            if book.summary_html != old_html:
+                save_rendering(book, "summary_html")
+                changed["books"] += 1
+            page_cache_expire(book_slug=book.slug)
+    return changed

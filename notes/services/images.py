@@ -156,3 +156,18 @@ def _encode(image: Image.Image, detected: str) -> bytes:
     out = BytesIO()
     image.save(out, format=detected, **options)
     return out.getvalue()
+
+
+def image_read(name: str) -> tuple[bytes, str] | None:
+    """An uploaded image's bytes and content type, or None if ``name`` is not one.
+
+    For exports that carry the images with them (EPUB). Only names the wiki itself gives
+    are read, so a name from a page can never reach outside the images folder.
+    """
+    if not IMAGE_NAME_RE.match(name):
+        return None
+    path = f"{IMAGE_FOLDER}/{name}"
+    if not default_storage.exists(path):
+        return None
+    with default_storage.open(path, "rb") as stored:
+        return stored.read(), CONTENT_TYPES[name.rsplit(".", 1)[1]]

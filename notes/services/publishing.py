@@ -22,6 +22,7 @@ from notes.services.books import ImportRefused, book_import
 from notes.services.history import (
     CHAPTER_RENDERING,
     book_render,
+    book_summary_links_refresh,
     chapter_render,
     save_rendering,
     save_version,
@@ -128,12 +129,14 @@ def publish(change_request: ChangeRequest, *, approver) -> PublishOutcome:
     )
     if target_kind == "chapter":
         quotes_reanchor(chapter=target)
+        book_summary_links_refresh(book_id=target.book_id)
     if target_kind == "table":
         # The chapter shows the table inline: refresh that cache without a chapter version.
         chapter_render(chapter)
         save_rendering(chapter, *CHAPTER_RENDERING)
         renderings_expire(chapter_id=chapter.pk)
         quotes_reanchor(chapter=chapter)  # the table's cells are part of the chapter's text
+        book_summary_links_refresh(book_id=chapter.book_id)
 
     note = (
         "The page changed after this request was written; the changes were merged without "
@@ -165,6 +168,7 @@ def _publish_new_chapter(change_request: ChangeRequest, approver) -> PublishOutc
     save_version(
         chapter, summary=change_request.summary, user=change_request.author, change_request=change_request
     )
+    book_summary_links_refresh(book_id=book.pk)
     change_request.chapter = chapter
     _mark_published(change_request, chapter, approver, "")
     return PublishOutcome(published=True, merged=False, message="Approved and published.")
@@ -199,6 +203,7 @@ def _publish_new_table(change_request: ChangeRequest, approver) -> PublishOutcom
     save_rendering(chapter, *CHAPTER_RENDERING)
     renderings_expire(chapter_id=chapter.pk)
     quotes_reanchor(chapter=chapter)  # a table placed in the text moves the words after it
+    book_summary_links_refresh(book_id=chapter.book_id)
     change_request.table = table
     _mark_published(change_request, table, approver, "")
     return PublishOutcome(published=True, merged=False, message="Approved and published.")

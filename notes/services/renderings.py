@@ -20,6 +20,7 @@ from notes.lib.rendered_diffs import rendered_diff
 from notes.models import ChangeRequest
 from notes.models.reviews import OPEN_STATUSES
 from notes.selectors.reviews import base_version_position, target_base_and_current
+from notes.services.history import SUMMARY_FOOTNOTES, chapter_footnotes
 
 # Bump when the diff HTML changes shape, so cached diffs of the old shape are not served.
 DIFF_CACHE_VERSION = 3
@@ -59,7 +60,9 @@ def change_request_render(change_request: ChangeRequest) -> None:
         tables = {}
         if kind == "chapter" and change_request.chapter_id is not None:
             tables = {table.slug: table for table in change_request.chapter.tables.all()}
-        change_request.rendered_html = render_markdown(new, tables)
+        change_request.rendered_html = render_markdown(
+            new, tables, footnote_prefix=_footnotes(change_request)
+        )
         change_request.inline_diff_html = inline_word_diff(old, new)
         change_request.side_by_side_html = side_by_side_diff(
             old, new, old_label=base_label, new_label="Proposed"
@@ -72,6 +75,14 @@ def change_request_render(change_request: ChangeRequest) -> None:
     old_html = getattr(base, HTML_FIELD[kind]) if base else ""
     change_request.rendered_diff_html = rendered_diff(old_html, change_request.rendered_html)
     change_request.rendered_revision = change_request.revision
+
+
+def _footnotes(change_request: ChangeRequest) -> str:
+    """The footnote prefix the published text will have, so its rendered diff is of words only."""
+    if change_request.target_kind == "book":
+        return SUMMARY_FOOTNOTES
+    number = change_request.chapter.number if change_request.chapter_id is not None else change_request.number
+    return chapter_footnotes(number or 0)
 
 
 def change_request_renderings_current(change_request: ChangeRequest) -> ChangeRequest:

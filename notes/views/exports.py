@@ -10,7 +10,7 @@ from notes.forms.uploads import NotesUploadForm
 from notes.permissions import can_download_book, can_upload_notes, permission_view, require
 from notes.selectors import books as selectors
 from notes.services.book_proposals import UploadError, notes_upload_propose, upload_limit
-from notes.services.books import book_document
+from notes.services.books import book_document, book_epub
 from notes.services.bundles import book_bundle_export
 
 DOWNLOADS = {
@@ -18,24 +18,28 @@ DOWNLOADS = {
     "markdown": ("md", "text/markdown; charset=utf-8"),
     "html": ("html", "text/html; charset=utf-8"),
     "zip": ("zip", "application/zip"),
+    "epub": ("epub", "application/epub+zip"),
 }
 _OUTCOME_KEY = "notes_upload_outcome"
 
 
 @permission_view
 def book_download(request, book_slug: str, format: str):
-    """The book as one file to keep: the notes text, Markdown, a self-contained HTML page, or
-    a zip of one Markdown file per chapter with the images the chapters show.
+    """The book as one file to keep: the notes text, Markdown, a self-contained HTML page,
+    a zip of one Markdown file per chapter with the images the chapters show, or an EPUB e-book.
 
     The HTML file carries its styles in a <style> element (it is opened from disk, away
-    from the site) and only the stored, sanitized HTML of the summary, chapters and tables.
+    from the site); it and the EPUB hold only the stored, sanitized HTML of the summary,
+    chapters and tables.
     """
     require(request, can_download_book(request.user))
     if format not in DOWNLOADS:
         return HttpResponse(
-            "Unknown format; use text, markdown, html or zip.", status=404, content_type="text/plain"
+            "Unknown format; use text, markdown, html, zip or epub.", status=404, content_type="text/plain"
         )
-    if format == "html":
+    if format == "epub":
+        book, content = book_epub(slug=book_slug)
+    elif format == "html":
         book, chapters, changelog = selectors.book_for_export(slug=book_slug)
         content = render_to_string(
             "notes/export/book.html", {"book": book, "chapters": chapters, "changelog": changelog}
@@ -51,6 +55,18 @@ def book_download(request, book_slug: str, format: str):
     response["Content-Disposition"] = f'attachment; filename="{book.slug}.{extension}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@permission_view
+def book_download_by_query(request, book_slug: str):
+    """``/books/<book>/download/?format=epub``: the same file at its address by path."""
+    require(request, can_download_book(request.user))
+    format = request.GET.get("format", "")
+    if format not in DOWNLOADS:
+        return HttpResponse(
+            "Unknown format; use text, markdown, html or epub.", status=404, content_type="text/plain"
+        )
+    return redirect("notes:book-download", book_slug=book_slug, format=format)
 
 
 @permission_view

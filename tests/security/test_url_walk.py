@@ -67,6 +67,8 @@ WIKI_QUERY = [
     # The API's lists and diffs.
     "cursor",
     "limit",
+    # The download by query (``?format=epub``).
+    "format",
 ]
 ADMIN_QUERY = ["_to_field", "_popup", "_changelist_filters", "next"]
 ADMIN_LIST_QUERY = [*ADMIN_QUERY, "o", "p", "q", "e", "all"]
