@@ -23,6 +23,8 @@ def wiki(request) -> dict:
         "review_nav": SimpleLazyObject(lambda: review_selectors.request_review_counts(request)),
         # Discussion: the moderation log link (roles are cached, so no query).
         "can_moderate": permissions.can_moderate(user),
+        # People: the /people/ link for admins and moderators (roles are cached, so no query).
+        "can_see_people": permissions.can_see_people(user),
         # The nav's count of unread mentions (one query, on use, signed-in users only).
         "unread_notifications": SimpleLazyObject(
             lambda: discussion_selectors.unread_notification_count(user=user)

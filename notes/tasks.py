@@ -27,3 +27,11 @@ def send_daily_digests() -> int:
     from notes.services import email  # in the body: the services import this module
 
     return email.digests_send()
+
+
+@task()
+def send_invitation_email(invitation_id: int, token: str) -> bool:
+    """E-mail one invitation its link; the token travels only here (the database keeps its hash)."""
+    from notes.services import people  # in the body: the services import this module
+
+    return people.invitation_email_send(invitation_id=invitation_id, token=token)
