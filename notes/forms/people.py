@@ -5,8 +5,9 @@ They shape input; ``notes.services.people`` checks every rule again.
 
 from django import forms
 
+from notes.lib.limits import MAX_DISPLAY_NAME_LENGTH
 from notes.models import Invitation, NotificationSettings
-from notes.services.people import MAX_DISPLAY_NAME_LENGTH, ROLE_CHOICES, sorted_time_zones
+from notes.services.people import ROLE_CHOICES, sorted_time_zones
 
 
 class InviteForm(forms.Form):

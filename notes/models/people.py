@@ -14,6 +14,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from notes.lib.limits import MAX_DISPLAY_NAME_LENGTH
+
 
 def default_time_zone() -> str:
     return settings.TIME_ZONE
@@ -25,7 +27,7 @@ def default_invitation_expiry() -> datetime.datetime:
 
 class Profile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
-    display_name = models.CharField(max_length=100, blank=True)
+    display_name = models.CharField(max_length=MAX_DISPLAY_NAME_LENGTH, blank=True)
     # An IANA name ("Europe/Paris"); the service checks it against zoneinfo.
     time_zone = models.CharField(max_length=64, default=default_time_zone)
     updated_at = models.DateTimeField(auto_now=True)

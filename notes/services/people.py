@@ -26,6 +26,7 @@ from django.utils import timezone
 from notes import permissions, tasks
 from notes.lib import time_zones
 from notes.lib.invitations import invitation_token_hash, new_invitation_token, split_addresses
+from notes.lib.limits import MAX_DISPLAY_NAME_LENGTH, MAX_INVITATIONS_AT_ONCE
 from notes.models import Invitation, PeopleLogEntry, Profile
 from notes.models.people import display_name as _name
 from notes.permissions import GROUP_ROLES, Role
@@ -36,9 +37,6 @@ from notes.services.notifications import notification_settings_update
 logger = logging.getLogger(__name__)
 
 Action = PeopleLogEntry.Action
-# One form sends at most this many invitations: a pasted address book is a mistake.
-MAX_INVITATIONS_AT_ONCE = 50
-MAX_DISPLAY_NAME_LENGTH = 100
 # The roles a person can be given on /people/ ("admin" makes a staff account).
 ROLE_CHOICES = [(role.value, role.value) for role in GROUP_ROLES] + [(Role.ADMIN.value, "Admin")]
 
