@@ -73,7 +73,9 @@ def thread_list(
 
 def thread_get(*, thread_id: int) -> Thread:
     """The thread with its chapter, book and author (one query)."""
-    return get_object_or_404(Thread.objects.select_related("chapter__book", "author__profile", "quote"), pk=thread_id)
+    return get_object_or_404(
+        Thread.objects.select_related("chapter__book", "author__profile", "quote"), pk=thread_id
+    )
 
 
 def chapter_for_discussion(*, book_slug: str, number: int) -> Chapter:

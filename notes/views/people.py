@@ -191,7 +191,11 @@ def invitation_accept(request, token: str):
     refusal = services.invitation_refusal(invitation)
     if refusal:
         status, message = refusal
-        return render(request, "notes/people/invitation_refused.html", {"message": message}, status=status)
+        response = render(
+            request, "notes/people/invitation_refused.html", {"message": message}, status=status
+        )
+        response.is_site_page = True  # already the site's own page: DEBUG keeps it (SiteNotFoundPageInDebug)
+        return response
     form = AcceptForm(request.POST or None)
     status = 200
     if request.method == "POST":
