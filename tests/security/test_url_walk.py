@@ -17,8 +17,9 @@ from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from notes.models import ChangeRequest, Comment, ComparisonTable
+from notes.models import ChangeRequest, Comment, ComparisonTable, Invitation
 from notes.services.groups import group_create, meeting_create
+from notes.services.people import invitation_create
 from tests.factories import make_book, make_thread, make_user, propose_chapter_edit
 
 pytestmark = pytest.mark.django_db
@@ -74,6 +75,7 @@ FORM_FIELDS = [
     "quote_exact", "quote_prefix", "quote_suffix", "quote_start",
     "name", "description", "members", "is_private", "starts_at", "place_or_link", "first_chapter",
     "last_chapter", "notes", "show_spoilers",
+    "emails", "role", "display_name", "time_zone", "password_again", "email",
 ]  # fmt: skip
 GRID_ACTIONS = ["remove-row-{}", "remove-column-{}"]
 
@@ -129,6 +131,7 @@ def url_objects(db):
     meeting = meeting_create(
         group=group, actor=admin, starts_at=timezone.now(), first_chapter=1, last_chapter=2
     )
+    invitation_create(actor=admin, emails="walk-invited@example.com", role="Reader")
     return {
         "admin": admin,
         "book_slug": book.slug,
@@ -150,6 +153,9 @@ def url_objects(db):
         "token": "x",
         "group_slug": group.slug,
         "meeting_id": meeting.pk,
+        # People: a person and an invitation.
+        "user_id": editor.pk,
+        "invitation_id": Invitation.objects.get().pk,
     }
 
 
