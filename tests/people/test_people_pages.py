@@ -244,3 +244,13 @@ def test_used_revoked_and_expired_invitations_answer_410_and_change_nothing(
         assert response.status_code == 410
         assert message in response.content.decode()
     assert User.objects.count() == users
+
+
+def test_django_admin_shows_people_rows_read_only_and_never_a_token_hash(client_for, admin_user, invite):
+    invitation, _ = invite("ann@example.com")
+    client = client_for(admin_user)
+    for url in ("/admin/notes/invitation/", "/admin/notes/peoplelogentry/", "/admin/notes/profile/"):
+        assert client.get(url).status_code == 200
+    html = client.get(f"/admin/notes/invitation/{invitation.pk}/change/").content.decode()
+    assert "ann@example.com" in html and invitation.token_hash not in html
+    assert client.get("/admin/notes/invitation/add/").status_code == 403
