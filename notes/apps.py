@@ -8,10 +8,13 @@ class NotesConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: Django imports this module before the app registry can load models.
+        from django.contrib.auth.signals import user_logged_in
         from simple_history.signals import pre_create_historical_record
 
         from notes.models.history import attach_change_request
+        from notes.services.people import time_zone_remember_at_login
 
         pre_create_historical_record.connect(
             attach_change_request, dispatch_uid="notes-attach-change-request"
         )
+        user_logged_in.connect(time_zone_remember_at_login, dispatch_uid="notes-time-zone-at-login")

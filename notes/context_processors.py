@@ -24,6 +24,8 @@ def wiki(request) -> dict:
         # Discussion: the moderation log link (roles are cached, so no query).
         "can_moderate": permissions.can_moderate(user),
         "can_manage_webhooks": permissions.can_manage_webhooks(user),
+        # People: the /people/ link for admins and moderators (roles are cached, so no query).
+        "can_see_people": permissions.can_see_people(user),
         # The nav's count of unread mentions (one query, on use, signed-in users only).
         "unread_notifications": SimpleLazyObject(
             lambda: discussion_selectors.unread_notification_count(user=user)

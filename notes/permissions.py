@@ -440,3 +440,87 @@ def api_scopes_for(user) -> list[str]:
 def can_manage_api_tokens(user) -> bool:
     """Make and revoke one's own API tokens: any active signed-in user."""
     return user.is_authenticated and user.is_active
+
+
+# --- People ------------------------------------------------------------------------------
+# Admins bring people in, change their roles and deactivate them; moderators see the list
+# and the log but change nothing. Nobody changes their own role or deactivates themself,
+# and the last active admin stays an admin: the site would otherwise have nobody to manage it.
+
+
+def can_see_people(user) -> bool:
+    """Open /people/: the people, their roles, pending invitations and the log."""
+    return has_role(user, Role.MODERATOR, Role.ADMIN)
+
+
+def can_manage_people(user) -> bool:
+    """Invite, resend and revoke invitations, change roles, deactivate and reactivate."""
+    return has_role(user, Role.ADMIN)
+
+
+def is_admin_account(user) -> bool:
+    """The account is an admin's, whether or not it is active (``roles`` ignores inactive ones)."""
+    return bool(user.is_staff or user.is_superuser)
+
+
+def active_admin_count() -> int:
+    """How many active accounts are admins (one query)."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(is_staff=True) | Q(is_superuser=True))
+        .count()
+    )
+
+
+def is_last_active_admin(subject, *, active_admins: int | None = None) -> bool:
+    """``subject`` is the only active admin left; ``active_admins`` saves the query on lists."""
+    if not (subject.is_active and is_admin_account(subject)):
+        return False
+    if active_admins is None:
+        active_admins = active_admin_count()
+    return active_admins <= 1
+
+
+def can_change_role(actor, subject, *, active_admins: int | None = None) -> bool:
+    """Give ``subject`` another role: admins, never their own, never the last active admin's."""
+    return (
+        can_manage_people(actor)
+        and actor.pk != subject.pk
+        and not is_last_active_admin(subject, active_admins=active_admins)
+    )
+
+
+def can_deactivate(actor, subject, *, active_admins: int | None = None) -> bool:
+    """Deactivate ``subject`` (they can no longer sign in; what they wrote stays)."""
+    return (
+        can_manage_people(actor)
+        and actor.pk != subject.pk
+        and subject.is_active
+        and not is_last_active_admin(subject, active_admins=active_admins)
+    )
+
+
+def can_reactivate(actor, subject) -> bool:
+    return can_manage_people(actor) and actor.pk != subject.pk and not subject.is_active
+
+
+def can_edit_account(user) -> bool:
+    """Open /account/: anyone signed in to an active account."""
+    return user.is_authenticated and user.is_active
+
+
+def account_role(user) -> str:
+    """The one role /people/ shows and sets for an account, active or not: "admin", else
+    its highest group (Moderator > Reviewer > Editor > Reader), else "" (no role). No
+    query when ``user`` was loaded by ``users_with_roles``."""
+    if is_admin_account(user):
+        return Role.ADMIN.value
+    if hasattr(user, _role_field(GROUP_ROLES[0])):
+        names = {role.value for role in GROUP_ROLES if getattr(user, _role_field(role))}
+    else:
+        names = set(user.groups.values_list("name", flat=True))
+    for role in reversed(GROUP_ROLES):
+        if role.value in names:
+            return role.value
+    return ""

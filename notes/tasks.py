@@ -51,3 +51,11 @@ def send_webhook_disabled_email(endpoint_id: int) -> bool:
     from notes.services import webhooks  # in the body: the services import this module
 
     return webhooks.webhook_disabled_email_send(endpoint_id=endpoint_id)
+
+
+@task()
+def send_invitation_email(invitation_id: int, token: str) -> bool:
+    """E-mail one invitation its link; the token travels only here (the database keeps its hash)."""
+    from notes.services import people  # in the body: the services import this module
+
+    return people.invitation_email_send(invitation_id=invitation_id, token=token)

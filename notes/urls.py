@@ -11,6 +11,7 @@ from notes.views import (
     history,
     images,
     moderation,
+    people,
     preview,
     proposing,
     reading,
@@ -162,5 +163,27 @@ urlpatterns += [
         "webhooks/<int:endpoint_id>/deliveries/<int:delivery_id>/redeliver/",
         webhooks.webhook_redeliver,
         name="webhook-redeliver",
+    ),
+]
+
+# People: inviting the team, roles and deactivation, accepting an invitation, my account.
+urlpatterns += [
+    path("people/", people.people, name="people"),
+    path("people/invite/", people.people_invite, name="people-invite"),
+    path(
+        "people/invitations/<int:invitation_id>/resend/", people.invitation_resend, name="invitation-resend"
+    ),
+    path(
+        "people/invitations/<int:invitation_id>/revoke/", people.invitation_revoke, name="invitation-revoke"
+    ),
+    path("people/<int:user_id>/role/", people.person_role, name="person-role"),
+    path("people/<int:user_id>/deactivate/", people.person_deactivate, name="person-deactivate"),
+    path("people/<int:user_id>/reactivate/", people.person_reactivate, name="person-reactivate"),
+    path("invitations/<str:token>/", people.invitation_accept, name="invitation-accept"),
+    path("account/", people.account, name="account"),
+    path("account/profile/", people.account_profile, name="account-profile"),
+    path("account/notifications/", people.account_notifications, name="account-notifications"),
+    path(
+        "account/sign-out-everywhere/", people.account_sign_out_everywhere, name="account-sign-out-everywhere"
     ),
 ]

@@ -6,6 +6,9 @@ from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.utils.cache import patch_cache_control
 
+from notes.lib import time_zones
+from notes.selectors.people import time_zone_of
+
 NUL_REFUSED = "The request holds a NUL character."
 
 
@@ -130,3 +133,29 @@ class PrivateCacheForSignedInUsers:
         if user is not None and user.is_authenticated:
             patch_cache_control(response, private=True)
         return response
+
+
+class ActivateUserTimeZone:
+    """Show every date in the signed-in person's own time zone (their profile's).
+
+    The zone is kept in the session at sign-in and when the person saves it on /account/,
+    so a page costs no query for it; a session from before that reads it once and keeps it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            name = time_zones.remembered(request.session, user_id=user.pk)
+            if name is None:
+                name = time_zone_of(user)
+                time_zones.remember(request.session, user_id=user.pk, name=name)
+            time_zones.activate(name)
+        else:
+            time_zones.activate(None)
+        try:
+            return self.get_response(request)
+        finally:
+            time_zones.activate(None)

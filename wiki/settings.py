@@ -40,6 +40,8 @@ SEARCH_ANONYMOUS_PER_MINUTE = env_int("SEARCH_ANONYMOUS_PER_MINUTE", 30, minimum
 WIKI_ALLOW_SELF_APPROVAL = env_bool("WIKI_ALLOW_SELF_APPROVAL", False)
 # Where the site is reached from outside: links in e-mails (mention notifications) start with it.
 WIKI_SITE_URL = env_url("WIKI_SITE_URL", "http://localhost:8000", schemes=("http", "https"))
+# Days an invitation from /people/ stays valid; resending it starts the days again.
+INVITATION_DAYS = env_int("INVITATION_DAYS", 7, minimum=1)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -75,6 +77,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "wiki.middleware.PrivateCacheForSignedInUsers",
+    "wiki.middleware.ActivateUserTimeZone",
     # Last, as django-axes asks: it turns a lockout raised during login into its page.
     "axes.middleware.AxesMiddleware",
 ]

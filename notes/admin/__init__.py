@@ -1,3 +1,3 @@
 """Django admin, one module per domain; importing them here is what registers them."""
 
-from notes.admin import api, books, discussions, following, groups, reviews  # noqa: F401
+from notes.admin import api, books, discussions, following, groups, people, reviews  # noqa: F401

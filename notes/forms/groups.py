@@ -53,7 +53,7 @@ class MeetingForm(forms.Form):
         label="Date and time",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        help_text="In the site's time zone.",
+        help_text="In your own time zone, as set on your account page.",
     )
     place_or_link = forms.CharField(
         label="Place or link", max_length=MAX_MEETING_PLACE_LENGTH, required=False

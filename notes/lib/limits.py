@@ -53,6 +53,9 @@ MAX_QUOTE_CONTEXT_LENGTH = 200
 MAX_GROUP_NAME_LENGTH = 200
 MAX_GROUP_DESCRIPTION_LENGTH = 5000  # also a meeting's notes
 MAX_MEETING_PLACE_LENGTH = 300  # a meeting's place or link
+# People: a display name, and the addresses one invitation form may hold.
+MAX_DISPLAY_NAME_LENGTH = 100
+MAX_INVITATIONS_AT_ONCE = 50
 MAX_GROUP_MEMBERS_AT_ONCE = 500  # usernames typed into the group form
 
 # --- Images in notes ------------------------------------------------------------------------------

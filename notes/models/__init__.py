@@ -3,6 +3,7 @@ from notes.models.books import Book, Chapter, ComparisonTable
 from notes.models.discussions import Comment, CommentRevision, ModerationLog, Thread
 from notes.models.following import Notification, NotificationSettings, Watch
 from notes.models.groups import GroupMembership, Meeting, ReadingGroup
+from notes.models.people import Invitation, PeopleLogEntry, Profile
 from notes.models.quotes import QuoteAnchor
 from notes.models.reviews import ChangeRequest, Review
 from notes.models.search import SearchDocument
@@ -17,11 +18,14 @@ __all__ = [
     "CommentRevision",
     "ComparisonTable",
     "GroupMembership",
+    "Invitation",
     "Meeting",
     "ModerationLog",
     "ReadingGroup",
     "Notification",
     "NotificationSettings",
+    "PeopleLogEntry",
+    "Profile",
     "QuoteAnchor",
     "Review",
     "SearchDocument",

@@ -56,7 +56,7 @@ def thread_list(
     """The chapter's threads, pinned first then most recently active; ``state`` filters,
     and so do ``anchor_key`` (a heading or table) and ``quote`` (the quoted passage's
     start and end)."""
-    threads = Thread.objects.filter(chapter=chapter).select_related("author")
+    threads = Thread.objects.filter(chapter=chapter).select_related("author__profile")
     if state == "open":
         threads = threads.filter(is_resolved=False)
     elif state == "resolved":
@@ -73,7 +73,9 @@ def thread_list(
 
 def thread_get(*, thread_id: int) -> Thread:
     """The thread with its chapter, book and author (one query)."""
-    return get_object_or_404(Thread.objects.select_related("chapter__book", "author", "quote"), pk=thread_id)
+    return get_object_or_404(
+        Thread.objects.select_related("chapter__book", "author__profile", "quote"), pk=thread_id
+    )
 
 
 def chapter_for_discussion(*, book_slug: str, number: int) -> Chapter:
@@ -94,7 +96,7 @@ def thread_page(*, thread: Thread, page: int | str | None = 1) -> Page:
     """
     comments = (
         Comment.objects.filter(thread=thread)
-        .select_related("author", "hidden_by", "parent__author")
+        .select_related("author__profile", "hidden_by__profile", "parent__author__profile")
         .defer("parent__body", "parent__body_html")
         .order_by("path")
     )

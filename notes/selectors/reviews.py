@@ -3,10 +3,10 @@
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from notes.models import Book, ChangeRequest, Chapter, ComparisonTable
+from notes.models import Book, ChangeRequest, Chapter, ComparisonTable, Review
 from notes.models.reviews import OPEN_STATUSES
 from notes.permissions import visible_requests_filter
 
@@ -47,7 +47,7 @@ def request_review_counts(request) -> dict[str, int]:
 
 def review_queue(*, user, bucket: str) -> QuerySet[ChangeRequest]:
     """The requests of one bucket, oldest first; "mine" is the user's open requests."""
-    requests = ChangeRequest.objects.select_related("author", "book", "chapter", "table").defer(
+    requests = ChangeRequest.objects.select_related("author__profile", "book", "chapter", "table").defer(
         "body", "rows", "headers", "conflicts"
     )
     if bucket == "mine":
@@ -70,11 +70,11 @@ def visible_change_requests(*, user) -> QuerySet[ChangeRequest]:
 
 
 def change_request_get(*, request_id: int) -> ChangeRequest:
-    """The request with its author, target and reviews (two queries)."""
+    """The request with its author, target and reviews with their reviewers (two queries)."""
     return get_object_or_404(
         ChangeRequest.objects.select_related(
-            "author", "approved_by", "book", "chapter", "table", "table__chapter"
-        ).prefetch_related("reviews__reviewer"),
+            "author__profile", "approved_by__profile", "book", "chapter", "table", "table__chapter"
+        ).prefetch_related(Prefetch("reviews", queryset=Review.objects.select_related("reviewer__profile"))),
         pk=request_id,
     )
 

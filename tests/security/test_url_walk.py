@@ -17,9 +17,10 @@ from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from notes.models import ChangeRequest, Comment, ComparisonTable, WebhookDelivery, WebhookEndpoint
+from notes.models import ChangeRequest, Comment, ComparisonTable, Invitation, WebhookDelivery, WebhookEndpoint
 from notes.services.api_tokens import api_token_create
 from notes.services.groups import group_create, meeting_create
+from notes.services.people import invitation_create
 from tests.factories import make_book, make_thread, make_user, propose_chapter_edit
 
 pytestmark = pytest.mark.django_db
@@ -80,6 +81,7 @@ FORM_FIELDS = [
     "quote_exact", "quote_prefix", "quote_suffix", "quote_start",
     "name", "description", "members", "is_private", "starts_at", "place_or_link", "first_chapter",
     "last_chapter", "notes", "show_spoilers",
+    "emails", "role", "display_name", "time_zone", "password_again", "email",
 ]  # fmt: skip
 GRID_ACTIONS = ["remove-row-{}", "remove-column-{}"]
 
@@ -137,6 +139,7 @@ def url_objects(db):
     )
     endpoint = WebhookEndpoint.objects.create(url="https://hooks.example.com/walk", events=["thread.started"])
     delivery = WebhookDelivery.objects.create(endpoint=endpoint, event="thread.started")
+    invitation_create(actor=admin, emails="walk-invited@example.com", role="Reader")
     return {
         "admin": admin,
         "book_slug": book.slug,
@@ -161,6 +164,9 @@ def url_objects(db):
         "token_id": api_token_create(user=admin, name="walk", scopes=["read"])[0].pk,
         "endpoint_id": endpoint.pk,
         "delivery_id": delivery.pk,
+        # People: a person and an invitation.
+        "user_id": editor.pk,
+        "invitation_id": Invitation.objects.get().pk,
     }
 
 

@@ -6,19 +6,19 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from notes.models import Book
+from notes.models import Book, Profile
 from notes.services.search import search_reindex
 
 SEED_SLUG = "designing-ml-systems"
 SEED_FIXTURE = "designing-ml-systems"
 DEMO_PASSWORD = "chapterwise-dev"  # noqa: S105 (printed in README; refused unless DEBUG)
 DEMO_USERS = (
-    # username, group, is_staff
-    ("admin", None, True),
-    ("editor", "Editor", False),
-    ("reviewer", "Reviewer", False),
-    ("moderator", "Moderator", False),
-    ("reader", "Reader", False),
+    # username, group, is_staff, display name
+    ("admin", None, True, "Ada Admin"),
+    ("editor", "Editor", False, "Eddie Editor"),
+    ("reviewer", "Reviewer", False, "Rita Reviewer"),
+    ("moderator", "Moderator", False, "Mo Moderator"),
+    ("reader", "Reader", False, "Remy Reader"),
 )
 
 
@@ -40,7 +40,7 @@ class Command(BaseCommand):
             search_reindex()
             self.stdout.write("Loaded the seed book 'Designing ML Systems'.")
         User = get_user_model()
-        for username, group_name, is_staff in DEMO_USERS:
+        for username, group_name, is_staff, display_name in DEMO_USERS:
             user, created = User.objects.get_or_create(
                 username=username,
                 defaults={"is_staff": is_staff, "is_superuser": is_staff, "email": f"{username}@example.com"},
@@ -50,5 +50,6 @@ class Command(BaseCommand):
                 user.save(update_fields=["password"])
             if group_name:
                 user.groups.add(Group.objects.get(name=group_name))
+            Profile.objects.get_or_create(user=user, defaults={"display_name": display_name})
             self.stdout.write(f"{'Created' if created else 'Kept'} demo user '{username}'.")
         self.stdout.write(f"Demo password for every demo user: {DEMO_PASSWORD}")
