@@ -1,7 +1,8 @@
 """Reading groups: people who read one book together, and their meetings.
 
 A ``ReadingGroup`` belongs to one book; a ``GroupMembership`` records one reader in it and
-how far they have read (``progress``, the highest chapter number read, 0 for none). A
+how far they have read (``progress``, the highest chapter number read, 0 for none, None
+until they say). A
 ``Meeting`` covers a range of chapters. State changes go through ``notes.services.groups``;
 who sees and manages what is decided in ``notes.permissions``.
 """
@@ -54,8 +55,9 @@ class GroupMembership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="group_memberships"
     )
     joined_at = models.DateTimeField(default=timezone.now)
-    # The highest chapter number the member has read (0: none yet).
-    progress = models.PositiveIntegerField(default=0)
+    # The highest chapter number the member has read (0: none yet). None until they say: a
+    # member who never gave a progress has nothing folded, as they cannot have asked for it.
+    progress = models.PositiveIntegerField(null=True, blank=True, default=None)
 
     class Meta:
         ordering = ["group", "user__username"]

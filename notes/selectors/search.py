@@ -110,9 +110,12 @@ def search_page(*, user, text: str, book_slug: str = "", kind: str = "", page: s
         kind=result.kind or None,
         include_hidden=permissions.can_moderate(user),
         spoiler_limits=tuple(sorted(permissions.spoiler_limits(user).items())),
+        involved_user_id=user.pk if user.is_authenticated else None,
     )
     if filters.spoiler_limits:
-        result.messages.append("Threads and comments on chapters past your reading progress are left out.")
+        result.messages.append(
+            "Threads and comments on chapters past your reading progress are left out, but for those you are in."
+        )
     result.counts = {
         kind: count for kind, count in search.counts(query, filters).items() if kind in Kind.values
     }

@@ -131,6 +131,23 @@ class Filters:
     # (book id, last chapter read) of each book whose threads and comments past that
     # chapter are folded for the searcher (a reading group member): left out.
     spoiler_limits: tuple[tuple[int, int], ...] = ()
+    # The searcher: the threads they started, commented in or were mentioned in, and those
+    # threads' comments, are found past their progress all the same.
+    involved_user_id: int | None = None
+
+
+# The thread a thread's or comment's document belongs to, and the threads a user is in
+# (the rule of ``notes.selectors.discussions.involvement_filter``, in SQL).
+_THREAD_OF_DOCUMENT = (
+    "(CASE WHEN d.kind = 'thread' THEN d.object_id "
+    "ELSE (SELECT cm.thread_id FROM notes_comment cm WHERE cm.id = d.object_id) END)"
+)
+_INVOLVED_THREADS = (
+    "SELECT t.id FROM notes_thread t WHERE t.author_id = %s "
+    "UNION SELECT cm.thread_id FROM notes_comment cm WHERE cm.author_id = %s "
+    "UNION SELECT n.thread_id FROM notes_notification n WHERE n.recipient_id = %s "
+    "AND n.kind = 'mention' AND n.thread_id IS NOT NULL"
+)
 
 
 def engine():
@@ -159,9 +176,13 @@ class _Engine:
         for book_id, last_read in filters.spoiler_limits:
             sql += (
                 " AND NOT (d.kind IN ('thread', 'comment') AND d.book_id = %s AND d.chapter_id IN "
-                "(SELECT c.id FROM notes_chapter c WHERE c.book_id = %s AND c.number > %s))"
+                "(SELECT c.id FROM notes_chapter c WHERE c.book_id = %s AND c.number > %s)"
             )
             params += [book_id, book_id, last_read]
+            if filters.involved_user_id is not None:
+                sql += f" AND {_THREAD_OF_DOCUMENT} NOT IN ({_INVOLVED_THREADS})"
+                params += [filters.involved_user_id] * 3
+            sql += ")"
         return sql
 
     def counts_sql(self, query: ParsedQuery, filters: Filters) -> tuple[str, list]:
@@ -171,6 +192,7 @@ class _Engine:
                 book_id=filters.book_id,
                 include_hidden=filters.include_hidden,
                 spoiler_limits=filters.spoiler_limits,
+                involved_user_id=filters.involved_user_id,
             ),
             params,
         )
