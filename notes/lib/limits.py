@@ -43,6 +43,9 @@ MAX_QUOTE_CONTEXT_LENGTH = 200
 MAX_GROUP_NAME_LENGTH = 200
 MAX_GROUP_DESCRIPTION_LENGTH = 5000  # also a meeting's notes
 MAX_MEETING_PLACE_LENGTH = 300  # a meeting's place or link
+DEFAULT_MEETING_MINUTES = 90
+MIN_MEETING_MINUTES = 5
+MAX_MEETING_MINUTES = 24 * 60  # a day: longer is not one meeting
 MAX_GROUP_MEMBERS_AT_ONCE = 500  # usernames typed into the group form
 
 # --- Images in notes ------------------------------------------------------------------------------

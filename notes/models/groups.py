@@ -7,12 +7,15 @@ until they say). A
 who sees and manages what is decided in ``notes.permissions``.
 """
 
+import datetime
 import secrets
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+
+from notes.lib.limits import DEFAULT_MEETING_MINUTES
 
 
 def new_token() -> str:
@@ -73,6 +76,8 @@ class GroupMembership(models.Model):
 class Meeting(models.Model):
     group = models.ForeignKey(ReadingGroup, on_delete=models.CASCADE, related_name="meetings")
     starts_at = models.DateTimeField()
+    # How long it lasts: calendars need an end (DTEND), or they show a meeting as an instant.
+    duration_minutes = models.PositiveSmallIntegerField(default=DEFAULT_MEETING_MINUTES)
     place_or_link = models.CharField(max_length=300, blank=True)
     first_chapter = models.PositiveIntegerField()
     last_chapter = models.PositiveIntegerField()
@@ -94,6 +99,10 @@ class Meeting(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("notes:meeting-detail", kwargs={"group_slug": self.group.slug, "meeting_id": self.pk})
+
+    @property
+    def ends_at(self) -> datetime.datetime:
+        return self.starts_at + datetime.timedelta(minutes=self.duration_minutes)
 
     @property
     def chapters_label(self) -> str:
