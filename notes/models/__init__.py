@@ -4,7 +4,7 @@ from notes.models.following import Notification, NotificationSettings, Watch
 from notes.models.groups import GroupMembership, Meeting, ReadingGroup
 from notes.models.quotes import QuoteAnchor
 from notes.models.reviews import ChangeRequest, Review
-from notes.models.search import SearchDocument
+from notes.models.search import SearchDocument, SearchWord
 
 __all__ = [
     "Book",
@@ -22,6 +22,7 @@ __all__ = [
     "QuoteAnchor",
     "Review",
     "SearchDocument",
+    "SearchWord",
     "Thread",
     "Watch",
 ]
