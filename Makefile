@@ -6,6 +6,9 @@ STAMP := $(VENV)/.installed
 # `make run PORT=8001` serves on another port; HOST=0.0.0.0 lets other machines in.
 PORT ?= 8000
 HOST ?= 127.0.0.1
+# Links in e-mails start with the site's address: the one `make run` serves on, unless set
+# (WIKI_SITE_URL=http://my-laptop.local:8001 make run HOST=0.0.0.0 PORT=8001).
+WIKI_SITE_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),localhost,$(HOST)):$(PORT)
 
 .PHONY: run test lint install fixture clean bench
 
@@ -20,7 +23,7 @@ install: $(STAMP)
 run: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py setup_demo
-	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DEBUG=1 WIKI_SITE_URL=$(WIKI_SITE_URL) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The suite runs on every core (pytest-xdist, at most 4 processes, each with its own test
 # database and Chromium); `make test TEST_JOBS=0` runs it in one process.

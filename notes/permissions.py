@@ -348,8 +348,9 @@ def can_mark_progress(user, *, is_member: bool) -> bool:
 
 
 def reading_progress(user) -> dict[int, int]:
-    """book id -> the highest chapter the user has read in any reading group of that book
-    (one query per request, shared with ``spoiler_limits``; none for anonymous users)."""
+    """book id -> the highest chapter the user has read in any reading group of that book,
+    0 when they have not said (one query per request, shared with ``spoiler_limits``; none
+    for anonymous users)."""
     return _progress_and_spoilers(user)[0]
 
 
@@ -357,16 +358,18 @@ def spoiler_limits(user) -> dict[int, int]:
     """book id -> the highest chapter the user has read, for each book whose threads past
     that chapter are folded for them (the query of ``reading_progress``).
 
-    A member of any group of a book is limited by their highest progress in those groups;
-    a user whose settings show spoilers, and anyone in no group, has no limit.
+    A member of any group of a book who has given a progress is limited by their highest
+    progress in those groups. A member who never gave one, a user whose settings show
+    spoilers, and anyone in no group, has no limit: folding is what a member asks for by
+    saying how far they are, never a surprise.
     """
-    progress, shows_spoilers = _progress_and_spoilers(user)
-    return {} if shows_spoilers else progress
+    _, limits, shows_spoilers = _progress_and_spoilers(user)
+    return {} if shows_spoilers else limits
 
 
-def _progress_and_spoilers(user) -> tuple[dict[int, int], bool]:
+def _progress_and_spoilers(user) -> tuple[dict[int, int], dict[int, int], bool]:
     if not user.is_authenticated:
-        return {}, True
+        return {}, {}, True
     cached = getattr(user, "_wiki_reading_progress", None)
     if cached is None:
         rows = (
@@ -375,11 +378,14 @@ def _progress_and_spoilers(user) -> tuple[dict[int, int], bool]:
             .annotate(progress=Max("progress"))
             .order_by()
         )
-        progress, shows_spoilers = {}, False
+        progress, given, shows_spoilers = {}, {}, False
         for row in rows:
-            progress[row["group__book_id"]] = row["progress"]
+            # Max skips the groups where no progress was given; None: given in none of them.
+            progress[row["group__book_id"]] = row["progress"] or 0
+            if row["progress"] is not None:
+                given[row["group__book_id"]] = row["progress"]
             shows_spoilers = bool(row["user__notification_settings__show_spoilers"])
-        cached = user._wiki_reading_progress = (progress, shows_spoilers)
+        cached = user._wiki_reading_progress = (progress, given, shows_spoilers)
     return cached
 
 
@@ -388,8 +394,15 @@ def spoiler_limit(user, book_id: int) -> int | None:
     return spoiler_limits(user).get(book_id)
 
 
-def is_spoiler(user, *, book_id: int, chapter_number: int) -> bool:
-    """A thread on this chapter is folded for the user (they have not read that far)."""
+def is_spoiler(user, *, book_id: int, chapter_number: int, is_involved: bool = False) -> bool:
+    """A thread on this chapter is folded for the user (they have not read that far).
+
+    ``is_involved``: the user started the thread, commented in it or was mentioned in it.
+    Such a thread is never folded: nothing in it can spoil what they already took part in,
+    and hiding it would hide their own words from them.
+    """
+    if is_involved:
+        return False
     limit = spoiler_limit(user, book_id)
     return limit is not None and chapter_number > limit
 
@@ -406,6 +419,12 @@ def threads_folded(user, chapter, *, query) -> bool:
     if query.get(SPOILERS_PARAMETER) == SHOW_ANYWAY:
         return False
     return is_spoiler(user, book_id=chapter.book_id, chapter_number=chapter.number)
+
+
+def thread_folded(user, thread, *, query, is_involved: bool) -> bool:
+    """This request folds ``thread`` (``threads_folded`` for its chapter), unless the user
+    is involved in it (``is_spoiler``)."""
+    return not is_involved and threads_folded(user, thread.chapter, query=query)
 
 
 # --- The REST API: what a personal access token may do ---------------------------------------

@@ -10,6 +10,7 @@ from wiki import views
 urlpatterns = [
     path("", reading.home, name="home"),
     path("search/", views.search, name="search"),
+    path("search/suggest/", views.search_suggest, name="search-suggest"),
     # Browsers ask for /favicon.ico whatever the page says; send them to the real one.
     path("favicon.ico", views.favicon),
     # LoginView puts the request's host name in "site_name"; keep the layout's own name.

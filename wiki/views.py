@@ -4,12 +4,12 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponsePermanentRedirect
+from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 
 from notes.permissions import read_required
-from notes.selectors.search import search_page
+from notes.selectors.search import search_page, search_suggestions
 from wiki.auth import client_ip
 
 
@@ -39,6 +39,20 @@ def search(request):
         page=request.GET.get("page", "1"),
     )
     return render(request, "search.html", {"search": result})
+
+
+@read_required
+def search_suggest(request):
+    """JSON for the header's search box: ``{"suggestions": [{"label", "context", "url"}]}``.
+    Anonymous visitors' suggestions count against the same limit as their searches."""
+    text = request.GET.get("q", "")
+    if text.strip() and not request.user.is_authenticated and _anonymous_search_refused(request):
+        return JsonResponse({"suggestions": []}, status=429)
+    found = search_suggestions(user=request.user, text=text)
+    response = JsonResponse({"suggestions": [vars(item) for item in found]})
+    # Per reader: what is folded or hidden differs from one to the next.
+    response["Cache-Control"] = "private, max-age=60"
+    return response
 
 
 def _anonymous_search_refused(request) -> int:

@@ -4,15 +4,19 @@ import re
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from notes.lib.limits import (
+    DEFAULT_MEETING_MINUTES,
     MAX_CHAPTER_NUMBER,
     MAX_GROUP_DESCRIPTION_LENGTH,
     MAX_GROUP_MEMBERS_AT_ONCE,
     MAX_GROUP_NAME_LENGTH,
+    MAX_MEETING_MINUTES,
     MAX_MEETING_PLACE_LENGTH,
     MAX_SLUG_LENGTH,
     MIN_CHAPTER_NUMBER,
+    MIN_MEETING_MINUTES,
 )
 from notes.lib.numbers import NumberField
 
@@ -53,7 +57,13 @@ class MeetingForm(forms.Form):
         label="Date and time",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        help_text="In your own time zone, as set on your account page.",
+    )
+    duration_minutes = NumberField(
+        label="Length in minutes",
+        min_value=MIN_MEETING_MINUTES,
+        max_value=MAX_MEETING_MINUTES,
+        initial=DEFAULT_MEETING_MINUTES,
+        required=False,
     )
     place_or_link = forms.CharField(
         label="Place or link", max_length=MAX_MEETING_PLACE_LENGTH, required=False
@@ -67,6 +77,16 @@ class MeetingForm(forms.Form):
     notes = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=MAX_GROUP_DESCRIPTION_LENGTH
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Django reads a datetime typed without a zone in the current one (the viewer's,
+        # when they chose one): the form names it, so nobody has to guess.
+        self.fields["starts_at"].help_text = f"In your time zone, {timezone.get_current_timezone_name()}."
+
+    def clean_duration_minutes(self) -> int:
+        value = self.cleaned_data.get("duration_minutes")
+        return DEFAULT_MEETING_MINUTES if value is None else value
 
 
 class ProgressForm(forms.Form):

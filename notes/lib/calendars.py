@@ -36,6 +36,7 @@ def meetings_calendar(request, group, meetings) -> bytes:
         event.add("uid", meeting_uid(meeting, host))
         event.add("dtstamp", meeting.created_at.astimezone(datetime.UTC))
         event.add("dtstart", meeting.starts_at.astimezone(datetime.UTC))
+        event.add("dtend", meeting.ends_at.astimezone(datetime.UTC))
         event.add("summary", f"{group.name}: {meeting.chapters_label}")
         if meeting.place_or_link:
             event.add("location", meeting.place_or_link)

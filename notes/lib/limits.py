@@ -56,6 +56,10 @@ MAX_MEETING_PLACE_LENGTH = 300  # a meeting's place or link
 # People: a display name, and the addresses one invitation form may hold.
 MAX_DISPLAY_NAME_LENGTH = 100
 MAX_INVITATIONS_AT_ONCE = 50
+
+DEFAULT_MEETING_MINUTES = 90
+MIN_MEETING_MINUTES = 5
+MAX_MEETING_MINUTES = 24 * 60  # a day: longer is not one meeting
 MAX_GROUP_MEMBERS_AT_ONCE = 500  # usernames typed into the group form
 
 # --- Images in notes ------------------------------------------------------------------------------
@@ -70,6 +74,12 @@ MAX_PREVIEW_BYTES = 160 * 1024
 # --- Search ---------------------------------------------------------------------------------------
 MAX_SEARCH_QUERY_LENGTH = 200  # characters; a longer query is cut, and told so
 MAX_SEARCH_TERMS = 16
+MIN_SEARCH_PREFIX_LENGTH = 3  # the last word matches as a prefix from this many letters
+MAX_SEARCH_SUGGESTIONS = 8  # titles under the header's search box as one types
+# "Did you mean": words of the vocabulary weighed for one typo, at most (same first letter,
+# a similar length), and the vocabulary's word lengths.
+MAX_SPELLING_CANDIDATES = 5000
+MIN_VOCABULARY_WORD_LENGTH, MAX_VOCABULARY_WORD_LENGTH = 3, 40
 MAX_SEARCH_LABEL_LENGTH = 500  # a search document's title, label and context columns
 MAX_SEARCH_URL_LENGTH = 500
 

@@ -13,6 +13,8 @@ once here and mirrored by ``static/js/quotes.js``:
 match (rapidfuzz) are scored together on the quote, its context and its distance from
 the old position, so a changed word still anchors on its sentence while a duplicate
 elsewhere does not take it; below ``MIN_SIMILARITY`` nothing is found (the caller orphans).
+What it finds starts and ends where words do, as the quote did: an edit at the quote's
+first or last word never leaves it holding part of a word.
 """
 
 import re
@@ -96,6 +98,39 @@ def _score(
     )
 
 
+def _is_word(character: str) -> bool:
+    return character.isalnum() or character == "_"
+
+
+def _inside_word(text: str, position: int) -> bool:
+    """``position`` falls between two characters of one word."""
+    return 0 < position < len(text) and _is_word(text[position - 1]) and _is_word(text[position])
+
+
+@dataclass(frozen=True)
+class _Edges:
+    """Whether the quote began and ended inside a word when it was taken (a reader may select
+    part of a word); only edges that were at a word's boundary are kept at one."""
+
+    starts_inside: bool
+    ends_inside: bool
+
+    @classmethod
+    def of(cls, exact: str, *, prefix: str, suffix: str) -> "_Edges":
+        return cls(
+            starts_inside=bool(prefix and exact) and _is_word(prefix[-1]) and _is_word(exact[0]),
+            ends_inside=bool(suffix and exact) and _is_word(exact[-1]) and _is_word(suffix[0]),
+        )
+
+    def snap(self, text: str, start: int, end: int) -> tuple[int, int]:
+        """Widen ``start``-``end`` to whole words at the edges that must be at a boundary."""
+        while not self.starts_inside and _inside_word(text, start):
+            start -= 1
+        while not self.ends_inside and _inside_word(text, end):
+            end += 1
+        return start, end
+
+
 def exact_occurrences(text: str, exact: str) -> list[int]:
     starts, position = [], text.find(exact)
     while position != -1 and len(starts) < _MAX_OCCURRENCES:
@@ -120,14 +155,17 @@ def locate(text: str, exact: str, *, prefix: str, suffix: str, near: int) -> Fou
     """Where the quote ``exact`` (with its context, last seen at ``near``) stands in ``text``."""
     if not exact or not text:
         return None
+    edges = _Edges.of(exact, prefix=prefix, suffix=suffix)
     candidates: list[tuple[float, Found]] = []
     for start in exact_occurrences(text, exact):
-        end = start + len(exact)
-        score = _score(text, start, end, similarity=1.0, prefix=prefix, suffix=suffix, near=near)
-        candidates.append((score, Found(start, end, 1.0)))
+        # The same letters inside a longer word ("storage" in "storages"): the whole word.
+        start, end = edges.snap(text, start, start + len(exact))
+        similarity = _similarity(exact, text[start:end])
+        score = _score(text, start, end, similarity=similarity, prefix=prefix, suffix=suffix, near=near)
+        candidates.append((score, Found(start, end, similarity)))
     sure = _QUOTE_WEIGHT + 2 * _CONTEXT_WEIGHT * _SURE_CONTEXT
     if not any(score >= sure for score, _found in candidates):
-        for found in _near_matches(text, exact, prefix=prefix, suffix=suffix, near=near):
+        for found in _near_matches(text, exact, prefix=prefix, suffix=suffix, near=near, edges=edges):
             score = _score(
                 text,
                 found.start,
@@ -143,7 +181,9 @@ def locate(text: str, exact: str, *, prefix: str, suffix: str, near: int) -> Fou
     return max(candidates, key=lambda candidate: (candidate[0], -abs(candidate[1].start - near)))[1]
 
 
-def _near_matches(text: str, exact: str, *, prefix: str, suffix: str, near: int) -> list[Found]:
+def _near_matches(
+    text: str, exact: str, *, prefix: str, suffix: str, near: int, edges: _Edges
+) -> list[Found]:
     """Fuzzy matches of the quote: the best around the old position, the best anywhere, and
     the best inside the passage that matches the quote *with its context* best (which
     finds the changed sentence even where its words, unchanged, also stand elsewhere)."""
@@ -160,27 +200,37 @@ def _near_matches(text: str, exact: str, *, prefix: str, suffix: str, near: int)
         )
         if alignment is None:
             continue
-        found = _refine(text, exact, region[0] + alignment.dest_start, region[0] + alignment.dest_end)
+        found = _refine(
+            text, exact, region[0] + alignment.dest_start, region[0] + alignment.dest_end, edges=edges
+        )
         if found is not None and found not in matches:
             matches.append(found)
     return matches
 
 
-def _refine(text: str, exact: str, start: int, end: int) -> Found | None:
+def _refine(text: str, exact: str, start: int, end: int, *, edges: _Edges) -> Found | None:
     """The words around an alignment that are most like the quote.
 
     The alignment is as long as the quote, so it cuts into the words when the edit made them
-    longer or shorter; starts and ends are tried at word boundaries near it.
+    longer or shorter; starts and ends are tried at word boundaries near it (and the
+    alignment's own edge only where the quote itself began or ended inside a word).
     """
     reach = min(max(8, len(exact) // 4), 60)
 
     def boundaries(center: int, *, starting: bool) -> set[int]:
-        positions = {center}
+        keeps_center = edges.starts_inside if starting else edges.ends_inside
+        positions = {center} if keeps_center else set()
         for position in range(max(0, center - reach), min(len(text), center + reach) + 1):
-            if starting and (position == 0 or text[position - 1] == " "):
+            if _inside_word(text, position):
+                continue
+            # Never a space at either end of a quote.
+            if starting and position < len(text) and text[position] != " ":
                 positions.add(position)
-            if not starting and (position == len(text) or text[position] == " "):
+            if not starting and position > 0 and text[position - 1] != " ":
                 positions.add(position)
+        if not positions:
+            # One word longer than the reach: its own edges.
+            positions.add(edges.snap(text, center, center)[0 if starting else 1])
         return positions
 
     best = None

@@ -12,7 +12,12 @@ from urllib.parse import quote
 
 from django.urls import reverse
 
-from notes.lib.limits import MAX_SEARCH_LABEL_LENGTH, MAX_SEARCH_URL_LENGTH
+from notes.lib.limits import (
+    MAX_SEARCH_LABEL_LENGTH,
+    MAX_SEARCH_URL_LENGTH,
+    MAX_VOCABULARY_WORD_LENGTH,
+    MIN_VOCABULARY_WORD_LENGTH,
+)
 
 BOOK, CHAPTER, TABLE, THREAD, COMMENT = "book", "chapter", "table", "thread", "comment"
 SEARCH_CONFIG = "english"
@@ -210,3 +215,23 @@ def fit_body(cursor, body: str) -> str:
             break
         kept_end = end
     return body[:kept_end].rstrip()
+
+
+_VOCABULARY_WORD = re.compile(r"[^\W\d_]+")
+VOCABULARY_KINDS = (BOOK, CHAPTER, TABLE)
+
+
+def vocabulary(docs: list[Doc]) -> set[str]:
+    """The words "did you mean" may offer from ``docs``: letters only, lower case, of the
+    vocabulary's lengths, from published notes only (``VOCABULARY_KINDS``)."""
+    words: set[str] = set()
+    for doc in docs:
+        if doc.kind not in VOCABULARY_KINDS or doc.is_hidden:
+            continue
+        for text in (doc.title, doc.body):
+            words.update(
+                word
+                for word in _VOCABULARY_WORD.findall(text.lower())
+                if MIN_VOCABULARY_WORD_LENGTH <= len(word) <= MAX_VOCABULARY_WORD_LENGTH
+            )
+    return words

@@ -6,7 +6,7 @@ from notes.models.groups import GroupMembership, Meeting, ReadingGroup
 from notes.models.people import Invitation, PeopleLogEntry, Profile
 from notes.models.quotes import QuoteAnchor
 from notes.models.reviews import ChangeRequest, Review
-from notes.models.search import SearchDocument
+from notes.models.search import SearchDocument, SearchWord
 from notes.models.webhooks import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "QuoteAnchor",
     "Review",
     "SearchDocument",
+    "SearchWord",
     "Thread",
     "Watch",
     "WebhookDelivery",

@@ -1,17 +1,21 @@
 """Reading groups: people who read one book together, and their meetings.
 
 A ``ReadingGroup`` belongs to one book; a ``GroupMembership`` records one reader in it and
-how far they have read (``progress``, the highest chapter number read, 0 for none). A
+how far they have read (``progress``, the highest chapter number read, 0 for none, None
+until they say). A
 ``Meeting`` covers a range of chapters. State changes go through ``notes.services.groups``;
 who sees and manages what is decided in ``notes.permissions``.
 """
 
+import datetime
 import secrets
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+
+from notes.lib.limits import DEFAULT_MEETING_MINUTES
 
 
 def new_token() -> str:
@@ -54,8 +58,9 @@ class GroupMembership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="group_memberships"
     )
     joined_at = models.DateTimeField(default=timezone.now)
-    # The highest chapter number the member has read (0: none yet).
-    progress = models.PositiveIntegerField(default=0)
+    # The highest chapter number the member has read (0: none yet). None until they say: a
+    # member who never gave a progress has nothing folded, as they cannot have asked for it.
+    progress = models.PositiveIntegerField(null=True, blank=True, default=None)
 
     class Meta:
         ordering = ["group", "user__username"]
@@ -71,6 +76,8 @@ class GroupMembership(models.Model):
 class Meeting(models.Model):
     group = models.ForeignKey(ReadingGroup, on_delete=models.CASCADE, related_name="meetings")
     starts_at = models.DateTimeField()
+    # How long it lasts: calendars need an end (DTEND), or they show a meeting as an instant.
+    duration_minutes = models.PositiveSmallIntegerField(default=DEFAULT_MEETING_MINUTES)
     place_or_link = models.CharField(max_length=300, blank=True)
     first_chapter = models.PositiveIntegerField()
     last_chapter = models.PositiveIntegerField()
@@ -92,6 +99,10 @@ class Meeting(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("notes:meeting-detail", kwargs={"group_slug": self.group.slug, "meeting_id": self.pk})
+
+    @property
+    def ends_at(self) -> datetime.datetime:
+        return self.starts_at + datetime.timedelta(minutes=self.duration_minutes)
 
     @property
     def chapters_label(self) -> str:

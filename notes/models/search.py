@@ -15,6 +15,8 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
+from notes.lib.limits import MAX_VOCABULARY_WORD_LENGTH
+
 
 class SearchDocument(models.Model):
     class Kind(models.TextChoices):
@@ -60,3 +62,25 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.label}"
+
+
+class SearchWord(models.Model):
+    """One word of the published notes (books, chapters, tables), for "did you mean".
+
+    Written with the documents (``notes.services.search``); only published notes give
+    words, never a discussion, so a suggestion cannot reveal a hidden comment or a thread
+    folded for the reader. Words are not removed when an edit drops them: a suggestion that
+    finds nothing is harmless, and the table only grows with the vocabulary.
+    """
+
+    word = models.CharField(max_length=MAX_VOCABULARY_WORD_LENGTH, unique=True)
+    # What a typo is looked up by (bounded candidates): the first letter and the length.
+    first = models.CharField(max_length=1)
+    length = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["word"]
+        indexes = [models.Index(fields=["first", "length"], name="search_word_first_length")]
+
+    def __str__(self) -> str:
+        return self.word

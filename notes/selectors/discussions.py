@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
@@ -69,6 +69,43 @@ def thread_list(
             quote__start=quote[0], quote__end=quote[1], quote__status=QuoteAnchor.Status.ANCHORED
         )
     return threads
+
+
+def involvement_filter(user) -> Q:
+    """Threads ``user`` is involved in: started, commented in, or was mentioned in (by the
+    notification a mention leaves, the one record of it)."""
+    mentioned = Notification.objects.filter(recipient=user, kind=Notification.Kind.MENTION).values(
+        "thread_id"
+    )
+    return Q(author=user) | Q(comments__author=user) | Q(pk__in=mentioned)
+
+
+def involved_thread_ids(*, user, thread_ids) -> set[int]:
+    """Those of ``thread_ids`` the user is involved in (never folded for them). One query,
+    and none when nothing could be folded for the user anyway."""
+    thread_ids = {pk for pk in thread_ids if pk}
+    if not thread_ids or not permissions.spoiler_limits(user):
+        return set()
+    return set(
+        Thread.objects.filter(pk__in=thread_ids)
+        .filter(involvement_filter(user))
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+
+
+def involved_threads(*, user, chapter: Chapter) -> list[Thread]:
+    """The chapter's threads the user is involved in, newest first (the spoiler gate lists
+    them: a member's own threads stay reachable past their progress)."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Thread.objects.filter(chapter=chapter)
+        .filter(involvement_filter(user))
+        .distinct()
+        .select_related("chapter__book")
+        .order_by("-id")[:50]
+    )
 
 
 def thread_get(*, thread_id: int) -> Thread:

@@ -87,7 +87,7 @@ def group_page(*, group: ReadingGroup, now: datetime.datetime | None = None) -> 
     upcoming = [meeting for meeting in meetings if meeting.starts_at > now]
     behind_chapter = past[-1].last_chapter if past else None
     for membership in memberships:
-        membership.is_behind = behind_chapter is not None and membership.progress < behind_chapter
+        membership.is_behind = behind_chapter is not None and (membership.progress or 0) < behind_chapter
     return GroupPage(
         memberships=memberships,
         next_meeting=upcoming[0] if upcoming else None,

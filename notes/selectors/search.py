@@ -2,16 +2,21 @@
 
 At most four queries whatever the data: the books (for the filter), the counts per
 kind, the page's ids, and their labels with highlighted snippets (made for that page
-only). Hidden comments are found by moderators and admins only.
+only); a search that finds nothing asks one more, for "did you mean". Hidden comments
+are found by moderators and admins only.
 """
 
+import re
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from rapidfuzz import fuzz, process
 
 from notes import permissions
-from notes.models import Book, SearchDocument
+from notes.lib.limits import MAX_SEARCH_SUGGESTIONS, MAX_SPELLING_CANDIDATES, MAX_VOCABULARY_WORD_LENGTH
+from notes.models import Book, SearchDocument, SearchWord
 from notes.selectors.search_engine import Filters, ParsedQuery, engine, highlight, parse
 
 Kind = SearchDocument.Kind
@@ -64,6 +69,8 @@ class SearchPage:
     page: int = 1
     pages: int = 1
     messages: list[str] = field(default_factory=list)
+    # "Did you mean": the query with its unknown words spelled as the notes spell them.
+    did_you_mean: str = ""
 
     @property
     def total(self) -> int:
@@ -110,13 +117,17 @@ def search_page(*, user, text: str, book_slug: str = "", kind: str = "", page: s
         kind=result.kind or None,
         include_hidden=permissions.can_moderate(user),
         spoiler_limits=tuple(sorted(permissions.spoiler_limits(user).items())),
+        involved_user_id=user.pk if user.is_authenticated else None,
     )
     if filters.spoiler_limits:
-        result.messages.append("Threads and comments on chapters past your reading progress are left out.")
+        result.messages.append(
+            "Threads and comments on chapters past your reading progress are left out, but for those you are in."
+        )
     result.counts = {
         kind: count for kind, count in search.counts(query, filters).items() if kind in Kind.values
     }
     if not result.total:
+        result.did_you_mean = spelling_suggestion(query)
         return result
     if result.kind:
         count = result.counts.get(result.kind, 0)
@@ -139,6 +150,88 @@ def search_page(*, user, text: str, book_slug: str = "", kind: str = "", page: s
         if by_kind.get(kind)
     ]
     return result
+
+
+# How like the typed word a known word must be (rapidfuzz ratio, 0-100) to be offered.
+SPELLING_CUTOFF = 75
+# Lengths of the known words weighed for a typed word: a typo adds or drops a letter or two.
+SPELLING_LENGTH_REACH = 2
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def spelling_suggestion(query: ParsedQuery) -> str:
+    """The query text with each word the notes do not hold replaced by the most similar one
+    they do, or "" when every word is known or nothing similar is. One query: the known
+    words of the typed words' first letters and similar lengths, at most
+    MAX_SPELLING_CANDIDATES of them."""
+    typed = list(
+        dict.fromkeys(
+            word
+            for word in query.words
+            if _LETTERS.fullmatch(word) and len(word) <= MAX_VOCABULARY_WORD_LENGTH
+        )
+    )
+    if not typed:
+        return ""
+    wanted = Q()
+    for word in typed:
+        wanted |= Q(
+            first=word[0],
+            length__gte=len(word) - SPELLING_LENGTH_REACH,
+            length__lte=len(word) + SPELLING_LENGTH_REACH,
+        )
+    known = list(SearchWord.objects.filter(wanted).values_list("word", flat=True)[:MAX_SPELLING_CANDIDATES])
+    known_set = set(known)
+    replacements = {}
+    for word in typed:
+        if word in known_set:
+            continue
+        choices = [
+            candidate
+            for candidate in known
+            if candidate[0] == word[0] and abs(len(candidate) - len(word)) <= SPELLING_LENGTH_REACH
+        ]
+        best = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=SPELLING_CUTOFF)
+        if best is not None:
+            replacements[word] = best[0]
+    if not replacements:
+        return ""
+    return re.sub(
+        r"[^\W_]+",
+        lambda match: replacements.get(match.group(0).lower(), match.group(0)),
+        query.text,
+    )
+
+
+@dataclass
+class Suggestion:
+    label: str
+    context: str
+    url: str
+
+
+def search_suggestions(*, user, text: str) -> list[Suggestion]:
+    """What the header's search box offers as one types: the best titles (books, chapters,
+    tables, threads) for the words so far, the last one as a prefix. One query, none for
+    text with nothing to find; the search page's rules (hidden, spoilers) hold."""
+    query = parse(text)
+    if not query.is_searchable:
+        return []
+    filters = Filters(
+        kinds=SUGGESTED_KINDS,
+        include_hidden=False,
+        spoiler_limits=tuple(sorted(permissions.spoiler_limits(user).items())),
+        involved_user_id=user.pk if user.is_authenticated else None,
+    )
+    return [
+        Suggestion(label=label, context=" · ".join(part for part in (book_title, context) if part), url=url)
+        for label, context, url, book_title in engine().suggestions(
+            query, filters, limit=MAX_SEARCH_SUGGESTIONS
+        )
+    ]
+
+
+SUGGESTED_KINDS = (Kind.BOOK, Kind.CHAPTER, Kind.TABLE, Kind.THREAD)
 
 
 def _page_number(text: str) -> int:

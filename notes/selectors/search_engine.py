@@ -1,11 +1,13 @@
 """Full-text search over the stored documents: the query language and the two engines.
 
 Queries use web-search syntax: words (all must match), "quoted phrases", ``-word`` or
-``-"a phrase"`` to leave out, and ``or`` between alternatives. On PostgreSQL the text goes
-to ``websearch_to_tsquery`` (which never fails on odd input) and is answered from the GIN
-index on ``notes_searchdocument.vector``; titles (weight A) rank above bodies (B). On
-SQLite the same syntax is parsed here and rebuilt as an FTS5 expression from its words
-only, each double-quoted, so no user text is ever FTS5 syntax; bm25 ranks titles ten
+``-"a phrase"`` to leave out, and ``or`` between alternatives. The last word also matches
+as a prefix (from MIN_SEARCH_PREFIX_LENGTH letters), so a word typed halfway finds. The
+syntax is parsed here and rebuilt from its words only (letters and digits), so no user
+text is ever query syntax: on PostgreSQL as a ``to_tsquery`` expression (each word
+quoted, ``:*`` on the prefix) answered from the GIN index on
+``notes_searchdocument.vector``, titles (weight A) above bodies (B); on SQLite as an FTS5
+expression, each word double-quoted (``*`` after the prefix), bm25 ranking titles ten
 times above bodies.
 
 Snippets are made only for the page of results, from a bounded window of the text: the
@@ -20,7 +22,7 @@ from django.db import connection
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from notes.lib.limits import MAX_SEARCH_QUERY_LENGTH, MAX_SEARCH_TERMS
+from notes.lib.limits import MAX_SEARCH_QUERY_LENGTH, MAX_SEARCH_TERMS, MIN_SEARCH_PREFIX_LENGTH
 from notes.lib.search_documents import SEARCH_CONFIG
 
 START, STOP = "\x02", "\x03"
@@ -38,9 +40,18 @@ _UNSEARCHABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 class Term:
     words: tuple[str, ...]
     is_negated: bool = False
+    # The query's last word, typed perhaps halfway: matched as the start of a word.
+    is_prefix: bool = False
 
     def fts5(self) -> str:
-        return '"' + " ".join(self.words) + '"'
+        return '"' + " ".join(self.words) + '"' + ("*" if self.is_prefix else "")
+
+    def tsquery(self) -> str:
+        words = [f"'{word}'" for word in self.words]
+        if self.is_prefix:
+            words[-1] += ":*"
+        phrase = " <-> ".join(words)
+        return f"!({phrase})" if self.is_negated else f"({phrase})"
 
 
 @dataclass
@@ -68,6 +79,16 @@ class ParsedQuery:
                 expression = f"({expression}) NOT ({' OR '.join(negated)})"
             alternatives.append(f"({expression})")
         return " OR ".join(alternatives)
+
+    def tsquery(self) -> str:
+        """The query as a ``to_tsquery`` expression of quoted words (letters and digits only,
+        see ``_WORD``) and operators; the database stems each word as it stems the text."""
+        return " | ".join("(" + " & ".join(term.tsquery() for term in group) + ")" for group in self.groups)
+
+    @property
+    def words(self) -> list[str]:
+        """Every word to find, in order (what "did you mean" checks)."""
+        return [word for group in self.groups for term in group if not term.is_negated for word in term.words]
 
 
 def parse(raw: str) -> ParsedQuery:
@@ -102,7 +123,17 @@ def parse(raw: str) -> ParsedQuery:
             groups[-1].append(Term(tuple(words), is_negated))
             count += 1
     groups = [group for group in groups if any(not term.is_negated for term in group)]
+    if groups and _ends_with_word(text):
+        last = groups[-1][-1]
+        if not last.is_negated and len(last.words[-1]) >= MIN_SEARCH_PREFIX_LENGTH:
+            groups[-1][-1] = Term(last.words, is_prefix=True)
     return ParsedQuery(text=text, groups=groups, was_cut=was_cut)
+
+
+def _ends_with_word(text: str) -> bool:
+    """The text ends in the middle of a word or an open quote (still being typed), not after a
+    closed "phrase" (which asks for those words exactly)."""
+    return bool(text) and text.count('"') % 2 == 0 and _WORD.fullmatch(text[-1]) is not None
 
 
 def highlight(marked: str) -> SafeString:
@@ -127,10 +158,29 @@ def highlight(marked: str) -> SafeString:
 class Filters:
     book_id: int | None = None
     kind: str | None = None
+    # Several kinds at once (the suggestions under the search box).
+    kinds: tuple[str, ...] = ()
     include_hidden: bool = False
     # (book id, last chapter read) of each book whose threads and comments past that
     # chapter are folded for the searcher (a reading group member): left out.
     spoiler_limits: tuple[tuple[int, int], ...] = ()
+    # The searcher: the threads they started, commented in or were mentioned in, and those
+    # threads' comments, are found past their progress all the same.
+    involved_user_id: int | None = None
+
+
+# The thread a thread's or comment's document belongs to, and the threads a user is in
+# (the rule of ``notes.selectors.discussions.involvement_filter``, in SQL).
+_THREAD_OF_DOCUMENT = (
+    "(CASE WHEN d.kind = 'thread' THEN d.object_id "
+    "ELSE (SELECT cm.thread_id FROM notes_comment cm WHERE cm.id = d.object_id) END)"
+)
+_INVOLVED_THREADS = (
+    "SELECT t.id FROM notes_thread t WHERE t.author_id = %s "
+    "UNION SELECT cm.thread_id FROM notes_comment cm WHERE cm.author_id = %s "
+    "UNION SELECT n.thread_id FROM notes_notification n WHERE n.recipient_id = %s "
+    "AND n.kind = 'mention' AND n.thread_id IS NOT NULL"
+)
 
 
 def engine():
@@ -154,14 +204,21 @@ class _Engine:
         if filters.kind:
             sql += " AND d.kind = %s"
             params.append(filters.kind)
+        if filters.kinds:
+            sql += f" AND d.kind IN ({', '.join(['%s'] * len(filters.kinds))})"
+            params += list(filters.kinds)
         if not filters.include_hidden:
             sql += " AND NOT d.is_hidden"
         for book_id, last_read in filters.spoiler_limits:
             sql += (
                 " AND NOT (d.kind IN ('thread', 'comment') AND d.book_id = %s AND d.chapter_id IN "
-                "(SELECT c.id FROM notes_chapter c WHERE c.book_id = %s AND c.number > %s))"
+                "(SELECT c.id FROM notes_chapter c WHERE c.book_id = %s AND c.number > %s)"
             )
             params += [book_id, book_id, last_read]
+            if filters.involved_user_id is not None:
+                sql += f" AND {_THREAD_OF_DOCUMENT} NOT IN ({_INVOLVED_THREADS})"
+                params += [filters.involved_user_id] * 3
+            sql += ")"
         return sql
 
     def counts_sql(self, query: ParsedQuery, filters: Filters) -> tuple[str, list]:
@@ -171,6 +228,7 @@ class _Engine:
                 book_id=filters.book_id,
                 include_hidden=filters.include_hidden,
                 spoiler_limits=filters.spoiler_limits,
+                involved_user_id=filters.involved_user_id,
             ),
             params,
         )
@@ -197,6 +255,22 @@ class _Engine:
             "WHERE place <= %s ORDER BY kind, place",
             params,
         )
+
+    def suggestions_sql(self, query: ParsedQuery, filters: Filters, *, limit: int) -> tuple[str, list]:
+        """The best ``limit`` documents' label, context, link and book title."""
+        params = self._query_params(query)
+        where = self._where(filters, params)
+        params.append(limit)
+        return (
+            "SELECT d.label, d.context, d.url, (SELECT b.title FROM notes_book b WHERE b.id = d.book_id) "  # noqa: S608 (constant SQL; user text only in params)
+            f"FROM {self.source}{where} ORDER BY {self.rank_order}, d.id LIMIT %s",
+            params,
+        )
+
+    def suggestions(
+        self, query: ParsedQuery, filters: Filters, *, limit: int
+    ) -> list[tuple[str, str, str, str]]:
+        return self._fetch(*self.suggestions_sql(query, filters, limit=limit))
 
     def counts(self, query: ParsedQuery, filters: Filters) -> dict[str, int]:
         return dict(self._fetch(*self.counts_sql(query, filters)))
@@ -237,13 +311,13 @@ class _Engine:
 
 
 class PostgresEngine(_Engine):
-    source = "notes_searchdocument d, websearch_to_tsquery(%s::regconfig, %s) query WHERE d.vector @@ query"
+    source = "notes_searchdocument d, to_tsquery(%s::regconfig, %s) query WHERE d.vector @@ query"
     # Weights D, C, B, A: a title (A) hit outranks any number of body (B) hits, since
     # ts_rank's sum over a word's positions stays below 1.7 times one position's weight.
     rank_order = "ts_rank('{0.05, 0.1, 0.2, 1.0}', d.vector, query) DESC"
 
     def _query_params(self, query: ParsedQuery) -> list:
-        return [SEARCH_CONFIG, query.text]
+        return [SEARCH_CONFIG, query.tsquery()]
 
     def details(self, query: ParsedQuery, ids: list[int]) -> dict[int, dict]:
         if not ids:
@@ -258,7 +332,7 @@ class PostgresEngine(_Engine):
             "CASE WHEN found.title = '' THEN '' ELSE ts_headline(%s::regconfig, found.title, query, %s) END, "
             "ts_headline(%s::regconfig, substr(found.body, found.start::int, %s), query, %s), "
             "(found.start > 1)::int + 2 * (length(found.body) >= found.start + %s)::int "
-            "FROM found JOIN notes_book b ON b.id = found.book_id, websearch_to_tsquery(%s::regconfig, %s) query"
+            "FROM found JOIN notes_book b ON b.id = found.book_id, to_tsquery(%s::regconfig, %s) query"
         )
         params = [
             query.probe,
@@ -272,7 +346,7 @@ class PostgresEngine(_Engine):
             f'{marks}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "',
             HEADLINE_WINDOW,
             SEARCH_CONFIG,
-            query.text,
+            query.tsquery(),
         ]
         return self._detail_rows(sql, params)
 

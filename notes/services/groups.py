@@ -13,10 +13,13 @@ from django.utils.text import slugify
 
 from notes import permissions
 from notes.lib.limits import (
+    DEFAULT_MEETING_MINUTES,
     MAX_GROUP_DESCRIPTION_LENGTH,
     MAX_GROUP_NAME_LENGTH,
+    MAX_MEETING_MINUTES,
     MAX_MEETING_PLACE_LENGTH,
     MAX_SLUG_LENGTH,
+    MIN_MEETING_MINUTES,
 )
 from notes.models import Book, GroupMembership, Meeting, NotificationSettings, ReadingGroup
 from notes.services.webhooks import meeting_event_emit
@@ -129,9 +132,14 @@ def meeting_create(
     last_chapter: int,
     place_or_link: str = "",
     notes: str = "",
+    duration_minutes: int = DEFAULT_MEETING_MINUTES,
 ) -> Meeting:
     if not permissions.can_manage_groups(actor):
         raise PermissionDenied("Only moderators and admins schedule meetings.")
+    if not MIN_MEETING_MINUTES <= duration_minutes <= MAX_MEETING_MINUTES:
+        raise GroupError(
+            f"A meeting lasts from {MIN_MEETING_MINUTES} to {MAX_MEETING_MINUTES} minutes, not {duration_minutes}."
+        )
     if timezone.is_naive(starts_at):
         raise GroupError("A meeting's time needs a time zone.")
     if first_chapter > last_chapter:
@@ -149,6 +157,7 @@ def meeting_create(
         group=group,
         # To the minute: what the form and the calendars show.
         starts_at=starts_at.replace(second=0, microsecond=0),
+        duration_minutes=duration_minutes,
         first_chapter=first_chapter,
         last_chapter=last_chapter,
         place_or_link=place_or_link,

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from django.db import connection, models, transaction
 
 from notes.lib import search_documents as documents
-from notes.models import Book, Chapter, Comment, ComparisonTable, SearchDocument, Thread
+from notes.models import Book, Chapter, Comment, ComparisonTable, SearchDocument, SearchWord, Thread
 
 Kind = SearchDocument.Kind
 
@@ -140,8 +140,21 @@ def _insert(docs: list[documents.Doc]) -> list[SearchDocument]:
             for doc in docs:
                 doc.body = documents.fit_body(cursor, doc.body)
     rows = SearchDocument.objects.bulk_create(SearchDocument(**vars(doc)) for doc in docs)
+    _add_words(documents.vocabulary(docs))
     if is_postgresql:
         with connection.cursor() as cursor:
             config = documents.SEARCH_CONFIG
             cursor.execute(VECTOR_SQL, [config, config, [row.pk for row in rows]])
     return rows
+
+
+def _add_words(words: set[str]) -> None:
+    """Add the words "did you mean" does not know yet: the known ones are skipped by the
+    unique index, in batches (no list of words goes into one query's parameters)."""
+    if not words:
+        return
+    SearchWord.objects.bulk_create(
+        (SearchWord(word=word, first=word[0], length=len(word)) for word in sorted(words)),
+        batch_size=500,
+        ignore_conflicts=True,
+    )

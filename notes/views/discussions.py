@@ -41,8 +41,12 @@ def thread_list(request, book_slug: str, number: int):
         state = "open"
     anchor_key = request.GET.get("anchor", "")
     if permissions.threads_folded(request.user, chapter, query=request.GET):
+        own_threads = selectors.involved_threads(user=request.user, chapter=chapter)
         return _spoiler_gate(
-            request, chapter, folded_count=selectors.thread_list(chapter=chapter, state="all").count()
+            request,
+            chapter,
+            folded_count=selectors.thread_list(chapter=chapter, state="all").count() - len(own_threads),
+            own_threads=own_threads,
         )
     quote = _quote_range(request.GET.get("quote", ""))
     threads = selectors.thread_list(chapter=chapter, state=state, anchor_key=anchor_key, quote=quote)
@@ -180,14 +184,16 @@ def thread_detail(request, book_slug: str, number: int, thread_id: int):
     if thread.chapter.book.slug != book_slug or thread.chapter.number != number:
         # The thread was moved; its old address leads to the new one.
         return redirect(thread.get_absolute_url())
-    if permissions.threads_folded(request.user, thread.chapter, query=request.GET):
+    is_involved = thread.pk in selectors.involved_thread_ids(user=request.user, thread_ids=[thread.pk])
+    if permissions.thread_folded(request.user, thread, query=request.GET, is_involved=is_involved):
         return _spoiler_gate(request, thread.chapter)
     return render_thread_page(request, thread)
 
 
-def _spoiler_gate(request, chapter, *, folded_count: int | None = None):
+def _spoiler_gate(request, chapter, *, folded_count: int | None = None, own_threads=()):
     """Ask before showing a reading group member threads on a chapter they have not read:
-    the page names the chapter and their progress, never a thread's title or text."""
+    the page names the chapter and their progress, never a thread's title or text, except
+    of the threads they are involved in (``own_threads``), which it links."""
     query = request.GET.copy()
     query[permissions.SPOILERS_PARAMETER] = permissions.SHOW_ANYWAY
     return render(
@@ -198,6 +204,7 @@ def _spoiler_gate(request, chapter, *, folded_count: int | None = None):
             "chapter": chapter,
             "progress": permissions.spoiler_limit(request.user, chapter.book_id),
             "folded_count": folded_count,
+            "own_threads": own_threads,
             "show_url": f"{request.path}?{query.urlencode()}",
         },
     )
@@ -408,10 +415,16 @@ def render_comment_form(request, template: str, comment: Comment, form, status: 
 def user_comments(request, username: str):
     author = selectors.user_get(username=username)
     comments = selectors.user_comments(author=author, viewer=request.user)
+    involved = selectors.involved_thread_ids(
+        user=request.user, thread_ids=[comment.thread_id for comment in comments]
+    )
     for comment in comments:
         chapter = comment.thread.chapter
         comment.is_folded = permissions.is_spoiler(
-            request.user, book_id=chapter.book_id, chapter_number=chapter.number
+            request.user,
+            book_id=chapter.book_id,
+            chapter_number=chapter.number,
+            is_involved=comment.thread_id in involved,
         )
     return render(request, "notes/discussion/user_comments.html", {"author": author, "comments": comments})
 

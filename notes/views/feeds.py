@@ -21,7 +21,7 @@ from notes.models import Book
 from notes.permissions import read_required
 from notes.selectors import books as selectors
 from notes.selectors import following as following_selectors
-from notes.selectors.discussions import thread_get
+from notes.selectors.discussions import involved_thread_ids, thread_get
 
 _NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -131,7 +131,8 @@ class ThreadCommentsFeed(Feed):
         if thread.chapter.book.slug != book_slug or thread.chapter.number != number:
             # A moved thread's feed lives at its new address only.
             raise Http404("This thread is not in that chapter.")
-        if permissions.threads_folded(request.user, thread.chapter, query=request.GET):
+        is_involved = thread.pk in involved_thread_ids(user=request.user, thread_ids=[thread.pk])
+        if permissions.thread_folded(request.user, thread, query=request.GET, is_involved=is_involved):
             # A reading group member has not read that far: the feed would spoil it.
             raise Http404("This thread is on a chapter beyond your reading progress.")
         return thread

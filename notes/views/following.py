@@ -97,14 +97,19 @@ def notification_list(request):
     watched = following_selectors.watched_keys(user=request.user)
     # Read once whatever the page holds, so the page's queries do not depend on its rows.
     permissions.spoiler_limits(request.user)
+    involved = selectors.involved_thread_ids(
+        user=request.user, thread_ids=[notification.thread_id for notification in items]
+    )
     for notification in items:
         found = notification.watch_to_end(watched)
         notification.unwatch = dict(zip(("kind", "id", "target"), found, strict=True)) if found else None
-        # A reading group member is told that something happened past their progress, not what.
+        # A reading group member is told that something happened past their progress, not
+        # what; but where they are mentioned or answered, they are in it, and told where.
         notification.is_folded = bool(notification.thread_id) and permissions.is_spoiler(
             request.user,
             book_id=notification.thread.chapter.book_id,
             chapter_number=notification.thread.chapter.number,
+            is_involved=notification.thread_id in involved,
         )
     services.notifications_mark_seen(user=request.user)
     return render(

@@ -21,6 +21,7 @@ from notes.lib import calendars
 from notes.lib.diffs import inline_word_diff, side_by_side_diff
 from notes.permissions import permission_view, read_required, require
 from notes.selectors import books as book_selectors
+from notes.selectors import discussions as discussion_selectors
 from notes.selectors import groups as group_selectors
 from notes.services import groups as services
 from notes.services.groups import GroupError
@@ -118,7 +119,8 @@ def _group_context(request, group, is_member: bool, *, meeting_form=None, progre
         "own": own,
         "can_manage": can_manage,
         "can_mark_progress": permissions.can_mark_progress(user, is_member=is_member),
-        "progress_form": progress_form or ProgressForm(initial={"chapter": own.progress if own else 0}),
+        "progress_form": progress_form
+        or ProgressForm(initial={"chapter": own.progress if own and own.progress is not None else ""}),
         "meeting_form": meeting_form or MeetingForm(),
         "calendar_url": calendar_url,
         "calendar_token": group.calendar_token if group.is_private else "",
@@ -293,13 +295,17 @@ def _diffs(changes, since_label: str) -> list[dict]:
     return result
 
 
-def _unfolded(user, threads):
-    """The threads not past the user's reading progress (the others leave only a count)."""
+def _unfolded(user, threads, involved: set[int]):
+    """The threads not past the user's reading progress, or ones they are ``involved`` in
+    (the others leave only a count)."""
     return [
         thread
         for thread in threads
         if not permissions.is_spoiler(
-            user, book_id=thread.chapter.book_id, chapter_number=thread.chapter.number
+            user,
+            book_id=thread.chapter.book_id,
+            chapter_number=thread.chapter.number,
+            is_involved=thread.pk in involved,
         )
     ]
 
@@ -316,8 +322,13 @@ def meeting_detail(request, group_slug: str, meeting_id: int):
     )
     changes = group_selectors.chapter_changes_since(chapters=chapters, since=since)
     agenda = group_selectors.agenda(chapters=chapters, since=since)
-    started, resolved = _unfolded(request.user, agenda.started), _unfolded(request.user, agenda.resolved)
-    open_threads = _unfolded(request.user, agenda.open)
+    involved = discussion_selectors.involved_thread_ids(
+        user=request.user,
+        thread_ids=[thread.pk for thread in (*agenda.started, *agenda.resolved, *agenda.open)],
+    )
+    started = _unfolded(request.user, agenda.started, involved)
+    resolved = _unfolded(request.user, agenda.resolved, involved)
+    open_threads = _unfolded(request.user, agenda.open, involved)
     folded = {t.pk for t in agenda.started + agenda.resolved + agenda.open} - {
         t.pk for t in started + resolved + open_threads
     }

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from notes import permissions
 from notes.forms.discussions import OptionalReasonForm, ReasonForm, ThreadMoveForm, ThreadRenameForm
+from notes.lib.limits import MAX_REASON_LENGTH
 from notes.permissions import permission_view, require
 from notes.selectors import discussions as selectors
 from notes.services import moderation as services
@@ -102,8 +103,13 @@ def _thread_flag(request, thread_id: int, service, success: str):
 def thread_move(request, thread_id: int):
     thread = selectors.thread_get(thread_id=thread_id)
     require(request, permissions.can_moderate(request.user))
-    form = ThreadMoveForm(request.POST or None, initial={"chapter": thread.chapter_id})
-    if request.method == "POST" and form.is_valid():
+    # Posted from the thread's moderation menu (no chapter chosen yet): the form, with its reason.
+    choosing = request.method == "POST" and "chapter" not in request.POST
+    form = ThreadMoveForm(
+        None if choosing else (request.POST or None),
+        initial={"chapter": thread.chapter_id, "reason": _menu_reason(request) if choosing else ""},
+    )
+    if request.method == "POST" and not choosing and form.is_valid():
         try:
             services.thread_move(
                 thread=thread,
@@ -116,7 +122,7 @@ def thread_move(request, thread_id: int):
         else:
             messages.success(request, "Thread moved.")
             return redirect(selectors.thread_get(thread_id=thread.pk).get_absolute_url())
-    status = 400 if request.method == "POST" else 200
+    status = 400 if request.method == "POST" and not choosing else 200
     return render(
         request,
         "notes/discussion/thread_move.html",
@@ -129,8 +135,12 @@ def thread_move(request, thread_id: int):
 def thread_rename(request, thread_id: int):
     thread = selectors.thread_get(thread_id=thread_id)
     require(request, permissions.can_moderate(request.user))
-    form = ThreadRenameForm(request.POST or None, initial={"title": thread.title})
-    if request.method == "POST" and form.is_valid():
+    choosing = request.method == "POST" and "title" not in request.POST
+    form = ThreadRenameForm(
+        None if choosing else (request.POST or None),
+        initial={"title": thread.title, "reason": _menu_reason(request) if choosing else ""},
+    )
+    if request.method == "POST" and not choosing and form.is_valid():
         try:
             services.thread_rename(
                 thread=thread,
@@ -143,13 +153,18 @@ def thread_rename(request, thread_id: int):
         else:
             messages.success(request, "Thread renamed. The old title is kept in the moderation log.")
             return redirect(thread.get_absolute_url())
-    status = 400 if request.method == "POST" else 200
+    status = 400 if request.method == "POST" and not choosing else 200
     return render(
         request,
         "notes/discussion/thread_rename.html",
         {"thread": thread, "chapter": thread.chapter, "book": thread.chapter.book, "form": form},
         status=status,
     )
+
+
+def _menu_reason(request) -> str:
+    """The reason typed in the thread's moderation menu, to fill in on the next page."""
+    return request.POST.get("reason", "")[:MAX_REASON_LENGTH]
 
 
 @permission_view

@@ -9,7 +9,7 @@
 // at its offsets here is not highlighted, never highlighted on other words.
 (function () {
   "use strict";
-  var SKIP = ".permalink, .permalink-text, .discussed-place, .quote-threads, .quote-tools";
+  var SKIP = ".permalink, .permalink-text, .discussed-place, .quote-threads, .quote-tools, .quote-this";
   var WHITESPACE = /[ \t\n\r\f]/;
   var CONTEXT = 32;
   var MIN_LENGTH = 3;
@@ -227,7 +227,10 @@
       var tab = event.key === "Tab" && !event.shiftKey && !event.altKey && !event.ctrlKey && !event.metaKey;
       if (shortcut || (tab && !tools.contains(document.activeElement))) {
         event.preventDefault();
-        button.focus();
+        // The selection may have changed since the last (delayed) update: the link quotes it now.
+        clearTimeout(timer);
+        update();
+        if (!tools.hidden) button.focus();
       }
       if (event.key === "Escape") tools.hidden = true;
     });
@@ -236,6 +239,47 @@
     });
     button.addEventListener("blur", function () {
       setTimeout(update, 0);
+    });
+
+    // The keyboard's way in: each paragraph has a "Quote this" button (shown when focused). It
+    // selects the paragraph, and Shift+arrows then narrow or widen the selection; Tab (or
+    // Alt+Shift+Q) reaches "Discuss this quote" as after any selection.
+    root.querySelectorAll("p, li").forEach(function (paragraph, index) {
+      if (paragraph.closest(SKIP) || paragraph.querySelector("p, li") || !paragraph.textContent.trim()) return;
+      var quoteThis = document.createElement("button");
+      quoteThis.type = "button";
+      quoteThis.className = "quote-this";
+      quoteThis.textContent = "Quote this";
+      quoteThis.setAttribute("aria-label", "Quote this paragraph");
+      quoteThis.dataset.paragraph = String(index);
+      quoteThis.addEventListener("click", function () {
+        var range = document.createRange();
+        range.setStart(paragraph, 0);
+        range.setEndBefore(quoteThis);
+        var selection = window.getSelection();
+        selection.removeAllRanges();
+        selection.addRange(range);
+        map = map || textMap(root);
+        var quote = selected(root, map);
+        if (quote) place(quote);
+      });
+      paragraph.appendChild(quoteThis);
+    });
+
+    // Shift+arrows move the selection's end (Ctrl or Alt: by words), as in a text box: browsers
+    // do that by themselves only in caret browsing, which few readers turn on.
+    var STEPS = { ArrowLeft: "backward", ArrowRight: "forward", ArrowUp: "backward", ArrowDown: "forward" };
+    document.addEventListener("keydown", function (event) {
+      var direction = STEPS[event.key];
+      if (!direction || !event.shiftKey || event.metaKey) return;
+      var active = document.activeElement;
+      if (active && (active.isContentEditable || active.matches("input, textarea, select"))) return;
+      var selection = window.getSelection();
+      if (!selection || selection.isCollapsed || !root.contains(selection.anchorNode)) return;
+      if (typeof selection.modify !== "function") return;
+      event.preventDefault();
+      var lines = event.key === "ArrowUp" || event.key === "ArrowDown";
+      selection.modify("extend", direction, lines ? "line" : event.ctrlKey || event.altKey ? "word" : "character");
     });
   }
 

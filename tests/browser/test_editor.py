@@ -71,6 +71,9 @@ def test_tab_and_shift_tab_leave_the_text_box_and_change_nothing(editor_chapter,
     page.focus("textarea[name=body]")
     before = page.input_value("textarea[name=body]")
     page.keyboard.press("Tab")
+    # The preview pane next: it scrolls, so the keyboard reaches it (then the summary).
+    assert page.evaluate("document.activeElement.classList.contains('markdownx-preview')")
+    page.keyboard.press("Tab")
     assert _focused(page) == "summary"
     page.focus("textarea[name=body]")
     page.keyboard.press("Shift+Tab")
@@ -97,6 +100,7 @@ def test_a_keyboard_only_submit_from_the_editor_creates_the_request(editor_chapt
     page.focus("textarea[name=body]")
     page.keyboard.press("Control+End")
     page.keyboard.type("\nA line typed with the keyboard.")
+    page.keyboard.press("Tab")  # the preview pane
     page.keyboard.press("Tab")
     page.keyboard.type("Typed it all")
     page.keyboard.press("Tab")

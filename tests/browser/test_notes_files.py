@@ -41,7 +41,7 @@ def test_the_book_page_downloads_text_markdown_and_a_self_contained_html_file(
         assert page.evaluate("document.documentElement.scrollWidth") <= width
 
     files = {}
-    for label in ("Text", "Markdown", "HTML (one file)"):
+    for label in ("Text", "Markdown", "HTML (one file, read-only)"):
         with page.expect_download() as info:
             page.locator(".downloads").get_by_role("link", name=label, exact=True).click()
         download = info.value

@@ -68,3 +68,30 @@ def test_the_nav_search_finds_chapter_3_its_table_and_a_comment_s_thread(live_se
     page.click("form.search-form button[type=submit]")
     page.wait_for_url("**kind=table**")
     assert page.locator("#results-table").count() == 1 and page.locator("#results-chapter").count() == 0
+
+
+def test_suggestions_under_the_nav_search_are_a_keyboard_listbox(live_server, new_page):
+    from tests.factories import make_book, make_chapter
+
+    book = make_book(slug="storage", title="Storage engines")
+    make_chapter(book=book, number=1, title="Columnar formats", body="Parquet keeps columns apart.")
+    make_chapter(book=book, number=2, title="Columns in logs", body="Segments.")
+
+    page = new_page()
+    page.goto(f"{live_server.url}/")
+    box = page.locator(".nav .search input[name=q]")
+    box.press_sequentially("colu", delay=30)
+    listbox = page.locator("#search-suggestions")
+    listbox.locator("[role=option]").first.wait_for()
+    assert box.get_attribute("aria-expanded") == "true"
+    assert listbox.locator("[role=option]").count() == 2
+    box.press("ArrowDown")
+    active = box.get_attribute("aria-activedescendant")
+    assert page.locator(f"#{active}").get_attribute("aria-selected") == "true"
+    box.press("Escape")
+    assert listbox.is_hidden() and box.get_attribute("aria-expanded") == "false"
+    box.press_sequentially("m", delay=30)
+    listbox.locator("[role=option]").first.wait_for()
+    box.press("ArrowDown")
+    box.press("Enter")
+    page.wait_for_url(f"{live_server.url}/books/storage/chapters/*/")

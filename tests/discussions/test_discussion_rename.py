@@ -77,7 +77,7 @@ def test_only_moderators_rename(request, mentioning_thread, user):
 
 
 def test_moderators_get_a_rename_control_and_readers_do_not(client_for, mentioning_thread, reader, moderator):
-    rename = f'href="/discussion/threads/{mentioning_thread.pk}/rename/">Rename</a>'
+    rename = f'formaction="/discussion/threads/{mentioning_thread.pk}/rename/">Rename…</button>'
     assert rename in client_for(moderator).get(thread_url(mentioning_thread)).content.decode()
     assert rename not in client_for(reader).get(thread_url(mentioning_thread)).content.decode()
 

@@ -27,7 +27,7 @@ def url(book, format):
 
 def test_the_book_page_links_the_three_downloads(client, seed):
     page = client.get("/books/designing-ml-systems/").content.decode()
-    for format, label in (("text", "Text"), ("markdown", "Markdown"), ("html", "HTML (one file)")):
+    for format, label in (("text", "Text"), ("markdown", "Markdown"), ("html", "HTML (one file, read-only)")):
         assert f'<a href="{url(seed, format)}" download>{label}</a>' in page
 
 
@@ -135,3 +135,10 @@ def test_a_download_runs_a_fixed_number_of_queries(client, format, django_assert
 
     with django_assert_num_queries(len(first.captured_queries)):
         assert client.get(url(big, format)).status_code == 200
+
+
+def test_the_html_download_is_labelled_read_only_and_not_re_importable(client, seed):
+    page = client.get("/books/designing-ml-systems/").content.decode()
+    downloads = page.split('<p class="meta downloads">')[1].split("</p>")[0]
+    assert "HTML (one file, read-only)" in downloads
+    assert "not re-importable" in downloads

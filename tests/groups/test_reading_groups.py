@@ -314,7 +314,7 @@ def test_bad_progress_is_refused_with_a_message_and_changes_nothing(
 ):
     response = client_for(reader).post("/books/test-book/progress/", {"chapter": value})
     assert response.status_code == 400 and message in response.content
-    assert GroupMembership.objects.get(user=reader).progress == 0
+    assert GroupMembership.objects.get(user=reader).progress is None
 
 
 def test_the_anonymous_cached_chapter_page_holds_nothing_of_a_member(client, client_for, group, reader):
