@@ -10,6 +10,7 @@ from icalendar import Calendar
 
 from notes.models import Meeting
 from notes.services.groups import GroupError, meeting_create
+from notes.services.people import profile_update
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 
@@ -48,19 +49,24 @@ def test_the_calendar_gives_a_time_zone_aware_end_after_the_start(client, club, 
         assert event["dtend"].to_ical().endswith(b"Z")
 
 
+def _client_in_zone(client_for, user, zone: str):
+    """A signed-in client whose account's time zone is ``zone`` (read at sign-in, as in use)."""
+    profile_update(user=user, display_name=user.username, time_zone=zone)
+    return client_for(user)
+
+
 def test_the_form_reads_the_time_and_length_in_the_viewers_zone_and_names_it(client_for, club, moderator):
-    client = client_for(moderator)
-    with timezone.override(BERLIN):
-        page = client.get("/groups/club/").content.decode()
-        assert "In your time zone, Europe/Berlin." in page
-        assert 'name="duration_minutes"' in page and 'value="90"' in page
-        data = {
-            "starts_at": "2030-05-01T18:30",
-            "duration_minutes": "60",
-            "first_chapter": "1",
-            "last_chapter": "2",
-        }
-        assert client.post("/groups/club/meetings/new/", data).status_code == 302
+    client = _client_in_zone(client_for, moderator, "Europe/Berlin")
+    page = client.get("/groups/club/").content.decode()
+    assert "In your time zone, Europe/Berlin." in page
+    assert 'name="duration_minutes"' in page and 'value="90"' in page
+    data = {
+        "starts_at": "2030-05-01T18:30",
+        "duration_minutes": "60",
+        "first_chapter": "1",
+        "last_chapter": "2",
+    }
+    assert client.post("/groups/club/meetings/new/", data).status_code == 302
     meeting = Meeting.objects.get()
     # 18:30 in Berlin (summer time) is 16:30 UTC.
     assert meeting.starts_at == datetime.datetime(2030, 5, 1, 16, 30, tzinfo=datetime.UTC)
@@ -83,12 +89,11 @@ def test_group_and_meeting_pages_show_times_in_the_current_zone_and_name_it(
     client_for, club, moderator, reader
 ):
     meeting = _meeting(club, moderator)
-    client = client_for(reader)
-    with timezone.override(BERLIN):
-        for url in ("/groups/club/", meeting.get_absolute_url()):
-            page = client.get(url).content.decode()
-            assert "Times are in your time zone, Europe/Berlin." in page
-            assert "18:30</time>–<time" in page and "20:00 CEST</time>" in page
-    with timezone.override(datetime.UTC):
-        page = client.get(meeting.get_absolute_url()).content.decode()
-        assert "Times are in your time zone, UTC." in page and "16:30</time>" in page
+    client = _client_in_zone(client_for, reader, "Europe/Berlin")
+    for url in ("/groups/club/", meeting.get_absolute_url()):
+        page = client.get(url).content.decode()
+        assert "Times are in your time zone, Europe/Berlin." in page
+        assert "18:30</time>–<time" in page and "20:00 CEST</time>" in page
+    client = _client_in_zone(client_for, reader, "UTC")
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert "Times are in your time zone, UTC." in page and "16:30</time>" in page
