@@ -386,3 +386,14 @@ def threads_folded(user, chapter, *, query) -> bool:
     if query.get(SPOILERS_PARAMETER) == SHOW_ANYWAY:
         return False
     return is_spoiler(user, book_id=chapter.book_id, chapter_number=chapter.number)
+
+
+def can_approve_signups(user) -> bool:
+    """Approve or refuse the accounts waiting under ``SIGNUP_POLICY=approval``: admins."""
+    return has_role(user, Role.ADMIN)
+
+
+def must_enrol_two_factor(user) -> bool:
+    """With ``MFA_REQUIRED_FOR_STAFF`` on, admins and moderators set up two-factor before
+    they use the site (the caller knows whether they already have an authenticator)."""
+    return settings.MFA_REQUIRED_FOR_STAFF and has_role(user, Role.MODERATOR, Role.ADMIN)

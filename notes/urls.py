@@ -1,6 +1,7 @@
 from django.urls import path
 
 from notes.views import (
+    accounts,
     discussions,
     drafts,
     exports,
@@ -140,4 +141,20 @@ urlpatterns += [
     path(f"{_chapter}edit/autosave/", drafts.chapter_autosave, name="chapter-autosave"),
     path("reviews/<int:request_id>/autosave/", drafts.draft_autosave, name="draft-autosave"),
     path("reviews/<int:request_id>/discard/", drafts.draft_discard, name="draft-discard"),
+]
+
+# Accounts: sign-ups waiting for an admin, and the sign-in and security links.
+urlpatterns += [
+    path("people/signups/", accounts.signup_requests, name="signup-requests"),
+    path(
+        "people/signups/<int:request_id>/approve/",
+        accounts.signup_request_approve,
+        name="signup-request-approve",
+    ),
+    path(
+        "people/signups/<int:request_id>/refuse/",
+        accounts.signup_request_refuse,
+        name="signup-request-refuse",
+    ),
+    path("accounts/security/", accounts.account_security, name="account-security"),
 ]

@@ -1,3 +1,4 @@
+from notes.models.accounts import SignupRequest
 from notes.models.books import Book, Chapter, ComparisonTable
 from notes.models.discussions import Comment, CommentRevision, ModerationLog, Thread
 from notes.models.following import Notification, NotificationSettings, Watch
@@ -22,6 +23,7 @@ __all__ = [
     "QuoteAnchor",
     "Review",
     "SearchDocument",
+    "SignupRequest",
     "Thread",
     "Watch",
 ]
