@@ -9,7 +9,7 @@ from django.utils.module_loading import import_string
 
 from notes.lib.sso import parse_role_map
 from wiki.env import env_bool, env_choice, env_int, env_list, env_str, env_url
-from wiki.sso import sso_providers
+from wiki.sso import sso_form_action_origins, sso_providers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -324,7 +324,8 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "img-src": ["'self'", "data:", *(["https:"] if WIKI_ALLOW_OUTSIDE_IMAGES else [])],
-        "form-action": ["'self'"],
+        # The login page's single sign-on buttons post to us, then redirect to the provider.
+        "form-action": ["'self'", *sso_form_action_origins(SOCIALACCOUNT_PROVIDERS)],
         "style-src": ["'self'"],
         "script-src": ["'self'"],
         "object-src": ["'none'"],

@@ -1,6 +1,11 @@
 """Single sign-on providers for django-allauth, built from settings read in the
 environment (no SocialApp rows in the database): see docs/SSO.md."""
 
+from urllib.parse import urlsplit
+
+# Where GitHub's and Google's sign-in pages live (their authorize endpoints).
+_FIXED_ORIGINS = {"github": "https://github.com", "google": "https://accounts.google.com"}
+
 
 def sso_providers(
     *,
@@ -39,3 +44,20 @@ def sso_providers(
     if google_client_id:
         providers["google"]["APPS"].append({"client_id": google_client_id, "secret": google_client_secret})
     return providers
+
+
+def sso_form_action_origins(providers: dict) -> list[str]:
+    """The origins the login page's "Sign in with ..." forms end up at.
+
+    The Content-Security-Policy's ``form-action`` covers the redirects that follow a
+    form's submission: without the provider's origin, browsers stop at the redirect.
+    """
+    origins = []
+    for provider, config in providers.items():
+        for app in config.get("APPS", []):
+            if provider == "openid_connect":
+                parts = urlsplit(app["settings"]["server_url"])
+                origins.append(f"{parts.scheme}://{parts.netloc}")
+            elif provider in _FIXED_ORIGINS:
+                origins.append(_FIXED_ORIGINS[provider])
+    return sorted(set(origins))
