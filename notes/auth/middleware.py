@@ -1,6 +1,7 @@
 """Two-factor for staff: with ``MFA_REQUIRED_FOR_STAFF`` on, an admin or moderator without
 an authenticator is sent to set one up before any other page."""
 
+from allauth.account.models import EmailAddress
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.shortcuts import redirect
@@ -25,6 +26,15 @@ class TwoFactorRequiredForStaff:
             and permissions.must_enrol_two_factor(user)
             and not is_mfa_enabled(user)
         ):
+            # allauth lets nobody add an authenticator while an address of theirs is
+            # unconfirmed (whoever signed up with it could lock its owner out).
+            if EmailAddress.objects.filter(user_id=user.pk, verified=False).exists():
+                messages.warning(
+                    request,
+                    "Admins and moderators sign in with two-factor here. Confirm your e-mail address "
+                    "first, then set up an authenticator app.",
+                )
+                return redirect("account_email")
             messages.warning(
                 request,
                 "Admins and moderators sign in with two-factor here: set up an authenticator app first.",

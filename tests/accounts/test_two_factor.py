@@ -2,6 +2,7 @@
 when MFA_REQUIRED_FOR_STAFF is on."""
 
 import pytest
+from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, TOTP, generate_totp_secret
 from django.urls import reverse
@@ -84,3 +85,12 @@ def test_logging_in_with_two_factor_asks_for_the_code_after_the_password(client)
     assert wrong.status_code == 200 and "_auth_user_id" not in client.session
     right = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
     assert right.status_code == 302 and client.session["_auth_user_id"] == str(user.pk)
+
+
+@pytest.mark.usefixtures("required")
+def test_staff_with_an_unconfirmed_address_are_asked_to_confirm_it_first(client_for, moderator):
+    EmailAddress.objects.create(user=moderator, email=moderator.email, verified=False, primary=True)
+    client = client_for(moderator)
+    response = client.get("/", follow=True)
+    assert response.redirect_chain == [(reverse("account_email"), 302)]
+    assert "Confirm your e-mail address first, then set up an authenticator app." in response.text
