@@ -220,6 +220,9 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory" if SIGNUP_POLICY == "domains" else "optional"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Chapterwise] "
 ACCOUNT_LOGOUT_REDIRECT_URL = LOGOUT_REDIRECT_URL
+# A signed-in visitor sent to log in (a page needs another role) gets the form, as with
+# Django's login view, rather than a redirect back to the page that sent them.
+ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False
 # Sessions last as they did before allauth (SESSION_COOKIE_AGE): no "remember me" box.
 ACCOUNT_SESSION_REMEMBER = True
 # django-axes throttles wrong passwords (above); allauth's own counter would answer first

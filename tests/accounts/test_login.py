@@ -102,3 +102,11 @@ def test_the_security_page_links_every_sign_in_setting(client):
     page = client.get(reverse("notes:account-security")).text
     for name in ("account_change_password", "account_email", "mfa_index", "socialaccount_connections"):
         assert f'href="{reverse(name)}"' in page
+
+
+def test_a_signed_in_person_sent_to_log_in_gets_the_form_not_a_loop(client):
+    make_user("pat", password="a long password")
+    log_in(client, "pat", "a long password")
+    page = client.get(f"{LOGIN}?next=/reviews/")
+    assert page.status_code == 200
+    assert "that page needs an account with another role" in page.text
