@@ -5,9 +5,8 @@ import os
 import subprocess
 import sys
 
-from wiki.sso import sso_form_action_origins, sso_providers
-
 from tests.paths import ROOT
+from wiki.sso import sso_form_action_origins, sso_providers
 
 
 def test_no_client_id_means_no_provider():
