@@ -25,7 +25,7 @@ def local_passwords_only(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not settings.SSO_LOCAL_PASSWORDS:
-            return render(request, "account/local_passwords_off.html", status=404)
+            return render(request, "account/local_passwords_off.html", status=403)
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -60,8 +60,8 @@ def test_with_local_passwords_off_there_is_no_password_reset(client, settings):
     settings.SSO_LOCAL_PASSWORDS = False
     make_user("pat", password="a long password")
     page = client.get(RESET)
-    assert page.status_code == 404 and "Passwords are turned off here" in page.text
-    assert client.post(RESET, {"email": "pat@example.com"}).status_code == 404
+    assert page.status_code == 403 and "Passwords are turned off here" in page.text
+    assert client.post(RESET, {"email": "pat@example.com"}).status_code == 403
     assert mail.outbox == []
 
 
