@@ -54,3 +54,15 @@ def test_a_right_password_before_the_limit_clears_the_count():
     for _ in range(2):
         assert log_in(client, "pat", "wrong").status_code == 200
     assert log_in(client, "pat", "right-password").status_code == 302
+
+
+def test_allauths_own_counter_does_not_answer_before_axes(settings):
+    # allauth would refuse after 5 failures with a message of its own; axes alone counts.
+    settings.AXES_FAILURE_LIMIT = 8
+    make_user("pat", password="right-password")
+    client = Client()
+    for _ in range(7):
+        answer = log_in(client, "pat", "wrong")
+        assert answer.status_code == 200
+        assert "Too many failed login attempts" not in answer.text
+    assert log_in(client, "pat", "wrong").status_code == 429
