@@ -39,19 +39,22 @@ def _needs_approval(request) -> bool:
 
 
 def _invitation_accept(request, user) -> None:
-    """Spend the invitation that opened this sign-up. The invitations live in
-    ``notes.services.people`` (people and roles); without that module there is no
-    invitation to spend."""
+    """Spend the invitation that opened this sign-up.
+
+    Invitations belong to people and roles (``notes.services.people``), written alongside
+    this module: the two names below are the meeting point. Until both exist the import
+    fails and there is no invitation to spend.
+    """
     token = _invitation_token(request)
     if not token:
         return
     try:
-        from notes.services import people
+        from notes.services.people import invitation_accept_for_user, invitation_for_token
     except ImportError:
         return
-    invitation = people.invitation_for_token(token=token)
+    invitation = invitation_for_token(token=token)
     if invitation is not None:
-        people.invitation_accept_for_user(invitation=invitation, user=user)
+        invitation_accept_for_user(invitation=invitation, user=user)
     request.session.pop(INVITATION_SESSION_KEY, None)
 
 
