@@ -543,3 +543,9 @@ def account_role(user) -> str:
         if role.value in names:
             return role.value
     return ""
+
+
+def must_enrol_two_factor(user) -> bool:
+    """With ``MFA_REQUIRED_FOR_STAFF`` on, admins and moderators set up two-factor before
+    they use the site (the caller knows whether they already have an authenticator)."""
+    return settings.MFA_REQUIRED_FOR_STAFF and has_role(user, Role.MODERATOR, Role.ADMIN)

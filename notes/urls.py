@@ -1,6 +1,7 @@
 from django.urls import path
 
 from notes.views import (
+    accounts,
     api_tokens,
     discussions,
     drafts,
@@ -186,4 +187,20 @@ urlpatterns += [
     path(
         "account/sign-out-everywhere/", people.account_sign_out_everywhere, name="account-sign-out-everywhere"
     ),
+]
+
+# Accounts: sign-ups waiting for an admin, and the sign-in and security links.
+urlpatterns += [
+    path("people/signups/", accounts.signup_requests, name="signup-requests"),
+    path(
+        "people/signups/<int:request_id>/approve/",
+        accounts.signup_request_approve,
+        name="signup-request-approve",
+    ),
+    path(
+        "people/signups/<int:request_id>/refuse/",
+        accounts.signup_request_refuse,
+        name="signup-request-refuse",
+    ),
+    path("accounts/security/", accounts.account_security, name="account-security"),
 ]

@@ -7,7 +7,9 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
+from notes.lib.sso import parse_role_map
 from wiki.env import env_bool, env_choice, env_int, env_list, env_str, env_url
+from wiki.sso import sso_form_action_origins, sso_providers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -59,6 +61,14 @@ INSTALLED_APPS = [
     # django-ninja's templates and static files: the API's docs page is served from ours.
     "ninja",
     "notes",
+    # Sign-in, e-mail addresses, single sign-on and two-factor (docs/SSO.md).
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.github",
+    "allauth.socialaccount.providers.google",
+    "allauth.mfa",
 ]
 
 MIDDLEWARE = [
@@ -70,6 +80,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # After the session's user is known: admins and moderators enrol before anything else.
+    "notes.auth.middleware.TwoFactorRequiredForStaff",
     "wiki.middleware.SiteNotFoundPageInDebug",
     "wiki.middleware.RejectNulCharacters",
     "wiki.middleware.RefuseEmptyAdminToField",
@@ -95,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "notes.context_processors.wiki",
+                "notes.auth.context.sign_in",
             ],
         },
     },
@@ -166,6 +180,8 @@ AUTHENTICATION_BACKENDS = [
     "wiki.auth.UserWithRolesBackend",  # passwords, and each request's user read with their roles
     # Sessions made before UserWithRolesBackend name Django's own: they stay signed in.
     "django.contrib.auth.backends.ModelBackend",
+    # Logins by e-mail address and single sign-on (django-allauth).
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 
 # Login throttling (django-axes) on /accounts/login/ and /admin/login/: after
@@ -185,6 +201,77 @@ AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+
+# Sign-in and sign-up (django-allauth; every variable is explained in docs/SSO.md).
+# Who may create an account: "closed" (invitations only), "domains" (addresses in
+# SIGNUP_DOMAINS), "approval" (anyone; the account waits for an admin at /people/signups/).
+SIGNUP_POLICY = env_choice("SIGNUP_POLICY", "closed", ("closed", "domains", "approval"))
+SIGNUP_DOMAINS = [domain.lower().lstrip("@") for domain in env_list("SIGNUP_DOMAINS", [])]
+if SIGNUP_POLICY == "domains" and not SIGNUP_DOMAINS:
+    raise ImproperlyConfigured("SIGNUP_POLICY=domains needs SIGNUP_DOMAINS, e.g. example.com,example.org")
+# Off: the login page offers single sign-on only, and password reset and sign-up are closed.
+SSO_LOCAL_PASSWORDS = env_bool("SSO_LOCAL_PASSWORDS", True)
+# Admins and moderators must set up two-factor before they use the site.
+MFA_REQUIRED_FOR_STAFF = env_bool("MFA_REQUIRED_FOR_STAFF", False)
+
+ACCOUNT_ADAPTER = "notes.auth.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "notes.auth.adapters.SocialAccountAdapter"
+ACCOUNT_FORMS = {"login": "notes.forms.accounts.LoginForm"}
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+# Password reset and sign-up answer the same whether an address has an account or not.
+ACCOUNT_PREVENT_ENUMERATION = True
+# A domain-restricted sign-up is only as good as the proof that the address is the
+# person's: with that policy every account confirms its address before it is used.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory" if SIGNUP_POLICY == "domains" else "optional"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Chapterwise] "
+ACCOUNT_LOGOUT_REDIRECT_URL = LOGOUT_REDIRECT_URL
+# A signed-in visitor sent to log in (a page needs another role) gets the form, as with
+# Django's login view, rather than a redirect back to the page that sent them.
+ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False
+# Sessions last as they did before allauth (SESSION_COOKIE_AGE): no "remember me" box.
+ACCOUNT_SESSION_REMEMBER = True
+# django-axes throttles wrong passwords (above); allauth's own counter would answer first
+# with a different page and hide axes' lockout.
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
+# An SSO identity joins an existing account only through an address the provider has
+# verified; unverified addresses are refused (notes.auth.adapters).
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_STORE_TOKENS = False
+if env_str("SSO_OIDC_CLIENT_ID") and not env_str("SSO_OIDC_SERVER_URL"):
+    raise ImproperlyConfigured(
+        "SSO_OIDC_CLIENT_ID needs SSO_OIDC_SERVER_URL, the provider's issuer URL "
+        "(e.g. https://keycloak.example.org/realms/acme)"
+    )
+SOCIALACCOUNT_PROVIDERS = sso_providers(
+    oidc_id=env_str("SSO_OIDC_ID", "sso"),
+    oidc_name=env_str("SSO_OIDC_NAME", "Single sign-on"),
+    oidc_server_url=env_url("SSO_OIDC_SERVER_URL", "", schemes=("https", "http")),
+    oidc_client_id=env_str("SSO_OIDC_CLIENT_ID"),
+    oidc_client_secret=env_str("SSO_OIDC_CLIENT_SECRET"),
+    github_client_id=env_str("SSO_GITHUB_CLIENT_ID"),
+    github_client_secret=env_str("SSO_GITHUB_CLIENT_SECRET"),
+    google_client_id=env_str("SSO_GOOGLE_CLIENT_ID"),
+    google_client_secret=env_str("SSO_GOOGLE_CLIENT_SECRET"),
+)
+# Roles from the provider: SSO_ROLE_CLAIM names the claim (e.g. "groups"), SSO_ROLE_MAP
+# maps its values to roles ("wiki-editors=Editor,wiki-reviewers=Reviewer"). Applied at
+# the first login, and at every login with SSO_ROLE_SYNC=1.
+SSO_ROLE_CLAIM = env_str("SSO_ROLE_CLAIM")
+try:
+    SSO_ROLE_MAP = parse_role_map(env_str("SSO_ROLE_MAP"))
+except ValueError as error:
+    raise ImproperlyConfigured(f"SSO_ROLE_MAP: {error}") from None
+if SSO_ROLE_MAP and not SSO_ROLE_CLAIM:
+    raise ImproperlyConfigured("SSO_ROLE_MAP needs SSO_ROLE_CLAIM, the claim that lists groups (e.g. groups)")
+SSO_ROLE_SYNC = env_bool("SSO_ROLE_SYNC", False)
+
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Chapterwise"
 
 REDIS_URL = env_url("REDIS_URL", "", schemes=("redis", "rediss", "unix"))
 if REDIS_URL:
@@ -258,7 +345,8 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "img-src": ["'self'", "data:", *(["https:"] if WIKI_ALLOW_OUTSIDE_IMAGES else [])],
-        "form-action": ["'self'"],
+        # The login page's single sign-on buttons post to us, then redirect to the provider.
+        "form-action": ["'self'", *sso_form_action_origins(SOCIALACCOUNT_PROVIDERS)],
         "style-src": ["'self'"],
         "script-src": ["'self'"],
         "object-src": ["'none'"],

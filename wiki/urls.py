@@ -1,10 +1,9 @@
+from allauth.account import views as account_views
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
 from notes.api.main import api, not_found
-from notes.context_processors import SITE_NAME
-from notes.views import reading
+from notes.views import accounts, reading
 from wiki import views
 
 urlpatterns = [
@@ -13,11 +12,19 @@ urlpatterns = [
     path("search/suggest/", views.search_suggest, name="search-suggest"),
     # Browsers ask for /favicon.ico whatever the page says; send them to the real one.
     path("favicon.ico", views.favicon),
-    # LoginView puts the request's host name in "site_name"; keep the layout's own name.
-    path(
-        "accounts/login/", auth_views.LoginView.as_view(extra_context={"site_name": SITE_NAME}), name="login"
+    # django-allauth's sign-in under the names the templates and LOGIN_URL have always used.
+    path("accounts/login/", account_views.login, name="login"),
+    path("accounts/logout/", account_views.logout, name="logout"),
+    # Password pages close when only single sign-on is on (SSO_LOCAL_PASSWORDS=0).
+    path("accounts/password/change/", accounts.local_passwords_only(account_views.password_change)),
+    path("accounts/password/set/", accounts.local_passwords_only(account_views.password_set)),
+    path("accounts/password/reset/", accounts.local_passwords_only(account_views.password_reset)),
+    re_path(
+        r"^accounts/password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$",
+        accounts.local_passwords_only(account_views.password_reset_from_key),
     ),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/login/", accounts.admin_login),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     re_path(r"^api/", not_found),

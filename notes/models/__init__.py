@@ -1,3 +1,4 @@
+from notes.models.accounts import SignupRequest
 from notes.models.api import ApiToken
 from notes.models.books import Book, Chapter, ComparisonTable
 from notes.models.discussions import Comment, CommentRevision, ModerationLog, Thread
@@ -30,6 +31,7 @@ __all__ = [
     "Review",
     "SearchDocument",
     "SearchWord",
+    "SignupRequest",
     "Thread",
     "Watch",
     "WebhookDelivery",

@@ -21,6 +21,7 @@ from notes.forms.people import (
     SignOutEverywhereForm,
 )
 from notes.lib import time_zones
+from notes.lib.sso import INVITATION_SESSION_KEY
 from notes.models import NotificationSettings
 from notes.models.people import display_name
 from notes.permissions import permission_view, require
@@ -196,6 +197,9 @@ def invitation_accept(request, token: str):
         )
         response.is_site_page = True  # already the site's own page: DEBUG keeps it (SiteNotFoundPageInDebug)
         return response
+    # Single sign-on from this page creates the account through allauth; the session tells
+    # its adapter which invitation opened the sign-up (and so which role to give).
+    request.session[INVITATION_SESSION_KEY] = token
     form = AcceptForm(request.POST or None)
     status = 200
     if request.method == "POST":
