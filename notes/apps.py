@@ -13,6 +13,7 @@ class NotesConfig(AppConfig):
 
         from notes.models.history import attach_change_request
         from notes.services.people import time_zone_remember_at_login
+        from wiki import checks  # noqa: F401 (registers the deployment's system checks)
 
         pre_create_historical_record.connect(
             attach_change_request, dispatch_uid="notes-attach-change-request"

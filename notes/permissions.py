@@ -322,22 +322,26 @@ def can_see_group(user, group, *, is_member: bool) -> bool:
 def can_join_group(user, group, *, token: str) -> bool:
     """Join by the invite link: any signed-in reader holding the group's current invite token."""
     return (
-        user.is_authenticated
-        and user.is_active
-        and can_read(user)
-        and _same_secret(token, group.invite_token)
+        user.is_authenticated and user.is_active and can_read(user) and same_secret(token, group.invite_token)
     )
 
 
-def _same_secret(given, secret: str) -> bool:
+def same_secret(given, secret: str) -> bool:
     """Compared in constant time, as bytes: a token from a URL may hold any character."""
     return secrets.compare_digest(str(given).encode(), secret.encode())
 
 
-def can_read_group_calendar(user, group, *, is_member: bool, token: str | None) -> bool:
-    """A public group's feed is for any reader; a private one's needs the group's calendar
-    token in the URL (calendar apps cannot sign in) or a user who may see the group."""
-    if token is not None and _same_secret(token, group.calendar_token):
+def can_read_group_calendar(user, group, *, is_member: bool, token_membership=None) -> bool:
+    """A public group's feed is for any reader; a private one's needs a member's calendar
+    token in the URL (calendar apps cannot sign in; ``token_membership`` is the membership
+    whose token the URL holds, None for none or an unknown one) or a user who may see the
+    group. A member's token works while they are an active member of this group: it goes
+    with their membership."""
+    if (
+        token_membership is not None
+        and token_membership.group_id == group.pk
+        and token_membership.user.is_active
+    ):
         return True
     return can_see_group(user, group, is_member=is_member)
 

@@ -133,6 +133,7 @@ urlpatterns += [
     path(_group, groups.group_detail, name="group-detail"),
     path(f"{_group}edit/", groups.group_edit, name="group-edit"),
     path(f"{_group}join/<str:token>/", groups.group_join, name="group-join"),
+    path(f"{_group}invite/regenerate/", groups.group_invite_regenerate, name="group-invite-regenerate"),
     path(f"{_group}meetings.ics", groups.group_calendar, name="group-calendar"),
     path(f"{_group}meetings/new/", groups.meeting_create, name="meeting-create"),
     path(f"{_group}meetings/<int:meeting_id>/", groups.meeting_detail, name="meeting-detail"),

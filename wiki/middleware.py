@@ -1,5 +1,7 @@
 """Site-wide request checks that no single view should have to repeat."""
 
+import threading
+
 from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.db import DatabaseError, connection
@@ -8,6 +10,7 @@ from django.utils.cache import patch_cache_control
 
 from notes.lib import time_zones
 from notes.selectors.people import time_zone_of
+from wiki.cache import cache_is_available
 
 NUL_REFUSED = "The request holds a NUL character."
 
@@ -63,7 +66,12 @@ def _has_nul(data) -> bool:
 
 
 class HealthCheck:
-    """Answer ``GET /healthz/`` with 200 "ok" when the database answers, else 503.
+    """Answer ``GET /healthz/``: 200 "ok", 200 "degraded" when the cache is down (pages are
+    served without it), 503 "down" only when the database does not answer.
+
+    It answers within ``HEALTH_CHECK_SECONDS`` whatever hangs: the database is asked in a
+    thread of its own, and a database that has not answered by then counts as down (the
+    cache's own socket timeouts bound the cache's check).
 
     It sits first in MIDDLEWARE and never reads the Host header, so the container's own
     health check (which calls ``http://127.0.0.1:8000``) passes whatever ALLOWED_HOSTS
@@ -78,12 +86,32 @@ class HealthCheck:
     def __call__(self, request):
         if request.path != self.path or request.method not in {"GET", "HEAD"}:
             return self.get_response(request)
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT 1")
-        except DatabaseError:
-            return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+        if not _within(settings.HEALTH_CHECK_SECONDS, _database_answers):
+            return HttpResponse("down: the database does not answer\n", status=503, content_type="text/plain")
+        if not cache_is_available():
+            return HttpResponse("degraded: the cache does not answer\n", content_type="text/plain")
         return HttpResponse("ok\n", content_type="text/plain")
+
+
+def _database_answers() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return False
+    finally:
+        # This thread's connection goes back to the pool (or is closed): the thread ends here.
+        connection.close()
+    return True
+
+
+def _within(seconds: float, check) -> bool:
+    """``check()``'s answer, or False if it has not answered within ``seconds``."""
+    answer = []
+    thread = threading.Thread(target=lambda: answer.append(check()), daemon=True, name="healthz")
+    thread.start()
+    thread.join(seconds)
+    return bool(answer and answer[0])
 
 
 class SiteNotFoundPageInDebug:

@@ -130,7 +130,16 @@ if _database["ENGINE"] == "django.db.backends.postgresql":
             "DATABASE_URL must name the database, like postgres://user:password@host:5432/chapterwise"
         )
     # psycopg 3's connection pool; Django then must not keep its own persistent connections.
-    _database["OPTIONS"] = {"pool": {"min_size": 1, "max_size": DATABASE_POOL_MAX_SIZE}}
+    # Both waits stay well under gunicorn's 30 s worker timeout, so a database that is down
+    # gives a 503 page (and /healthz/ "down") instead of a killed worker.
+    _database["OPTIONS"] = {
+        "connect_timeout": env_int("DATABASE_CONNECT_TIMEOUT", 3, minimum=1),
+        "pool": {
+            "min_size": 1,
+            "max_size": DATABASE_POOL_MAX_SIZE,
+            "timeout": env_int("DATABASE_POOL_TIMEOUT", 10, minimum=1),
+        },
+    }
     _database["CONN_MAX_AGE"] = 0
 elif _database["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite has no row locks: a write transaction takes the database lock when it begins
@@ -274,11 +283,33 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Chapterwise"
 
 REDIS_URL = env_url("REDIS_URL", "", schemes=("redis", "rediss", "unix"))
+# How long a cache call may wait for Redis before the page goes on without it.
+REDIS_TIMEOUT_MS = env_int("REDIS_TIMEOUT_MS", 500, minimum=1)
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "wiki.cache.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "wiki.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_TIMEOUT_MS / 1000,
+                "socket_timeout": REDIS_TIMEOUT_MS / 1000,
+            },
+        }
+    }
     # Sessions read from Redis, written through to the database: one query less on every
     # signed-in page, and nobody is logged out when Redis restarts (it keeps nothing on disk).
+    # When Redis is down, wiki.cache.RedisCache answers "not cached" and drops writes, so
+    # sessions are read from and saved to the database alone: nobody is logged out either.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# /healthz/ answers within this many seconds, "down" if the database has not answered by then.
+HEALTH_CHECK_SECONDS = 1.5
+# Whole anonymous pages and chapter parts are cached only in a cache every process shares:
+# in each process's own memory, a publish handled by one worker would leave the others
+# serving the old page. PAGE_CACHE=1 turns it on without Redis for a single-process server.
+WIKI_PAGE_CACHE = env_bool("PAGE_CACHE", bool(REDIS_URL))
+# How long a cached page or chapter part may live. Every write expires what it changes; this
+# bounds how long a page could stay stale if an expiry was ever lost (Redis down meanwhile).
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600, minimum=1)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 try:
@@ -294,6 +325,10 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 if EMAIL_USE_TLS and EMAIL_USE_SSL:
     raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on; pick one")
+# Where EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend writes each message.
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "sent-emails"))
+# Days an unsubscribe or "stop watching" link in an e-mail keeps working.
+EMAIL_LINK_MAX_AGE_DAYS = env_int("EMAIL_LINK_MAX_AGE_DAYS", 60, minimum=1)
 # The sender of notification e-mails.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Chapterwise <chapterwise@localhost>")
 

@@ -15,3 +15,5 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 # Many tests search anonymously from one address; the rate limit's own test lowers this.
 SEARCH_ANONYMOUS_PER_MINUTE = 10_000
+# The suite runs in one process, where the page cache in local memory is never stale.
+WIKI_PAGE_CACHE = True

@@ -3,10 +3,14 @@
 Whoever holds the e-mail may use its links without logging in, so each link carries a
 token signed with the site's ``SECRET_KEY``, with one salt per purpose: an unsubscribe
 token is never accepted as an unwatch token. Reading a token checks only its signature and
-shape; whether its user still exists and what it may change is the services' decision
+shape and age (``EMAIL_LINK_MAX_AGE_DAYS``: a mailbox that leaks years later should not
+still turn someone's e-mail off); whether its user still exists and what it may change is the services' decision
 (``notes.services.notifications``).
 """
 
+import datetime
+
+from django.conf import settings
 from django.core import signing
 
 # The salts are part of every link already mailed: changing them breaks those links.
@@ -16,6 +20,10 @@ UNWATCH_SALT = "notes.notifications.unwatch"
 
 class BadToken(Exception):
     """A token cut short, changed, or made for another purpose."""
+
+
+class ExpiredToken(BadToken):
+    """A genuine token older than ``EMAIL_LINK_MAX_AGE_DAYS``."""
 
 
 def unsubscribe_token(user) -> str:
@@ -40,7 +48,11 @@ def unwatch_token_read(token: str) -> dict:
 
 def _read(token: str, salt: str) -> dict:
     try:
-        data = signing.loads(token, salt=salt)
+        data = signing.loads(
+            token, salt=salt, max_age=datetime.timedelta(days=settings.EMAIL_LINK_MAX_AGE_DAYS)
+        )
+    except signing.SignatureExpired:
+        raise ExpiredToken from None
     except signing.BadSignature:
         raise BadToken from None
     if not isinstance(data, dict):

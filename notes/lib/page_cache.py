@@ -5,13 +5,20 @@ until something on it changes. Each cached page is filed under the current "gene
 of what it shows; a write that changes a book or a chapter (publishing, importing, any
 discussion write) replaces that generation after its transaction commits, so the next
 reader gets a fresh page. Nothing is ever served across a generation change, and the cache
-(Redis when configured, local memory otherwise) needs no scanning to forget old pages.
+needs no scanning to forget old pages.
+
+Only a cache every process shares (Redis) is used (``WIKI_PAGE_CACHE``, on with ``REDIS_URL``):
+in each worker's own memory a generation changed by one worker would not change in the
+others, which would serve the old page. Generations and pages live ``PAGE_CACHE_SECONDS``
+at most, so an expiry lost to a cache outage leaves a page stale for minutes, not a day;
+and an expiry that fails is logged, never raised into the request whose work committed.
 
 Cached: GET requests for the plain address (no query string) without a session or messages cookie, answered 200 without setting a
 cookie and without using a CSRF token. Everything else goes to the view as usual.
 """
 
 import hashlib
+import logging
 import uuid
 from functools import wraps
 
@@ -21,7 +28,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 
-PAGE_SECONDS = 24 * 3600
+logger = logging.getLogger(__name__)
 _HEADERS_KEPT = ("Content-Type", "Content-Language")
 
 
@@ -44,7 +51,13 @@ def _book_page_key(book_slug: str) -> str:
     return f"page-generation:book-page:{_digest(book_slug)}"
 
 
+def _seconds() -> int:
+    return settings.PAGE_CACHE_SECONDS
+
+
 def _is_cacheable_request(request) -> bool:
+    if not settings.WIKI_PAGE_CACHE:
+        return False
     # Only the plain address: a query string the page ignores would let anyone fill the
     # cache with variants of one page (and make keys of any length).
     return (
@@ -66,7 +79,7 @@ def _generations(book_slug: str, number: int | None) -> str:
         # Generations live as long as the pages filed under them: a generation that is
         # forgotten is replaced by a new one, which only makes its old pages unreachable.
         # (Without a timeout, every address a visitor made up would stay in the cache.)
-        cache.set_many(missing, PAGE_SECONDS)
+        cache.set_many(missing, _seconds())
         generations.update(missing)
     return ":".join(generations[key] for key in keys)
 
@@ -76,13 +89,16 @@ def chapter_part(*, book_slug: str, number: int, variant: str, build):
     changes: the part of the page every reader with the same ``variant`` (say, whether
     they may discuss) sees alike, so signed-in readers skip its queries and template too.
 
-    ``build`` raising (a missing chapter's 404) keeps nothing.
+    ``build`` raising (a missing chapter's 404) keeps nothing. Without a shared cache
+    (``WIKI_PAGE_CACHE`` off) it builds every time.
     """
+    if not settings.WIKI_PAGE_CACHE:
+        return build()
     key = f"part:{_generations(book_slug, number)}:{variant}"
     value = cache.get(key)
     if value is None:
         value = build()
-        cache.set(key, value, PAGE_SECONDS)
+        cache.set(key, value, _seconds())
     return value
 
 
@@ -113,7 +129,7 @@ def anonymous_page(view):
             and not getattr(response, "streaming", False)
         ):
             headers = {name: response[name] for name in _HEADERS_KEPT if response.has_header(name)}
-            cache.set(page_key, (response.content, headers), PAGE_SECONDS)
+            cache.set(page_key, (response.content, headers), _seconds())
         return response
 
     return wrapper
@@ -133,6 +149,12 @@ def page_cache_expire(*, book_slug: str, number: int | None = None) -> None:
     )
 
     def expire():
-        cache.set_many({key: uuid.uuid4().hex for key in keys}, PAGE_SECONDS)
+        # The work before it committed: a cache that fails here must not turn the answer
+        # into an error nor stop the hooks after it (the e-mails); the short lifetime of
+        # pages bounds what a lost expiry leaves stale.
+        try:
+            cache.set_many({key: uuid.uuid4().hex for key in keys}, _seconds())
+        except Exception:
+            logger.exception("Could not expire the cached pages of %s", book_slug)
 
-    transaction.on_commit(expire)
+    transaction.on_commit(expire, robust=True)

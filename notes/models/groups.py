@@ -8,7 +8,6 @@ who sees and manages what is decided in ``notes.permissions``.
 """
 
 import datetime
-import secrets
 
 from django.conf import settings
 from django.db import models
@@ -17,9 +16,8 @@ from django.utils import timezone
 
 from notes.lib.limits import DEFAULT_MEETING_MINUTES
 
-
-def new_token() -> str:
-    return secrets.token_urlsafe(24)
+# Migration 0018b names it here; notes.lib.tokens is its home.
+from notes.lib.tokens import new_token
 
 
 class ReadingGroup(models.Model):
@@ -31,9 +29,9 @@ class ReadingGroup(models.Model):
         default=False, help_text="Only members, moderators and admins see a private group."
     )
     # The secret of the invite link (/groups/<slug>/join/<token>/): whoever has it may join.
+    # Replaced (notes.services.groups) when a manager asks, when a member is removed (so
+    # they cannot rejoin with the link they had) and when the group becomes private.
     invite_token = models.CharField(max_length=64, default=new_token, editable=False)
-    # The secret of a private group's calendar feeds: calendar apps cannot sign in.
-    calendar_token = models.CharField(max_length=64, default=new_token, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -61,6 +59,9 @@ class GroupMembership(models.Model):
     # The highest chapter number the member has read (0: none yet). None until they say: a
     # member who never gave a progress has nothing folded, as they cannot have asked for it.
     progress = models.PositiveIntegerField(null=True, blank=True, default=None)
+    # The secret in this member's calendar-feed links (calendar apps cannot sign in): one per
+    # member, so it stops working when they leave, and nobody else's link does.
+    calendar_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
 
     class Meta:
         ordering = ["group", "user__username"]

@@ -24,6 +24,31 @@ def is_member(*, group: ReadingGroup, user) -> bool:
     return GroupMembership.objects.filter(group=group, user=user).exists()
 
 
+def calendar_membership(*, group: ReadingGroup, token: str | None) -> GroupMembership | None:
+    """The membership of ``group`` whose calendar token is ``token`` (one query; none without
+    a token), or None. Found by the unique index, then compared again in constant time."""
+    if not token or len(token) > 64:
+        return None
+    membership = (
+        GroupMembership.objects.select_related("user").filter(group=group, calendar_token=token).first()
+    )
+    if membership is None or not permissions.same_secret(token, membership.calendar_token):
+        return None
+    return membership
+
+
+def own_calendar_token(*, group: ReadingGroup, user) -> str:
+    """The user's calendar token in the group ("" for a non-member); one query."""
+    if not user.is_authenticated:
+        return ""
+    return (
+        GroupMembership.objects.filter(group=group, user=user)
+        .values_list("calendar_token", flat=True)
+        .first()
+        or ""
+    )
+
+
 def visible_group_get(*, slug: str, user) -> tuple[ReadingGroup, bool]:
     """The group and whether ``user`` is a member (two queries); 404 for a group they may not
     see, as for one that does not exist: a private group's address tells outsiders nothing."""

@@ -11,6 +11,8 @@ No e-mail carries the text of a comment: a moderator may hide it after the mail 
 
 import datetime
 import logging
+import re
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -50,47 +52,73 @@ _RELATED = (
 def notification_emails_send(*, event_key: str | None = None) -> dict:
     """Send the pending instant e-mails of one event (or all of them); returns counts.
 
-    Rows are claimed under a lock that skips rows another worker holds, so two runs never
-    send the same message twice (PostgreSQL; SQLite runs one writer at a time anyway).
+    Each message is claimed, sent and marked sent in its own transaction, under a lock that
+    skips rows another worker holds: two runs never send one message twice (PostgreSQL;
+    SQLite runs one writer at a time anyway), and a worker killed mid-batch leaves every
+    message it sent marked sent, so the run after it sends only the rest. Only a kill between
+    the mail server's "accepted" and the commit can repeat that one message, and it then
+    carries the same Message-ID (``message_id``), by which mail systems drop the copy.
     """
     counts = {"sent": 0, "retry": 0, "failed": 0}
-    with transaction.atomic():
-        pending = Notification.objects.filter(email_status=EmailStatus.PENDING)
-        if event_key is not None:
-            pending = pending.filter(event_key=event_key)
-        pending = list(
-            pending.select_related(*_RELATED)
-            .select_for_update(skip_locked=True, of=("self",))
-            .order_by("id")[:BATCH]
-        )
-        if not pending:
-            return counts
-        now = timezone.now()
-        try:
-            connection = get_connection()
-            connection.open()
-        except Exception:
-            logger.exception("Could not connect to the mail server to send %d notification(s)", len(pending))
-            for notification in pending:
-                _count(counts, _failed(notification))
-        else:
-            with connection:
-                for notification in pending:
+    pending = Notification.objects.filter(email_status=EmailStatus.PENDING)
+    if event_key is not None:
+        pending = pending.filter(event_key=event_key)
+    ids = list(pending.order_by("id").values_list("id", flat=True)[:BATCH])
+    if not ids:
+        return counts
+    attempts = []
+    try:
+        connection = get_connection()
+        connection.open()
+    except Exception:
+        logger.exception("Could not connect to the mail server to send %d notification(s)", len(ids))
+        for notification_id in ids:
+            with transaction.atomic():
+                notification = _claimed(notification_id)
+                if notification is not None:
+                    _count(counts, _failed(notification))
+                    attempts.append(notification)
+    else:
+        with connection:
+            for notification_id in ids:
+                with transaction.atomic():
+                    notification = _claimed(notification_id)
+                    if notification is None:  # sent meanwhile, or another worker holds it
+                        continue
                     address = notification.recipient.email
                     try:
                         _instant_message(notification, connection).send()
                     except Exception:
                         logger.exception("Could not send the notification e-mail to %s", address)
                         _count(counts, _failed(notification))
+                        attempts.append(notification)
                     else:
                         notification.email_status = EmailStatus.SENT
-                        notification.emailed_at = now
+                        notification.emailed_at = timezone.now()
                         notification.save(update_fields=["email_status", "emailed_at"])
                         counts["sent"] += 1
     if counts["retry"]:
-        attempts = min(n.email_attempts for n in pending if n.email_status == EmailStatus.PENDING)
-        _schedule_retry(event_key, attempts)
+        waiting = [n.email_attempts for n in attempts if n.email_status == EmailStatus.PENDING]
+        _schedule_retry(event_key, min(waiting))
     return counts
+
+
+def _claimed(notification_id: int) -> Notification | None:
+    """The notification, locked for this transaction, if it is still waiting to be sent."""
+    return (
+        Notification.objects.filter(pk=notification_id, email_status=EmailStatus.PENDING)
+        .select_related(*_RELATED)
+        .select_for_update(skip_locked=True, of=("self",))
+        .first()
+    )
+
+
+def message_id(notification: Notification) -> str:
+    """The Message-ID of a notification's e-mail: the same for every attempt at one
+    notification (its idempotency key), different for every notification."""
+    host = urlsplit(settings.WIKI_SITE_URL).hostname or "localhost"
+    event = re.sub(r"[^A-Za-z0-9]+", "-", notification.event_key or "event").strip("-")
+    return f"<notification-{notification.pk}.{event}@{host}>"
 
 
 def _failed(notification: Notification) -> str:
@@ -217,6 +245,7 @@ def _instant_message(notification: Notification, connection) -> EmailMessage:
         lines.append(notification.place)
     lines += ["", _site(notification.get_absolute_url())]
     footer, headers = _footer(user, notification)
+    headers["Message-ID"] = message_id(notification)
     return EmailMessage(
         subject=_subject(sentence(notification)),
         body="\n".join(lines) + "\n" + footer,

@@ -21,6 +21,7 @@ from notes.lib.limits import (
     MAX_SLUG_LENGTH,
     MIN_MEETING_MINUTES,
 )
+from notes.lib.tokens import new_token
 from notes.models import Book, GroupMembership, Meeting, NotificationSettings, ReadingGroup
 from notes.services.webhooks import meeting_event_emit
 
@@ -41,9 +42,15 @@ def _clean_fields(*, name: str, description: str) -> tuple[str, str]:
 
 
 def _set_members(group: ReadingGroup, members) -> None:
-    """Make ``members`` the group's members: newcomers join now, the others keep their progress."""
+    """Make ``members`` the group's members: newcomers join now, the others keep their progress.
+
+    A member removed loses their calendar links (their token goes with their membership)
+    and the invite link is replaced, so they cannot join again with the one they had.
+    """
     wanted = {user.pk for user in members}
-    group.memberships.exclude(user_id__in=wanted).delete()
+    removed, _ = group.memberships.exclude(user_id__in=wanted).delete()
+    if removed:
+        _invite_replace(group)
     present = set(group.memberships.values_list("user_id", flat=True))
     GroupMembership.objects.bulk_create(
         [GroupMembership(group=group, user_id=user_id) for user_id in sorted(wanted - present)]
@@ -93,9 +100,27 @@ def group_update(
         raise PermissionDenied("Only moderators and admins change reading groups.")
     group = ReadingGroup.objects.select_for_update().get(pk=group.pk)
     group.name, group.description = _clean_fields(name=name, description=description)
+    if is_private and not group.is_private:
+        # A link shared while the group was public must not open the private group.
+        _invite_replace(group)
     group.is_private = is_private
     group.save(update_fields=["name", "description", "is_private"])
     _set_members(group, members)
+    return group
+
+
+def _invite_replace(group: ReadingGroup) -> None:
+    group.invite_token = new_token()
+    group.save(update_fields=["invite_token"])
+
+
+@transaction.atomic
+def group_invite_regenerate(*, group: ReadingGroup, actor) -> ReadingGroup:
+    """Replace the group's invite link: the old one stops working at once."""
+    if not permissions.can_manage_groups(actor):
+        raise PermissionDenied("Only moderators and admins change a group's invite link.")
+    group = ReadingGroup.objects.select_for_update().get(pk=group.pk)
+    _invite_replace(group)
     return group
 
 

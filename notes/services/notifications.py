@@ -17,6 +17,7 @@ notifications wait as ``"digest"`` for ``manage.py send_digests``.
 import logging
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
@@ -293,9 +294,17 @@ _BAD_LINK = (
 )
 
 
+_EXPIRED_LINK = (
+    "This link has expired: links in e-mails work for {days} days. Log in and change your "
+    "notification settings, or use the link in a newer e-mail."
+)
+
+
 def _load(read, token: str) -> dict:
     try:
         return read(token)
+    except email_tokens.ExpiredToken:
+        raise NotificationError(_EXPIRED_LINK.format(days=settings.EMAIL_LINK_MAX_AGE_DAYS)) from None
     except email_tokens.BadToken:
         raise NotificationError(_BAD_LINK) from None
 

@@ -14,7 +14,6 @@ from django.utils import timezone
 from notes.formats import parse_markdown
 from notes.formats.document import BookDoc
 from notes.lib.merging import merge
-from notes.lib.page_cache import page_cache_expire
 from notes.models import Book, ChangeRequest, Chapter, ComparisonTable
 from notes.models.reviews import TARGET_FIELDS
 from notes.selectors.books import latest_history_id
@@ -36,11 +35,22 @@ Status = ChangeRequest.Status
 
 
 @dataclass(frozen=True)
+class PublishedPage:
+    """What a publish changed for readers: a whole book (``number`` None) or one chapter."""
+
+    book_slug: str
+    number: int | None
+
+
+@dataclass(frozen=True)
 class PublishOutcome:
     published: bool
     merged: bool
     message: str
     conflicts: list = field(default_factory=list)
+    # The pages to expire after the commit (None when nothing was published): expired by
+    # the caller after it has queued its notifications, so the e-mails' enqueue runs first.
+    page: PublishedPage | None = None
 
 
 # --- Targets and their versions ----------------------------------------------------------
@@ -144,8 +154,8 @@ def publish(change_request: ChangeRequest, *, approver) -> PublishOutcome:
         if merged
         else ""
     )
-    _mark_published(change_request, target, approver, note)
-    return PublishOutcome(published=True, merged=merged, message=note or "Approved and published.")
+    page = _mark_published(change_request, target, approver, note)
+    return PublishOutcome(published=True, page=page, merged=merged, message=note or "Approved and published.")
 
 
 def _publish_new_chapter(change_request: ChangeRequest, approver) -> PublishOutcome:
@@ -170,8 +180,8 @@ def _publish_new_chapter(change_request: ChangeRequest, approver) -> PublishOutc
     )
     book_summary_links_refresh(book_id=book.pk)
     change_request.chapter = chapter
-    _mark_published(change_request, chapter, approver, "")
-    return PublishOutcome(published=True, merged=False, message="Approved and published.")
+    page = _mark_published(change_request, chapter, approver, "")
+    return PublishOutcome(published=True, page=page, merged=False, message="Approved and published.")
 
 
 def _publish_new_table(change_request: ChangeRequest, approver) -> PublishOutcome:
@@ -205,8 +215,8 @@ def _publish_new_table(change_request: ChangeRequest, approver) -> PublishOutcom
     quotes_reanchor(chapter=chapter)  # a table placed in the text moves the words after it
     book_summary_links_refresh(book_id=chapter.book_id)
     change_request.table = table
-    _mark_published(change_request, table, approver, "")
-    return PublishOutcome(published=True, merged=False, message="Approved and published.")
+    page = _mark_published(change_request, table, approver, "")
+    return PublishOutcome(published=True, page=page, merged=False, message="Approved and published.")
 
 
 def _publish_book_create(change_request: ChangeRequest, approver) -> PublishOutcome:
@@ -245,8 +255,8 @@ def _publish_book_create(change_request: ChangeRequest, approver) -> PublishOutc
             [{"field": "slug", "message": f"A book at /books/{change_request.slug}/ was added meanwhile."}],
         )
     change_request.book = book
-    _mark_published(change_request, book, approver, "")
-    return PublishOutcome(published=True, merged=False, message="Approved and published.")
+    page = _mark_published(change_request, book, approver, "")
+    return PublishOutcome(published=True, page=page, merged=False, message="Approved and published.")
 
 
 def _book_from_file_document(change_request: ChangeRequest) -> BookDoc:
@@ -281,15 +291,16 @@ def _publish_book_from_file(change_request: ChangeRequest, *, approver) -> Publi
         book, summary=change_request.summary, user=change_request.author, change_request=change_request
     )
     change_request.book = book
-    _mark_published(change_request, book, approver, "")
-    return PublishOutcome(published=True, merged=False, message="Approved: the book is published.")
+    page = _mark_published(change_request, book, approver, "")
+    return PublishOutcome(published=True, page=page, merged=False, message="Approved: the book is published.")
 
 
-def _mark_published(change_request: ChangeRequest, target, approver, note: str) -> None:
+def _mark_published(change_request: ChangeRequest, target, approver, note: str) -> PublishedPage:
+    """Record the approval; returns the pages it changed, for the caller to expire last."""
     if isinstance(target, ComparisonTable):
-        page_cache_expire(book_slug=change_request.book.slug, number=target.chapter.number)
+        page = PublishedPage(book_slug=change_request.book.slug, number=target.chapter.number)
     else:  # the book's details or a chapter (whose title every page of the book lists)
-        page_cache_expire(book_slug=change_request.book.slug)
+        page = PublishedPage(book_slug=change_request.book.slug, number=None)
     change_request.status = Status.APPROVED
     change_request.approved_by = approver
     change_request.published_history_id = latest_history_id(type(target), target.pk)
@@ -297,6 +308,7 @@ def _mark_published(change_request: ChangeRequest, target, approver, note: str) 
     change_request.merge_note = note
     change_request.conflicts = []
     change_request.save()
+    return page
 
 
 def _send_back_with_conflicts(

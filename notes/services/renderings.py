@@ -112,7 +112,10 @@ def renderings_expire(*, chapter_id: int) -> None:
             rendered_revision=None
         ).update(rendered_revision=None)
 
-    transaction.on_commit(expire)
+    # robust: the publish committed; failing here must not lose the hooks after it (the
+    # e-mails) nor show the reviewer an error. A request left unexpired renders again when
+    # it is next revised.
+    transaction.on_commit(expire, robust=True)
 
 
 def versions_compared(kind: str, old_row, new_row, *, old_label: str, new_label: str) -> dict[str, str]:

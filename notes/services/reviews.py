@@ -20,6 +20,7 @@ from notes import permissions
 from notes.formats import FormatError, parse_markdown
 from notes.lib.addresses import AddressRefused, book_address, book_address_checked
 from notes.lib.limits import MAX_TABLE_TITLE_LENGTH, MAX_TITLE_LENGTH
+from notes.lib.page_cache import page_cache_expire
 from notes.lib.proposals import (
     ContentRefused,
     body_cleaned,
@@ -406,6 +407,10 @@ def _published(change_request: ChangeRequest, review: Review, outcome: PublishOu
         change_request_event_emit(
             event=WebhookEvent.CHANGE_REQUEST_PUBLISHED, change_request=change_request, actor=reviewer
         )
+    if outcome.page is not None:
+        # Last: hooks run after the commit in the order they were registered, and the
+        # e-mails' enqueue (registered just above) must not wait behind a cache.
+        page_cache_expire(book_slug=outcome.page.book_slug, number=outcome.page.number)
 
 
 def _locked(change_request: ChangeRequest) -> ChangeRequest:

@@ -107,9 +107,12 @@ def _group_context(request, group, is_member: bool, *, meeting_form=None, progre
     user = request.user
     page = group_selectors.group_page(group=group)
     own = next((membership for membership in page.memberships if membership.user_id == user.pk), None)
+    # A private group's feed links hold the member's own token (a manager who is not a
+    # member reads them signed in).
+    calendar_token = own.calendar_token if group.is_private and own else ""
     calendar_url = reverse("notes:group-calendar", kwargs={"group_slug": group.slug})
-    if group.is_private:
-        calendar_url += f"?token={group.calendar_token}"
+    if calendar_token:
+        calendar_url += f"?token={calendar_token}"
     can_manage = permissions.can_manage_groups(user)
     return {
         "book": group.book,
@@ -123,7 +126,7 @@ def _group_context(request, group, is_member: bool, *, meeting_form=None, progre
         or ProgressForm(initial={"chapter": own.progress if own and own.progress is not None else ""}),
         "meeting_form": meeting_form or MeetingForm(),
         "calendar_url": calendar_url,
-        "calendar_token": group.calendar_token if group.is_private else "",
+        "calendar_token": calendar_token,
         "invite_url": request.build_absolute_uri(
             reverse("notes:group-join", kwargs={"group_slug": group.slug, "token": group.invite_token})
         )
@@ -159,6 +162,16 @@ def group_join(request, group_slug: str, token: str):
         messages.info(request, str(error))
     else:
         messages.success(request, f"You joined {group.name}.")
+    return redirect(group)
+
+
+@require_POST
+@permission_view
+def group_invite_regenerate(request, group_slug: str):
+    group, _ = group_selectors.visible_group_get(slug=group_slug, user=request.user)
+    require(request, permissions.can_manage_groups(request.user))
+    services.group_invite_regenerate(group=group, actor=request.user)
+    messages.success(request, "The invite link is new: the old one no longer works.")
     return redirect(group)
 
 
@@ -233,11 +246,13 @@ def spoilers_setting(request):
 
 
 def _calendar_group(request, group_slug: str):
-    """The group for a calendar feed: a private one needs its token (or a user who sees it)."""
+    """The group for a calendar feed: a private one needs a member's token (or a user who sees it)."""
     group = group_selectors.group_get(slug=group_slug)
-    token = request.GET.get("token")
+    token_membership = group_selectors.calendar_membership(group=group, token=request.GET.get("token"))
     is_member = group_selectors.is_member(group=group, user=request.user)
-    if not permissions.can_read_group_calendar(request.user, group, is_member=is_member, token=token):
+    if not permissions.can_read_group_calendar(
+        request.user, group, is_member=is_member, token_membership=token_membership
+    ):
         raise Http404("No such reading group.")
     return group
 
@@ -348,6 +363,9 @@ def meeting_detail(request, group_slug: str, meeting_id: int):
             "open_threads": open_threads,
             "folded_count": len(folded),
             "is_past": meeting.starts_at <= timezone.now(),
+            "calendar_token": group_selectors.own_calendar_token(group=group, user=request.user)
+            if group.is_private
+            else "",
         },
     )
 

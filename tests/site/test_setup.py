@@ -207,6 +207,12 @@ def test_docker_compose_has_database_cache_and_web_with_health_checks():
     assert (ROOT / "Dockerfile").exists()
 
 
+def test_the_web_port_is_published_on_loopback_only():
+    web = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["web"]
+    for mapping in web["ports"]:
+        assert str(mapping).startswith("127.0.0.1:"), mapping
+
+
 def test_the_worker_runs_the_database_task_queue_with_the_web_services_settings():
     services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
     worker, digest, web = services["worker"], services["digest"], services["web"]
@@ -254,14 +260,12 @@ def test_the_health_endpoint_answers_whatever_the_host_and_without_redirecting(c
 
 @pytest.mark.django_db
 def test_the_health_endpoint_says_503_when_the_database_does_not_answer(client, monkeypatch):
-    from django.db import DatabaseError, connection
+    from wiki import middleware
 
-    def refuse(*args, **kwargs):
-        raise DatabaseError("connection refused")
-
-    monkeypatch.setattr(connection, "cursor", refuse)
+    monkeypatch.setattr(middleware, "_database_answers", lambda: False)
     response = client.get("/healthz/")
     assert response.status_code == 503
+    assert response.content == b"down: the database does not answer\n"
 
 
 @pytest.mark.django_db
