@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from notes.models import ChangeRequest
-from notes.services.groups import group_create
+from notes.services.groups import group_create, progress_mark
 from tests.factories import make_thread, propose_chapter_edit
 
 JSON = "application/json"
@@ -124,6 +124,8 @@ def test_threads_replies_resolution_and_moderation(
 
 def test_threads_past_a_members_progress_are_folded(book, editor, moderator, reader, token_for, api):
     group_create(book=book, actor=moderator, name="Club", members=[reader])
+    # Folding starts only once a member has said how far she has read.
+    progress_mark(user=reader, book=book, chapter_number=1)
     thread = make_thread(chapter=book.chapters.get(number=3), author=editor, title="Ending spoiled")
     reader_api = api(token_for(reader, "read"))
     folded = reader_api.get("/api/v1/books/test-book/chapters/3/threads").json()

@@ -8,7 +8,9 @@ see the summary of answers per operation.
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -40,6 +42,19 @@ SUMMARY: dict[str, dict[str, int]] = {}  # operation -> "caller status" -> answe
 @pytest.fixture
 def callers(db, settings):
     settings.API_RATE_LIMIT = "1000000/hour"
+    # Schemathesis calls the WSGI application itself, not through Django's test client, so
+    # each request's end would close the connection: on PostgreSQL's pool that hands the
+    # test's open transaction back mid-test. Django's test client unhooks the same signals.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield _headers()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def _headers() -> dict[str, dict[str, str]]:
     make_book(slug="test-book", chapters=2, tables=1)
     headers = {"anonymous": {}}
     for scope, role in CALLERS.items():
