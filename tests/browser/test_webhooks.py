@@ -19,6 +19,8 @@ def test_an_admin_registers_a_webhook_and_reveals_its_secret_on_a_phone(
     page.set_viewport_size(PHONE)
     log_in(page, "boss")
 
+    # On a phone the links are folded into the menu: open it first, as a person would.
+    page.locator(".nav-menu > summary").click()
     page.click(".nav >> text=Webhooks")
     page.get_by_label("Address (URL)").fill("http://127.0.0.1:9/hooks/wiki")
     page.get_by_label("A discussion thread is started").check()
