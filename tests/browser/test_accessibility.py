@@ -81,4 +81,10 @@ def test_no_page_has_a_critical_or_serious_accessibility_violation(browser, live
                 page.goto(f"{live_server.url}{path}")
                 failures += [f"{where} {path} {item}" for item in _violations(page)]
             context.close()
+    # Run with -s to read the summary; the closing notes quote it.
+    views = (len(pages) + 1) * len(SCHEMES) * len(VIEWPORTS)
+    print(
+        f"\naxe-core: {len(pages) + 1} pages x {len(SCHEMES)} schemes x {len(VIEWPORTS)} widths = {views} views, "
+        f"{len(failures)} critical or serious violations"
+    )
     assert failures == [], "\n".join(failures)

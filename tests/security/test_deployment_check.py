@@ -17,6 +17,8 @@ PRODUCTION = {
     "SECURE_HSTS_SECONDS": "3600",
     "SECURE_HSTS_INCLUDE_SUBDOMAINS": "1",
     "SECURE_HSTS_PRELOAD": "1",
+    # As the compose file deploys it: one cache every worker shares (the check only reads it).
+    "REDIS_URL": "redis://redis:6379/0",
 }
 
 
@@ -42,6 +44,12 @@ def test_the_deployment_check_passes_with_production_settings(tmp_path):
     result = _check(tmp_path)
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_the_deployment_check_warns_when_the_workers_share_no_cache(tmp_path):
+    result = _check(tmp_path, REDIS_URL="")
+    assert result.returncode != 0
+    assert "wiki.W001" in result.stderr
 
 
 @pytest.mark.parametrize(
