@@ -17,6 +17,7 @@ Broken tables are repaired by :func:`read_table`, one warning per repair:
 """
 
 import datetime
+import json
 import re
 import unicodedata
 from collections.abc import Callable
@@ -421,3 +422,59 @@ def _parse_date(text: str, line: int) -> datetime.date:
         except ValueError:
             pass
     raise FormatError(f"cannot read the date '{text}'; expected a date like 'April 20, 2026'", line)
+
+
+def read_front_matter(lines: list[str]) -> tuple[dict[str, str | list[str]], int]:
+    """The ``key: value`` pairs of a leading ``---`` block, and the index after it (0 if none).
+
+    Only the simple YAML a notes file has: strings (quoted or not) and lists of strings
+    (``[a, b]`` or ``- a`` lines).
+    """
+    if not lines or lines[0].rstrip() != "---":
+        return {}, 0
+    end = next((index for index in range(1, len(lines)) if lines[index].rstrip() in {"---", "..."}), None)
+    if end is None:
+        raise FormatError(
+            "the front matter that starts here is not closed; expected a '---' line after it", 1
+        )
+    values: dict[str, str | list[str]] = {}
+    key = None
+    for line in lines[1:end]:
+        item = re.fullmatch(r"\s*-\s+(?P<value>.+?)\s*", line)
+        if item and key is not None:
+            existing = values.get(key)
+            values[key] = [*(existing if isinstance(existing, list) else []), _scalar(item["value"])]
+            continue
+        pair = re.fullmatch(r"(?P<key>[A-Za-z_][\w-]*)\s*:\s*(?P<value>.*?)\s*", line)
+        if pair is None:
+            continue
+        key = pair["key"].lower()
+        value = pair["value"]
+        if value.startswith("[") and value.endswith("]"):
+            values[key] = _list(value)
+        else:
+            values[key] = _scalar(value)
+    return values, end + 1
+
+
+def _list(text: str) -> list[str]:
+    """``["a", "b"]`` (as JSON, which YAML reads too) or ``[a, b]``."""
+    try:
+        loaded = json.loads(text)
+    except ValueError:
+        loaded = None
+    if isinstance(loaded, list):
+        return [str(item) for item in loaded]
+    return [_scalar(piece) for piece in text[1:-1].split(",") if _scalar(piece)]
+
+
+def _scalar(text: str) -> str:
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] == '"':
+        try:
+            return str(json.loads(text))
+        except ValueError:
+            return text[1:-1]
+    if len(text) >= 2 and text[0] == text[-1] == "'":
+        return text[1:-1].replace("''", "'")
+    return text
