@@ -56,9 +56,9 @@ from notes.formats.document import (
     TableDoc,
     check_details,
     check_length,
-    decode_source,
     next_fence,
     read_front_matter,
+    read_source,
     split_lines,
 )
 from notes.formats.headings import line_heading, setext_level
@@ -249,7 +249,7 @@ def parse_bundle(bundle: Bundle) -> BundleResult:
     warnings = list(bundle.warnings)
     markdown = {path: data for path, data in files.items() if path.lower().endswith(MARKDOWN_SUFFIXES)}
     readme = _readme_path([path for path in markdown if "/" not in path])
-    texts = {path: _decoded(path, data) for path, data in markdown.items()}
+    texts = {path: _decoded(path, data, warnings) for path, data in markdown.items()}
 
     book = _read_readme(readme, texts[readme] if readme else None, bundle.name, warnings)
     part_readmes = {
@@ -310,11 +310,17 @@ def _readme_path(paths: list[str]) -> str | None:
     return next((by_name[name] for name in README_NAMES if name in by_name), None)
 
 
-def _decoded(path: str, data: bytes) -> str:
+def _decoded(path: str, data: bytes, warnings: list[str]) -> str:
+    """A file's text by the one reader of notes files; a warning names a non-UTF-8 encoding."""
     try:
-        return decode_source(data)
+        source = read_source(data)
     except FormatError as error:
         raise FormatError(f"{path}: {error}") from None
+    if source.warning:
+        match = _LINE_REFERENCE_RE.match(source.warning)
+        where = f"{path} line {match['first']}: " if match else f"{path}: "
+        warnings.append(where + source.warning[match.end() :] if match else where + source.warning)
+    return source.text
 
 
 def _natural_key(path: str) -> list:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from notes import permissions
-from notes.formats import FormatError, decode_source, parse, write_markdown
+from notes.formats import FormatError, parse, read_source, write_markdown
 from notes.formats.bundles import bundle_from_zip, parse_bundle
 from notes.formats.document import BookDoc, ChapterDoc, TableDoc, place_tables, table_lines
 from notes.lib.addresses import AddressRefused, book_address
@@ -76,10 +76,11 @@ def notes_upload_read(*, data: bytes, filename: str) -> tuple[BookDoc, list[str]
             f"The file is {len(data) / 1024 / 1024:.1f} MB; the limit is {size_text(MAX_UPLOAD_BYTES)}. Split it into several books."
         )
     try:
-        result = parse(decode_source(data), format)
+        source = read_source(data)
+        result = parse(source.text, format)
     except FormatError as error:
         raise UploadError(f"{filename}: {error}") from None
-    return result.book, result.warnings
+    return result.book, [source.warning, *result.warnings] if source.warning else result.warnings
 
 
 @transaction.atomic

@@ -460,8 +460,8 @@ def test_a_binary_file_is_an_error():
     with pytest.raises(FormatError) as error:
         decode_source(b"Title\n\xff\xd8\xff\xe0")
     assert str(error.value) == (
-        "line 2: not a UTF-8 text file: the byte 0xff at offset 6 is not valid UTF-8; "
-        "save the file as UTF-8 text"
+        "line 2: not a UTF-8 text file: the byte 0xff at offset 6 is not valid UTF-8, and the file is "
+        "in no Windows encoding either; save the file as UTF-8 text"
     )
     assert error.value.line == 2
 
@@ -572,8 +572,8 @@ def test_a_chapter_number_used_twice_is_an_error():
     )
 
 
-def test_a_latin_1_file_is_refused_with_the_line_of_the_first_bad_byte():
-    data = "# Notes\n\n## Chapter 1 - Caf\u00e9s\n".encode("latin-1")
+def test_a_binary_file_is_refused_with_the_line_of_the_first_bad_byte():
+    data = "# Notes\n\n## Chapter 1 - Caf\u00e9s\x00\n".encode("latin-1")
     with pytest.raises(FormatError) as error:
         decode_source(data)
     assert error.value.line == 3

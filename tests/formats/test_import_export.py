@@ -321,9 +321,9 @@ def test_a_title_too_long_for_a_slug_asks_for_one_and_writes_nothing(tmp_path):
             "line 3: Chapter numbers run from 1 to 9999; 99999999999999999999",
         ),
         ("# B\n\n## Chapter: One\n", "line 3: expected a chapter heading like"),
-        ("# Caf\xe9\n", "line 1: not a UTF-8 text file"),
+        ("# Caf\xe9\x00\n", "line 1: not a UTF-8 text file"),
     ],
-    ids=["long-title", "huge-chapter-number", "mistyped-chapter", "latin-1"],
+    ids=["long-title", "huge-chapter-number", "mistyped-chapter", "binary"],
 )
 def test_a_markdown_file_the_database_could_not_take_is_refused_by_line(tmp_path, content, message):
     path = tmp_path / "notes.md"

@@ -193,7 +193,7 @@ def test_a_bad_file_is_refused_with_its_line_and_nothing_is_written(editor):
             "or a .zip of chapter files.",
         ),
         ("big.md", b"# B\n" + b"x" * (1024 * 1024), "The file is 1.0 MB; the limit is 1 MB."),
-        ("latin.txt", "Caf\xe9\n".encode("latin-1"), "latin.txt: line 1: not a UTF-8 text file"),
+        ("binary.txt", "Caf\xe9\x00\n".encode("latin-1"), "binary.txt: line 1: not a UTF-8 text file"),
     ],
 )
 def test_files_that_are_not_notes_are_refused(editor, name, data, message):

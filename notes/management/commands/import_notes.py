@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_slug
 
-from notes.formats import FormatError, decode_source, parse
+from notes.formats import FormatError, parse, read_source
 from notes.formats.bundles import bundle_from_folder, bundle_from_zip, is_bundle_folder, parse_bundle
 from notes.lib.addresses import AddressRefused, book_address, book_address_checked
 from notes.lib.limits import MAX_BUNDLE_BYTES, size_text
@@ -104,10 +104,11 @@ class Command(BaseCommand):
         except OSError as error:
             raise FileRefused(f"{path}: cannot read the file: {error.strerror}") from None
         try:
-            result = parse(decode_source(data), format)
+            source = read_source(data)
+            result = parse(source.text, format)
         except FormatError as error:
             raise FileRefused(f"{path}: {error}") from None
-        for warning in result.warnings:
+        for warning in [source.warning, *result.warnings] if source.warning else result.warnings:
             self.stderr.write(f"{path}: warning: {warning}")
         try:
             book = book_import(document=result.book, slug=slug, replace=replace)
