@@ -115,6 +115,7 @@ class BundleResult:
     images: dict[str, BundleImage]  # bundle path -> the image, for each one found and used
     sources: dict[int, str]  # chapter number -> the file it came from
     summary_source: str = ""  # the README the summary came from, "" if none
+    lines: list[str] = field(default_factory=list)  # every Markdown file's lines, for the import report
 
 
 # --- Files in -------------------------------------------------------------------------------
@@ -285,11 +286,14 @@ def parse_bundle(bundle: Bundle) -> BundleResult:
             number = chapter.number
         book.chapters.extend(chapters)
     book.chapters.sort(key=lambda chapter: chapter.number)
-    if not book.chapters:
-        warnings.append("the bundle holds no chapter files: the book has no chapters")
     images = _images_used(files, texts, warnings)
     return BundleResult(
-        book=book, warnings=warnings, images=images, sources=sources, summary_source=readme or ""
+        book=book,
+        warnings=warnings,
+        images=images,
+        sources=sources,
+        summary_source=readme or "",
+        lines=[line for path in sorted(texts, key=_natural_key) for line in split_lines(texts[path])],
     )
 
 

@@ -70,8 +70,8 @@ def test_importing_the_seed_creates_the_book_its_chapters_and_tables():
     )
     assert [(c.number, c.tables.count()) for c in book.chapters.all()] == [(1, 1), (2, 1), (3, 3)]
     assert (
-        "Imported 'Designing ML Systems' (designing-ml-systems): 3 chapters, 5 tables, 3 changelog lines."
-        in out
+        "Imported 'Designing ML Systems' (designing-ml-systems): 3 chapters, 5 tables, 0 images, 4 warnings; "
+        "3 changelog lines." in out
     )
     # Rendered HTML is stored at import time, with the tables in place.
     chapter = book.chapters.get(number=3)
