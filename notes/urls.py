@@ -114,6 +114,7 @@ urlpatterns += [
     path("books/<slug:book_slug>/download/", exports.book_download_by_query, name="book-download-query"),
     path("books/<slug:book_slug>/download/<str:format>/", exports.book_download, name="book-download"),
     path("import/", exports.notes_upload, name="notes-upload"),
+    path("import/preview/<str:token>/", exports.notes_upload_preview, name="notes-upload-preview"),
 ]
 
 # Images in notes: uploaded from the editor, served so they never become a page.

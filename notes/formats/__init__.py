@@ -13,8 +13,10 @@ from notes.formats.document import (
     ChapterDoc,
     FormatError,
     ParseResult,
+    SourceText,
     TableDoc,
     decode_source,
+    read_source,
 )
 from notes.formats.markdown import parse_markdown, write_markdown
 from notes.formats.text import parse_text, write_text
@@ -27,7 +29,9 @@ __all__ = [
     "FormatError",
     "ParseResult",
     "TableDoc",
+    "SourceText",
     "decode_source",
+    "read_source",
     "parse",
     "parse_markdown",
     "parse_text",

@@ -48,6 +48,7 @@ from urllib.parse import unquote
 
 from django.utils.text import slugify
 
+from notes.formats import headings
 from notes.formats.document import (
     BookDoc,
     ChapterDoc,
@@ -55,11 +56,13 @@ from notes.formats.document import (
     TableDoc,
     check_details,
     check_length,
-    decode_source,
     next_fence,
+    read_front_matter,
+    read_source,
     split_lines,
 )
-from notes.formats.markdown import parse_markdown, write_markdown
+from notes.formats.headings import line_heading, setext_level
+from notes.formats.markdown import book_title_heading, parse_markdown, write_markdown
 from notes.lib.limits import (
     MAX_BUNDLE_BYTES,
     MAX_BUNDLE_FILES,
@@ -73,15 +76,6 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 README_NAMES = ("readme.md", "readme.markdown", "index.md", "index.markdown")  # in order of preference
 _IGNORED_PARTS = {"__macosx", "thumbs.db", "desktop.ini"}
 
-_HEADING_RE = re.compile(r" {0,3}(?P<marks>#{1,6})[ \t]+(?P<text>.+?)(?:[ \t]+#+)?[ \t]*")
-_SETEXT_RE = re.compile(r" {0,3}(?:=+|-+)[ \t]*")
-# "Chapter 3: Title", "Chapter 3 - Title", "Ch. 3 Title", "CHAPTER 3", "3. Title", "3 - Title"
-_CHAPTER_WORD_RE = re.compile(
-    r"(?:chapter|ch\.?)[ \t]*(?P<number>\d{1,6})\b(?:[ \t]*[-:.)\u2013\u2014][ \t]*|[ \t]+|$)(?P<title>.*)",
-    re.IGNORECASE,
-)
-# Without the word, a separator is needed: "10 things I learned" is not chapter 10.
-_NUMBERED_RE = re.compile(r"(?P<number>\d{1,6})[ \t]*[-:.)_\u2013\u2014][ \t]*(?P<title>[^\W\d].*)")
 _LEADING_NUMBER_RE = re.compile(r"(?P<number>\d{1,6})(?!\d)")
 _SCHEME_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 # The places a Markdown file names another file: an inline link or image "](target",
@@ -121,6 +115,7 @@ class BundleResult:
     images: dict[str, BundleImage]  # bundle path -> the image, for each one found and used
     sources: dict[int, str]  # chapter number -> the file it came from
     summary_source: str = ""  # the README the summary came from, "" if none
+    lines: list[str] = field(default_factory=list)  # every Markdown file's lines, for the import report
 
 
 # --- Files in -------------------------------------------------------------------------------
@@ -255,7 +250,7 @@ def parse_bundle(bundle: Bundle) -> BundleResult:
     warnings = list(bundle.warnings)
     markdown = {path: data for path, data in files.items() if path.lower().endswith(MARKDOWN_SUFFIXES)}
     readme = _readme_path([path for path in markdown if "/" not in path])
-    texts = {path: _decoded(path, data) for path, data in markdown.items()}
+    texts = {path: _decoded(path, data, warnings) for path, data in markdown.items()}
 
     book = _read_readme(readme, texts[readme] if readme else None, bundle.name, warnings)
     part_readmes = {
@@ -291,11 +286,14 @@ def parse_bundle(bundle: Bundle) -> BundleResult:
             number = chapter.number
         book.chapters.extend(chapters)
     book.chapters.sort(key=lambda chapter: chapter.number)
-    if not book.chapters:
-        warnings.append("the bundle holds no chapter files: the book has no chapters")
     images = _images_used(files, texts, warnings)
     return BundleResult(
-        book=book, warnings=warnings, images=images, sources=sources, summary_source=readme or ""
+        book=book,
+        warnings=warnings,
+        images=images,
+        sources=sources,
+        summary_source=readme or "",
+        lines=[line for path in sorted(texts, key=_natural_key) for line in split_lines(texts[path])],
     )
 
 
@@ -316,11 +314,17 @@ def _readme_path(paths: list[str]) -> str | None:
     return next((by_name[name] for name in README_NAMES if name in by_name), None)
 
 
-def _decoded(path: str, data: bytes) -> str:
+def _decoded(path: str, data: bytes, warnings: list[str]) -> str:
+    """A file's text by the one reader of notes files; a warning names a non-UTF-8 encoding."""
     try:
-        return decode_source(data)
+        source = read_source(data)
     except FormatError as error:
         raise FormatError(f"{path}: {error}") from None
+    if source.warning:
+        match = _LINE_REFERENCE_RE.match(source.warning)
+        where = f"{path} line {match['first']}: " if match else f"{path}: "
+        warnings.append(where + source.warning[match.end() :] if match else where + source.warning)
+    return source.text
 
 
 def _natural_key(path: str) -> list:
@@ -329,62 +333,6 @@ def _natural_key(path: str) -> list:
         [(0, int(piece), "") if piece.isdigit() else (1, 0, piece) for piece in re.split(r"(\d+)", part)]
         for part in path.lower().split("/")
     ]
-
-
-def _front_matter(lines: list[str]) -> tuple[dict[str, str | list[str]], int]:
-    """The ``key: value`` pairs of a leading ``---`` block, and the index after it (0 if none).
-
-    Only the simple YAML a notes file has: strings (quoted or not) and lists of strings
-    (``[a, b]`` or ``- a`` lines).
-    """
-    if not lines or lines[0].rstrip() != "---":
-        return {}, 0
-    end = next((index for index in range(1, len(lines)) if lines[index].rstrip() in {"---", "..."}), None)
-    if end is None:
-        raise FormatError(
-            "the front matter that starts here is not closed; expected a '---' line after it", 1
-        )
-    values: dict[str, str | list[str]] = {}
-    key = None
-    for line in lines[1:end]:
-        item = re.fullmatch(r"\s*-\s+(?P<value>.+?)\s*", line)
-        if item and key is not None:
-            existing = values.get(key)
-            values[key] = [*(existing if isinstance(existing, list) else []), _scalar(item["value"])]
-            continue
-        pair = re.fullmatch(r"(?P<key>[A-Za-z_][\w-]*)\s*:\s*(?P<value>.*?)\s*", line)
-        if pair is None:
-            continue
-        key = pair["key"].lower()
-        value = pair["value"]
-        if value.startswith("[") and value.endswith("]"):
-            values[key] = _list(value)
-        else:
-            values[key] = _scalar(value)
-    return values, end + 1
-
-
-def _list(text: str) -> list[str]:
-    """``["a", "b"]`` (as JSON, which YAML reads too) or ``[a, b]``."""
-    try:
-        loaded = json.loads(text)
-    except ValueError:
-        loaded = None
-    if isinstance(loaded, list):
-        return [str(item) for item in loaded]
-    return [_scalar(piece) for piece in text[1:-1].split(",") if _scalar(piece)]
-
-
-def _scalar(text: str) -> str:
-    text = text.strip()
-    if len(text) >= 2 and text[0] == text[-1] == '"':
-        try:
-            return str(json.loads(text))
-        except ValueError:
-            return text[1:-1]
-    if len(text) >= 2 and text[0] == text[-1] == "'":
-        return text[1:-1].replace("''", "'")
-    return text
 
 
 def _read_readme(path: str | None, text: str | None, name: str, warnings: list[str]) -> BookDoc:
@@ -401,10 +349,8 @@ def _read_readme(path: str | None, text: str | None, name: str, warnings: list[s
     for index, line in enumerate(lines):
         # Front matter lines are blanked, so the reader's line numbers stay the file's.
         source.add("" if index < start else line, (path, index + 1))
-    has_title = any(
-        (heading := _HEADING_RE.fullmatch(line)) and heading["marks"] == "#" for line in lines[start:]
-    )
     title = values.get("title") if isinstance(values.get("title"), str) else ""
+    has_title = book_title_heading(lines, start, title) is not None
     if not has_title:
         # A stand-in the reader takes for the title; the real one is set below.
         source.lines.insert(0, "# Book")
@@ -433,7 +379,7 @@ def _read_readme(path: str | None, text: str | None, name: str, warnings: list[s
 
 def _front_matter_of(path: str, lines: list[str]) -> tuple[dict[str, str | list[str]], int]:
     try:
-        return _front_matter(lines)
+        return read_front_matter(lines)
     except FormatError as error:
         raise FormatError(f"{path} line {error.line}: {error.message}") from None
 
@@ -460,15 +406,10 @@ def _first_heading(lines: list[str], start: int) -> tuple[int, int, str] | None:
     for index in range(start, len(lines)):
         line = lines[index]
         if fence is None:
-            heading = _HEADING_RE.fullmatch(line)
+            heading = line_heading(line)
             if heading is not None:
-                return index, 1, heading["text"].strip()
-            if (
-                line.strip()
-                and index + 1 < len(lines)
-                and _SETEXT_RE.fullmatch(lines[index + 1])
-                and not line.lstrip().startswith(("|", "-", "*", "+", ">"))
-            ):
+                return index, 1, heading.text
+            if setext_level(line, lines[index + 1] if index + 1 < len(lines) else None):
                 return index, 2, line.strip()
         fence = next_fence(fence, line)
     return None
@@ -478,23 +419,27 @@ def _is_chapter_heading(lines: list[str], start: int, index: int, count: int, te
     """Whether a chapter file's first heading names its chapter: it opens the file, or it is
     numbered, or it is a level-1 heading. A "## Details" after a paragraph is the body's."""
     opens = not any(line.strip() for line in lines[start:index])
-    level_one = (
-        lines[index + 1].strip().startswith("=") if count == 2 else lines[index].lstrip().startswith("# ")
-    )
+    if count == 2:
+        level_one = setext_level(lines[index], lines[index + 1]) == 1
+    else:
+        heading = line_heading(lines[index])
+        level_one = heading is not None and heading.level == 1
     return opens or level_one or chapter_heading(text)[0] is not None
 
 
 def chapter_heading(text: str) -> tuple[int | None, str]:
-    """The chapter number and title a chapter file's first heading gives.
+    """The chapter number and title a chapter file's first heading gives, by the one rule of
+    :mod:`notes.formats.headings`.
 
     ``Chapter 3: Storage``, ``Ch. 3 Storage``, ``3. Storage`` -> ``(3, "Storage")``; a
-    heading without a number -> ``(None, text)``; a number without a title -> ``(3, "")``.
+    heading without a number -> ``(None, text)``; a number without a title -> ``(3, "")``
+    (the file name then gives the title).
     """
     text = text.strip()
-    match = _CHAPTER_WORD_RE.fullmatch(text) or _NUMBERED_RE.fullmatch(text)
-    if match is None:
+    found = headings.chapter_heading(text) or headings.numbered_heading(text)
+    if found is None:
         return None, text
-    return int(match["number"]), match["title"].strip()
+    return found.number, found.title
 
 
 def _file_title(path: str) -> tuple[int | None, str]:
@@ -851,6 +796,6 @@ def is_bundle_folder(folder: Path) -> bool:
 
 def _front_matter_end(lines: list[str]) -> int:
     try:
-        return _front_matter(lines)[1]
+        return read_front_matter(lines)[1]
     except FormatError:
         return 0

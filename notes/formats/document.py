@@ -17,10 +17,13 @@ Broken tables are repaired by :func:`read_table`, one warning per repair:
 """
 
 import datetime
+import json
 import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from charset_normalizer import from_bytes
 
 from notes.lib.limits import (
     MAX_BOOK_AUTHOR_LENGTH,
@@ -102,19 +105,96 @@ _FENCE_RE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
-def decode_source(data: bytes) -> str:
-    """Decode a notes file as UTF-8, dropping a byte-order mark; FormatError("not a UTF-8
-    text file: ...") for bytes that are not UTF-8 or that hold a NUL byte."""
+# Encodings a notes file may come in besides UTF-8: the single-byte ones editors on Windows
+# write. A file in none of them is refused rather than guessed.
+SINGLE_BYTE_ENCODINGS = {
+    "cp1252": "Windows-1252 (Western European)",
+    "cp1250": "Windows-1250 (Central European)",
+    "cp1251": "Windows-1251 (Cyrillic)",
+    "cp1253": "Windows-1253 (Greek)",
+    "cp1254": "Windows-1254 (Turkish)",
+    "cp1257": "Windows-1257 (Baltic)",
+}
+
+
+@dataclass
+class SourceText:
+    text: str
+    encoding: str  # the codec it was read with: "utf-8", "utf-16", "cp1252", ...
+    warning: str  # "" for UTF-8; else names the encoding it was read as
+
+
+def read_source(data: bytes) -> SourceText:
+    """Decode a notes file: UTF-8 (a byte-order mark dropped), UTF-16 with a byte-order mark,
+    or a single-byte Windows encoding recognised by charset-normalizer, the last two with a
+    warning naming the encoding. FormatError("not a UTF-8 text file: ...") for anything else
+    (binary files, a NUL byte, text in an encoding not recognised)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise FormatError(
+                "not a UTF-8 text file: it starts as UTF-16 text does (a byte-order mark) but is not; "
+                "save it as UTF-8 text"
+            ) from None
+        check_text(text.removeprefix("\ufeff"))
+        return SourceText(
+            text=text.removeprefix("\ufeff"),
+            encoding="utf-16",
+            warning="the file is UTF-16 text (it starts with a byte-order mark); read as UTF-16",
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise FormatError(
-            f"not a UTF-8 text file: the byte 0x{data[error.start]:02x} at offset {error.start} "
-            "is not valid UTF-8; save the file as UTF-8 text",
-            data.count(b"\n", 0, error.start) + 1,
-        ) from None
+        text = _single_byte(data)
+        if text is None:
+            raise FormatError(
+                f"not a UTF-8 text file: the byte 0x{data[error.start]:02x} at offset {error.start} "
+                "is not valid UTF-8, and the file is in no Windows encoding either; save the file as UTF-8 text",
+                data.count(b"\n", 0, error.start) + 1,
+            ) from None
+        check_text(text.text)
+        line = data.count(b"\n", 0, error.start) + 1
+        text.warning = (
+            f"line {line}: the file is not UTF-8 (the byte 0x{data[error.start]:02x} here); read as "
+            f"{SINGLE_BYTE_ENCODINGS[text.encoding]}: check its accented letters and dashes, or save it as UTF-8"
+        )
+        return text
     check_text(text)
-    return text
+    return SourceText(text=text, encoding="utf-8", warning="")
+
+
+def _single_byte(data: bytes) -> SourceText | None:
+    """The file read in the single-byte Windows encoding charset-normalizer finds likeliest
+    (Windows-1252 among equals); None for a binary file or text that reads as noise in all."""
+    if b"\x00" in data:
+        return None
+    matches = [
+        match
+        for match in from_bytes(data, cp_isolation=list(SINGLE_BYTE_ENCODINGS))
+        if match.encoding in SINGLE_BYTE_ENCODINGS and match.chaos < _MOST_CHAOS
+    ]
+    if not matches:
+        return None
+    least = min(match.chaos for match in matches)
+    best = [match for match in matches if match.chaos == least]
+    try:
+        western = data.decode("cp1252")
+    except UnicodeDecodeError:
+        western = None
+    if western is not None and any(str(match) == western or match.encoding == "cp1252" for match in best):
+        return SourceText(text=western, encoding="cp1252", warning="")
+    return SourceText(text=str(best[0]), encoding=best[0].encoding, warning="")
+
+
+# charset-normalizer's "chaos" (0 to 1) above which decoded bytes read as noise, not text:
+# bytes of an image read as Windows-1252 score about 0.18.
+_MOST_CHAOS = 0.15
+
+
+def decode_source(data: bytes) -> str:
+    """The text of a notes file (see :func:`read_source`), without the warning."""
+    return read_source(data).text
 
 
 def check_text(text: str) -> None:
@@ -421,3 +501,59 @@ def _parse_date(text: str, line: int) -> datetime.date:
         except ValueError:
             pass
     raise FormatError(f"cannot read the date '{text}'; expected a date like 'April 20, 2026'", line)
+
+
+def read_front_matter(lines: list[str]) -> tuple[dict[str, str | list[str]], int]:
+    """The ``key: value`` pairs of a leading ``---`` block, and the index after it (0 if none).
+
+    Only the simple YAML a notes file has: strings (quoted or not) and lists of strings
+    (``[a, b]`` or ``- a`` lines).
+    """
+    if not lines or lines[0].rstrip() != "---":
+        return {}, 0
+    end = next((index for index in range(1, len(lines)) if lines[index].rstrip() in {"---", "..."}), None)
+    if end is None:
+        raise FormatError(
+            "the front matter that starts here is not closed; expected a '---' line after it", 1
+        )
+    values: dict[str, str | list[str]] = {}
+    key = None
+    for line in lines[1:end]:
+        item = re.fullmatch(r"\s*-\s+(?P<value>.+?)\s*", line)
+        if item and key is not None:
+            existing = values.get(key)
+            values[key] = [*(existing if isinstance(existing, list) else []), _scalar(item["value"])]
+            continue
+        pair = re.fullmatch(r"(?P<key>[A-Za-z_][\w-]*)\s*:\s*(?P<value>.*?)\s*", line)
+        if pair is None:
+            continue
+        key = pair["key"].lower()
+        value = pair["value"]
+        if value.startswith("[") and value.endswith("]"):
+            values[key] = _list(value)
+        else:
+            values[key] = _scalar(value)
+    return values, end + 1
+
+
+def _list(text: str) -> list[str]:
+    """``["a", "b"]`` (as JSON, which YAML reads too) or ``[a, b]``."""
+    try:
+        loaded = json.loads(text)
+    except ValueError:
+        loaded = None
+    if isinstance(loaded, list):
+        return [str(item) for item in loaded]
+    return [_scalar(piece) for piece in text[1:-1].split(",") if _scalar(piece)]
+
+
+def _scalar(text: str) -> str:
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] == '"':
+        try:
+            return str(json.loads(text))
+        except ValueError:
+            return text[1:-1]
+    if len(text) >= 2 and text[0] == text[-1] == "'":
+        return text[1:-1].replace("''", "'")
+    return text

@@ -79,26 +79,23 @@ from notes.formats.document import (
     place_tables,
     read_changelog,
     read_detail,
+    read_front_matter,
     read_table,
     split_lines,
     table_lines,
     unescape_line,
 )
+from notes.formats.headings import (
+    chapter_heading,
+    is_chapter_attempt,
+    is_part_heading,
+    line_heading,
+    numbered_heading,
+    setext_level,
+)
 from notes.lib.limits import MAX_TABLE_TITLE_LENGTH, MAX_TITLE_LENGTH
 from notes.lib.placeholders import TABLE_PLACEHOLDER_RE, table_placeholder
 
-_HEADING_RE = re.compile(r" {0,3}(?P<marks>#{1,6})[ \t]+(?P<text>.+?)(?:[ \t]+#+)?[ \t]*")
-_CHAPTER_ATTEMPT_RE = re.compile(r"chapter\b(?!-\S)", re.IGNORECASE)
-_CHAPTER_RE = re.compile(
-    r"chapter\s+(?P<number>\d+)(?:\s*[-:.\u2013\u2014]\s*|\s+)(?P<title>\S.*)", re.IGNORECASE
-)
-# A numbered heading without the word: "3. Storage", "3 - Storage", "3: Storage". In a file
-# without "Chapter" headings, those at the shallowest level they appear at are the chapters.
-_NUMBERED_RE = re.compile(r"(?P<number>\d{1,4})\s*[-:.)\u2013\u2014]\s*(?P<title>[^\W\d_].*)")
-# "Part 2 Distributed storage", "Part II: Distributed Data", "PART ONE"
-_PART_RE = re.compile(
-    r"part\s+(?:\d+|[ivxlc]+|one|two|three|four|five|six|seven|eight|nine|ten)\b", re.IGNORECASE
-)
 # Lines that cannot be a one-line paragraph: indented code, list items, quotes, table
 # lines, thematic breaks.
 _NOT_PARAGRAPH_RE = re.compile(r" {4}|\t| {0,3}(?:[-*+][ \t]|\d{1,9}[.)][ \t]|>|\||(?:[-*_][ \t]*){3,}$)")
@@ -114,19 +111,24 @@ def parse_markdown(text: str) -> ParseResult:
         raise FormatError("the file is empty; expected the book title as '# <title>'")
     lines = split_lines(text)
     warnings: list[str] = []
-    start = next(
-        (index for index in range(_skip_front_matter(lines, warnings), len(lines)) if lines[index].strip()),
-        None,
-    )
-    if start is None:
+    front, front_end = _front_matter(lines, warnings)
+    start = next((index for index in range(front_end, len(lines)) if lines[index].strip()), None)
+    front_title = front.get("title") if isinstance(front.get("title"), str) else ""
+    if start is None and not front_title:
         raise FormatError("expected the book title as '# <title>' after the front matter")
-    title_index = _title_index(lines, start)
-    if title_index is None:
+    start = len(lines) if start is None else start
+    found = _title_index(lines, start, front_title)
+    if found is None and not front_title:
         raise FormatError(
             f"expected the book title as a level-1 heading '# <title>', found '{lines[start].strip()}'",
             start + 1,
         )
-    title = unescape_line(_HEADING_RE.fullmatch(lines[title_index])["text"], _is_title_structure)
+    if found is None:
+        # The front matter names the book; its text starts the summary.
+        title_index, title_end, title = start, start, front_title
+    else:
+        title_index, title_end, heading_text = found
+        title = front_title or unescape_line(heading_text, _is_title_structure)
     check_length("the book title", title, MAX_TITLE_LENGTH, title_index + 1)
     book = BookDoc(title=title, author="", domains=[], summary="", changelog=[], chapters=[])
     before_title = _trimmed(lines, start, title_index)
@@ -136,9 +138,10 @@ def parse_markdown(text: str) -> ParseResult:
             f"{_line_span(first, last)}: text before the '# {title}' title kept at the start of "
             "the book summary"
         )
-    headings = _chapter_headings(lines, title_index + 1)
+    headings = _chapter_headings(lines, title_end)
     bounds = [index for index, _, _ in headings] + [len(lines)]  # each chapter ends where the next starts
-    _read_front(book, lines, title_index + 1, bounds[0], warnings)
+    _read_front(book, lines, title_end, bounds[0], warnings)
+    _front_details(book, front, front_end)
     if before_title:
         book.summary = "\n\n".join(
             part for part in ("\n".join(lines[before_title[0] : before_title[1] + 1]), book.summary) if part
@@ -203,26 +206,48 @@ def _trimmed(lines: list[str], start: int, end: int) -> tuple[int, int] | None:
     return (filled[0], filled[-1]) if filled else None
 
 
-def _title_index(lines: list[str], start: int) -> int | None:
-    """The index of the book title: the first level-1 heading outside fenced code that is
-    not a chapter heading."""
+def book_title_heading(lines: list[str], start: int, front_title: str) -> tuple[int, int, str] | None:
+    """The heading the reader takes for the book's title (see :func:`_title_index`), if any."""
+    return _title_index(lines, start, front_title)
+
+
+def _title_index(lines: list[str], start: int, front_title: str) -> tuple[int, int, str] | None:
+    """(index, the index after it, text) of the book title: the first level-1 heading (``#``,
+    ``<h1>`` or underlined with ``===``) outside fenced code that is neither a chapter nor a
+    "Part" heading. When the front matter names the book, only a heading with that very
+    title is taken (and dropped); any other stays in the summary."""
     fence: str | None = None
     for index in range(start, len(lines)):
-        heading = _HEADING_RE.fullmatch(lines[index]) if fence is None else None
-        fence = next_fence(fence, lines[index])
-        if heading is not None and heading["marks"] == "#" and not _is_chapter_like(heading["text"]):
-            return index
+        line = lines[index]
+        if fence is None:
+            heading = line_heading(line)
+            if heading is not None and heading.level == 1:
+                text, end = heading.text, index + 1
+            elif (
+                heading is None
+                and setext_level(line, lines[index + 1] if index + 1 < len(lines) else None) == 1
+            ):
+                text, end = line.strip(), index + 2
+            else:
+                text = None
+            named = text is not None and (
+                not front_title
+                or unescape_line(text, _is_title_structure).casefold() == front_title.casefold()
+            )
+            if named and not _is_chapter_like(text) and not is_part_heading(text):
+                return index, end, text
+        fence = next_fence(fence, line)
     return None
 
 
 def _is_chapter_like(text: str) -> bool:
-    """Heading text that reads as a chapter: ``Chapter ...`` or ``3. Storage``."""
-    return _CHAPTER_ATTEMPT_RE.match(text) is not None or _NUMBERED_RE.fullmatch(text) is not None
+    """Heading text that reads as a chapter: ``Chapter ...``, ``Ch. 3 ...`` or ``3. Storage``."""
+    return is_chapter_attempt(text) or numbered_heading(text) is not None
 
 
 def _is_part_heading(line: str) -> bool:
-    heading = _HEADING_RE.fullmatch(line)
-    return heading is not None and _PART_RE.match(heading["text"]) is not None
+    heading = line_heading(line)
+    return heading is not None and is_part_heading(heading.text)
 
 
 def _part_section(lines: list[str], start: int, end: int) -> int | None:
@@ -244,15 +269,16 @@ def _is_title_structure(text: str) -> bool:
 
 
 def _body_structure(line: str, is_first: bool) -> bool:
-    """A chapter body line the reader would take for structure: a chapter heading, a
-    "Part" heading (it would move to the next chapter), a table row, a section keyword
-    heading. Plain lines such as ``Chapter 1 - Fake`` or ``Changelog`` are text in
-    Markdown and stay as written (a backslash before a letter would show)."""
-    heading = _HEADING_RE.fullmatch(line)
+    """A chapter body line the reader would take for structure: a chapter heading (of any
+    style the rule in :mod:`notes.formats.headings` knows), a "Part" heading (it would move to
+    the next chapter), a table row, a section keyword heading. Plain lines such as ``Chapter
+    1 - Fake`` or ``Changelog`` are text in Markdown and stay as written (a backslash before
+    a letter would show)."""
+    heading = line_heading(line)
     if heading is not None and (
-        _CHAPTER_ATTEMPT_RE.match(heading["text"])
-        or is_keyword_line(heading["text"])
-        or (_PART_RE.match(heading["text"]) and not is_first)
+        is_chapter_attempt(heading.text)
+        or is_keyword_line(heading.text)
+        or (is_part_heading(heading.text) and not is_first)
     ):
         return True
     return is_row_line(line)
@@ -263,14 +289,14 @@ def _summary_structure(*, has_chapters: bool) -> Callable[[str, bool], bool]:
     Storage``) only read as chapters in a file without ``Chapter`` headings."""
 
     def is_structure(line: str, is_first: bool) -> bool:
-        heading = _HEADING_RE.fullmatch(line)
-        if heading is None or heading["marks"] == "#":
+        heading = line_heading(line)
+        if heading is None or heading.level == 1:
             return False
-        text = heading["text"]
+        text = heading.text
         return bool(
-            _CHAPTER_ATTEMPT_RE.match(text)
+            is_chapter_attempt(text)
             or is_keyword_line(text)
-            or (not has_chapters and _NUMBERED_RE.fullmatch(text))
+            or (not has_chapters and numbered_heading(text) is not None)
         )
 
     return is_structure
@@ -300,19 +326,35 @@ def _map_outside_fences(lines, is_structure, change) -> list[str]:
     return out
 
 
-def _skip_front_matter(lines: list[str], warnings: list[str]) -> int:
-    """Return the index after a YAML front matter block (``---`` on line 1 to ``---`` or
-    ``...``), warning that it was skipped; 0 if the file has none."""
-    if lines[0].rstrip() != "---":
-        return 0
-    for index in range(1, len(lines)):
-        if lines[index].rstrip() in {"---", "..."}:
+def _front_matter(lines: list[str], warnings: list[str]) -> tuple[dict, int]:
+    """The values of a YAML front matter block and the index after it (``{}``, 0 if none);
+    a warning names the keys that were not read."""
+    values, end = read_front_matter(lines)
+    if end:
+        skipped = sorted(key for key in values if key not in _FRONT_KEYS)
+        if skipped or not any(key in values for key in _FRONT_KEYS):
             warnings.append(
-                f"line 1: front matter (lines 1-{index + 1}) skipped; the book is read from its "
+                f"line 1: front matter (lines 1-{end}): "
+                + (f"'{', '.join(skipped)}' skipped; " if skipped else "skipped; ")
+                + "the book is read from 'title:', 'author:' and 'domains:' there, else from its "
                 "'# <title>' heading and its 'Author:' and 'Domain:' lines"
             )
-            return index + 1
-    raise FormatError("the front matter that starts here is not closed; expected a '---' line after it", 1)
+    return values, end
+
+
+_FRONT_KEYS = ("title", "author", "domains", "domain")
+
+
+def _front_details(book: BookDoc, values: dict, end: int) -> None:
+    """The front matter's author and domains win over the lines in the file."""
+    if isinstance(values.get("author"), str):
+        book.author = values["author"]
+    domains = values.get("domains", values.get("domain"))
+    if isinstance(domains, str):
+        domains = [piece.strip() for piece in domains.split(",") if piece.strip()]
+    if isinstance(domains, list):
+        book.domains = domains
+    check_details(book, 1)
 
 
 def _closing_fence(lines: list[str]) -> list[str]:
@@ -332,46 +374,52 @@ def _table_block(table: TableDoc) -> list[str]:
 def _chapter_headings(lines: list[str], start: int) -> list[tuple[int, int, str]]:
     """Return (index, number, title) of each chapter heading outside fenced code.
 
-    Chapter headings read ``Chapter <number> ...`` at any level. A file with none has as
-    chapters its numbered headings (``## 3. Storage``) of the shallowest level they use.
+    Chapter headings are those :func:`notes.formats.headings.chapter_heading` reads, at any
+    level; a heading that opens with the word ``Chapter`` but reads as none is refused. A
+    file with none has as chapters its numbered headings (``## 3. Storage``) of the
+    shallowest level they use.
     """
     headings: list[tuple[int, int, str]] = []
-    numbered: list[tuple[int, int, re.Match]] = []  # (index, level, match)
+    numbered: list[tuple[int, int, int, str]] = []  # (index, level, number, title)
     first_lines: dict[int, int] = {}
     fence: str | None = None
     for index in range(start, len(lines)):
-        heading = _HEADING_RE.fullmatch(lines[index]) if fence is None else None
+        heading = line_heading(lines[index]) if fence is None else None
         fence = next_fence(fence, lines[index])
         if heading is None:
             continue
-        if not _CHAPTER_ATTEMPT_RE.match(heading["text"]):
-            number_match = _NUMBERED_RE.fullmatch(heading["text"])
-            if number_match is not None:
-                numbered.append((index, len(heading["marks"]), number_match))
+        chapter = chapter_heading(heading.text)
+        if chapter is None and not is_chapter_attempt(heading.text):
+            section = numbered_heading(heading.text)
+            if section is not None:
+                numbered.append((index, heading.level, section.number, section.title))
             continue
-        match = _CHAPTER_RE.fullmatch(heading["text"])
-        if match is None:
+        if chapter is None:
             raise FormatError(
                 "expected a chapter heading like '## Chapter <number> - <title>', "
                 f"found '{lines[index].strip()}'",
                 index + 1,
             )
-        headings.append(_chapter_heading(first_lines, index, match))
+        headings.append(_chapter_heading(first_lines, index, chapter.number, chapter.title))
     if headings or not numbered:
         return headings
-    level = min(level for _, level, _ in numbered)
-    return [_chapter_heading(first_lines, index, match) for index, depth, match in numbered if depth == level]
+    level = min(level for _, level, _, _ in numbered)
+    return [
+        _chapter_heading(first_lines, index, number, title)
+        for index, depth, number, title in numbered
+        if depth == level
+    ]
 
 
-def _chapter_heading(first_lines: dict[int, int], index: int, match: re.Match) -> tuple[int, int, str]:
-    claim_chapter_number(first_lines, int(match["number"]), index + 1)
-    if not match["title"].strip("-:.\u2013\u2014 \t"):
-        raise FormatError(
-            f"chapter {match['number']} has no title; expected '## Chapter <number> - <title>'",
-            index + 1,
-        )
-    check_length("the chapter title", match["title"], MAX_TITLE_LENGTH, index + 1)
-    return index, int(match["number"]), match["title"]
+def _chapter_heading(
+    first_lines: dict[int, int], index: int, number: int, title: str
+) -> tuple[int, int, str]:
+    """A chapter heading checked: its number used once and in range, its title short
+    enough; ``Chapter 7`` alone is titled ``Chapter 7``."""
+    claim_chapter_number(first_lines, number, index + 1)
+    title = title or f"Chapter {number}"
+    check_length("the chapter title", title, MAX_TITLE_LENGTH, index + 1)
+    return index, number, title
 
 
 def _read_front(book: BookDoc, lines: list[str], start: int, end: int, warnings: list[str]) -> None:
@@ -388,12 +436,12 @@ def _read_front(book: BookDoc, lines: list[str], start: int, end: int, warnings:
     index = start
     while index < end:
         line = lines[index]
-        heading = _HEADING_RE.fullmatch(line) if fence is None else None
+        heading = line_heading(line) if fence is None else None
         detail = read_detail(line) if fence is None else None
-        if heading is not None and heading["marks"] == "#":
+        if heading is not None and heading.level == 1:
             _warn_kept_section(lines, index, end, warnings)
         elif heading is not None:
-            name = heading["text"].lower()
+            name = heading.text.lower()
             in_changelog = name == "changelog"
             if name in {"changelog", NOTES_HEADING}:
                 index += 1
@@ -429,7 +477,7 @@ def _warn_kept_section(lines: list[str], index: int, end: int, warnings: list[st
     fence: str | None = None
     stop = end
     for position in range(index + 1, end):
-        if fence is None and _HEADING_RE.fullmatch(lines[position]):
+        if fence is None and line_heading(lines[position]):
             stop = position
             break
         fence = next_fence(fence, lines[position])
@@ -482,7 +530,7 @@ def _kind(line: str) -> int:
         return _BLANK
     if TABLE_PLACEHOLDER_RE.fullmatch(line):
         return _PLACEHOLDER
-    if _HEADING_RE.fullmatch(line):
+    if line_heading(line):
         return _HEADING
     return _OTHER if _NOT_PARAGRAPH_RE.match(line) else _TEXT
 
@@ -504,8 +552,8 @@ def _take_title(body: list[str], kinds: list[int]) -> str:
 
 
 def _title_text(line: str) -> str:
-    heading = _HEADING_RE.fullmatch(line)
-    text = heading["text"].strip() if heading else line.strip()
+    heading = line_heading(line)
+    text = heading.text if heading else line.strip()
     for marker in ("**", "__"):
         inner = text[2:-2]
         if len(text) > 4 and text.startswith(marker) and text.endswith(marker) and marker not in inner:

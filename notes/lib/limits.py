@@ -15,6 +15,7 @@ MAX_BUNDLE_FILES = 1000  # entries in the zip or files in the folder, folders as
 # Each image is decoded and encoded again, a second or so for a large photo: a bundle
 # brings at most this many; the rest stay as written, with a warning.
 MAX_BUNDLE_IMAGES = 200
+STAGED_UPLOAD_SECONDS = 60 * 60  # an upload waits this long on its preview page to be proposed
 
 MAX_TITLE_LENGTH = 200  # a book's title, a chapter's title
 MAX_TABLE_TITLE_LENGTH = 300

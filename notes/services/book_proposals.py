@@ -13,16 +13,27 @@ same way once read: its images are stored as the editor's uploads are, when the 
 made, and its references point at them (:mod:`notes.services.bundles`).
 """
 
+import secrets
+import time
 from dataclasses import dataclass, field
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 
 from notes import permissions
-from notes.formats import FormatError, decode_source, parse, write_markdown
+from notes.formats import FormatError, parse, read_source, write_markdown
 from notes.formats.bundles import bundle_from_zip, parse_bundle
-from notes.formats.document import BookDoc, ChapterDoc, TableDoc, place_tables, table_lines
+from notes.formats.document import BookDoc, ChapterDoc, TableDoc, place_tables, split_lines, table_lines
+from notes.formats.reports import ImportReport, import_report
 from notes.lib.addresses import AddressRefused, book_address
-from notes.lib.limits import MAX_BUNDLE_UPLOAD_BYTES, MAX_SUMMARY_LENGTH, MAX_UPLOAD_BYTES, size_text
+from notes.lib.limits import (
+    MAX_BUNDLE_UPLOAD_BYTES,
+    MAX_SUMMARY_LENGTH,
+    MAX_UPLOAD_BYTES,
+    STAGED_UPLOAD_SECONDS,
+    size_text,
+)
 from notes.models import Book, ChangeRequest
 from notes.models.reviews import OPEN_STATUSES
 from notes.services.books import book_document
@@ -68,6 +79,12 @@ def upload_limit(filename: str) -> int:
 
 def notes_upload_read(*, data: bytes, filename: str) -> tuple[BookDoc, list[str]]:
     """Read an uploaded notes file: the book and the importer's warnings."""
+    document, warnings, _ = _notes_file_read(data=data, filename=filename)
+    return document, warnings
+
+
+def _notes_file_read(*, data: bytes, filename: str) -> tuple[BookDoc, list[str], list[str]]:
+    """The book, the warnings and the file's lines (for the report)."""
     format = upload_format(filename)
     if format == "bundle":
         raise UploadError(f"'{filename}' is a zip: it is read with its images when it is proposed.")
@@ -76,10 +93,113 @@ def notes_upload_read(*, data: bytes, filename: str) -> tuple[BookDoc, list[str]
             f"The file is {len(data) / 1024 / 1024:.1f} MB; the limit is {size_text(MAX_UPLOAD_BYTES)}. Split it into several books."
         )
     try:
-        result = parse(decode_source(data), format)
+        source = read_source(data)
+        result = parse(source.text, format)
     except FormatError as error:
         raise UploadError(f"{filename}: {error}") from None
-    return result.book, result.warnings
+    warnings = [source.warning, *result.warnings] if source.warning else result.warnings
+    return result.book, warnings, split_lines(source.text)
+
+
+# --- The preview, before anything is proposed ---------------------------------------------------
+
+
+@dataclass
+class UploadPreview:
+    filename: str
+    book: Book | None  # the book the file proposes changes to; None for a new book
+    slug: str  # the new book's address, or the book's
+    report: ImportReport
+
+
+def notes_upload_preview(*, author, data: bytes, filename: str, book: Book | None = None) -> UploadPreview:
+    """Read an upload as proposing it would, without storing or proposing anything: the
+    outline the uploader checks before "Propose this book". UploadError for a file that
+    could not be proposed (unreadable, or a new book whose address is refused or taken)."""
+    if not permissions.can_upload_notes(author):
+        raise UploadError("You may not propose changes.")
+    if upload_format(filename) == "bundle":
+        if len(data) > MAX_BUNDLE_UPLOAD_BYTES:
+            raise UploadError(
+                f"The zip is {len(data) / 1024 / 1024:.1f} MB; the limit is {size_text(MAX_BUNDLE_UPLOAD_BYTES)}."
+            )
+        try:
+            result = parse_bundle(bundle_from_zip(data, name=filename))
+        except FormatError as error:
+            raise UploadError(f"{filename}: {error}") from None
+        report = import_report(
+            result.book, result.warnings, lines=result.lines, images=len(result.images), source=filename
+        )
+    else:
+        document, warnings, lines = _notes_file_read(data=data, filename=filename)
+        report = import_report(document, warnings, lines=lines, source=filename)
+    slug = book.slug if book is not None else _new_book_slug(report.title)
+    return UploadPreview(filename=filename, book=book, slug=slug, report=report)
+
+
+def _new_book_slug(title: str) -> str:
+    """The address a new book would take; UploadError if refused or already taken."""
+    try:
+        slug = book_address(title)
+    except AddressRefused as error:
+        raise UploadError(
+            f"{error} The address is made from the book's title: change it in the file."
+        ) from None
+    if Book.objects.filter(slug=slug).exists():
+        raise UploadError(
+            f"A book with the slug '{slug}' exists; open that book and upload the file there to propose "
+            "changes to it."
+        )
+    return slug
+
+
+# Uploads waiting for "Propose this book" are kept in the storage, under a random name that
+# only the uploader's session knows, for STAGED_UPLOAD_SECONDS; the browser never sends the
+# content back.
+STAGING_FOLDER = "upload-staging"
+
+
+def notes_upload_stage(*, data: bytes) -> str:
+    """Keep an upload until it is proposed or discarded; returns its token. Uploads staged
+    longer ago than the limit are deleted now."""
+    _staged_sweep()
+    token = secrets.token_urlsafe(24)
+    default_storage.save(f"{STAGING_FOLDER}/{token}", ContentFile(data))
+    return token
+
+
+def notes_upload_staged(*, token: str, staged_at: float) -> bytes | None:
+    """The bytes staged under ``token``; None if gone or older than the limit."""
+    if (
+        not token.replace("-", "").replace("_", "").isalnum()
+        or time.time() - staged_at > STAGED_UPLOAD_SECONDS
+    ):
+        return None
+    try:
+        with default_storage.open(f"{STAGING_FOLDER}/{token}", "rb") as handle:
+            return handle.read()
+    except (FileNotFoundError, OSError):
+        return None
+
+
+def notes_upload_unstage(*, token: str) -> None:
+    if token.replace("-", "").replace("_", "").isalnum():
+        default_storage.delete(f"{STAGING_FOLDER}/{token}")
+
+
+def _staged_sweep() -> None:
+    try:
+        _, names = default_storage.listdir(STAGING_FOLDER)
+    except (FileNotFoundError, OSError, NotImplementedError):
+        return
+    for name in names:
+        path = f"{STAGING_FOLDER}/{name}"
+        try:
+            age = time.time() - default_storage.get_modified_time(path).timestamp()
+        except (FileNotFoundError, OSError, NotImplementedError):
+            continue
+        if age > STAGED_UPLOAD_SECONDS:
+            default_storage.delete(path)
 
 
 @transaction.atomic
@@ -93,7 +213,8 @@ def notes_upload_propose(*, author, data: bytes, filename: str, book: Book | Non
         raise UploadError("You may not propose changes.")
     if upload_format(filename) == "bundle":
         return _bundle_upload_propose(author=author, data=data, filename=filename, book=book)
-    document, warnings = notes_upload_read(data=data, filename=filename)
+    document, warnings, lines = _notes_file_read(data=data, filename=filename)
+    report = import_report(document, warnings, lines=lines, source=filename)
     summary = _summary(f"Uploaded {filename}")
     try:
         if book is None:
@@ -108,7 +229,14 @@ def notes_upload_propose(*, author, data: bytes, filename: str, book: Book | Non
             )
     except ReviewError as error:
         raise UploadError(str(error)) from None
-    return UploadOutcome(book_title=document.title, warnings=warnings, requests=requests, notes=notes)
+    return UploadOutcome(
+        book_title=document.title,
+        warnings=warnings,
+        requests=requests,
+        notes=notes,
+        made=report.made,
+        alert=report.alert,
+    )
 
 
 def _bundle_upload_propose(*, author, data: bytes, filename: str, book: Book | None) -> UploadOutcome:
@@ -146,19 +274,14 @@ def _bundle_upload_propose(*, author, data: bytes, filename: str, book: Book | N
     except Exception:
         bundle_images_discard(names=ready.image_names)
         raise
-    alert = (
-        ""
-        if ready.document.chapters
-        else f"{filename} holds no chapter files: the proposed book has no chapters. "
-        "Put one Markdown file per chapter in the zip, next to a README.md."
-    )
+    report = ready.report(filename)
     return UploadOutcome(
         book_title=ready.document.title,
         warnings=ready.warnings,
         requests=requests,
         notes=notes,
-        made=ready.summary,
-        alert=alert,
+        made=report.made,
+        alert=report.alert,
     )
 
 

@@ -11,13 +11,14 @@ downloaded book uploaded back proposes no change.
 """
 
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from notes.formats.bundles import BundleResult, relink_bundle, write_bundle
 from notes.formats.document import BookDoc
+from notes.formats.reports import ImportReport, import_report
 from notes.lib.limits import MAX_BUNDLE_IMAGES
 from notes.models import Book
 from notes.services.books import book_document
@@ -30,17 +31,12 @@ class BundleReady:
     warnings: list[str]  # the reader's, then one per image that was refused
     image_names: list[str]  # the images stored, to discard if the import fails after all
     image_count: int  # the images the book shows, stored now or before
+    lines: list[str] = field(default_factory=list)  # the bundle's Markdown lines
 
-    @property
-    def summary(self) -> str:
-        """What the bundle makes, as the upload page and the command report it."""
-        chapters = len(self.document.chapters)
-        tables = sum(len(chapter.tables) for chapter in self.document.chapters)
-        images = self.image_count
-        return (
-            f"{chapters} chapter{'s' if chapters != 1 else ''}, {tables} table{'s' if tables != 1 else ''}, "
-            f"{images} image{'s' if images != 1 else ''}, {len(self.warnings)} "
-            f"warning{'s' if len(self.warnings) != 1 else ''}"
+    def report(self, source: str) -> ImportReport:
+        """What the bundle (named ``source``) makes, as the upload page and the command report it."""
+        return import_report(
+            self.document, self.warnings, lines=self.lines, images=self.image_count, source=source
         )
 
 
@@ -80,7 +76,9 @@ def bundle_images_store(*, result: BundleResult, book_slug: str) -> BundleReady:
         return f"{url}#{fragment}" if fragment else url
 
     relink_bundle(result, image_urls=urls, link_url=link_url)
-    return BundleReady(document=result.book, warnings=warnings, image_names=names, image_count=len(urls))
+    return BundleReady(
+        document=result.book, warnings=warnings, image_names=names, image_count=len(urls), lines=result.lines
+    )
 
 
 def _already_stored(path: str, data: bytes) -> str | None:

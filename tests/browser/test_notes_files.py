@@ -80,7 +80,10 @@ def test_an_uploaded_file_becomes_a_request_that_a_reviewer_publishes(live_serve
     ann.goto(f"{live_server.url}/")
     _submit(ann, "text=Upload a notes file")
     ann.set_input_files("input[name=notes_file]", str(DDIA))
-    _submit(ann, "text=Propose for review")
+    _submit(ann, "text=Upload and check the outline")
+    assert ann.locator(".upload-outline li").count() == 6
+    assert not ChangeRequest.objects.exists()  # the outline first; nothing proposed yet
+    _submit(ann, "text=Propose this book")
 
     assert "became 1 change request for review" in ann.locator(".messages").inner_text()
     warnings = ann.locator(".upload-warnings li").all_inner_texts()
@@ -122,7 +125,7 @@ def test_an_upload_error_names_its_line_on_the_form(live_server, new_page, log_i
     log_in(page, "ann")
     page.goto(f"{live_server.url}/import/")
     page.set_input_files("input[name=notes_file]", str(bad))
-    _submit(page, "text=Propose for review")
+    _submit(page, "text=Upload and check the outline")
 
     assert page.locator(".upload-error").inner_text() == (
         "broken.md: line 5: chapter 1 appears twice (first on line 3); expected each chapter number once"

@@ -1,6 +1,7 @@
-"""A zip of chapter files with their images, uploaded in the browser: the upload page says
-what it read, a reviewer approves the new book, the chapter page shows the pictures, and
-the book page downloads the book back as a zip."""
+"""A zip of chapter files with their images, uploaded in the browser: the preview page shows
+the outline it makes before anything is proposed, the upload page says what it proposed, a
+reviewer approves the new book, the chapter page shows the pictures, and the book page
+downloads the book back as a zip."""
 
 import io
 import os
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from notes.models import Book, ChangeRequest
+from tests.browser.test_accessibility import _violations
 from tests.factories import make_user
 from tests.paths import NOTES_FILES
 
@@ -60,7 +62,23 @@ def test_an_uploaded_zip_is_reviewed_published_and_shows_its_images(
     log_in(ann, "ann")
     ann.goto(f"{live_server.url}/import/")
     ann.set_input_files("input[name=notes_file]", str(_zip(tmp_path)))
-    _submit(ann, "text=Propose for review")
+    _submit(ann, "text=Upload and check the outline")
+
+    # The outline, before anything is proposed or stored.
+    assert ann.locator("h1").inner_text() == "Check what streaming.zip makes"
+    assert ann.locator(".upload-outline li").all_inner_texts() == [
+        "Chapter 1 \u2013 Streaming 101 1 image",
+        "Chapter 2 \u2013 The What, Where, When, and How 1 table, 1 image",
+        "Chapter 3 \u2013 Watermarks 1 image",
+    ]
+    assert ann.locator(".upload-made").inner_text() == "Read: 3 chapters, 1 table, 2 images, 1 warning."
+    assert not ChangeRequest.objects.exists()
+    for width in (390, 1280):
+        ann.set_viewport_size({"width": width, "height": 900})
+        ann.screenshot(path=str(shots / f"zip-preview-{width}.png"), full_page=True)
+        assert ann.evaluate("document.documentElement.scrollWidth") <= width
+        assert _violations(ann) == []
+    _submit(ann, "text=Propose this book")
 
     assert "streaming.zip became 1 change request for review" in ann.locator(".messages").inner_text()
     assert ann.locator(".upload-made").inner_text() == "Read: 3 chapters, 1 table, 2 images, 1 warning."

@@ -25,6 +25,7 @@ from notes.formats.bundles import (
     relink_bundle,
     write_bundle,
 )
+from notes.formats.reports import import_report
 from notes.models import Book, ChangeRequest
 from notes.services.book_proposals import UploadError, notes_upload_propose
 from notes.services.books import book_document
@@ -214,7 +215,10 @@ def test_a_bundle_without_chapters_or_readme_says_so_and_takes_its_name():
 
     assert result.book.title == "my-notes"
     assert result.book.chapters == []
-    assert "the bundle holds no chapter files: the book has no chapters" in result.warnings
+    assert import_report(result.book, result.warnings, lines=result.lines).alert == (
+        "No chapters: the file gives a book with 0 chapters (it has no headings at all). A chapter starts at a "
+        "heading like '## Chapter 3 - Title', '## Ch. 3: Title', '<h2>Chapter 3</h2>' or '## 3. Title'."
+    )
     assert any("no README.md or index.md" in warning for warning in result.warnings)
 
 
@@ -331,7 +335,10 @@ def test_a_zip_without_chapters_is_imported_with_a_loud_warning(tmp_path):
 
     _, err = run(str(tmp_path / "empty.zip"))
 
-    assert "WARNING: no chapter files were found; the book has no chapters" in err
+    assert (
+        "empty.zip: WARNING: No chapters: empty.zip gives a book with 0 chapters (the headings it has are "
+        "1 level-1 heading such as '# Empty Book')." in err
+    )
     assert Book.objects.get().title == "Empty Book"
 
 
@@ -379,7 +386,12 @@ def test_the_upload_page_takes_a_zip_and_reports_what_it_made(client, editor):
         {"notes_file": SimpleUploadedFile("streaming.zip", zip_folder(CHAPTERS)), "book": ""},
         follow=True,
     )
+    preview = response.content.decode()
+    assert "Read: 3 chapters, 1 table, 2 images, 1 warning." in preview
+    assert "Chapter 2 &ndash; The What, Where, When, and How" in preview
+    assert not ChangeRequest.objects.exists()
 
+    response = client.post(response.redirect_chain[-1][0], {"action": "propose"}, follow=True)
     page = response.content.decode()
     assert "Read: 3 chapters, 1 table, 2 images, 1 warning." in page
     assert "03-watermarks.md line 5: the image" in page
@@ -402,7 +414,7 @@ def test_the_upload_page_refuses_a_zip_over_its_size_limit_before_reading_it(cli
 def test_an_uploaded_zip_without_chapters_carries_a_loud_alert(editor):
     outcome = notes_upload_propose(author=editor, data=zip_of({"README.md": "# Empty\n"}), filename="e.zip")
 
-    assert outcome.alert.startswith("e.zip holds no chapter files: the proposed book has no chapters.")
+    assert outcome.alert.startswith("No chapters: e.zip gives a book with 0 chapters")
 
 
 def test_an_unsafe_uploaded_zip_is_refused_and_nothing_is_kept(editor):

@@ -63,5 +63,7 @@ def test_who_may_upload_a_notes_file(client, settings, role, expected):
     assert outcome(client.get("/import/")) == expected
     response = client.post("/import/", {"notes_file": SimpleUploadedFile("a.md", data)})
     assert outcome(response) == expected
+    if expected == "ok":
+        assert outcome(client.post(response["Location"], {"action": "propose"})) == "ok"
     assert ChangeRequest.objects.exists() == (expected == "ok")
     assert permissions.can_upload_notes(user or AnonymousUser()) == (expected == "ok")

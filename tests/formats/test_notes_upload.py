@@ -22,12 +22,27 @@ pytestmark = pytest.mark.django_db
 DDIA = (NOTES_FILES / "ddia-reading-notes.md").read_bytes()
 SEED = SEED_SOURCE.read_bytes()
 URL = "/import/"
+PREVIEW = "/import/preview/"
 
 Kind = ChangeRequest.Kind
 
 
-def upload(client, data: bytes, name: str = "ddia.md", book: str = ""):
-    return client.post(URL, {"notes_file": SimpleUploadedFile(name, data), "book": book})
+@pytest.fixture(autouse=True)
+def memory_storage(settings):
+    """Uploads wait for "Propose" in the storage: kept in memory, not in the media folder."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
+
+
+def upload(client, data: bytes, name: str = "ddia.md", book: str = "", *, propose: bool = True):
+    """Upload a file on the page and, unless ``propose`` is False, propose it from the
+    outline preview page it leads to (as the uploader's two clicks do)."""
+    response = client.post(URL, {"notes_file": SimpleUploadedFile(name, data), "book": book})
+    if propose and response.status_code == 302 and response["Location"].startswith(PREVIEW):
+        return client.post(response["Location"], {"action": "propose"})
+    return response
 
 
 # --- A new book --------------------------------------------------------------------------------
@@ -193,7 +208,7 @@ def test_a_bad_file_is_refused_with_its_line_and_nothing_is_written(editor):
             "or a .zip of chapter files.",
         ),
         ("big.md", b"# B\n" + b"x" * (1024 * 1024), "The file is 1.0 MB; the limit is 1 MB."),
-        ("latin.txt", "Caf\xe9\n".encode("latin-1"), "latin.txt: line 1: not a UTF-8 text file"),
+        ("binary.txt", "Caf\xe9\x00\n".encode("latin-1"), "binary.txt: line 1: not a UTF-8 text file"),
     ],
 )
 def test_files_that_are_not_notes_are_refused(editor, name, data, message):
@@ -230,6 +245,63 @@ def test_the_upload_page_shows_the_warnings_with_their_lines_and_the_requests(cl
     )
     # Shown once: a reload is a fresh form.
     assert "Warnings (5)" not in client.get(URL).content.decode()
+
+
+def test_an_upload_shows_its_outline_and_proposes_nothing_until_asked(client_for, editor):
+    client = client_for(editor)
+    response = upload(client, DDIA, propose=False)
+    assert response.status_code == 302 and response["Location"].startswith(PREVIEW)
+    preview = response["Location"]
+
+    page = client.get(preview).content.decode()
+    assert not ChangeRequest.objects.exists()
+    assert "Read: 6 chapters, 2 tables, 3 images, 5 warnings." in page
+    assert "Chapter 5 &ndash; Replication" in page
+    assert "A new book, at <code>/books/designing-data-intensive-applications/</code>" in page
+    assert "Propose this book" in page
+
+    # Proposing reads the copy kept on the server: content posted with the click is ignored.
+    response = client.post(preview, {"action": "propose", "notes_file": "# Other\n"})
+    assert response.status_code == 302 and response["Location"] == URL
+    assert ChangeRequest.objects.get().title == "Designing Data-Intensive Applications"
+    # The kept copy is gone: the same preview cannot propose twice.
+    again = client.post(preview, {"action": "propose"}, follow=True)
+    assert "That upload is no longer waiting to be proposed" in again.content.decode()
+    assert ChangeRequest.objects.count() == 1
+
+
+def test_a_discarded_an_expired_or_another_persons_upload_proposes_nothing(
+    client_for, editor, reviewer, monkeypatch
+):
+    from notes.services import book_proposals
+
+    client = client_for(editor)
+    discarded = upload(client, DDIA, propose=False)["Location"]
+    assert client.post(discarded, {"action": "discard"})["Location"] == URL
+    assert client.get(discarded)["Location"] == URL
+
+    kept = upload(client, DDIA, propose=False)["Location"]
+    # Only the session that uploaded the file knows its address.
+    other = client_for(reviewer).post(kept, {"action": "propose"})
+    assert other.status_code == 302 and other["Location"] == URL
+    monkeypatch.setattr(book_proposals, "STAGED_UPLOAD_SECONDS", -1)
+    assert client.post(kept, {"action": "propose"})["Location"] == URL
+    assert not ChangeRequest.objects.exists()
+
+
+def test_a_file_without_chapters_is_shown_with_a_loud_warning_naming_its_headings(client_for, editor):
+    client = client_for(editor)
+    data = b"# Notes on Things\n\n## Overview\n\nText.\n\n## Part One\n\n### Setup\n\nMore.\n"
+    page = client.get(upload(client, data, "things.md", propose=False)["Location"]).content.decode()
+    assert "Read: 0 chapters, 0 tables, 0 images, 3 warnings." in page
+    assert (
+        "No chapters: things.md gives a book with 0 chapters (the headings it has are 1 level-1 heading such as "
+        "&#x27;# Notes on Things&#x27;; 2 level-2 headings such as &#x27;## Overview&#x27;; 1 level-3 heading such "
+        "as &#x27;### Setup&#x27;)." in page
+    )
+    client.post(upload(client, data, "things.md", propose=False)["Location"], {"action": "propose"})
+    outcome = client.get(URL).content.decode()
+    assert 'role="alert"><strong>Warning:</strong> No chapters: things.md' in outcome
 
 
 def test_an_error_is_shown_on_the_form_with_its_line(client_for, editor):

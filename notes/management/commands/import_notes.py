@@ -16,8 +16,10 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_slug
 
-from notes.formats import FormatError, decode_source, parse
+from notes.formats import FormatError, parse, read_source
 from notes.formats.bundles import bundle_from_folder, bundle_from_zip, is_bundle_folder, parse_bundle
+from notes.formats.document import split_lines
+from notes.formats.reports import import_report
 from notes.lib.addresses import AddressRefused, book_address, book_address_checked
 from notes.lib.limits import MAX_BUNDLE_BYTES, size_text
 from notes.services.books import ImportRefused, book_import
@@ -104,11 +106,15 @@ class Command(BaseCommand):
         except OSError as error:
             raise FileRefused(f"{path}: cannot read the file: {error.strerror}") from None
         try:
-            result = parse(decode_source(data), format)
+            source = read_source(data)
+            result = parse(source.text, format)
         except FormatError as error:
             raise FileRefused(f"{path}: {error}") from None
-        for warning in result.warnings:
+        warnings = [source.warning, *result.warnings] if source.warning else result.warnings
+        for warning in warnings:
             self.stderr.write(f"{path}: warning: {warning}")
+        report = import_report(result.book, warnings, lines=split_lines(source.text), source=path.name)
+        self._alert(path, report.alert)
         try:
             book = book_import(document=result.book, slug=slug, replace=replace)
         except ImportRefused as error:
@@ -117,8 +123,8 @@ class Command(BaseCommand):
             chapters=len(result.book.chapters), tables=sum(len(c.tables) for c in result.book.chapters)
         )
         self.stdout.write(
-            f"Imported '{book.title}' ({book.slug}): {imported.chapters} chapters, "
-            f"{imported.tables} tables, {len(result.book.changelog)} changelog lines."
+            f"Imported '{book.title}' ({book.slug}): {report.made}; "
+            f"{len(result.book.changelog)} changelog lines."
         )
         return imported
 
@@ -145,10 +151,8 @@ class Command(BaseCommand):
         ready = bundle_images_store(result=result, book_slug=book_slug)
         for warning in ready.warnings:
             self.stderr.write(f"{path}: warning: {warning}")
-        if not ready.document.chapters:
-            self.stderr.write(
-                self.style.WARNING(f"{path}: WARNING: no chapter files were found; the book has no chapters")
-            )
+        report = ready.report(path.name)
+        self._alert(path, report.alert)
         try:
             book = book_import(document=ready.document, slug=book_slug, replace=replace)
         except ImportRefused as error:
@@ -157,9 +161,14 @@ class Command(BaseCommand):
         except Exception:
             bundle_images_discard(names=ready.image_names)
             raise
-        self.stdout.write(f"Imported '{book.title}' ({book.slug}) from {path.name}: {ready.summary}.")
+        self.stdout.write(f"Imported '{book.title}' ({book.slug}) from {path.name}: {report.made}.")
         document = ready.document
         return Imported(chapters=len(document.chapters), tables=sum(len(c.tables) for c in document.chapters))
+
+    def _alert(self, path: Path, alert: str) -> None:
+        """The loud warning of an import that made a book without chapters."""
+        if alert:
+            self.stderr.write(self.style.WARNING(f"{path}: WARNING: {alert}"))
 
     def _progress(self, done: int, total: int, path: Path | None) -> None:
         """A progress bar on stderr: redrawn in place on a terminal, one line a file otherwise."""
