@@ -85,6 +85,9 @@ MAX_TABLE_ROWS_PER_TEXT = 5000  # rows of the Markdown (pipe) tables written in 
 # Bare addresses (``https://...``) linked per text; past it they stay plain text, with a note.
 # Each costs a parse of its URL: 64 KB of addresses is about 5,000 of them.
 MAX_LINKED_ADDRESSES = 1000
+# Times a "[" is read ahead as a link or an image per text (nested ones included); past
+# it, brackets are text, with a note. A chapter's links and images use a few hundred.
+MAX_BRACKETS_READ = 20_000
 
 
 # --- Search ---------------------------------------------------------------------------------------
@@ -134,7 +137,8 @@ def chapter_number_refusal(number: int) -> str:
 # Possessive quantifiers: a line of spaces must not be tried split every way.
 _CONTAINERS = r"^(?:[ \t]*+(?:>|(?:[-+*]|[0-9]{1,9}[.)])[ \t]))*+[ \t]*+"
 _HEADING_LINE = re.compile(_CONTAINERS + r"(#{1,6})(?:[ \t]|$)", re.MULTILINE)
-_UNDERLINE = re.compile(_CONTAINERS + r"(?:=+|-+)[ \t]*$", re.MULTILINE)
+# "- " is a list item and an underline both: try the line as it stands too.
+_UNDERLINE = re.compile(rf"(?:{_CONTAINERS}|^[ \t]*+)(?:=+|-+)[ \t]*$", re.MULTILINE)
 _FENCE_LINE = re.compile(_CONTAINERS + r"(?:```|~~~)", re.MULTILINE)
 _DELIMITER_ROW = re.compile(r"\|?[ \t]*+:?-++:?[ \t]*+(?:\|[ \t]*+:?-++:?[ \t]*+)*+\|?")
 _PLACEHOLDER_LINE = re.compile(r"^[ \t]*\[\[table:[a-z0-9][a-z0-9-]*\]\][ \t]*$", re.MULTILINE)
@@ -144,19 +148,21 @@ def text_structure(text: str) -> dict[str, int]:
     """At most how many headings, anchors (headings of levels 1-4, which get an id, and
     placed tables) and table rows rendering ``text`` makes.
 
-    Lines inside code fences are not counted; text without a fence is counted by regular
-    expressions alone, and the line-by-line pass runs only for text near a limit.
+    Lines inside code fences are not counted, but table placeholders are: the renderer
+    places a table wherever its line stands. Text without a fence is counted by regular
+    expressions alone.
     """
+    headings, anchors, table_rows = _structure_outside_fences(text)
+    placed = sum(1 for _ in _PLACEHOLDER_LINE.finditer(text))
+    return {"headings": headings, "anchors": anchors + placed, "table_rows": table_rows}
+
+
+def _structure_outside_fences(text: str) -> tuple[int, int, int]:
     if _FENCE_LINE.search(text) is None:
         levels = [len(match.group(1)) for match in _HEADING_LINE.finditer(text)]
         underlines = sum(1 for _ in _UNDERLINE.finditer(text))
         table_rows = text.count("|") and _table_rows(text.split("\n"))
-        placed = sum(1 for _ in _PLACEHOLDER_LINE.finditer(text))
-        return {
-            "headings": len(levels) + underlines,
-            "anchors": sum(level <= 4 for level in levels) + underlines + placed,
-            "table_rows": table_rows,
-        }
+        return len(levels) + underlines, sum(level <= 4 for level in levels) + underlines, table_rows
     outside: list[str] = []
     fence = ""
     for line in text.split("\n"):
@@ -169,8 +175,7 @@ def text_structure(text: str) -> dict[str, int]:
             fence = marker
         else:
             outside.append(line)
-    # Each fence ends a table; an empty line stands for it.
-    return text_structure("\n".join(outside)) if outside else {"headings": 0, "anchors": 0, "table_rows": 0}
+    return _structure_outside_fences("\n".join(outside)) if outside else (0, 0, 0)
 
 
 def _table_rows(lines: list[str]) -> int:

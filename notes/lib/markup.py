@@ -23,7 +23,7 @@ from urllib.parse import unquote
 
 import nh3
 from django.conf import settings
-from markdown_it import MarkdownIt
+from markdown_it import MarkdownIt, rules_inline
 from markdown_it.common.utils import isLinkClose, isLinkOpen
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
@@ -32,7 +32,7 @@ from mdit_py_plugins.anchors.index import slugify
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
-from notes.lib.limits import MAX_LINKED_ADDRESSES
+from notes.lib.limits import MAX_BRACKETS_READ, MAX_LINKED_ADDRESSES
 from notes.lib.placeholders import TABLE_PLACEHOLDER_RE
 
 
@@ -119,6 +119,8 @@ def _parser(*, heading_ids: bool) -> MarkdownIt:
     parser.linkify.set({"fuzzy_link": False, "fuzzy_email": False})
     parser.inline.ruler.at("linkify", _linkify_in_linear_time)
     parser.core.ruler.at("linkify", _linkify_text_in_linear_time)
+    parser.inline.ruler.at("link", _within_bracket_budget(rules_inline.link))
+    parser.inline.ruler.at("image", _within_bracket_budget(rules_inline.image))
     parser.add_render_rule("footnote_anchor_name", _footnote_anchor_name)
     parser.add_render_rule("footnote_anchor", _footnote_back_link)
     if heading_ids:
@@ -201,6 +203,30 @@ def _addresses_left(env: dict) -> int:
     return left
 
 
+def _within_bracket_budget(rule):
+    """``rule`` (links, images), tried at most MAX_BRACKETS_READ times per text.
+
+    Each "[" is read ahead for its "]" through up to twenty nested brackets: 64 KB of
+    ``![`` took 1.6 s, and a chapter of them half a minute. Past the budget a bracket is text.
+    """
+
+    def bounded(state: StateInline, silent: bool) -> bool:
+        left = state.env.setdefault("brackets_left", MAX_BRACKETS_READ)
+        if left <= 0:
+            state.env["brackets_unread"] = True
+            return False
+        state.env["brackets_left"] = left - 1
+        return rule(state, silent)
+
+    return bounded
+
+
+UNREAD_BRACKETS_NOTE = (
+    "<p><em>This text holds more brackets than are read as links and images; "
+    "the rest are shown as text.</em></p>\n"
+)
+
+
 UNLINKED_ADDRESSES_NOTE = (
     f"<p><em>Only the first {MAX_LINKED_ADDRESSES:,} web addresses of this text are links; "
     "the others are shown as text.</em></p>\n"
@@ -219,32 +245,49 @@ def _linkify_text_in_linear_time(state: StateCore) -> None:
     for inline_token in state.tokens:
         if inline_token.type != "inline" or not inline_token.children:
             continue
-        if _addresses_left(state.env) <= 0 or not linkify.pretest(inline_token.content):
+        if not linkify.pretest(inline_token.content):
+            continue
+        tokens = inline_token.children
+        to_link = _linkable_text_tokens(tokens, linkify)
+        if not to_link or _addresses_left(state.env) <= 0:
             continue
         children: list[Token] = []
-        link_level = html_link_level = 0
-        for index, token in enumerate(inline_token.children):
-            if token.type == "link_open":
-                link_level += 1
-            elif token.type == "link_close":
-                link_level = max(0, link_level - 1)
-            elif token.type == "html_inline":
-                if isLinkOpen(token.content):
-                    html_link_level += 1
-                elif isLinkClose(token.content):
-                    html_link_level = max(0, html_link_level - 1)
-            if (
-                token.type != "text"
-                or link_level
-                or html_link_level
-                or _addresses_left(state.env) <= 0
-                or not linkify.test(token.content)
-            ):
+        for index, token in enumerate(tokens):
+            if index not in to_link or _addresses_left(state.env) <= 0:
                 children.append(token)
                 continue
-            after_escape = index > 0 and inline_token.children[index - 1].type == "text_special"
+            after_escape = index > 0 and tokens[index - 1].type == "text_special"
             children.extend(_text_linked(state, token, after_escape=after_escape))
         inline_token.children = children
+
+
+def _linkable_text_tokens(tokens: list[Token], linkify) -> set[int]:
+    """Which text tokens may hold links: not those inside a link, Markdown or HTML.
+
+    Walked from the end, as markdown-it-py's rule does, so an unbalanced ``</a>`` counts
+    the same way.
+    """
+    found: set[int] = set()
+    html_link_level = 0
+    index = len(tokens)
+    while index >= 1:
+        index -= 1
+        token = tokens[index]
+        if token.type == "link_close":
+            index -= 1
+            while tokens[index].level != token.level and tokens[index].type != "link_open":
+                index -= 1
+            continue
+        if token.type == "html_inline":
+            if isLinkOpen(token.content) and html_link_level > 0:
+                html_link_level -= 1
+            if isLinkClose(token.content):
+                html_link_level += 1
+        if html_link_level > 0:
+            continue
+        if token.type == "text" and linkify.test(token.content):
+            found.add(index)
+    return found
 
 
 def _text_linked(state: StateCore, token: Token, *, after_escape: bool) -> list[Token]:
@@ -525,6 +568,8 @@ def render_markdown(
     html = markdown.render(text, env)
     if env.get("addresses_unlinked"):
         html += UNLINKED_ADDRESSES_NOTE
+    if env.get("brackets_unread"):
+        html += UNREAD_BRACKETS_NOTE
     for token, table_html in placed.items():
         # A placeholder stands alone in its paragraph, or (inside a list item or code) in text.
         html = html.replace(f"<p>{token}</p>\n", table_html).replace(token, table_html)
