@@ -2,6 +2,8 @@
 services refuse the same input. The models' ``max_length`` values are the same numbers
 (a test holds them equal), written out there so no migration depends on this module."""
 
+import re
+
 # --- Books, chapters, tables and change requests --------------------------------------------------
 MAX_CHAPTER_BYTES = 1024 * 1024
 MAX_UPLOAD_BYTES = 1024 * 1024  # a notes file uploaded in the browser
@@ -72,6 +74,23 @@ MAX_IMAGE_PIXELS = 40_000_000
 # Rendering takes about a second and a half at this size; past it the preview says so.
 MAX_PREVIEW_BYTES = 160 * 1024
 
+# --- Rendering ------------------------------------------------------------------------------------
+# What one text (a chapter, a summary, a comment) may hold, whatever its size: rendering, the
+# table of contents, the thread form's list of places and the search rows all grow with these.
+# A chapter of 225,000 one-letter headings fits in 1 MB and took 82 s to publish.
+MAX_HEADINGS_PER_TEXT = 1000
+# Headings with an id (levels 1-4) and placed comparison tables: each is an entry of the
+# chapter's contents and a place a thread can be about.
+MAX_ANCHORS_PER_TEXT = 1000
+MAX_TABLE_ROWS_PER_TEXT = 5000  # rows of the Markdown (pipe) tables written in the text
+# Bare addresses (``https://...``) linked per text; past it they stay plain text, with a note.
+# Each costs a parse of its URL: 64 KB of addresses is about 5,000 of them.
+MAX_LINKED_ADDRESSES = 1000
+# Times a "[" is read ahead as a link or an image per text (nested ones included); past
+# it, brackets are text, with a note. A chapter's links and images use a few hundred.
+MAX_BRACKETS_READ = 20_000
+
+
 # --- Search ---------------------------------------------------------------------------------------
 MAX_SEARCH_QUERY_LENGTH = 200  # characters; a longer query is cut, and told so
 MAX_SEARCH_TERMS = 16
@@ -111,3 +130,83 @@ def chapter_number_refusal(number: int) -> str:
     if MIN_CHAPTER_NUMBER <= number <= MAX_CHAPTER_NUMBER:
         return ""
     return f"Chapter numbers run from {MIN_CHAPTER_NUMBER} to {MAX_CHAPTER_NUMBER}; {number} is not one."
+
+
+# Lines that may be headings, table rows or code fences, inside quotes and list items too.
+# Counting lines is an upper bound of what the renderer makes (an indented "# a" is code),
+# found in one pass at a fraction of a render's cost, so a refusal costs little.
+# Possessive quantifiers: a line of spaces must not be tried split every way.
+_CONTAINERS = r"^(?:[ \t]*+(?:>|(?:[-+*]|[0-9]{1,9}[.)])[ \t]))*+[ \t]*+"
+_HEADING_LINE = re.compile(_CONTAINERS + r"(#{1,6})(?:[ \t]|$)", re.MULTILINE)
+# "- " is a list item and an underline both: try the line as it stands too.
+_UNDERLINE = re.compile(rf"(?:{_CONTAINERS}|^[ \t]*+)(?:=+|-+)[ \t]*$", re.MULTILINE)
+_FENCE_LINE = re.compile(_CONTAINERS + r"(?:```|~~~)", re.MULTILINE)
+_DELIMITER_ROW = re.compile(r"\|?[ \t]*+:?-++:?[ \t]*+(?:\|[ \t]*+:?-++:?[ \t]*+)*+\|?")
+_PLACEHOLDER_LINE = re.compile(r"^[ \t]*\[\[table:[a-z0-9][a-z0-9-]*\]\][ \t]*$", re.MULTILINE)
+
+
+def text_structure(text: str) -> dict[str, int]:
+    """At most how many headings, anchors (headings of levels 1-4, which get an id, and
+    placed tables) and table rows rendering ``text`` makes.
+
+    Lines inside code fences are not counted, but table placeholders are: the renderer
+    places a table wherever its line stands. Text without a fence is counted by regular
+    expressions alone.
+    """
+    headings, anchors, table_rows = _structure_outside_fences(text)
+    placed = sum(1 for _ in _PLACEHOLDER_LINE.finditer(text))
+    return {"headings": headings, "anchors": anchors + placed, "table_rows": table_rows}
+
+
+def _structure_outside_fences(text: str) -> tuple[int, int, int]:
+    if _FENCE_LINE.search(text) is None:
+        levels = [len(match.group(1)) for match in _HEADING_LINE.finditer(text)]
+        underlines = sum(1 for _ in _UNDERLINE.finditer(text))
+        table_rows = text.count("|") and _table_rows(text.split("\n"))
+        return len(levels) + underlines, sum(level <= 4 for level in levels) + underlines, table_rows
+    outside: list[str] = []
+    fence = ""
+    for line in text.split("\n"):
+        match = _FENCE_LINE.match(line)
+        marker = line[match.end() - 3 : match.end()] if match else ""
+        if fence:
+            if marker == fence:
+                fence = ""
+        elif marker:
+            fence = marker
+        else:
+            outside.append(line)
+    return _structure_outside_fences("\n".join(outside)) if outside else (0, 0, 0)
+
+
+def _table_rows(lines: list[str]) -> int:
+    """Lines of pipe tables: a delimiter row starts one, a blank line ends it."""
+    rows = 0
+    in_table = False
+    for index, line in enumerate(lines):
+        if not line.strip():
+            in_table = False
+        elif in_table:
+            rows += 1
+        elif (
+            "-" in line and index and "|" in lines[index - 1] and _DELIMITER_ROW.fullmatch(line.strip(" \t>"))
+        ):
+            in_table = True
+            rows += 2  # the header and the delimiter row
+    return rows
+
+
+def text_structure_refusal(text: str, *, what: str = "The text") -> str:
+    """Why ``text`` holds more structure than one text may, or '' when it fits."""
+    structure = text_structure(text)
+    for name, limit, words in (
+        ("headings", MAX_HEADINGS_PER_TEXT, "headings"),
+        ("anchors", MAX_ANCHORS_PER_TEXT, "headings and tables for its contents"),
+        ("table_rows", MAX_TABLE_ROWS_PER_TEXT, "table rows"),
+    ):
+        if structure[name] > limit:
+            return (
+                f"{what} has {structure[name]:,} {words}; the most is {limit:,}. "
+                "Split it, or write some of them as plain text."
+            )
+    return ""

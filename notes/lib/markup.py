@@ -23,12 +23,16 @@ from urllib.parse import unquote
 
 import nh3
 from django.conf import settings
-from markdown_it import MarkdownIt
+from markdown_it import MarkdownIt, rules_inline
+from markdown_it.common.utils import isLinkClose, isLinkOpen
 from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
 from mdit_py_plugins.anchors.index import slugify
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
+from notes.lib.limits import MAX_BRACKETS_READ, MAX_LINKED_ADDRESSES
 from notes.lib.placeholders import TABLE_PLACEHOLDER_RE
 
 
@@ -113,6 +117,10 @@ def _parser(*, heading_ids: bool) -> MarkdownIt:
         .use(tasklists_plugin, enabled=False, label=True)
     )
     parser.linkify.set({"fuzzy_link": False, "fuzzy_email": False})
+    parser.inline.ruler.at("linkify", _linkify_in_linear_time)
+    parser.core.ruler.at("linkify", _linkify_text_in_linear_time)
+    parser.inline.ruler.at("link", _within_bracket_budget(rules_inline.link))
+    parser.inline.ruler.at("image", _within_bracket_budget(rules_inline.image))
     parser.add_render_rule("footnote_anchor_name", _footnote_anchor_name)
     parser.add_render_rule("footnote_anchor", _footnote_back_link)
     if heading_ids:
@@ -120,6 +128,213 @@ def _parser(*, heading_ids: bool) -> MarkdownIt:
     parser.core.ruler.push("alignment_classes", _alignment_classes)
     parser.core.ruler.push("own_checkboxes", _own_checkboxes)
     return parser
+
+
+# The schemes linkify-it links after "://" are http, https and ftp: none is longer than this.
+_LONGEST_LINK_SCHEME = 5
+_SCHEME_AT_END = re.compile(r"(?:^|[^a-z0-9.+-])([a-z][a-z0-9.+-]*)$", re.IGNORECASE)
+# How much text after a scheme is handed to linkify-it at first: longer URLs are read again
+# whole, and the text jumps past them, so the re-reading stays linear.
+_LINK_WINDOW = 4096
+
+
+def _linkify_in_linear_time(state: StateInline, silent: bool) -> bool:
+    """markdown-it-py's inline linkify rule, linear in the length of the text.
+
+    The rule it replaces looks for the scheme in front of each "://" with a regular
+    expression over all the text since the previous token, and hands linkify-it a copy of
+    everything after it: a paragraph of 40 KB of ``http:// `` took 8 s, of ``x://``
+    half a second per KB. Here only the few characters a known scheme can take are
+    searched, and linkify-it reads a bounded window. The links found are the same.
+    """
+    pos = state.pos
+    if (
+        state.linkLevel > 0
+        or pos + 3 > state.posMax
+        or state.src[pos] != ":"
+        or state.src[pos + 1] != "/"
+        or state.src[pos + 2] != "/"
+    ):
+        return False
+    # One character more than the longest scheme, so a longer run of scheme characters
+    # (not a scheme linkify-it knows) shows as longer and is left alone.
+    match = _SCHEME_AT_END.search(state.pending[-(_LONGEST_LINK_SCHEME + 1) :])
+    if not match or len(match.group(1)) > _LONGEST_LINK_SCHEME:
+        return False
+    if _addresses_left(state.env) <= 0:
+        return False
+    proto = match.group(1)
+    start = pos - len(proto)
+    window = state.src[start : start + _LINK_WINDOW]
+    link = state.md.linkify.match_at_start(window)
+    if link is not None and link.last_index >= len(window) and start + len(window) < len(state.src):
+        link = state.md.linkify.match_at_start(state.src[start:])
+    if link is None:
+        return False
+    # A "*" right after a link closes emphasis more often than it ends the URL.
+    url: str = link.url.rstrip("*")
+    full_url = state.md.normalizeLink(url)
+    if not state.md.validateLink(full_url):
+        return False
+    if not silent:
+        state.env["addresses_left"] -= 1
+        state.pending = state.pending[: -len(proto)]
+        token = state.push("link_open", "a", 1)
+        token.attrs = {"href": full_url}
+        token.markup = "linkify"
+        token.info = "auto"
+        token = state.push("text", "", 0)
+        token.content = state.md.normalizeLinkText(url)
+        token = state.push("link_close", "a", -1)
+        token.markup = "linkify"
+        token.info = "auto"
+    state.pos += len(url) - len(proto)
+    return True
+
+
+def _addresses_left(env: dict) -> int:
+    """How many more bare addresses this text may link: each costs a parse of its URL.
+
+    Once none are left, the rules note it (``addresses_unlinked``) for the renderer's note.
+    """
+    left = env.setdefault("addresses_left", MAX_LINKED_ADDRESSES)
+    if left <= 0:
+        env["addresses_unlinked"] = True
+    return left
+
+
+def _within_bracket_budget(rule):
+    """``rule`` (links, images), tried at most MAX_BRACKETS_READ times per text.
+
+    Each "[" is read ahead for its "]" through up to twenty nested brackets: 64 KB of
+    ``![`` took 1.6 s, and a chapter of them half a minute. Past the budget a bracket is text.
+    """
+
+    def bounded(state: StateInline, silent: bool) -> bool:
+        left = state.env.setdefault("brackets_left", MAX_BRACKETS_READ)
+        if left <= 0:
+            state.env["brackets_unread"] = True
+            return False
+        state.env["brackets_left"] = left - 1
+        return rule(state, silent)
+
+    return bounded
+
+
+UNREAD_BRACKETS_NOTE = (
+    "<p><em>This text holds more brackets than are read as links and images; "
+    "the rest are shown as text.</em></p>\n"
+)
+
+
+UNLINKED_ADDRESSES_NOTE = (
+    f"<p><em>Only the first {MAX_LINKED_ADDRESSES:,} web addresses of this text are links; "
+    "the others are shown as text.</em></p>\n"
+)
+
+
+def _linkify_text_in_linear_time(state: StateCore) -> None:
+    """markdown-it-py's core linkify rule (``mailto:`` and ``//host`` addresses, which the
+    inline rule leaves), in one pass over each paragraph's tokens.
+
+    The rule it replaces splices the links of each piece of text into the paragraph's
+    list of tokens one piece at a time, copying the list each time: 64 KB of
+    ``mailto:a@b.co *a*`` took 1.5 s, four times as much sixteen times as long.
+    """
+    linkify = state.md.linkify
+    for inline_token in state.tokens:
+        if inline_token.type != "inline" or not inline_token.children:
+            continue
+        if not linkify.pretest(inline_token.content):
+            continue
+        tokens = inline_token.children
+        to_link = _linkable_text_tokens(tokens, linkify)
+        if not to_link or _addresses_left(state.env) <= 0:
+            continue
+        children: list[Token] = []
+        for index, token in enumerate(tokens):
+            if index not in to_link or _addresses_left(state.env) <= 0:
+                children.append(token)
+                continue
+            after_escape = index > 0 and tokens[index - 1].type == "text_special"
+            children.extend(_text_linked(state, token, after_escape=after_escape))
+        inline_token.children = children
+
+
+def _linkable_text_tokens(tokens: list[Token], linkify) -> set[int]:
+    """Which text tokens may hold links: not those inside a link, Markdown or HTML.
+
+    Walked from the end, as markdown-it-py's rule does, so an unbalanced ``</a>`` counts
+    the same way.
+    """
+    found: set[int] = set()
+    html_link_level = 0
+    index = len(tokens)
+    while index >= 1:
+        index -= 1
+        token = tokens[index]
+        if token.type == "link_close":
+            index -= 1
+            while tokens[index].level != token.level and tokens[index].type != "link_open":
+                index -= 1
+            continue
+        if token.type == "html_inline":
+            if isLinkOpen(token.content) and html_link_level > 0:
+                html_link_level -= 1
+            if isLinkClose(token.content):
+                html_link_level += 1
+        if html_link_level > 0:
+            continue
+        if token.type == "text" and linkify.test(token.content):
+            found.add(index)
+    return found
+
+
+def _text_linked(state: StateCore, token: Token, *, after_escape: bool) -> list[Token]:
+    """The text token as text and link tokens (as markdown-it-py's rule makes them)."""
+    text = token.content
+    links = state.md.linkify.match(text) or []
+    # "http\\://example.com" stays text: the escape is not the start of a link.
+    if links and links[0].index == 0 and after_escape:
+        links = links[1:]
+    nodes: list[Token] = []
+    level, last = token.level, 0
+    for link in links:
+        if _addresses_left(state.env) <= 0:
+            break
+        full_url = state.md.normalizeLink(link.url)
+        if not state.md.validateLink(full_url):
+            continue
+        state.env["addresses_left"] -= 1
+        url_text = link.text
+        if not link.schema:
+            url_text = _HTTP.sub("", state.md.normalizeLinkText("http://" + url_text))
+        elif link.schema == "mailto:" and _MAILTO.match(url_text):
+            url_text = _MAILTO.sub("", state.md.normalizeLinkText("mailto:" + url_text))
+        else:
+            url_text = state.md.normalizeLinkText(url_text)
+        if link.index > last:
+            nodes.append(_text_token(text[last : link.index], level))
+        link_open = Token(
+            "link_open", "a", 1, attrs={"href": full_url}, level=level, markup="linkify", info="auto"
+        )
+        nodes += [
+            link_open,
+            _text_token(url_text, level + 1),
+            Token("link_close", "a", -1, level=level, markup="linkify", info="auto"),
+        ]
+        last = link.last_index
+    if last < len(text):
+        nodes.append(_text_token(text[last:], level))
+    return nodes
+
+
+_HTTP = re.compile(r"^http://")
+_MAILTO = re.compile(r"^mailto:", re.IGNORECASE)
+
+
+def _text_token(content: str, level: int) -> Token:
+    return Token("text", "", 0, content=content, level=level)
 
 
 def _footnote_anchor_name(self, tokens, index, options, env) -> str:
@@ -351,6 +566,10 @@ def render_markdown(
         footnote_prefix = hashlib.sha256(text.encode()).hexdigest()[:6]
     env = {"own_marker": marker, "footnote_prefix": escape(footnote_prefix)}
     html = markdown.render(text, env)
+    if env.get("addresses_unlinked"):
+        html += UNLINKED_ADDRESSES_NOTE
+    if env.get("brackets_unread"):
+        html += UNREAD_BRACKETS_NOTE
     for token, table_html in placed.items():
         # A placeholder stands alone in its paragraph, or (inside a list item or code) in text.
         html = html.replace(f"<p>{token}</p>\n", table_html).replace(token, table_html)

@@ -12,6 +12,7 @@ from notes.lib.limits import (
     MAX_SUMMARY_LENGTH,
     chapter_number_refusal,
     chapter_size_refusal,
+    text_structure_refusal,
 )
 
 CONFLICT_MARKERS = ("<<<<<<< ", "=======", ">>>>>>> ")
@@ -38,10 +39,14 @@ def summary_cleaned(summary: str, *, required: bool = True) -> str:
     return summary
 
 
-def body_cleaned(body: str, *, for_submit: bool) -> str:
-    """The Markdown text with Unix line ends; a submitted one holds no conflict markers."""
+def body_cleaned(body: str, *, for_submit: bool, whole_book: bool = False) -> str:
+    """The Markdown text with Unix line ends; a submitted one holds no conflict markers.
+
+    A ``whole_book`` (a book uploaded as one file) has its structure checked chapter by
+    chapter where its file is read; any other text is checked here as one.
+    """
     body = (body or "").replace("\r\n", "\n")
-    refusal = chapter_size_refusal(body)
+    refusal = chapter_size_refusal(body) or ("" if whole_book else text_structure_refusal(body))
     if refusal:
         raise ContentRefused(refusal)
     if for_submit and any(line.startswith(CONFLICT_MARKERS) for line in body.splitlines()):

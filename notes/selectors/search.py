@@ -16,6 +16,7 @@ from rapidfuzz import fuzz, process
 
 from notes import permissions
 from notes.lib.limits import MAX_SEARCH_SUGGESTIONS, MAX_SPELLING_CANDIDATES, MAX_VOCABULARY_WORD_LENGTH
+from notes.lib.numbers import int_or_default
 from notes.models import Book, SearchDocument, SearchWord
 from notes.selectors.search_engine import Filters, ParsedQuery, engine, highlight, parse
 
@@ -235,8 +236,8 @@ SUGGESTED_KINDS = (Kind.BOOK, Kind.CHAPTER, Kind.TABLE, Kind.THREAD)
 
 
 def _page_number(text: str) -> int:
-    text = (text or "").strip()
-    return int(text) if text.isdigit() and len(text) < 7 else 1
+    """The page asked for; anything but a page number (``²``, ``-1``, ``1e9``) is page 1."""
+    return int_or_default(text, 1, what="The page", minimum=1)
 
 
 def _result(detail: dict) -> Result:

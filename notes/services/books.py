@@ -16,7 +16,7 @@ from django.db.models import ProtectedError
 from notes.formats.document import BookDoc, ChangelogEntry, ChapterDoc, TableDoc
 from notes.formats.epub import EpubChapter, write_epub
 from notes.lib.addresses import AddressRefused, book_address, book_address_checked
-from notes.lib.limits import chapter_number_refusal, chapter_size_refusal
+from notes.lib.limits import chapter_number_refusal, chapter_size_refusal, text_structure_refusal
 from notes.lib.numbers import int_or_default
 from notes.lib.page_cache import page_cache_expire
 from notes.models import Book, Chapter, ComparisonTable
@@ -63,9 +63,16 @@ def book_import(*, document: BookDoc, slug: str | None = None, replace: bool = F
     page_cache_expire(book_slug=slug)
 
     for chapter in document.chapters:
-        refusal = chapter_number_refusal(chapter.number) or chapter_size_refusal(chapter.body)
+        refusal = (
+            chapter_number_refusal(chapter.number)
+            or chapter_size_refusal(chapter.body)
+            or text_structure_refusal(chapter.body, what="The chapter")
+        )
         if refusal:
             raise ImportRefused(f"chapter {chapter.number}: {refusal}")
+    refusal = text_structure_refusal(document.summary, what="The book's summary")
+    if refusal:
+        raise ImportRefused(refusal)
     chapter_numbers = {chapter.number for chapter in document.chapters}
     events = [
         _Event(

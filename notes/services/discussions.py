@@ -27,6 +27,7 @@ from notes.lib.limits import (
     MAX_REASON_LENGTH,
     MAX_THREAD_TITLE_LENGTH,
     size_text,
+    text_structure_refusal,
 )
 from notes.lib.markup import render_markdown
 from notes.lib.mentions import find_mentions, link_mentions
@@ -91,6 +92,7 @@ def thread_start(
         raise PermissionDenied("You need a role in the wiki to start a thread.")
     title = clean_title(title)
     body = _clean_body(body)
+    rendered = _render(body)  # before any row lock: see _render
     if quote is not None and anchor:
         raise DiscussionError("A thread is about a quote or about a heading or table, not both.")
     anchor_found = _find_anchor(chapter, anchor)
@@ -132,6 +134,7 @@ def thread_start(
         thread=thread,
         author=author,
         body=body,
+        rendered=rendered,
         parent=None,
         token=submission_token,
         now=now,
@@ -154,10 +157,11 @@ def comment_post(
     """Reply in ``thread``: to the thread (top level) or to the comment ``parent_id``."""
     if not permissions.can_discuss(author):
         raise PermissionDenied("You need a role in the wiki to reply.")
+    body = _clean_body(body)
+    rendered = _render(body)  # before the thread's row lock: see _render
     thread = thread_for_update(thread.pk)
     if thread.is_locked:
         raise DiscussionError("This thread is locked: it takes no more replies.")
-    body = _clean_body(body)
     parent = None
     if parent_id is not None:
         parent = Comment.objects.filter(pk=parent_id).first()
@@ -176,7 +180,13 @@ def comment_post(
                 "You just posted this comment; the second submission was ignored.", recent_same
             )
     return _comment_create(
-        thread=thread, author=author, body=body, parent=parent, token=submission_token, now=now
+        thread=thread,
+        author=author,
+        body=body,
+        rendered=rendered,
+        parent=parent,
+        token=submission_token,
+        now=now,
     )
 
 
@@ -186,6 +196,8 @@ def comment_edit(*, comment: Comment, editor, body: str) -> Comment:
 
     Sending the same text again changes nothing (a resent edit form is harmless).
     """
+    body = _clean_body(body)
+    rendered = _render(body)  # before the thread's row lock: see _render
     thread = thread_for_update(comment.thread_id)
     comment = Comment.objects.get(pk=comment.pk)
     comment.thread = thread
@@ -194,7 +206,6 @@ def comment_edit(*, comment: Comment, editor, body: str) -> Comment:
     refusal = comment.edit_refusal()
     if refusal:
         raise DiscussionError(refusal)
-    body = _clean_body(body)
     if body == comment.body:
         return comment
     now = timezone.now()
@@ -202,7 +213,7 @@ def comment_edit(*, comment: Comment, editor, body: str) -> Comment:
         comment=comment, body=comment.body, body_html=comment.body_html, replaced_at=now, replaced_by=editor
     )
     comment.body = body
-    comment.body_html, mentioned = _render(body)
+    comment.body_html, mentioned = rendered
     comment.edited_at = now
     comment.save(update_fields=["body", "body_html", "edited_at"])
     search_document_refresh(obj=comment)
@@ -332,6 +343,9 @@ def _clean_body(body: str) -> str:
         raise DiscussionError(
             f"A comment can be at most {size_text(MAX_COMMENT_BYTES)}; this one is {-(-size // 1024)} KB."
         )
+    refusal = text_structure_refusal(body, what="The comment")
+    if refusal:
+        raise DiscussionError(refusal)
     return body
 
 
@@ -368,9 +382,19 @@ def _refuse_duplicate_token(token: uuid.UUID | None, *, body: str, title: str | 
 
 
 def _comment_create(
-    *, thread: Thread, author, body: str, parent: Comment | None, token, now, starts_thread: bool = False
+    *,
+    thread: Thread,
+    author,
+    body: str,
+    rendered: tuple[str, list],
+    parent: Comment | None,
+    token,
+    now,
+    starts_thread: bool = False,
 ) -> Comment:
     """Create the comment at the end of its place in the tree; the thread row is locked.
+
+    ``rendered`` is what ``_render`` made of ``body``, before the lock was taken.
 
     Then the author watches the thread, and everyone it concerns is notified.
     """
@@ -386,7 +410,7 @@ def _comment_create(
         holder.reply_count += 1
         holder.save(update_fields=["reply_count"])
         path = comment_path(holder.path, holder.reply_count)
-    body_html, mentioned = _render(body)
+    body_html, mentioned = rendered
     try:
         with transaction.atomic():
             comment = Comment.objects.create(
@@ -420,7 +444,11 @@ def _comment_create(
 
 def _render(body: str) -> tuple[str, list]:
     """The comment's stored HTML, with mentions of existing users linked, and those users
-    in the order they are first mentioned."""
+    in the order they are first mentioned.
+
+    Called before the thread's row is locked: rendering takes time in proportion to the
+    text, and every other reply to the thread waits on that lock.
+    """
     # No heading ids: a heading in a comment must not take an id the thread page uses.
     html = render_markdown(body, heading_ids=False)
     names = find_mentions(html)

@@ -19,7 +19,7 @@ from django.db import transaction
 from notes import permissions
 from notes.formats import FormatError, parse_markdown
 from notes.lib.addresses import AddressRefused, book_address, book_address_checked
-from notes.lib.limits import MAX_TABLE_TITLE_LENGTH, MAX_TITLE_LENGTH
+from notes.lib.limits import MAX_TABLE_TITLE_LENGTH, MAX_TITLE_LENGTH, text_structure_refusal
 from notes.lib.page_cache import page_cache_expire
 from notes.lib.proposals import (
     ContentRefused,
@@ -87,7 +87,9 @@ def _clean_content(content: dict, kind: str, *, for_submit: bool) -> dict:
 def _content_checked(content: dict, kind: str, allowed: tuple[str, ...], *, for_submit: bool) -> dict:
     nul_characters_refused(content)
     if "body" in content:
-        content["body"] = body_cleaned(content["body"], for_submit=for_submit)
+        content["body"] = body_cleaned(
+            content["body"], for_submit=for_submit, whole_book=kind == Kind.BOOK_FROM_FILE
+        )
     if "title" in content:
         # Tables (and reverts, which may restore one) have an optional, longer title.
         has_table = "headers" in allowed
@@ -107,9 +109,19 @@ def _content_checked(content: dict, kind: str, allowed: tuple[str, ...], *, for_
         if "slug" in content:  # a revision keeps the request's slug
             content["slug"] = book_address_checked(content["slug"])
         try:
-            parse_markdown(content.get("body", ""))
+            document = parse_markdown(content.get("body", ""))
         except FormatError as error:
             raise ReviewError(f"The book's notes cannot be read: {error}") from None
+        refusal = text_structure_refusal(document.summary, what="The book's summary") or next(
+            (
+                refusal
+                for chapter in document.chapters
+                if (refusal := text_structure_refusal(chapter.body, what=f"Chapter {chapter.number}"))
+            ),
+            "",
+        )
+        if refusal:
+            raise ReviewError(refusal)
     if kind == Kind.BOOK_CREATE and ("slug" in content or "title" in content):
         # The address given, or else one made from the title.
         try:
@@ -230,7 +242,9 @@ def change_request_submit(*, change_request: ChangeRequest, user) -> ChangeReque
         )
     with _refusals_as_review_errors():
         summary_cleaned(change_request.summary)
-        body_cleaned(change_request.body, for_submit=True)
+        body_cleaned(
+            change_request.body, for_submit=True, whole_book=change_request.kind == Kind.BOOK_FROM_FILE
+        )
     change_request.status = Status.SUBMITTED
     change_request.save(update_fields=["status", "updated_at"])
     _submitted(change_request)
