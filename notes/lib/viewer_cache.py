@@ -59,9 +59,13 @@ def viewer_snapshot(user_id: int, build):
 
 
 def viewer_expire(*user_ids: int) -> None:
-    """After the current transaction commits, make the users' snapshots be built again on
-    their next request. A cache that fails here is logged, never raised into the request
-    whose work committed."""
+    """Make the users' snapshots be built again on their next request: now, and again after
+    the current transaction commits.
+
+    Now, so the rest of this transaction's own work (and a test's next request) never reads
+    the old snapshot; after the commit, because a request in between may have built one
+    from the rows before the commit. A cache that fails here is logged, never raised into
+    the request whose work committed."""
     ids = {user_id for user_id in user_ids if user_id is not None}
     if not ids or not settings.WIKI_PAGE_CACHE:
         return
@@ -74,4 +78,5 @@ def viewer_expire(*user_ids: int) -> None:
         except Exception:
             logger.exception("Could not expire the cached snapshots of users %s", sorted(ids))
 
+    expire()
     transaction.on_commit(expire, robust=True)
