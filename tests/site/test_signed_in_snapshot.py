@@ -132,7 +132,9 @@ def test_opening_the_notification_list_shows_the_count_gone_on_that_very_page(
     assert 'title="new notifications"' not in listing
 
 
-def test_a_snapshot_built_while_a_change_commits_is_not_used_after_it(settings, django_capture_on_commit_callbacks):
+def test_a_snapshot_built_while_a_change_commits_is_not_used_after_it(
+    settings, django_capture_on_commit_callbacks
+):
     builds = []
 
     def build():
