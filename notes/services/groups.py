@@ -147,7 +147,7 @@ def progress_mark(*, user, book: Book, chapter_number: int) -> int:
     if chapter_number != 0 and not book.chapters.filter(number=chapter_number).exists():
         raise GroupError(f"{book.title} has no chapter {chapter_number}.")
     changed = memberships.update(progress=chapter_number)
-    viewer_changed(user)  # update() sends no signal
+    viewer_changed(user, carried=("_wiki_reading_progress",))  # update() sends no signal
     return changed
 
 

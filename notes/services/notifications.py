@@ -215,7 +215,7 @@ def notifications_mark_read(*, user) -> int:
     """Mark all the user's notifications read (and seen); returns how many were unread."""
     now = timezone.now()
     Notification.objects.filter(recipient=user, seen_at=None).update(seen_at=now)
-    viewer_changed(user)
+    viewer_changed(user, carried=("_wiki_unread",))
     return Notification.objects.filter(recipient=user, read_at=None).update(read_at=now)
 
 
@@ -234,7 +234,7 @@ def notification_mark_read(*, user, notification_id: int) -> Notification:
 @transaction.atomic
 def notifications_mark_seen(*, user) -> int:
     """The list was opened: the nav's count starts again from zero (read marks stay)."""
-    viewer_changed(user)
+    viewer_changed(user, carried=("_wiki_unread",))
     return Notification.objects.filter(recipient=user, seen_at=None).update(seen_at=timezone.now())
 
 

@@ -21,14 +21,15 @@ from notes.models import GroupMembership, Notification, NotificationSettings, Wa
 _CARRIED = ("_wiki_watches", "_wiki_unread", "_wiki_reading_progress")
 
 
-def viewer_changed(*users) -> None:
-    """The users' snapshots change (users or their ids): expire them after the commit."""
+def viewer_changed(*users, carried: tuple[str, ...] = _CARRIED) -> None:
+    """The users' snapshots change (users or their ids): expire them. A user object given
+    forgets the ``carried`` attributes that changed, so the request reads them afresh."""
     ids = []
     for user in users:
         if isinstance(user, int):
             ids.append(user)
             continue
-        for name in _CARRIED:
+        for name in carried:
             user.__dict__.pop(name, None)
         ids.append(user.pk)
     viewer_expire(*ids)
