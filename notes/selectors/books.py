@@ -175,8 +175,8 @@ def changelog(
 ) -> list[ChangelogEntry]:
     """Published changes derived from the history rows that carry a summary.
 
-    One query per tracked model, one for the chapters of the tables' lines and, with no
-    ``book`` (the whole wiki), one for the books the lines name: never the whole wiki. ``offset`` and ``limit`` take a page of the merged
+    One query per tracked model (a table's line brings its chapter) and, with no ``book``
+    (the whole wiki), one for the books the lines name: never the whole wiki. ``offset`` and ``limit`` take a page of the merged
     list: each model gives at most ``offset + limit`` rows, as the merge may need them all.
     """
     # A changelog line needs the date, summary, user and place, never the content itself.
@@ -198,15 +198,11 @@ def changelog(
         )
     book_rows = list(book_rows.select_related("history_user"))
     chapter_rows = list(chapter_rows.select_related("history_user"))
-    table_rows = list(table_rows.select_related("history_user"))
-    table_chapters = {}
-    if table_rows:
-        table_chapters = {
-            chapter.id: chapter
-            for chapter in Chapter.objects.filter(id__in={row.chapter_id for row in table_rows}).only(
-                "id", "book_id", "number"
-            )
-        }
+    # Each table's chapter (its number and book) in the same query.
+    table_rows = list(
+        table_rows.select_related("history_user", "chapter").defer("chapter__body", "chapter__body_html")
+    )
+    table_chapters = {row.chapter_id: row.chapter for row in table_rows if row.chapter is not None}
     if book is None:
         # Only the books these lines name: the cost follows the page, not the wiki's size.
         wanted = {row.id for row in book_rows} | {row.book_id for row in chapter_rows}
