@@ -230,8 +230,22 @@ def _chapter_reading(*, book_slug: str, number: int, can_discuss: bool, folded: 
     # Kept in the cache: the chapter without its Markdown and stored HTML, which are in
     # ``reading_html`` already (a 1 MB chapter would otherwise be kept three times).
     chapter.body = chapter.body_html = ""
+    where = {"book_slug": book_slug, "number": number}
     return {
         "chapter": chapter,
+        # The head's links, kept with the part so a page costs no reverse() for them.
+        "links": {
+            name: reverse(f"notes:{url_name}", kwargs=where)
+            for name, url_name in (
+                ("feed", "chapter-feed"),
+                ("history", "chapter-history"),
+                ("threads", "thread-list"),
+                ("edit", "chapter-edit"),
+                ("table_new", "table-new"),
+                ("since", "chapter-since"),
+            )
+        }
+        | {"groups": reverse("notes:group-list", kwargs={"book_slug": book_slug})},
         "discussion": discussion,
         "quotes": quotes,  # the head counts the orphaned ones
         "chapter_count": len(siblings),
