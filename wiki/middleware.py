@@ -9,6 +9,7 @@ from django.http import HttpResponse, JsonResponse
 from django.utils.cache import patch_cache_control
 
 from notes.lib import time_zones
+from notes.lib.page_cache import anonymous_page_lookup
 from notes.selectors.people import time_zone_of
 from wiki.cache import cache_is_available
 
@@ -187,3 +188,24 @@ class ActivateUserTimeZone:
             return self.get_response(request)
         finally:
             time_zones.activate(None)
+
+
+class AnonymousPages:
+    """Answer anonymous visitors from the page cache before the rest of the stack runs.
+
+    A kept book or chapter page (``notes.lib.page_cache``) costs one cache round trip and
+    none of the middleware below this one; a page not kept goes on to the view and is kept
+    on its way back, with the headers every middleware below gave it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response, keep = anonymous_page_lookup(request)
+        if response is not None:
+            return response
+        response = self.get_response(request)
+        if keep is not None:
+            keep(response)
+        return response

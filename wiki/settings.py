@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "wiki.middleware.HealthCheck",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous book and chapter pages kept in the cache are answered here, before the rest.
+    "wiki.middleware.AnonymousPages",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -47,6 +47,10 @@ SCALES = {
     "large": Scale(
         books=500, chapters_per_book=20, hot_versions=30_000, requests=6_000, comments=3_000, users=200
     ),
+    # The team's wiki grown to 1,000 books and nothing else: what grows with the books shows.
+    "thousand": Scale(
+        books=1_000, chapters_per_book=20, hot_versions=10_000, requests=2_000, comments=1_000, users=50
+    ),
 }
 TABLES_PER_CHAPTER = 2
 COOL_VERSIONS = 10  # the chapter whose history is compared with the long one

@@ -1,5 +1,6 @@
 """Measuring the benchmark's pages: queries and server time through the whole Django stack,
-and throughput under gunicorn against a trivial view served by the same server."""
+in interleaved rounds, and throughput under gunicorn against the framework's floor (a minimal
+Django project, ``wiki.benchmark_floor``, served by the same server in the same run)."""
 
 import os
 import re
@@ -71,16 +72,77 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-class Gunicorn:
-    """Gunicorn with 2 sync workers on loopback, serving the benchmark's database."""
+@dataclass(frozen=True)
+class Spread:
+    """The median of several rounds' figures, with the lowest and the highest."""
 
-    def __init__(self, database_url: str, *, workers: int = 2):
+    median: float
+    low: float
+    high: float
+
+    @classmethod
+    def of(cls, values: list[float]) -> "Spread":
+        return cls(statistics.median(values), min(values), max(values))
+
+    def ms(self) -> str:
+        return f"{self.median:.2f} ({self.low:.2f}-{self.high:.2f})"
+
+    def rate(self) -> str:
+        return f"{self.median:.0f} ({self.low:.0f}-{self.high:.0f})"
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page to time: ``prepare`` runs before each request, untimed (a cold page's expiry)."""
+
+    name: str
+    client: Client
+    url: str
+    prepare: object = None
+
+
+def page_rounds(pages: list[Page], *, rounds: int, repeat: int) -> dict[str, tuple[int, float, Spread]]:
+    """Each page's queries (one request after a warm-up), size in KB and milliseconds: the
+    median of ``repeat`` requests in each of ``rounds`` rounds, the pages interleaved in each
+    round so a moment of load elsewhere on the machine touches them all alike."""
+    counts, sizes = {}, {}
+    for page in pages:
+        if page.prepare:
+            page.prepare()
+        response = page.client.get(page.url)  # warm-up: caches, connections
+        if response.status_code != 200:
+            raise RuntimeError(f"{page.name}: {page.url} answered {response.status_code}")
+        if page.prepare:
+            page.prepare()
+        with CaptureQueriesContext(connection) as context:
+            response = page.client.get(page.url)
+        counts[page.name] = len(context.captured_queries)
+        sizes[page.name] = len(response.content) / 1024
+    medians: dict[str, list[float]] = {page.name: [] for page in pages}
+    for _ in range(rounds):
+        for page in pages:
+            timings = []
+            for _ in range(repeat):
+                if page.prepare:
+                    page.prepare()
+                start = time.perf_counter()
+                page.client.get(page.url)
+                timings.append((time.perf_counter() - start) * 1000)
+            medians[page.name].append(statistics.median(timings))
+    return {page.name: (counts[page.name], sizes[page.name], Spread.of(medians[page.name])) for page in pages}
+
+
+class Gunicorn:
+    """Gunicorn with 2 sync workers on loopback, serving the benchmark's database, or (with
+    ``floor``) the framework's floor: a minimal Django project with no database."""
+
+    def __init__(self, database_url: str, *, workers: int = 2, floor: bool = False):
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = {
             **os.environ,
             "DATABASE_URL": database_url,
-            "DJANGO_SETTINGS_MODULE": "wiki.benchmark_settings",
+            "DJANGO_SETTINGS_MODULE": "wiki.benchmark_floor" if floor else "wiki.benchmark_settings",
             "DEBUG": "0",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SECURE_COOKIES": "0",
@@ -90,7 +152,7 @@ class Gunicorn:
         self.process = subprocess.Popen(  # noqa: S603 - our own virtualenv's gunicorn
             [
                 str(gunicorn),
-                "wiki.wsgi",
+                "wiki.benchmark_floor:application" if floor else "wiki.wsgi",
                 "--workers",
                 str(workers),
                 "--bind",
@@ -138,13 +200,18 @@ class Gunicorn:
                 os.killpg(self.process.pid, signal.SIGKILL)
 
 
-def load(base: str, url: str, *, seconds: int, connections: int = 8, cookie: str = "") -> LoadFigure:
+LOAD_THREADS, LOAD_CONNECTIONS = 2, 16  # the same load for every target
+
+
+def load(
+    base: str, url: str, *, seconds: int, connections: int = LOAD_CONNECTIONS, cookie: str = ""
+) -> LoadFigure:
     """Requests per second from ``wrk`` (Debian's) for ``seconds``, with ``connections`` at once."""
     if shutil.which("wrk") is None:
         raise RuntimeError(
             "wrk is not installed (apt-get install wrk); run with --no-load to skip throughput"
         )
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    command = ["wrk", f"-t{LOAD_THREADS}", f"-c{connections}", f"-d{seconds}s", "--latency"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
     output = subprocess.run(  # noqa: S603 - fixed arguments

@@ -96,6 +96,9 @@ MAX_SEARCH_QUERY_LENGTH = 200  # characters; a longer query is cut, and told so
 MAX_SEARCH_TERMS = 16
 MIN_SEARCH_PREFIX_LENGTH = 3  # the last word matches as a prefix from this many letters
 MAX_SEARCH_SUGGESTIONS = 8  # titles under the header's search box as one types
+# The search page ranks at most this many documents of each kind (the first found), and
+# counts past it as "more than": a common word costs the same in a wiki of any size.
+SEARCH_CANDIDATES_PER_KIND = 200
 # "Did you mean": words of the vocabulary weighed for one typo, at most (same first letter,
 # a similar length), and the vocabulary's word lengths.
 MAX_SPELLING_CANDIDATES = 5000

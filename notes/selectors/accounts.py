@@ -1,8 +1,14 @@
-"""Reads for accounts: the sign-ups waiting for an admin, and the latest decisions."""
+"""Reads for accounts: the signed-in user of a request, the sign-ups waiting for an admin,
+and the latest decisions."""
 
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
+from notes import permissions
+from notes.lib.viewer_cache import viewer_snapshot
 from notes.models import SignupRequest
+from notes.selectors import discussions as discussion_selectors
+from notes.selectors import following as following_selectors
 
 RECENT_DECISIONS_SHOWN = 20
 
@@ -22,3 +28,26 @@ def signup_requests_decided() -> QuerySet[SignupRequest]:
         .select_related("user", "decided_by")
         .order_by("-decided_at", "-id")[:RECENT_DECISIONS_SHOWN]
     )
+
+
+def signed_in_user(user_id: int):
+    """The user of a session with everything each page asks about them: their roles, their
+    reading progress, what they watch and how many notifications they have not seen.
+
+    From one cache read while none of these has changed (the services and the models'
+    signals expire it: ``notes.services.viewers``), else four queries, kept for the next
+    request. None when there is no such user.
+    """
+    return viewer_snapshot(user_id, lambda: _signed_in_user(user_id))
+
+
+def _signed_in_user(user_id: int):
+    user = permissions.users_with_roles(get_user_model()._default_manager.filter(pk=user_id)).first()
+    if user is None:
+        return None
+    # Each of these fills the attribute its reader looks for on the user first.
+    permissions.roles(user)
+    permissions.reading_progress(user)
+    user._wiki_watches = following_selectors.watched_keys(user=user)
+    user._wiki_unread = discussion_selectors.unread_notification_count(user=user)
+    return user

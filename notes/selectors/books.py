@@ -3,8 +3,10 @@
 import datetime
 from dataclasses import dataclass, replace
 
+from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.text import slugify
@@ -44,6 +46,23 @@ def latest_history_id(model: type[models.Model], object_id: int) -> int | None:
 def book_list() -> QuerySet[Book]:
     # Explicit: Meta.ordering is not applied to a query that groups for an aggregate.
     return Book.objects.annotate(chapter_count=Count("chapters")).order_by("title", "pk")
+
+
+def book_page(*, page_number: int, per_page: int) -> Page:
+    """One page of every book by title, each with its chapter count (two queries: the
+    count, and the page's books with theirs counted for those books only), so the home
+    page costs the same with 10 books or 10,000. A number past the last page is the last."""
+    chapters = (
+        Chapter.objects.filter(book=OuterRef("pk"))
+        .order_by()
+        .values("book")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    books = Book.objects.only("id", "slug", "title", "author", "domains").annotate(
+        chapter_count=Coalesce(Subquery(chapters), 0)
+    )
+    return Paginator(books.order_by("title", "pk"), per_page).get_page(page_number)
 
 
 def books_in_domain(*, domain_slug: str) -> tuple[str, list[Book]]:
@@ -156,8 +175,8 @@ def changelog(
 ) -> list[ChangelogEntry]:
     """Published changes derived from the history rows that carry a summary.
 
-    Three queries whatever the size of the history (one per tracked model); with no
-    ``book`` it covers the whole wiki. ``offset`` and ``limit`` take a page of the merged
+    One query per tracked model (a table's line brings its chapter) and, with no ``book``
+    (the whole wiki), one for the books the lines name: never the whole wiki. ``offset`` and ``limit`` take a page of the merged
     list: each model gives at most ``offset + limit`` rows, as the merge may need them all.
     """
     # A changelog line needs the date, summary, user and place, never the content itself.
@@ -177,28 +196,34 @@ def changelog(
         book_rows, chapter_rows, table_rows = (
             rows.order_by(*ordering)[: offset + limit] for rows in (book_rows, chapter_rows, table_rows)
         )
-    books = {b.pk: b for b in Book.objects.all()} if book is None else {book.pk: book}
+    book_rows = list(book_rows.select_related("history_user"))
+    chapter_rows = list(chapter_rows.select_related("history_user"))
+    # Each table's chapter (its number and book) in the same query.
+    table_rows = list(
+        table_rows.select_related("history_user", "chapter").defer("chapter__body", "chapter__body_html")
+    )
+    table_chapters = {row.chapter_id: row.chapter for row in table_rows if row.chapter is not None}
+    if book is None:
+        # Only the books these lines name: the cost follows the page, not the wiki's size.
+        wanted = {row.id for row in book_rows} | {row.book_id for row in chapter_rows}
+        wanted |= {chapter.book_id for chapter in table_chapters.values()}
+        books = Book.objects.in_bulk(wanted) if wanted else {}
+    else:
+        books = {book.pk: book}
     entries: list[ChangelogEntry] = []
-    for row in book_rows.select_related("history_user"):
+    for row in book_rows:
         if row.id not in books:
             continue
         entries.append(
             _entry(row, books[row.id], "book", books[row.id].get_absolute_url(), name="Book details")
         )
-    for row in chapter_rows.select_related("history_user"):
+    for row in chapter_rows:
         if row.book_id not in books:
             continue
         row_book = books[row.book_id]
         url = f"{row_book.get_absolute_url()}chapters/{row.number}/"
         name = f"Chapter {row.number} · {row.title}"
         entries.append(_entry(row, row_book, f"chapter {row.number}", url, name=name))
-    table_chapters = {}
-    table_rows = list(table_rows.select_related("history_user"))
-    if table_rows:
-        table_chapters = {
-            chapter.id: chapter
-            for chapter in Chapter.objects.filter(id__in={row.chapter_id for row in table_rows})
-        }
     for row in table_rows:
         chapter = table_chapters.get(row.chapter_id)
         if chapter is None or chapter.book_id not in books:

@@ -21,7 +21,8 @@ class WatchState:
 
 
 def watch_state(*, user, target: Book | Chapter | Thread) -> WatchState:
-    """One query for a signed-in viewer, none for others."""
+    """None for the session's user (their watches came with them) and for anonymous
+    visitors; one query for any other user."""
     if not permissions.can_watch(user):
         return WatchState(can_watch=False)
     if isinstance(target, Thread):
@@ -33,10 +34,14 @@ def watch_state(*, user, target: Book | Chapter | Thread) -> WatchState:
     else:
         own = "book"
         where = Q(book_id=target.pk)
-    kinds = {
-        watch.target_kind
-        for watch in Watch.objects.filter(where, user=user).only("book_id", "chapter_id", "thread_id")
-    }
+    known = getattr(user, "_wiki_watches", None)  # the session's user: all their watches
+    if known is not None:
+        kinds = {kind for kind, target_id in known if (kind, target_id) in _around(target)}
+    else:
+        kinds = {
+            watch.target_kind
+            for watch in Watch.objects.filter(where, user=user).only("book_id", "chapter_id", "thread_id")
+        }
     covered_by = (
         "book"
         if "book" in kinds and own != "book"
@@ -45,6 +50,15 @@ def watch_state(*, user, target: Book | Chapter | Thread) -> WatchState:
         else ""
     )
     return WatchState(can_watch=True, is_watching=own in kinds, covered_by=covered_by)
+
+
+def _around(target: Book | Chapter | Thread) -> set[tuple[str, int]]:
+    """The watches that cover ``target``: its own and those of the pages around it."""
+    if isinstance(target, Thread):
+        return {("thread", target.pk), ("chapter", target.chapter_id), ("book", target.chapter.book_id)}
+    if isinstance(target, Chapter):
+        return {("chapter", target.pk), ("book", target.book_id)}
+    return {("book", target.pk)}
 
 
 def watched_keys(*, user) -> set[tuple[str, int]]:

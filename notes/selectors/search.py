@@ -15,7 +15,12 @@ from django.utils.safestring import SafeString, mark_safe
 from rapidfuzz import fuzz, process
 
 from notes import permissions
-from notes.lib.limits import MAX_SEARCH_SUGGESTIONS, MAX_SPELLING_CANDIDATES, MAX_VOCABULARY_WORD_LENGTH
+from notes.lib.limits import (
+    MAX_SEARCH_SUGGESTIONS,
+    MAX_SPELLING_CANDIDATES,
+    MAX_VOCABULARY_WORD_LENGTH,
+    SEARCH_CANDIDATES_PER_KIND,
+)
 from notes.lib.numbers import int_or_default
 from notes.models import Book, SearchDocument, SearchWord
 from notes.selectors.search_engine import Filters, ParsedQuery, engine, highlight, parse
@@ -43,12 +48,22 @@ class Result:
     is_hidden: bool
 
 
+def count_label(count: int, more: bool) -> str:
+    """ "12", or "200+" for a kind with more matches than are ranked; "" for none."""
+    return f"{count}+" if more else (str(count) if count else "")
+
+
 @dataclass
 class Group:
     kind: str
     name: str
     count: int
     results: list[Result]
+    more: bool = False  # more matches than were ranked
+
+    @property
+    def count_label(self) -> str:
+        return count_label(self.count, self.more)
 
     @property
     def has_more(self) -> bool:
@@ -62,10 +77,12 @@ class Group:
 @dataclass
 class SearchPage:
     query: ParsedQuery
-    books: list[Book]
     book: Book | None = None
+    book_text: str = ""  # the book asked for, as typed
     kind: str = ""
     counts: dict[str, int] = field(default_factory=dict)
+    # The kinds with more matches than are ranked (their count is the number ranked).
+    more: set[str] = field(default_factory=set)
     groups: list[Group] = field(default_factory=list)
     page: int = 1
     pages: int = 1
@@ -78,9 +95,16 @@ class SearchPage:
         return sum(self.counts.values())
 
     @property
-    def kinds(self) -> list[tuple[str, str, int]]:
-        """(kind, name, count) of every kind, for the filter links."""
-        return [(kind, name, self.counts.get(kind, 0)) for kind, name in Kind.choices]
+    def total_label(self) -> str:
+        return count_label(self.total, bool(self.more))
+
+    @property
+    def kinds(self) -> list[tuple[str, str, str]]:
+        """(kind, name, count as shown: "" for none) of every kind, for the filter links."""
+        return [
+            (kind, name, count_label(self.counts.get(kind, 0), kind in self.more))
+            for kind, name in Kind.choices
+        ]
 
     @property
     def has_previous(self) -> bool:
@@ -93,14 +117,17 @@ class SearchPage:
 
 def search_page(*, user, text: str, book_slug: str = "", kind: str = "", page: str = "1") -> SearchPage:
     query = parse(text)
-    books = list(Book.objects.only("id", "slug", "title").order_by("title"))
-    result = SearchPage(query=query, books=books)
+    result = SearchPage(query=query, book_text=book_slug.strip()[:300])
     if query.was_cut:
         result.messages.append("Your search was long: only its beginning was searched.")
-    if book_slug:
-        result.book = next((book for book in books if book.slug == book_slug), None)
+    if result.book_text:
+        result.book, found = _book_named(result.book_text)
         if result.book is None:
-            result.messages.append("There is no such book; every book was searched.")
+            result.messages.append(
+                "More than one book's title begins so; every book was searched. Type more of the title."
+                if found > 1
+                else "There is no such book; every book was searched."
+            )
     if kind in Kind.values:
         result.kind = kind
     elif kind:
@@ -124,9 +151,14 @@ def search_page(*, user, text: str, book_slug: str = "", kind: str = "", page: s
         result.messages.append(
             "Threads and comments on chapters past your reading progress are left out, but for those you are in."
         )
-    result.counts = {
-        kind: count for kind, count in search.counts(query, filters).items() if kind in Kind.values
-    }
+    counts = {kind: count for kind, count in search.counts(query, filters).items() if kind in Kind.values}
+    result.more = {kind for kind, count in counts.items() if count > SEARCH_CANDIDATES_PER_KIND}
+    if result.more:
+        result.messages.append(
+            f"Many notes match: the first {SEARCH_CANDIDATES_PER_KIND} found of each kind are ranked. "
+            "Add words or name a book to find fewer."
+        )
+    result.counts = {kind: min(count, SEARCH_CANDIDATES_PER_KIND) for kind, count in counts.items()}
     if not result.total:
         result.did_you_mean = spelling_suggestion(query)
         return result
@@ -146,7 +178,13 @@ def search_page(*, user, text: str, book_slug: str = "", kind: str = "", page: s
         if detail is not None:
             by_kind.setdefault(detail["kind"], []).append(_result(detail))
     result.groups = [
-        Group(kind=kind, name=name, count=result.counts.get(kind, 0), results=by_kind[kind])
+        Group(
+            kind=kind,
+            name=name,
+            count=result.counts.get(kind, 0),
+            results=by_kind[kind],
+            more=kind in result.more,
+        )
         for kind, name in Kind.choices
         if by_kind.get(kind)
     ]
@@ -233,6 +271,20 @@ def search_suggestions(*, user, text: str) -> list[Suggestion]:
 
 
 SUGGESTED_KINDS = (Kind.BOOK, Kind.CHAPTER, Kind.TABLE, Kind.THREAD)
+
+
+def _book_named(text: str) -> tuple[Book | None, int]:
+    """The book ``text`` names: its address's name (the links the page makes), its title,
+    or the one title it begins (one query, two at most); and how many titles begin so."""
+    exact = list(
+        Book.objects.filter(Q(slug=text) | Q(title__iexact=text))
+        .only("id", "slug", "title")
+        .order_by("pk")[:1]
+    )
+    if exact:
+        return exact[0], 1
+    begun = list(Book.objects.filter(title__istartswith=text).only("id", "slug", "title").order_by("pk")[:2])
+    return (begun[0] if len(begun) == 1 else None), len(begun)
 
 
 def _page_number(text: str) -> int:

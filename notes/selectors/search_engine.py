@@ -16,14 +16,22 @@ holds (``search_documents.clean`` removes them); ``highlight`` escapes everythin
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db import connection
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from notes.lib.limits import MAX_SEARCH_QUERY_LENGTH, MAX_SEARCH_TERMS, MIN_SEARCH_PREFIX_LENGTH
+from notes.lib.limits import (
+    MAX_SEARCH_QUERY_LENGTH,
+    MAX_SEARCH_TERMS,
+    MIN_SEARCH_PREFIX_LENGTH,
+    SEARCH_CANDIDATES_PER_KIND,
+)
 from notes.lib.search_documents import SEARCH_CONFIG
+from notes.models import SearchDocument
+
+SEARCH_KINDS = tuple(SearchDocument.Kind.values)
 
 START, STOP = "\x02", "\x03"
 # Characters of a long body around the first match that ts_headline reads.
@@ -318,6 +326,73 @@ class PostgresEngine(_Engine):
 
     def _query_params(self, query: ParsedQuery) -> list:
         return [SEARCH_CONFIG, query.tsquery()]
+
+    # A common word matches most of a big wiki: ranking every match would grow with it.
+    # Each kind's first ``SEARCH_CANDIDATES_PER_KIND`` matches (found through the index,
+    # in no rank order) are counted and ranked; a kind with more counts as "more than".
+    _rank = "ts_rank('{0.05, 0.1, 0.2, 1.0}', d.vector, query)"
+
+    def _candidates(self, query: ParsedQuery, filters: Filters, *, select: str, kinds, limit: int):
+        parts, params = [], []
+        for kind in kinds:
+            part_params = self._query_params(query)
+            where = self._where(replace(filters, kind=kind, kinds=()), part_params)
+            parts.append(f"(SELECT {select} FROM {self.source}{where} LIMIT %s)")  # noqa: S608 (constant SQL; user text only in params)
+            params += [*part_params, limit]
+        return " UNION ALL ".join(parts), params
+
+    def counts_sql(self, query: ParsedQuery, filters: Filters) -> tuple[str, list]:
+        """Each kind's count, up to one past the candidates (more is "more than")."""
+        candidates, params = self._candidates(
+            query,
+            replace(filters, kind=None, kinds=()),
+            select="d.kind",
+            kinds=SEARCH_KINDS,
+            limit=SEARCH_CANDIDATES_PER_KIND + 1,
+        )
+        return f"SELECT c.kind, COUNT(*) FROM ({candidates}) c GROUP BY c.kind", params  # noqa: S608
+
+    def page_sql(self, query: ParsedQuery, filters: Filters, *, offset: int, limit: int) -> tuple[str, list]:
+        candidates, params = self._candidates(
+            query,
+            filters,
+            select=f"d.id, {self._rank} AS rank",
+            kinds=[filters.kind] if filters.kind else SEARCH_KINDS,
+            limit=SEARCH_CANDIDATES_PER_KIND,
+        )
+        params += [limit, offset]
+        return f"SELECT c.id FROM ({candidates}) c ORDER BY c.rank DESC, c.id LIMIT %s OFFSET %s", params  # noqa: S608
+
+    def suggestions_sql(self, query: ParsedQuery, filters: Filters, *, limit: int) -> tuple[str, list]:
+        candidates, params = self._candidates(
+            query,
+            filters,
+            select=f"d.id, d.label, d.context, d.url, d.book_id, {self._rank} AS rank",
+            kinds=list(filters.kinds) or ([filters.kind] if filters.kind else SEARCH_KINDS),
+            limit=SEARCH_CANDIDATES_PER_KIND,
+        )
+        params.append(limit)
+        return (
+            "SELECT c.label, c.context, c.url, (SELECT b.title FROM notes_book b WHERE b.id = c.book_id) "  # noqa: S608
+            f"FROM ({candidates}) c ORDER BY c.rank DESC, c.id LIMIT %s",
+            params,
+        )
+
+    def best_per_kind_sql(self, query: ParsedQuery, filters: Filters, *, per_kind: int) -> tuple[str, list]:
+        candidates, params = self._candidates(
+            query,
+            filters,
+            select=f"d.id, d.kind, {self._rank} AS rank",
+            kinds=[filters.kind] if filters.kind else SEARCH_KINDS,
+            limit=SEARCH_CANDIDATES_PER_KIND,
+        )
+        params.append(per_kind)
+        return (
+            "SELECT id FROM (SELECT c.id, c.kind, ROW_NUMBER() OVER (PARTITION BY c.kind "  # noqa: S608
+            f"ORDER BY c.rank DESC, c.id) AS place FROM ({candidates}) c) ranked "
+            "WHERE place <= %s ORDER BY kind, place",
+            params,
+        )
 
     def details(self, query: ParsedQuery, ids: list[int]) -> dict[int, dict]:
         if not ids:

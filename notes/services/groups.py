@@ -23,6 +23,7 @@ from notes.lib.limits import (
 )
 from notes.lib.tokens import new_token
 from notes.models import Book, GroupMembership, Meeting, NotificationSettings, ReadingGroup
+from notes.services.viewers import viewer_changed
 from notes.services.webhooks import meeting_event_emit
 
 
@@ -55,6 +56,7 @@ def _set_members(group: ReadingGroup, members) -> None:
     GroupMembership.objects.bulk_create(
         [GroupMembership(group=group, user_id=user_id) for user_id in sorted(wanted - present)]
     )
+    viewer_changed(*(wanted - present))  # bulk_create sends no signal
 
 
 @transaction.atomic
@@ -144,7 +146,9 @@ def progress_mark(*, user, book: Book, chapter_number: int) -> int:
         raise PermissionDenied("Only members of a reading group of this book mark their progress.")
     if chapter_number != 0 and not book.chapters.filter(number=chapter_number).exists():
         raise GroupError(f"{book.title} has no chapter {chapter_number}.")
-    return memberships.update(progress=chapter_number)
+    changed = memberships.update(progress=chapter_number)
+    viewer_changed(user, carried=("_wiki_reading_progress",))  # update() sends no signal
+    return changed
 
 
 @transaction.atomic

@@ -27,6 +27,7 @@ from notes import permissions, tasks
 from notes.lib import email_tokens
 from notes.lib.limits import MAX_NOTIFIED_MENTIONS
 from notes.models import ChangeRequest, Comment, Notification, NotificationSettings, Review, Watch
+from notes.services.viewers import viewer_changed
 
 logger = logging.getLogger(__name__)
 
@@ -162,6 +163,7 @@ def _notify(
             )
         )
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    viewer_changed(*(row.recipient_id for row in rows))  # their unseen counts; no signal sent
     if any(row.email_status == EmailStatus.PENDING for row in rows):
         # robust: the event is committed already; a queue that is down must not turn the
         # answer into an error (the mail waits as pending for the next sweep).
@@ -213,6 +215,7 @@ def notifications_mark_read(*, user) -> int:
     """Mark all the user's notifications read (and seen); returns how many were unread."""
     now = timezone.now()
     Notification.objects.filter(recipient=user, seen_at=None).update(seen_at=now)
+    viewer_changed(user, carried=("_wiki_unread",))
     return Notification.objects.filter(recipient=user, read_at=None).update(read_at=now)
 
 
@@ -231,6 +234,7 @@ def notification_mark_read(*, user, notification_id: int) -> Notification:
 @transaction.atomic
 def notifications_mark_seen(*, user) -> int:
     """The list was opened: the nav's count starts again from zero (read marks stay)."""
+    viewer_changed(user, carried=("_wiki_unread",))
     return Notification.objects.filter(recipient=user, seen_at=None).update(seen_at=timezone.now())
 
 

@@ -20,13 +20,16 @@ from notes.selectors import groups as group_selectors
 from notes.selectors import reviews as review_selectors
 
 HOME_OPEN_REQUESTS = 10
+# The home page shows this many books a page (by title), whatever the wiki's size.
+HOME_BOOKS_PER_PAGE = 30
 BOOK_CHANGELOG_LINES = 20
 CHANGELOG_PER_PAGE = 100
 
 
 @read_required
 def home(request):
-    """The books, the latest changes, and the visitor's own open change requests."""
+    """The books (a page of them, with their number), the latest changes, and the visitor's
+    own open change requests."""
     mine = []
     if permissions.can_propose(request.user):
         mine = list(review_selectors.review_queue(user=request.user, bucket="mine")[:HOME_OPEN_REQUESTS])
@@ -34,7 +37,9 @@ def home(request):
         request,
         "notes/home.html",
         {
-            "books": book_selectors.book_list(),
+            "books": book_selectors.book_page(
+                page_number=_page_number(request), per_page=HOME_BOOKS_PER_PAGE
+            ),
             "recent": book_selectors.changelog(newest_first=True, limit=10),
             "my_requests": mine,
             "more_requests": len(mine) == HOME_OPEN_REQUESTS,
@@ -225,8 +230,22 @@ def _chapter_reading(*, book_slug: str, number: int, can_discuss: bool, folded: 
     # Kept in the cache: the chapter without its Markdown and stored HTML, which are in
     # ``reading_html`` already (a 1 MB chapter would otherwise be kept three times).
     chapter.body = chapter.body_html = ""
+    where = {"book_slug": book_slug, "number": number}
     return {
         "chapter": chapter,
+        # The head's links, kept with the part so a page costs no reverse() for them.
+        "links": {
+            name: reverse(f"notes:{url_name}", kwargs=where)
+            for name, url_name in (
+                ("feed", "chapter-feed"),
+                ("history", "chapter-history"),
+                ("threads", "thread-list"),
+                ("edit", "chapter-edit"),
+                ("table_new", "table-new"),
+                ("since", "chapter-since"),
+            )
+        }
+        | {"groups": reverse("notes:group-list", kwargs={"book_slug": book_slug})},
         "discussion": discussion,
         "quotes": quotes,  # the head counts the orphaned ones
         "chapter_count": len(siblings),

@@ -63,15 +63,16 @@ def build_thread(chapter, author, count: int) -> Thread:
     return thread
 
 
-@pytest.mark.parametrize(("viewer", "queries"), [(None, 3), ("reader", 8), ("moderator", 8)])
+@pytest.mark.parametrize(("viewer", "queries"), [(None, 3), ("reader", 4), ("moderator", 4)])
 def test_a_1000_comment_thread_runs_as_many_queries_as_a_10_comment_one(
     request, client_for, chapter, reader, django_assert_num_queries, viewer, queries
 ):
     small = build_thread(chapter, reader, 10)
     large = build_thread(chapter, reader, 1000)
     client = client_for(request.getfixturevalue(viewer) if viewer else None)
+    client.get("/")  # a signed-in user's snapshot is built once (roles, progress, watches)
     # Anonymous: the thread, the count of its comments, one page of them. Signed in: the
-    # session, the user and their groups come first, and their watches for the button.
+    # session comes first; the user with their roles and watches come from the cache.
     for thread in (small, large):
         with django_assert_num_queries(queries):
             assert client.get(thread_url(thread)).status_code == 200
@@ -138,6 +139,7 @@ def test_the_thread_list_runs_the_same_queries_for_2_and_60_threads(client_for, 
     for index in range(60):
         make_thread(chapter=large_chapter, author=reader, title=f"Large {index}")
     client = client_for(reader)
+    client.get("/")  # the user's snapshot (roles, progress, watches, unseen count) is built once
     small = _queries(client, "/books/test-book/chapters/1/discussion/")
     large = _queries(client, "/books/test-book/chapters/2/discussion/")
     assert small == large
@@ -150,6 +152,8 @@ def test_notifications_and_the_log_run_the_same_queries_for_1_and_40_entries(
     comment_post(thread=thread, author=editor, body="@reviewer 0")
     moderation.thread_pin(thread=thread, moderator=moderator)
     client, mod_client = client_for(reviewer), client_for(moderator)
+    mod_client.get("/")  # the moderator's snapshot is built once (the reviewer's, at every visit
+    # to the list: opening it marks their notifications seen)
     few = (_queries(client, "/notifications/"), _queries(mod_client, "/moderation/log/"))
     for index in range(1, 40):
         comment_post(thread=thread, author=editor, body=f"@reviewer {index}")

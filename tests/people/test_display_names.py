@@ -30,6 +30,7 @@ def test_comments_and_threads_show_display_names_in_constant_queries(client_for,
     _named(editor, "Eddie Tor")
     thread = thread_start(chapter=chapter, author=editor, title="A question", body="Why?")
     client = client_for(reader)
+    client.get("/")  # the user's snapshot (roles, progress, watches, unseen count) is built once
     url = thread.get_absolute_url()
     few, html = _queries(client, url)
     assert "Eddie Tor" in html and "Started by Eddie Tor" in html

@@ -1,11 +1,17 @@
-"""python manage.py benchmark [--scale small|team|large] [--no-load] [--output docs/PERFORMANCE.md]
+"""python manage.py benchmark [--scale team] [--large-scale thousand] [--no-load] [--output docs/PERFORMANCE.md]
 
-Builds a throwaway database of the chosen size (SQLite, or PostgreSQL with DATABASE_URL),
-measures each page's SQL queries and server time (median and p95 through the whole Django
-stack), then the chapter page's throughput under gunicorn against a trivial view served by
-the same server in the same run, and writes the table to docs/PERFORMANCE.md. Pages are
-counted at ``small`` first and again at the chosen scale: a page whose query count grows
-with the data fails the run.
+Builds a throwaway database (SQLite, or PostgreSQL with DATABASE_URL; Redis with REDIS_URL,
+as deployed), and measures every page at two sizes of the wiki: ``--scale`` (the team's,
+200 books) and ``--large-scale`` (the same grown to 1,000 books). Each page: its SQL
+queries, then its server time through the whole Django stack in interleaved rounds (median,
+lowest and highest round). Pages kept in the cache are labelled as hits and also timed cold
+(each request after an edit's expiry). Then throughput under gunicorn, every target with the
+same load (wrk, 2 threads, 16 connections), in interleaved rounds against the framework's
+floor (a minimal Django project served beside it: ``wiki.benchmark_floor``). The load average
+is recorded with each. Writes the tables to docs/PERFORMANCE.md.
+
+The run fails when a page's query count differs between the sizes, or when its median time
+at the large size is more than ``GROWTH_LIMIT`` times its time at the team's.
 """
 
 import dataclasses
@@ -17,15 +23,17 @@ import time
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.test import Client
 
 from notes.benchmark import data
-from notes.benchmark.measure import TRIVIAL_URL, Gunicorn, load, page_figure, timed
+from notes.benchmark.measure import TRIVIAL_URL, Gunicorn, Page, Spread, load, page_figure, page_rounds, timed
 from notes.formats import parse, write
 from notes.lib.diffs import inline_word_diff, side_by_side_diff
+from notes.lib.page_cache import page_cache_expire
 from notes.models import Book, ChangeRequest, Chapter
 from notes.services.books import book_document, book_import
 from notes.services.reviews import change_request_approve, change_request_create
@@ -33,15 +41,26 @@ from notes.services.reviews import change_request_approve, change_request_create
 DEFAULT_OUTPUT = Path(settings.BASE_DIR) / "docs" / "PERFORMANCE.md"
 
 
+GROWTH_LIMIT = 1.5  # a page may cost this many times more at the large size, no more
+
+
 class Command(BaseCommand):
-    help = "Measure pages, throughput, import/export and diffs on a throwaway database; write docs/PERFORMANCE.md."
+    help = "Measure pages at two sizes, throughput against the framework's floor, import/export and diffs; write docs/PERFORMANCE.md."
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--scale", choices=sorted(data.SCALES), default="team")
-        parser.add_argument("--repeat", type=int, default=20, help="Requests per page (default 20).")
         parser.add_argument(
-            "--load-seconds", type=int, default=10, help="Seconds of load per URL (default 10)."
+            "--large-scale",
+            choices=sorted(data.SCALES),
+            default="thousand",
+            help="The larger wiki every page is timed at again (default: 1,000 books).",
         )
+        parser.add_argument("--rounds", type=int, default=5, help="Interleaved rounds (default 5).")
+        parser.add_argument("--repeat", type=int, default=10, help="Requests per page a round (default 10).")
+        parser.add_argument(
+            "--load-seconds", type=int, default=4, help="Seconds of load per target a round (default 4)."
+        )
+        parser.add_argument("--load-rounds", type=int, default=3, help="Interleaved load rounds (default 3).")
         parser.add_argument("--no-load", action="store_true", help="Skip the gunicorn throughput run.")
         parser.add_argument(
             "--in-place",
@@ -57,16 +76,21 @@ class Command(BaseCommand):
         self,
         *,
         scale: str,
+        large_scale: str,
+        rounds: int,
         repeat: int,
         load_seconds: int,
+        load_rounds: int,
         no_load: bool,
         in_place: bool,
         huge_kb: int,
         output: Path,
         **options,
     ):
-        if repeat < 1 or load_seconds < 1 or not 1 <= huge_kb <= 1024:
-            raise CommandError("--repeat and --load-seconds take a positive number, --huge-kb 1 to 1024.")
+        if min(rounds, repeat, load_seconds, load_rounds) < 1 or not 1 <= huge_kb <= 1024:
+            raise CommandError(
+                "--rounds, --repeat, --load-seconds and --load-rounds take a positive number, --huge-kb 1 to 1024."
+            )
         if in_place and not no_load:
             raise CommandError(
                 "--in-place needs --no-load: gunicorn cannot see an uncommitted test database."
@@ -77,9 +101,17 @@ class Command(BaseCommand):
             # Production settings serve hashed static files: the pages need their manifest.
             call_command("collectstatic", interactive=False, verbosity=0)
         throwaway = None if in_place else _Throwaway()
+        if throwaway is not None:
+            # The throwaway database reuses the ids and addresses of the last run's: pages and
+            # users kept from it must not answer this one (run it on a Redis of its own).
+            cache.clear()
+        report = Report(scales=(scale, large_scale), rounds=rounds, repeat=repeat, vendor=connection.vendor)
         try:
-            report = self.run(
-                scale, repeat=repeat, load_seconds=0 if no_load else load_seconds, huge_kb=huge_kb
+            self.run(
+                report,
+                load_seconds=0 if no_load else load_seconds,
+                load_rounds=load_rounds,
+                huge_kb=huge_kb,
             )
         finally:
             if throwaway is not None:
@@ -88,40 +120,39 @@ class Command(BaseCommand):
         output.write_text(report.markdown())
         self.stdout.write(report.text())
         self.stdout.write(f"\nWritten to {output}")
-        if report.query_growth:
-            raise CommandError(
-                "Query counts grew with the data (small -> "
-                f"{scale}): "
-                + "; ".join(f"{page} {small} -> {large}" for page, small, large in report.query_growth)
-            )
+        failures = report.failures()
+        if failures:
+            raise CommandError("; ".join(failures))
 
-    def run(self, scale: str, *, repeat: int, load_seconds: int, huge_kb: int) -> "Report":
-        report = Report(scale=scale, repeat=repeat, vendor=connection.vendor)
+    def run(self, report: "Report", *, load_seconds: int, load_rounds: int, huge_kb: int) -> None:
         report.machine = _machine()  # now: the throwaway database is gone when the report is written
-        self.stderr.write(f"Building the '{scale}' wiki on {connection.vendor} ...")
         started = time.perf_counter()
+        self.stderr.write(f"Building the 'small' wiki on {connection.vendor} ...")
         objects = data.build(data.SCALES["small"], stream=self.stderr)
-        small_counts = {figure.page: figure.queries for figure in _pages(objects, repeat=1)}
-        if scale != "small":
+        report.small_counts = {
+            name: figure[0] for name, figure in page_rounds(_pages(objects), rounds=1, repeat=1).items()
+        }
+        for scale in report.scales:
+            self.stderr.write(f"Building the '{scale}' wiki ...")
             objects = data.build(data.SCALES[scale], stream=self.stderr)
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")  # as autovacuum would after a bulk load: plans on real statistics
-        report.build_seconds = time.perf_counter() - started
-        self.stderr.write("Measuring pages ...")
-        report.pages = _pages(objects, repeat=repeat)
-        self.stderr.write(report.text())  # what is known so far, should a later step fail
-        report.query_growth = [
-            (figure.page, small_counts[figure.page], figure.queries)
-            for figure in report.pages
-            if small_counts.get(figure.page) != figure.queries
-        ]
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "ANALYZE"
+                    )  # as autovacuum would after a bulk load: plans on real statistics
+            report.build_seconds[scale] = time.perf_counter() - started
+            self.stderr.write(f"Measuring pages at '{scale}' ...")
+            report.load_average[scale] = [os.getloadavg()]
+            report.pages[scale] = page_rounds(_pages(objects), rounds=report.rounds, repeat=report.repeat)
+            if load_seconds:
+                self.stderr.write(f"Throughput under gunicorn at '{scale}' ...")
+                report.load[scale] = _throughput(objects, seconds=load_seconds, rounds=load_rounds)
+            report.load_average[scale].append(os.getloadavg())
+            self.stderr.write(report.text())  # what is known so far, should a later step fail
+            started = time.perf_counter()
+        # Last: it publishes a chapter, which the changelogs above would otherwise show.
         self.stderr.write("Measuring the 1 MB chapter, import and export, diffs ...")
-        report.others = _others(objects, repeat=min(repeat, 5), huge_kb=huge_kb)
-        if load_seconds:
-            self.stderr.write(f"Throughput under gunicorn ({load_seconds} s per URL) ...")
-            report.load = _throughput(objects, seconds=load_seconds)
-        return report
+        report.others = _others(objects, repeat=min(report.repeat, 5), huge_kb=huge_kb)
 
 
 class _Throwaway:
@@ -155,7 +186,21 @@ def _client(user=None) -> Client:
     return client
 
 
-def _pages(objects: dict, *, repeat: int) -> list:
+def _expire(objects: dict, *, number: int | None):
+    """What an edit of the chapter (or the book, for None) does to the cache: the next
+    request builds its page again."""
+
+    def expire():
+        page_cache_expire(book_slug=objects["book"].slug, number=number)
+
+    return expire
+
+
+# Pages answered from the page cache (their row says so); each is also timed cold.
+CACHED = {"book, anonymous", "chapter, anonymous"}
+
+
+def _pages(objects: dict) -> list[Page]:
     anonymous, reader, reviewer = (
         _client(),
         _client(objects["users"]["reader"]),
@@ -166,31 +211,40 @@ def _pages(objects: dict, *, repeat: int) -> list:
     hot_ids = History.objects.filter(id=hot.pk).order_by("history_id").values_list("history_id", flat=True)
     cool_ids = History.objects.filter(id=cool.pk).order_by("history_id").values_list("history_id", flat=True)
     book = objects["book"].get_absolute_url()
+    chapter = f"{book}chapters/4/"
     thread = objects["thread"]
-    pages = [
-        ("home", anonymous, "/"),
-        ("book", anonymous, book),
-        ("changelog", anonymous, f"{book}changelog/"),
-        ("chapter, anonymous", anonymous, f"{book}chapters/4/"),
-        ("chapter, signed in", reader, f"{book}chapters/4/"),
-        ("history, long chapter", anonymous, f"{hot.get_absolute_url()}history/"),
-        ("history, 10-version chapter", anonymous, f"{cool.get_absolute_url()}history/"),
-        (
+    return [
+        Page("home, anonymous", anonymous, "/"),
+        Page("home, signed in", reader, "/"),
+        Page("book, anonymous", anonymous, book),
+        Page("book, anonymous, cold (after an edit)", anonymous, book, _expire(objects, number=None)),
+        Page("book, signed in", reader, book),
+        Page("changelog", anonymous, f"{book}changelog/"),
+        Page("chapter, anonymous", anonymous, chapter),
+        Page("chapter, anonymous, cold (after an edit)", anonymous, chapter, _expire(objects, number=4)),
+        Page("chapter, signed in", reader, chapter),
+        Page("chapter, signed in, cold (after an edit)", reader, chapter, _expire(objects, number=4)),
+        Page("history, long chapter", anonymous, f"{hot.get_absolute_url()}history/"),
+        Page("history, 10-version chapter", anonymous, f"{cool.get_absolute_url()}history/"),
+        Page(
             "compare first with last, long",
             anonymous,
             f"{hot.get_absolute_url()}history/?from={hot_ids.first()}&to={hot_ids.last()}",
         ),
-        (
+        Page(
             "compare first with last, 10",
             anonymous,
             f"{cool.get_absolute_url()}history/?from={cool_ids.first()}&to={cool_ids.last()}",
         ),
-        ("review queue", reviewer, "/reviews/"),
-        ("one request", reviewer, objects["request"].get_absolute_url()),
-        ("long thread, anonymous", anonymous, f"{thread.chapter.get_absolute_url()}discussion/{thread.pk}/"),
-        ("search", anonymous, "/search/?q=replication+lag"),
+        Page("review queue", reviewer, "/reviews/"),
+        Page("one request", reviewer, objects["request"].get_absolute_url()),
+        Page(
+            "long thread, anonymous", anonymous, f"{thread.chapter.get_absolute_url()}discussion/{thread.pk}/"
+        ),
+        Page("search, common words", reader, "/search/?q=replication+lag"),
+        Page("search, one book", reader, f"/search/?q=replication&book={objects['book'].slug}"),
+        Page("recent changes", anonymous, "/recent/"),
     ]
-    return [page_figure(name, client, url, repeat=repeat) for name, client, url in pages]
 
 
 def _others(objects: dict, *, repeat: int, huge_kb: int) -> list[tuple[str, str]]:
@@ -270,21 +324,44 @@ def _others(objects: dict, *, repeat: int, huge_kb: int) -> list[tuple[str, str]
     return figures
 
 
-def _throughput(objects: dict, *, seconds: int) -> dict:
-    chapter_url = f"{objects['book'].get_absolute_url()}chapters/4/"
+def _throughput(objects: dict, *, seconds: int, rounds: int) -> dict[str, Spread]:
+    """Requests per second of each target, the same load for each, in interleaved rounds;
+    the floor is a minimal Django project served by its own gunicorn beside the site's."""
+    book = objects["book"].get_absolute_url()
+    chapter = f"{book}chapters/4/"
     reader = _client(objects["users"]["reader"])
     cookie = f"{settings.SESSION_COOKIE_NAME}={reader.cookies[settings.SESSION_COOKIE_NAME].value}"
-    server = Gunicorn(_database_url())
+    floor, site = Gunicorn("", floor=True), None
     try:
-        for url in (TRIVIAL_URL, chapter_url):  # warm both workers' caches
-            load(server.base, url, seconds=1)
-        trivial = load(server.base, TRIVIAL_URL, seconds=seconds)
-        anonymous = load(server.base, chapter_url, seconds=seconds)
-        signed_in = load(server.base, chapter_url, seconds=seconds, cookie=cookie)
-        memory = server.worker_memory_mb()
+        site = Gunicorn(_database_url())
+        targets = [
+            (FLOOR, floor.base, "/", ""),
+            ("the site's trivial view", site.base, TRIVIAL_URL, ""),
+            ("chapter, anonymous (cache hit)", site.base, chapter, ""),
+            ("chapter, signed in", site.base, chapter, cookie),
+            ("book, anonymous (cache hit)", site.base, book, ""),
+            ("book, signed in", site.base, book, cookie),
+            ("home, signed in", site.base, "/", cookie),
+            ("search, signed in", site.base, "/search/?q=replication+lag", cookie),
+        ]
+        for _, base, url, with_cookie in targets:  # warm both workers' caches
+            load(base, url, seconds=1, cookie=with_cookie)
+        rates: dict[str, list[float]] = {name: [] for name, *_ in targets}
+        for _ in range(rounds):
+            for name, base, url, with_cookie in targets:
+                figure = load(base, url, seconds=seconds, cookie=with_cookie)
+                if figure.errors:
+                    raise RuntimeError(f"{name}: {figure.errors} errors under load")
+                rates[name].append(figure.requests_per_second)
+        memory = site.worker_memory_mb()
     finally:
-        server.stop()
-    return {"trivial": trivial, "anonymous": anonymous, "signed_in": signed_in, "memory": memory}
+        floor.stop()
+        if site is not None:
+            site.stop()
+    return {"rates": {name: Spread.of(values) for name, values in rates.items()}, "memory": memory}
+
+
+FLOOR = "framework floor (minimal Django view)"
 
 
 def _machine() -> str:
@@ -306,123 +383,191 @@ def _machine() -> str:
 
 
 class Report:
-    def __init__(self, *, scale: str, repeat: int, vendor: str):
-        self.scale, self.repeat, self.vendor = scale, repeat, vendor
-        self.pages, self.others, self.load, self.query_growth = [], [], None, []
-        self.build_seconds = 0.0
+    def __init__(self, *, scales: tuple[str, str], rounds: int, repeat: int, vendor: str):
+        self.scales, self.rounds, self.repeat, self.vendor = scales, rounds, repeat, vendor
+        self.small_counts: dict[str, int] = {}
+        self.pages: dict[str, dict] = {}
+        self.load: dict[str, dict] = {}
+        self.load_average: dict[str, list] = {}
+        self.build_seconds: dict[str, float] = {}
+        self.others: list[tuple[str, str]] = []
         self.machine = ""
         self.date = datetime.datetime.now(datetime.UTC)
 
-    def _page(self, name: str):
-        return next((figure for figure in self.pages if figure.page == name), None)
+    def _label(self, scale: str) -> str:
+        return f"{data.SCALES[scale].books:,} books"
 
-    def rows(self) -> list[tuple[str, ...]]:
-        rows = [
-            (
-                figure.page,
-                str(figure.queries),
-                f"{figure.median_ms:.1f}",
-                f"{figure.p95_ms:.1f}",
-                f"{figure.size_kb:.0f}",
+    def growth(self) -> dict[str, float]:
+        small, large = (self.pages.get(scale, {}) for scale in self.scales)
+        return {
+            name: large[name][2].median / figure[2].median
+            for name, figure in small.items()
+            if name in large and figure[2].median
+        }
+
+    def failures(self) -> list[str]:
+        failures = []
+        for scale in self.scales:
+            for name, (queries, *_) in self.pages.get(scale, {}).items():
+                if name in self.small_counts and self.small_counts[name] != queries:
+                    failures.append(
+                        f"{name}: {self.small_counts[name]} queries at small, {queries} at {scale}"
+                    )
+        if self.scales[0] != self.scales[1]:
+            failures += [
+                f"{name}: {ratio:.2f}x slower at {self._label(self.scales[1])} than at {self._label(self.scales[0])}"
+                for name, ratio in self.growth().items()
+                if ratio > GROWTH_LIMIT
+            ]
+        return failures
+
+    def page_rows(self) -> list[tuple[str, ...]]:
+        small, large = (self.pages.get(scale, {}) for scale in self.scales)
+        growth = self.growth()
+        rows = []
+        for name, (queries, size, spread) in small.items():
+            label = f"{name} (cache hit)" if name in CACHED else name
+            other = large.get(name)
+            rows.append(
+                (
+                    label,
+                    str(queries),
+                    spread.ms(),
+                    other[2].ms() if other else "",
+                    f"{growth[name]:.2f}x" if name in growth else "",
+                    f"{size:.0f}",
+                )
             )
-            for figure in self.pages
-        ]
         return rows
 
-    def ratios(self) -> list[tuple[str, str]]:
-        lines = []
-        for long, short in (
-            ("history, long chapter", "history, 10-version chapter"),
-            ("compare first with last, long", "compare first with last, 10"),
-        ):
-            a, b = self._page(long), self._page(short)
-            if a and b:
-                lines.append((f"{long} / {short}", f"{a.median_ms / b.median_ms:.2f}x"))
-        if self.load:
-            trivial = self.load["trivial"].requests_per_second
-            for key, label in (
-                ("anonymous", "chapter page, anonymous"),
-                ("signed_in", "chapter page, signed in"),
-            ):
-                figure = self.load[key]
-                lines.append(
-                    (
-                        f"{label}: requests/s (trivial view {trivial:.0f})",
-                        f"{figure.requests_per_second:.0f} = {figure.requests_per_second / trivial:.2f}x, {figure.errors} errors",
-                    )
-                )
-            lines.append(
-                (
-                    "gunicorn worker memory after the load",
-                    ", ".join(f"{size:.0f} MB" for size in self.load["memory"]) or "unknown",
-                )
-            )
-        return lines
+    def load_rows(self) -> list[tuple[str, ...]]:
+        rows = []
+        first = self.load.get(self.scales[0])
+        if not first:
+            return rows
+        for name in first["rates"]:
+            cells = [name]
+            for scale in self.scales:
+                figures = self.load.get(scale)
+                if not figures:
+                    cells += ["", ""]
+                    continue
+                spread, floor = figures["rates"][name], figures["rates"][FLOOR].median
+                cells += [spread.rate(), f"{spread.median / floor:.2f}x"]
+            rows.append(tuple(cells))
+        return rows
+
+    def _load_averages(self) -> str:
+        return "; ".join(
+            f"{self._label(scale)}: " + " -> ".join(f"{a:.2f} {b:.2f} {c:.2f}" for a, b, c in averages)
+            for scale, averages in self.load_average.items()
+        )
+
+    def _page_header(self) -> tuple[str, ...]:
+        first, second = (self._label(scale) for scale in self.scales)
+        return ("page", "queries", f"ms at {first}", f"ms at {second}", "growth", "KB")
+
+    def _load_header(self) -> tuple[str, ...]:
+        first, second = (self._label(scale) for scale in self.scales)
+        return ("target", f"req/s at {first}", "x floor", f"req/s at {second}", "x floor")
 
     def text(self) -> str:
-        header = ("page", "queries", "median ms", "p95 ms", "KB")
-        rows = self.rows()
-        widths = [max(len(row[index]) for row in [header, *rows]) for index in range(len(header))]
         lines = [
-            f"\nChapterwise benchmark, scale '{self.scale}', {self.vendor}, {self.repeat} requests a page\n"
+            f"\nChapterwise benchmark, {self.scales[0]} and {self.scales[1]}, {self.vendor}, "
+            f"{self.rounds} rounds of {self.repeat} requests a page; load average {self._load_averages()}\n"
         ]
-        for row in [header, *rows]:
-            lines.append(
-                "  ".join(
-                    cell.ljust(widths[0]) if index == 0 else cell.rjust(widths[index])
-                    for index, cell in enumerate(row)
+        for header, rows in (
+            (self._page_header(), self.page_rows()),
+            (self._load_header(), self.load_rows()),
+        ):
+            if not rows:
+                continue
+            widths = [max(len(row[index]) for row in [header, *rows]) for index in range(len(header))]
+            for row in [header, *rows]:
+                lines.append(
+                    "  ".join(
+                        cell.ljust(widths[0]) if index == 0 else cell.rjust(widths[index])
+                        for index, cell in enumerate(row)
+                    )
                 )
-            )
-        lines.append("")
-        for name, value in [*self.others, *self.ratios()]:
+            lines.append("")
+        for name, value in self.others:
             lines.append(f"{name}: {value}")
-        for page, small, large in self.query_growth:
-            lines.append(f"QUERY COUNT GREW: {page}: {small} at small, {large} at {self.scale}")
+        for failure in self.failures():
+            lines.append(f"FAILED: {failure}")
         return "\n".join(lines)
 
     def markdown(self) -> str:
+        def table(header, rows):
+            return [
+                "| " + " | ".join(header) + " |",
+                "|---|" + "---:|" * (len(header) - 1),
+                *[f"| {' | '.join(row)} |" for row in rows],
+            ]
+
+        memory = ", ".join(
+            f"{self._label(scale)}: " + ", ".join(f"{size:.0f} MB" for size in figures["memory"])
+            for scale, figures in self.load.items()
+        )
         lines = [
             "# Performance",
             "",
-            f"Measured {self.date:%Y-%m-%d %H:%M} UTC by `python manage.py benchmark --scale {self.scale}` "
-            f"on {self.machine}. Built in {self.build_seconds:.0f} s.",
+            f"Measured {self.date:%Y-%m-%d %H:%M} UTC by `python manage.py benchmark --scale {self.scales[0]} "
+            f"--large-scale {self.scales[1]}` on {self.machine}. Built in "
+            + ", ".join(f"{seconds:.0f} s ({scale})" for scale, seconds in self.build_seconds.items())
+            + f". Load average (1, 5, 15 min) before and after each size: {self._load_averages()}.",
             "",
-            "Each page: SQL queries of one request, then the median and 95th percentile of "
-            f"{self.repeat} requests through Django's whole stack (test client, every middleware), after one "
-            "warm-up request. Throughput: gunicorn with 2 sync workers on loopback, loaded by wrk "
-            "(2 threads, 8 connections), the chapter page against a trivial view of the same server.",
+            "## Pages at two sizes",
             "",
-            "| page | queries | median ms | p95 ms | KB |",
-            "|---|---:|---:|---:|---:|",
-            *[f"| {' | '.join(row)} |" for row in self.rows()],
+            f"Each page: its SQL queries, then its time through Django's whole stack (test client, every "
+            f"middleware): the median of {self.rounds} interleaved rounds (each round's figure the median of "
+            f"{self.repeat} requests), with the lowest and highest round. Pages marked *cache hit* are answered "
+            "from the page cache; their *cold* rows time each request right after the expiry an edit makes. "
+            f"Growth: the time at {self._label(self.scales[1])} over the time at {self._label(self.scales[0])}; "
+            f"the run fails past {GROWTH_LIMIT}x, or when a query count differs between sizes.",
             "",
-            "| figure | value |",
-            "|---|---|",
-            *[f"| {name} | {value} |" for name, value in [*self.others, *self.ratios()]],
+            *table(self._page_header(), self.page_rows()),
             "",
         ]
-        if self.query_growth:
-            lines += ["**Query counts that grew with the data:**", ""]
+        if self.load:
             lines += [
-                f"- {page}: {small} at small, {large} at {self.scale}"
-                for page, small, large in self.query_growth
+                "## Throughput against the framework's floor",
+                "",
+                "gunicorn, 2 sync workers on loopback, every target under the same load (wrk, 2 threads, "
+                "16 connections), in interleaved rounds: the median requests per second, with the lowest and "
+                "highest round. *x floor* divides by the floor of the same round set: a minimal Django project "
+                "(`wiki.benchmark_floor`: no app, no middleware, no database, one view rendering a one-line "
+                "template) served by its own gunicorn on the same machine in the same run.",
+                "",
+                *table(self._load_header(), self.load_rows()),
+                "",
+                f"gunicorn worker memory after the load: {memory or 'unknown'}.",
+                "",
             ]
-            lines.append("")
-        lines += [
-            "## Reproduce",
-            "",
-            "```sh",
-            "apt-get install -y wrk                     # the load generator (Debian)",
-            "make bench                                 # SQLite, team scale",
-            "DATABASE_URL=postgres://postgres@127.0.0.1:5432/chapterwise make bench   # PostgreSQL",
-            ".venv/bin/python manage.py benchmark --scale small --no-load             # a quick look",
-            "```",
-            "",
-            "The run builds a throwaway database (`test_<name>` on PostgreSQL, a temporary file on SQLite) "
-            "and drops it at the end. The `team` scale is 200 books x 20 chapters of about 5 KB with 2 "
-            "comparison tables each, one chapter with 10,000 published versions, 2,000 change requests in "
-            "every state, one thread of 1,000 comments and 50 users. Query counts are taken at `small` "
-            "first; a page whose count differs at the chosen scale fails the run.",
-            "",
-        ]
+        lines += ["## Other figures", "", "| figure | value |", "|---|---|"]
+        lines += [f"| {name} | {value} |" for name, value in self.others]
+        lines.append("")
+        failures = self.failures()
+        if failures:
+            lines += ["**Failed:**", "", *[f"- {failure}" for failure in failures], ""]
+        lines += REPRODUCE
         return "\n".join(lines)
+
+
+REPRODUCE = [
+    "## Reproduce",
+    "",
+    "```sh",
+    "apt-get install -y wrk redis-server         # the load generator and the cache (Debian)",
+    "DATABASE_URL=postgres://postgres@127.0.0.1:5432/chapterwise REDIS_URL=redis://127.0.0.1:6379/15 make bench",
+    ".venv/bin/python manage.py benchmark --scale small --large-scale small --no-load   # a quick look",
+    "```",
+    "",
+    "The run builds a throwaway database (`test_<name>` on PostgreSQL, a temporary file on SQLite) and "
+    "drops it at the end; it empties the cache first, so give it a Redis database of its own. The `team` "
+    "scale is 200 books x 20 chapters of about 5 KB with 2 comparison tables each, one chapter with 10,000 "
+    "published versions, 2,000 change requests in every state, one thread of 1,000 comments and 50 users; "
+    "`thousand` is the same wiki grown to 1,000 books. Query counts are taken at `small` first; a page whose "
+    "count differs at either size fails the run.",
+    "",
+]
