@@ -5,8 +5,8 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from notes.lib.diffs import table_cell_diff
 from notes.lib.numbers import BadNumber, parse_optional_int
+from notes.lib.table_diffs import table_diff
 from notes.permissions import can_propose, can_read, can_revert, permission_view, read_required, require
 from notes.selectors import books as selectors
 from notes.selectors.reviews import version_get, versions_page
@@ -140,7 +140,7 @@ def table_history(request, book_slug: str, number: int, table_slug: str):
             old=old,
             new=new,
             title_changed=old.row.title != new.row.title,
-            cells=table_cell_diff(old.row.headers, old.row.rows, new.row.headers, new.row.rows),
+            cells=table_diff(old.row.headers, old.row.rows, new.row.headers, new.row.rows),
         )
     return render(request, template, context)
 

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from notes.forms.reviews import VerdictForm
-from notes.lib.diffs import table_cell_diff
+from notes.lib.table_diffs import table_diff
 from notes.models import ChangeRequest
 from notes.permissions import (
     can_review_request,
@@ -80,7 +80,7 @@ def _diff_context(change_request: ChangeRequest) -> dict:
         else "",
     }
     if kind == "table":
-        context["cells"] = table_cell_diff(
+        context["cells"] = table_diff(
             base.headers if base else [],
             base.rows if base else [],
             change_request.headers,

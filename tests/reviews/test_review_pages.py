@@ -332,7 +332,8 @@ def test_the_request_page_shows_table_changes_cell_by_cell(client_for, editor, r
         submit=True,
     )
     html = client_for(reviewer).get(f"/reviews/{request.pk}/").content.decode()
-    assert '<td class="cell-changed"><del>fast</del> <ins>faster</ins></td>' in html
+    assert '<td class="cell-changed"><del>fast</del><ins>faster</ins></td>' in html
+    assert "1 cell changed" in html
 
 
 def test_approving_through_the_page_publishes_and_the_changelog_shows_author_and_approver(
