@@ -127,9 +127,14 @@ class ChangeRequest(models.Model):
     rendered_diff_html = models.TextField(blank=True, editable=False)
     # Review rounds: the newest revision a reviewer gave a verdict on before the author
     # revised, the text it had then, and what changed since (stored at revise).
+    # An author amending a submitted request sets them to the revision amended, so reviewers
+    # see what the amendment changed. A table's cells are kept as {"headers", "rows"}.
     reviewed_revision = models.PositiveIntegerField(null=True, blank=True, editable=False)
     reviewed_body = models.TextField(blank=True, editable=False)
+    reviewed_table = models.JSONField(default=dict, blank=True, editable=False)
     since_review_diff_html = models.TextField(blank=True, editable=False)
+    # When the author last changed the request while it was submitted (amended it).
+    amended_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -174,7 +179,8 @@ class ChangeRequest(models.Model):
 
     @property
     def is_editable(self) -> bool:
-        """The author may change the proposal: drafts and requests sent back to them."""
+        """The author may change the proposal: drafts, submitted requests (amended) and
+        requests sent back to them."""
         return self.status in EDITABLE_STATUSES
 
     @property
@@ -209,6 +215,8 @@ OPEN_STATUSES = (
 )
 EDITABLE_STATUSES = (
     ChangeRequest.Status.DRAFT,
+    # Amended by its author: a new revision, which any approval must be given to again.
+    ChangeRequest.Status.SUBMITTED,
     ChangeRequest.Status.CHANGES_REQUESTED,
     ChangeRequest.Status.CONFLICT,
 )

@@ -32,7 +32,7 @@ from notes.models.people import display_name as _name
 from notes.permissions import GROUP_ROLES, Role
 from notes.selectors import people as people_selectors
 from notes.services.groups import spoilers_setting_update
-from notes.services.notifications import notification_settings_update
+from notes.services.notifications import notification_settings_update, review_notifications_update
 
 logger = logging.getLogger(__name__)
 
@@ -323,10 +323,15 @@ def profile_update(*, user, display_name: str, time_zone: str) -> Profile:
 
 
 @transaction.atomic
-def account_notifications_update(*, user, email: str, show_spoilers: bool) -> None:
-    """Save how e-mail comes and whether spoiler threads show, both or neither."""
+def account_notifications_update(
+    *, user, email: str, show_spoilers: bool, new_requests: str | None = None
+) -> None:
+    """Save how e-mail comes, whether spoiler threads show and (a reviewer's) which new
+    requests to hear of: all of them or none."""
     notification_settings_update(user=user, email=email)
     spoilers_setting_update(user=user, show_spoilers=show_spoilers)
+    if new_requests is not None:
+        review_notifications_update(user=user, new_requests=new_requests)
 
 
 @transaction.atomic

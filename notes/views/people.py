@@ -245,8 +245,11 @@ def account(request):
                 initial={
                     "email": current.email if current else NotificationSettings.Email.INSTANT,
                     "show_spoilers": current.show_spoilers if current else False,
+                    "new_requests": (current.new_requests if current else "")
+                    or permissions.new_requests_default(request.user),
                 }
             ),
+            "is_reviewer": permissions.can_review(request.user),
             "sign_out_form": SignOutEverywhereForm(),
         },
     )
@@ -287,6 +290,9 @@ def account_notifications(request):
             user=request.user,
             email=form.cleaned_data["email"],
             show_spoilers=form.cleaned_data["show_spoilers"],
+            new_requests=(form.cleaned_data["new_requests"] or None)
+            if permissions.can_review(request.user)
+            else None,
         )
     except NotificationError as error:
         messages.error(request, str(error))

@@ -73,7 +73,8 @@ def _diff_context(change_request: ChangeRequest) -> dict:
         "newer_versions": newer_versions if change_request.is_open else 0,
         "rendered": change_request.rendered_html,
         "rendered_diff": change_request.rendered_diff_html,
-        # Review rounds: what changed since the revision a reviewer last gave a verdict on.
+        # Review rounds: what changed since the revision reviewers last saw (a verdict, or an
+        # amendment of a submitted request).
         "since_review": change_request.since_review_diff_html
         if change_request.reviewed_revision is not None
         and change_request.reviewed_revision < change_request.revision
@@ -86,6 +87,17 @@ def _diff_context(change_request: ChangeRequest) -> dict:
             change_request.headers,
             change_request.rows,
         )
+        reviewed = change_request.reviewed_table
+        if reviewed and change_request.reviewed_revision is not None:
+            since = table_diff(
+                reviewed.get("headers", []),
+                reviewed.get("rows", []),
+                change_request.headers,
+                change_request.rows,
+            )
+            if change_request.reviewed_revision < change_request.revision:
+                context["since_review_cells"] = since
+                context["since_review"] = since.summary
         return context
     old = (base.summary if kind == "book" else base.body) if base else ""
     context.update(
