@@ -189,6 +189,16 @@ def can_revise(user, change_request) -> bool:
 can_submit = can_revise
 
 
+def can_comment_on_diff(user, change_request) -> bool:
+    """Comment on a line or cell of an open request's diff, answer and resolve those comments:
+    whoever may review it, and its author (who answers)."""
+    return (
+        can_see_request(user, change_request)
+        and change_request.is_open
+        and (can_review(user) or change_request.author_id == user.pk)
+    )
+
+
 # --- Notes files in and out --------------------------------------------------------------
 # Whoever reads a book downloads it; whoever proposes changes uploads a notes file, which
 # only ever becomes change requests for review.

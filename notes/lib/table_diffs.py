@@ -213,6 +213,29 @@ class TableDiff:
     header: list[CellDiff]
     rows: list[RowDiff]
     counts: dict[str, int] = field(default_factory=dict)
+    # Each shown column's index in the new table (None: a removed column).
+    columns: list[int | None] = field(default_factory=list)
+
+    def with_notes(
+        self, notes: dict[tuple[int, int], list]
+    ) -> list[tuple[RowDiff, list[tuple[CellDiff, list]]]]:
+        """The rows with, beside each cell, the ``notes`` placed at (new row, new column),
+        both from 0 (comments on cells, for the request page)."""
+        return [
+            (
+                row,
+                [
+                    (
+                        cell,
+                        notes.get((row.new_number - 1, column), [])
+                        if row.new_number and column is not None
+                        else [],
+                    )
+                    for cell, column in zip(row.cells, self.columns, strict=True)
+                ],
+            )
+            for row in self.rows
+        ]
 
     @property
     def has_changes(self) -> bool:
@@ -289,7 +312,9 @@ def table_diff(old_headers, old_rows, new_headers, new_rows) -> TableDiff:
                 new_number=None if new_row is None else new_row + 1,
             )
         )
-    return TableDiff(header=header, rows=rows, counts=counts)
+    return TableDiff(
+        header=header, rows=rows, counts=counts, columns=[new for _old, new, _m in alignment.columns]
+    )
 
 
 def _cell_diff(old_cells, old: int | None, new_cells, new: int | None, *, row_state: str) -> CellDiff:

@@ -245,3 +245,29 @@ class Review(models.Model):
     def is_current(self) -> bool:
         """False once the author revised the request after this verdict."""
         return self.revision == self.change_request.revision
+
+
+class DiffComment(models.Model):
+    """A comment on one line or one cell of a request's diff, or a reply to one.
+
+    ``anchor`` keeps what the commenter saw there (``notes.lib.diff_anchors``), so the
+    comment is found again after the author revises, or shown outdated when that changed.
+    A reply has no anchor of its own: it answers its parent's.
+    """
+
+    change_request = models.ForeignKey(ChangeRequest, on_delete=models.CASCADE, related_name="diff_comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    revision = models.PositiveIntegerField(help_text="The request's revision the comment was written on.")
+    anchor = models.JSONField(default=dict, blank=True)
+    body = models.TextField()
+    is_resolved = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Comment by {self.author_id} on #{self.change_request_id}"

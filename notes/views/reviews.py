@@ -6,9 +6,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from notes.forms.reviews import VerdictForm
+from notes.lib.diff_anchors import anchor_label, is_outdated
 from notes.lib.table_diffs import table_diff
 from notes.models import ChangeRequest
 from notes.permissions import (
+    can_comment_on_diff,
     can_review_request,
     can_revise,
     can_see_request,
@@ -22,12 +24,14 @@ from notes.selectors.reviews import (
     BUCKETS,
     base_version_position,
     change_request_get,
+    diff_comment_threads,
     request_review_counts,
     review_queue,
     target_base_and_current,
 )
 from notes.services import reviews as services
 from notes.services.renderings import change_request_renderings_current
+from notes.views.review_comments import comment_anchors
 
 REQUESTS_PER_PAGE = 50
 
@@ -138,7 +142,34 @@ def detail(request, request_id: int):
         "verdict_form": VerdictForm(initial={"revision": change_request.revision}),
         **_diff_context(change_request),
     }
+    context.update(_comments_context(change_request, context, user))
     return render(request, "notes/reviews/detail.html", context)
+
+
+def _comments_context(change_request: ChangeRequest, context: dict, user) -> dict:
+    """The comments on lines and cells: each marked outdated when what it pointed at changed
+    in a later revision; those on a cell still standing are placed in the table diff too."""
+    threads = diff_comment_threads(change_request=change_request)
+    current = {"body": change_request.body, "headers": change_request.headers, "rows": change_request.rows}
+    notes: dict[tuple[int, int], list] = {}
+    keys = [str(row[0]) if row else "" for row in change_request.rows]
+    headers = [str(header) for header in change_request.headers]
+    for thread in threads:
+        thread.is_outdated = thread.revision < change_request.revision and is_outdated(
+            thread.anchor, **current
+        )
+        thread.place = anchor_label(thread.anchor)
+        anchor = thread.anchor
+        is_placed = "row" in anchor and not thread.is_outdated and keys.count(anchor["row"]) == 1
+        if is_placed and anchor.get("column") in headers:
+            notes.setdefault((keys.index(anchor["row"]), headers.index(anchor["column"])), []).append(thread)
+    can_comment = can_comment_on_diff(user, change_request)
+    result = {"comment_threads": threads, "can_comment": can_comment}
+    if can_comment:
+        result["comment_anchors"] = comment_anchors(change_request, context["base"])
+    if "cells" in context:
+        result["table_rows"] = context["cells"].with_notes(notes)
+    return result
 
 
 def _verdict(request, request_id: int, action):
