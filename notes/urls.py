@@ -192,6 +192,7 @@ urlpatterns += [
     path("account/", people.account, name="account"),
     path("account/profile/", people.account_profile, name="account-profile"),
     path("account/notifications/", people.account_notifications, name="account-notifications"),
+    path("account/diff-view/", people.account_diff_view, name="account-diff-view"),
     path(
         "account/sign-out-everywhere/", people.account_sign_out_everywhere, name="account-sign-out-everywhere"
     ),

@@ -323,6 +323,19 @@ def profile_update(*, user, display_name: str, time_zone: str) -> Profile:
 
 
 @transaction.atomic
+def profile_diff_view_update(*, user, diff_view: str) -> Profile:
+    """Keep how the user reads diffs: rendered or source, on every diff page from now on."""
+    if not permissions.can_edit_account(user):
+        raise PermissionDenied("Sign in to change your account.")
+    if diff_view not in Profile.DiffView.values:
+        raise PeopleError("Choose Rendered or Source.")
+    profile, _ = Profile.objects.select_for_update().get_or_create(user=user)
+    profile.diff_view = diff_view
+    profile.save(update_fields=["diff_view", "updated_at"])
+    return profile
+
+
+@transaction.atomic
 def account_notifications_update(
     *, user, email: str, show_spoilers: bool, new_requests: str | None = None
 ) -> None:

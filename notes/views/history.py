@@ -9,6 +9,7 @@ from notes.lib.numbers import BadNumber, parse_optional_int
 from notes.lib.table_diffs import table_diff
 from notes.permissions import can_propose, can_read, can_revert, permission_view, read_required, require
 from notes.selectors import books as selectors
+from notes.selectors.people import diff_view_of
 from notes.selectors.reviews import version_get, versions_page
 from notes.services.renderings import versions_compared
 from notes.services.reviews import ReviewError, change_request_revert
@@ -69,6 +70,7 @@ def book_history(request, book_slug: str):
                 for label, name in (("Title", "title"), ("Author", "author"), ("Domains", "domains"))
                 if getattr(old.row, name) != getattr(new.row, name)
             ],
+            diff_view=diff_view_of(request.user),
             **versions_compared(
                 "book", old.row, new.row, old_label=f"Version {old.number}", new_label=f"Version {new.number}"
             ),
@@ -103,6 +105,7 @@ def chapter_history(request, book_slug: str, number: int):
             old=old,
             new=new,
             title_changed=old.row.title != new.row.title,
+            diff_view=diff_view_of(request.user),
             **versions_compared(
                 "chapter",
                 old.row,

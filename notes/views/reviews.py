@@ -20,6 +20,7 @@ from notes.permissions import (
     permission_view,
     require,
 )
+from notes.selectors.people import diff_view_of
 from notes.selectors.reviews import (
     BUCKETS,
     base_version_position,
@@ -140,6 +141,7 @@ def detail(request, request_id: int):
         "can_submit": can_submit(user, change_request)
         and change_request.status == ChangeRequest.Status.DRAFT,
         "verdict_form": VerdictForm(initial={"revision": change_request.revision}),
+        "diff_view": diff_view_of(user),
         **_diff_context(change_request),
     }
     context.update(_comments_context(change_request, context, user))
