@@ -189,6 +189,16 @@ def can_revise(user, change_request) -> bool:
 can_submit = can_revise
 
 
+def can_comment_on_diff(user, change_request) -> bool:
+    """Comment on a line or cell of an open request's diff, answer and resolve those comments:
+    whoever may review it, and its author (who answers)."""
+    return (
+        can_see_request(user, change_request)
+        and change_request.is_open
+        and (can_review(user) or change_request.author_id == user.pk)
+    )
+
+
 # --- Notes files in and out --------------------------------------------------------------
 # Whoever reads a book downloads it; whoever proposes changes uploads a notes file, which
 # only ever becomes change requests for review.
@@ -277,17 +287,30 @@ def can_watch(user) -> bool:
     return user.is_authenticated and user.is_active and can_read(user)
 
 
-def reviewer_ids(user_ids) -> set[int]:
-    """Those of ``user_ids`` who review (one query): a submitted request is for their eyes.
+def reviewer_ids(user_ids=None) -> set[int]:
+    """Those of ``user_ids`` (everyone, if None) who review (one query): a submitted request
+    is for their eyes.
 
     The same rule as ``can_review``, asked of many users at once.
     """
-    reviewers = (
-        get_user_model()
-        .objects.filter(pk__in=list(user_ids), is_active=True)
-        .filter(Q(groups__name=Role.REVIEWER.value) | Q(is_staff=True) | Q(is_superuser=True))
-    )
+    users = get_user_model().objects.filter(is_active=True)
+    if user_ids is not None:
+        users = users.filter(pk__in=list(user_ids))
+    reviewers = users.filter(Q(groups__name=Role.REVIEWER.value) | Q(is_staff=True) | Q(is_superuser=True))
     return set(reviewers.values_list("pk", flat=True).distinct())
+
+
+def reviewer_role_ids() -> set[int]:
+    """The active members of the Reviewer role (one query): ``new_requests_default`` asked
+    of everyone at once."""
+    users = get_user_model().objects.filter(is_active=True, groups__name=Role.REVIEWER.value)
+    return set(users.values_list("pk", flat=True).distinct())
+
+
+def new_requests_default(user) -> str:
+    """Which submitted requests a reviewer hears of until they choose: the Reviewer role
+    all of them ("all"), admins (who review too) those on what they watch ("watched")."""
+    return "all" if has_role(user, Role.REVIEWER) else "watched"
 
 
 # --- Webhooks ----------------------------------------------------------------------------

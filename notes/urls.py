@@ -16,6 +16,7 @@ from notes.views import (
     preview,
     proposing,
     reading,
+    review_comments,
     reviews,
     revising,
     webhooks,
@@ -93,6 +94,12 @@ urlpatterns += [
     path("reviews/<int:request_id>/submit/", reviews.submit, name="review-submit"),
     path("reviews/<int:request_id>/withdraw/", reviews.withdraw, name="review-withdraw"),
     path("reviews/<int:request_id>/revise/", revising.request_revise, name="review-revise"),
+    path("reviews/<int:request_id>/comments/", review_comments.comment_post, name="review-comment"),
+    path(
+        "reviews/<int:request_id>/comments/<int:comment_id>/resolve/",
+        review_comments.comment_resolve,
+        name="review-comment-resolve",
+    ),
 ]
 
 # Following: watching, notifications, e-mail settings and links, feeds.
@@ -186,6 +193,7 @@ urlpatterns += [
     path("account/", people.account, name="account"),
     path("account/profile/", people.account_profile, name="account-profile"),
     path("account/notifications/", people.account_notifications, name="account-notifications"),
+    path("account/diff-view/", people.account_diff_view, name="account-diff-view"),
     path(
         "account/sign-out-everywhere/", people.account_sign_out_everywhere, name="account-sign-out-everywhere"
     ),

@@ -86,6 +86,14 @@ class AccountNotificationsForm(forms.Form):
     show_spoilers = forms.BooleanField(
         label="Show threads on chapters past my reading-group progress", required=False
     )
+    # Reviewers only (the page shows it to them); absent, the setting stays as it is.
+    new_requests = forms.ChoiceField(
+        label="Tell me of requests submitted for review",
+        choices=NotificationSettings.NewRequests.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={"invalid_choice": "Choose all requests, those on what you watch, or none."},
+    )
 
 
 class SignOutEverywhereForm(forms.Form):

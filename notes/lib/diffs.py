@@ -1,11 +1,10 @@
-"""Diffs for reviewers: Markdown word by word and side by side, tables cell by cell.
+"""Diffs for reviewers: Markdown word by word and side by side (tables: ``table_diffs``).
 
 Everything here escapes the text it shows; the results are safe to mark safe.
 """
 
 import difflib
 import re
-from dataclasses import dataclass
 from html import escape
 
 _TOKENS = re.compile(r"\s+|[^\s]+")
@@ -325,39 +324,3 @@ def _changed_words(old: str, new: str) -> tuple[str, str]:
         if new_part:
             new_html.append(f"<ins>{new_part}</ins>")
     return "".join(old_html), "".join(new_html)
-
-
-@dataclass(frozen=True)
-class Cell:
-    text: str
-    old: str | None
-    state: str  # "same", "changed", "added", "removed"
-
-
-def table_cell_diff(old_headers, old_rows, new_headers, new_rows) -> dict:
-    """A grid of the new table where each cell knows its old value, plus removed rows."""
-
-    def grid(headers, rows):
-        return [list(headers), *[list(row) for row in rows]]
-
-    old_grid, new_grid = grid(old_headers or [], old_rows or []), grid(new_headers, new_rows)
-    cells = []
-    for row_index, row in enumerate(new_grid):
-        line = []
-        for column, text in enumerate(row):
-            if row_index < len(old_grid) and column < len(old_grid[row_index]):
-                old = old_grid[row_index][column]
-                line.append(Cell(text, old, "same" if old == text else "changed"))
-            else:
-                line.append(Cell(text, None, "added"))
-        cells.append(line)
-    removed_rows = old_grid[len(new_grid) :]
-    removed_columns = max(0, len(old_grid[0]) - len(new_grid[0])) if old_grid and new_grid else 0
-    changed = any(cell.state != "same" for line in cells for cell in line) or removed_rows or removed_columns
-    return {
-        "header": cells[0] if cells else [],
-        "rows": cells[1:],
-        "removed_rows": removed_rows,
-        "removed_columns": removed_columns,
-        "has_changes": bool(changed),
-    }

@@ -463,7 +463,15 @@ def sanitize_diff(html: str) -> str:
         html,
         marker=None,
         extra_tags={"ins"},
-        extra_classes={"p": {"diff-cut", "empty"}, "details": {"fold"}},
+        extra_classes={
+            "p": {"diff-cut", "empty"},
+            "details": {"fold"},
+            # A table diff's rows and columns (notes.lib.rendered_diffs), named in words too.
+            "tr": {"diff-row-added", "diff-row-removed", "diff-row-moved"},
+            "th": ALLOWED_CLASSES["th"] | {"diff-column-added", "diff-column-removed"},
+            "td": ALLOWED_CLASSES["td"] | {"diff-column-added", "diff-column-removed"},
+            "span": {"diff-note"},
+        },
     )
 
 

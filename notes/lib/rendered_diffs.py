@@ -2,7 +2,9 @@
 
 Blocks (paragraphs, headings, lists, tables) are matched first and paired by likeness
 within a changed stretch; inside a pair lxml's ``htmldiff`` marks the words, and a
-comparison table of the same shape on both sides is marked cell by cell. Both inputs are
+comparison table is matched row by row and column by column with the table diff's own
+matching (``notes.lib.table_diffs.table_alignment``), so an inserted row is one inserted
+row and an edited cell one marked cell. Both inputs are
 sanitized HTML from ``notes.lib.markup``; the result is sanitized again before it is stored.
 """
 
@@ -14,6 +16,7 @@ from lxml.html.diff import htmldiff
 
 from notes.lib.diffs import paired_by_similarity
 from notes.lib.markup import sanitize_diff
+from notes.lib.table_diffs import table_alignment
 
 # A pair of blocks longer than this is shown removed and added whole: htmldiff's word
 # matching grows quadratically and a page must be ready in well under a second.
@@ -94,9 +97,9 @@ def _block_diff(old: str, new: str) -> str:
     old_tree = lxml_html.fragment_fromstring(old, create_parent="div")
     new_tree = lxml_html.fragment_fromstring(new, create_parent="div")
     if "<table" in old and "<table" in new:
-        pairs = _cell_pairs(old_tree, new_tree)
-        if pairs is not None:
-            return _marked_inside(new_tree, pairs)
+        marked = _table_marked(old_tree, new_tree)
+        if marked is not None:
+            return marked
     [old_root], [new_root] = list(old_tree), list(new_tree)
     if old_root.tag == new_root.tag and "<table" not in old + new:
         # The same kind of block: mark the words inside, keep the new block's own tag
@@ -105,20 +108,87 @@ def _block_diff(old: str, new: str) -> str:
     return htmldiff(old, new)
 
 
-def _cell_pairs(old_tree, new_tree) -> list[tuple] | None:
-    """Each table cell (and caption) paired with its old self; None if the shapes differ."""
-    old_cells, new_cells = _cells(old_tree), _cells(new_tree)
-    if [len(row) for row in old_cells] != [len(row) for row in new_cells]:
+def _table_marked(old_tree, new_tree) -> str | None:
+    """The new block with its one table rebuilt: rows and columns matched by identity,
+    inserted ones in <ins>, removed ones struck out where they stood, moved rows marked and
+    changed cells marked word by word. None if either block holds other than one table."""
+    old_tables, new_tables = old_tree.findall(".//table"), new_tree.findall(".//table")
+    if len(old_tables) != 1 or len(new_tables) != 1:
         return None
-    old_captions, new_captions = old_tree.findall(".//figcaption"), new_tree.findall(".//figcaption")
-    pairs = [
-        (old_cell, new_cell)
-        for old_row, new_row in zip(old_cells, new_cells, strict=True)
-        for old_cell, new_cell in zip(old_row, new_row, strict=True)
+    old_header, old_rows = _grid(old_tables[0])
+    new_header, new_rows = _grid(new_tables[0])
+    alignment = table_alignment(
+        [cell.text_content() for cell in old_header],
+        [[cell.text_content() for cell in row] for row in old_rows],
+        [cell.text_content() for cell in new_header],
+        [[cell.text_content() for cell in row] for row in new_rows],
+    )
+    column_kinds = [
+        "removed" if new is None else "added" if old is None else "" for old, new, _m in alignment.columns
     ]
-    if len(old_captions) == len(new_captions):
-        pairs += list(zip(old_captions, new_captions, strict=True))
-    return pairs
+
+    def row_html(old_cells, new_cells, row_kind: str, tag: str, *, note: str = "") -> str:
+        cells = []
+        for (old, new, _moved), column_kind in zip(alignment.columns, column_kinds, strict=True):
+            old_cell = old_cells[old] if old is not None and old < len(old_cells) else None
+            new_cell = new_cells[new] if new is not None and new < len(new_cells) else None
+            kind = row_kind or column_kind
+            if kind == "removed" or new_cell is None:
+                inner = _inner(old_cell) if old_cell is not None else ""
+                content = f"<del>{inner}</del>" if inner else ""
+            elif kind == "added" or old_cell is None:
+                inner = _inner(new_cell)
+                content = f"<ins>{inner}</ins>" if inner else ""
+            else:
+                before, after = _inner(old_cell), _inner(new_cell)
+                content = after if before == after else htmldiff(before, after)
+            classes = [new_cell.get("class")] if new_cell is not None and new_cell.get("class") else []
+            if column_kind:
+                classes.append(f"diff-column-{column_kind}")
+            scope = ' scope="col"' if tag == "th" else ""
+            class_attribute = f' class="{" ".join(classes)}"' if classes else ""
+            if note and not cells:
+                content = f'<span class="diff-note">{note}</span> {content}'
+            cells.append(f"<{tag}{scope}{class_attribute}>{content}</{tag}>")
+        return "".join(cells)
+
+    head = row_html(old_header, new_header, "", "th")
+    body = []
+    for old, new, is_moved in alignment.rows:
+        kind = "removed" if new is None else "added" if old is None else ""
+        cells = row_html(
+            old_rows[old] if old is not None else [],
+            new_rows[new] if new is not None else [],
+            kind,
+            "td",
+            note=f"moved from row {old + 1}" if is_moved else "",
+        )
+        state = kind or ("moved" if is_moved else "")
+        body.append(f'<tr class="diff-row-{state}">{cells}</tr>' if state else f"<tr>{cells}</tr>")
+    token = "cw-table-mark-"  # noqa: S105 - a placeholder, no table text holds it
+    marks = {token: f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"}
+    table = new_tables[0]
+    table.getparent().replace(table, lxml_html.fromstring(f"<span>{token}</span>"))
+    old_captions, new_captions = old_tree.findall(".//figcaption"), new_tree.findall(".//figcaption")
+    if len(old_captions) == len(new_captions) == 1 and _inner(old_captions[0]) != _inner(new_captions[0]):
+        marks["cw-caption-mark-"] = htmldiff(_inner(old_captions[0]), _inner(new_captions[0]))
+        for child in list(new_captions[0]):
+            new_captions[0].remove(child)
+        new_captions[0].text = "cw-caption-mark-"
+    shown = "".join(lxml_html.tostring(child, encoding="unicode") for child in new_tree)
+    shown = shown.replace(f"<span>{token}</span>", token)
+    for mark, marked in marks.items():
+        shown = shown.replace(mark, marked)
+    return shown
+
+
+def _grid(table) -> tuple[list, list[list]]:
+    """A table's header cells and its body rows' cells (a table without <thead> has none)."""
+    rows = list(table.iter("tr"))
+    header: list = []
+    if rows and rows[0].getparent().tag == "thead":
+        header = rows.pop(0).findall("./th")
+    return header, [row.findall("./th") + row.findall("./td") for row in rows]
 
 
 def _marked_inside(new_tree, pairs: list[tuple]) -> str:
@@ -137,10 +207,6 @@ def _marked_inside(new_tree, pairs: list[tuple]) -> str:
     for token, marked in marks.items():
         shown = shown.replace(token, marked)
     return shown
-
-
-def _cells(tree) -> list[list]:
-    return [row.findall("./th") + row.findall("./td") for row in tree.iter("tr")]
 
 
 def _inner(element) -> str:

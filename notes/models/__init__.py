@@ -6,7 +6,7 @@ from notes.models.following import Notification, NotificationSettings, Watch
 from notes.models.groups import GroupMembership, Meeting, ReadingGroup
 from notes.models.people import Invitation, PeopleLogEntry, Profile
 from notes.models.quotes import QuoteAnchor
-from notes.models.reviews import ChangeRequest, Review
+from notes.models.reviews import ChangeRequest, DiffComment, Review
 from notes.models.search import SearchDocument, SearchWord
 from notes.models.webhooks import WebhookDelivery, WebhookEndpoint
 
@@ -16,6 +16,7 @@ __all__ = [
     "ChangeRequest",
     "Chapter",
     "Comment",
+    "DiffComment",
     "CommentRevision",
     "ComparisonTable",
     "GroupMembership",

@@ -86,6 +86,7 @@ class Notification(models.Model):
         COMMENT = "comment", "New comment"
         THREAD = "thread", "New thread"
         SUBMITTED = "submitted", "Change submitted for review"
+        AMENDED = "amended", "Change amended while under review"
         CHANGES_REQUESTED = "changes_requested", "Changes requested"
         APPROVED = "approved", "Change approved"
         REJECTED = "rejected", "Change rejected"
@@ -224,6 +225,7 @@ class Notification(models.Model):
 
 REQUEST_KINDS = (
     Notification.Kind.SUBMITTED,
+    Notification.Kind.AMENDED,
     Notification.Kind.CHANGES_REQUESTED,
     Notification.Kind.APPROVED,
     Notification.Kind.REJECTED,
@@ -235,6 +237,7 @@ VERBS = {
     Notification.Kind.COMMENT: "commented in",
     Notification.Kind.THREAD: "started the thread",
     Notification.Kind.SUBMITTED: "submitted a change for review:",
+    Notification.Kind.AMENDED: "amended a change under review:",
     Notification.Kind.CHANGES_REQUESTED: "asked for changes to your request",
     Notification.Kind.APPROVED: "approved and published your change",
     Notification.Kind.REJECTED: "rejected your change",
@@ -260,9 +263,20 @@ class NotificationSettings(models.Model):
     email = models.CharField(max_length=10, choices=Email.choices, default=Email.INSTANT)
     # The day (UTC) the last digest went out: at most one a day.
     digest_sent_on = models.DateField(null=True, blank=True)
+
+    class NewRequests(models.TextChoices):
+        ALL = "all", "Every request submitted for review"
+        WATCHED = "watched", "Only requests on books and chapters I watch"
+        NONE = "none", "None"
+
     # Reading groups: a member sees threads on chapters past their progress
     # only when they ask for it here (folded by default).
     show_spoilers = models.BooleanField(default=False)
+    # Reviewers: which newly submitted (and amended) requests they hear of. Empty until
+    # chosen: then the Reviewer role hears of all (a request never waits unseen because no
+    # reviewer happened to watch its book) and admins of what they watch
+    # (permissions.new_requests_default).
+    new_requests = models.CharField(max_length=10, choices=NewRequests.choices, blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

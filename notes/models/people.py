@@ -26,10 +26,16 @@ def default_invitation_expiry() -> datetime.datetime:
 
 
 class Profile(models.Model):
+    class DiffView(models.TextChoices):
+        RENDERED = "rendered", "Rendered"
+        SOURCE = "source", "Source"
+
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     display_name = models.CharField(max_length=MAX_DISPLAY_NAME_LENGTH, blank=True)
     # An IANA name ("Europe/Paris"); the service checks it against zoneinfo.
     time_zone = models.CharField(max_length=64, default=default_time_zone)
+    # How diffs open (request pages, history compare): the reader's last choice, kept.
+    diff_view = models.CharField(max_length=10, choices=DiffView.choices, default=DiffView.RENDERED)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

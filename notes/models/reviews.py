@@ -127,9 +127,14 @@ class ChangeRequest(models.Model):
     rendered_diff_html = models.TextField(blank=True, editable=False)
     # Review rounds: the newest revision a reviewer gave a verdict on before the author
     # revised, the text it had then, and what changed since (stored at revise).
+    # An author amending a submitted request sets them to the revision amended, so reviewers
+    # see what the amendment changed. A table's cells are kept as {"headers", "rows"}.
     reviewed_revision = models.PositiveIntegerField(null=True, blank=True, editable=False)
     reviewed_body = models.TextField(blank=True, editable=False)
+    reviewed_table = models.JSONField(default=dict, blank=True, editable=False)
     since_review_diff_html = models.TextField(blank=True, editable=False)
+    # When the author last changed the request while it was submitted (amended it).
+    amended_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -174,7 +179,8 @@ class ChangeRequest(models.Model):
 
     @property
     def is_editable(self) -> bool:
-        """The author may change the proposal: drafts and requests sent back to them."""
+        """The author may change the proposal: drafts, submitted requests (amended) and
+        requests sent back to them."""
         return self.status in EDITABLE_STATUSES
 
     @property
@@ -209,6 +215,8 @@ OPEN_STATUSES = (
 )
 EDITABLE_STATUSES = (
     ChangeRequest.Status.DRAFT,
+    # Amended by its author: a new revision, which any approval must be given to again.
+    ChangeRequest.Status.SUBMITTED,
     ChangeRequest.Status.CHANGES_REQUESTED,
     ChangeRequest.Status.CONFLICT,
 )
@@ -237,3 +245,29 @@ class Review(models.Model):
     def is_current(self) -> bool:
         """False once the author revised the request after this verdict."""
         return self.revision == self.change_request.revision
+
+
+class DiffComment(models.Model):
+    """A comment on one line or one cell of a request's diff, or a reply to one.
+
+    ``anchor`` keeps what the commenter saw there (``notes.lib.diff_anchors``), so the
+    comment is found again after the author revises, or shown outdated when that changed.
+    A reply has no anchor of its own: it answers its parent's.
+    """
+
+    change_request = models.ForeignKey(ChangeRequest, on_delete=models.CASCADE, related_name="diff_comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    revision = models.PositiveIntegerField(help_text="The request's revision the comment was written on.")
+    anchor = models.JSONField(default=dict, blank=True)
+    body = models.TextField()
+    is_resolved = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Comment by {self.author_id} on #{self.change_request_id}"

@@ -60,3 +60,13 @@ def time_zone_of(user) -> str:
 
 def notification_settings_of(user) -> NotificationSettings | None:
     return NotificationSettings.objects.filter(user=user).first()
+
+
+def diff_view_of(user) -> str:
+    """How the user reads diffs, "rendered" (everyone's default) or "source" (one query)."""
+    if not user.is_authenticated:
+        return Profile.DiffView.RENDERED
+    return (
+        Profile.objects.filter(user=user).values_list("diff_view", flat=True).first()
+        or Profile.DiffView.RENDERED
+    )

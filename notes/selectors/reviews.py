@@ -6,7 +6,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from notes.models import Book, ChangeRequest, Chapter, ComparisonTable, Review
+from notes.models import Book, ChangeRequest, Chapter, ComparisonTable, DiffComment, Review
 from notes.models.reviews import OPEN_STATUSES
 from notes.permissions import visible_requests_filter
 
@@ -188,3 +188,15 @@ def base_version_position(change_request: ChangeRequest, base) -> tuple[int | No
         newer=Count("history_id", filter=Q(history_id__gt=base.history_id)),
     )
     return counts["number"], counts["newer"]
+
+
+def diff_comment_threads(*, change_request: ChangeRequest) -> list[DiffComment]:
+    """The comments on lines and cells of the request, oldest first, each with its replies
+    and everyone's profile (two queries)."""
+    replies = DiffComment.objects.select_related("author__profile").order_by("created_at", "id")
+    return list(
+        DiffComment.objects.filter(change_request=change_request, parent=None)
+        .select_related("author__profile")
+        .prefetch_related(Prefetch("replies", queryset=replies))
+        .order_by("created_at", "id")
+    )

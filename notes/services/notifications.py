@@ -83,14 +83,34 @@ def notify_new_mentions(comment: Comment, mentioned: list) -> None:
     )
 
 
-def notify_request_submitted(change_request: ChangeRequest) -> None:
-    """Sent for review: the reviewers who watch what it changes (or its book)."""
+def notify_request_submitted(change_request: ChangeRequest, *, is_amendment: bool = False) -> None:
+    """Sent for review (or amended): every reviewer, as each chose on their account page.
+
+    "All" hears of every request, "watched" only of those on a chapter or book they watch,
+    "none" of none. Reviewers (the role) start at "all", admins at "watched". A watcher
+    hears of it through their watch, so its notification offers the Unwatch that covers it.
+    """
+    reviewers = permissions.reviewer_ids()
+    by_role = permissions.reviewer_role_ids()
+    choices = dict(
+        NotificationSettings.objects.filter(user_id__in=reviewers).values_list("user_id", "new_requests")
+    )
+    NewRequests = NotificationSettings.NewRequests
+
+    def choice(user_id: int) -> str:
+        # The same defaults as permissions.new_requests_default, for many people at once.
+        return choices.get(user_id) or (NewRequests.ALL if user_id in by_role else NewRequests.WATCHED)
+
+    told = {user_id for user_id in reviewers if choice(user_id) == NewRequests.ALL}
+    silent = {user_id for user_id in reviewers if choice(user_id) == NewRequests.NONE}
+    kind = Kind.AMENDED if is_amendment else Kind.SUBMITTED
     _notify(
         key=f"request:{change_request.pk}:submitted:{change_request.revision}",
         actor_id=change_request.author_id,
         place=_request_place(change_request),
-        watch_kind=Kind.SUBMITTED,
-        watchers_filter=permissions.reviewer_ids,
+        watch_kind=kind,
+        watchers_filter=lambda watchers: (reviewers & set(watchers)) - silent,
+        after_watchers=[(user_id, kind) for user_id in sorted(told)],
     )
 
 
@@ -131,8 +151,13 @@ def _notify(
     direct: Iterable[tuple[int, str]] = (),
     watch_kind: str | None = None,
     watchers_filter=None,
+    after_watchers: Iterable[tuple[int, str]] = (),
 ) -> None:
-    """Write one notification per person the event concerns; e-mail after the commit."""
+    """Write one notification per person the event concerns; e-mail after the commit.
+
+    ``direct`` people come before the watchers, ``after_watchers`` after them (told without
+    a watch, unless a watch names them already).
+    """
     chosen: dict[int, tuple[str, str]] = {}
     for user_id, kind in direct:
         chosen.setdefault(user_id, (kind, ""))
@@ -143,6 +168,8 @@ def _notify(
             watchers = {user_id: via for user_id, via in watchers.items() if user_id in allowed}
         for user_id, via in watchers.items():
             chosen.setdefault(user_id, (watch_kind, via))
+    for user_id, kind in after_watchers:
+        chosen.setdefault(user_id, (kind, ""))
     chosen.pop(actor_id, None)
     if not chosen:
         return
@@ -239,6 +266,17 @@ def notifications_mark_seen(*, user) -> int:
 
 
 # --- E-mail settings and the links in e-mails ------------------------------------------------------
+
+
+@transaction.atomic
+def review_notifications_update(*, user, new_requests: str) -> NotificationSettings:
+    """Choose which newly submitted requests to hear of: all, those on what one watches, none."""
+    if new_requests not in NotificationSettings.NewRequests.values:
+        raise NotificationError("Choose all requests, those on what you watch, or none.")
+    choice, _ = NotificationSettings.objects.select_for_update().get_or_create(user=user)
+    choice.new_requests = new_requests
+    choice.save(update_fields=["new_requests", "updated_at"])
+    return choice
 
 
 @transaction.atomic

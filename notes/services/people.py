@@ -32,7 +32,7 @@ from notes.models.people import display_name as _name
 from notes.permissions import GROUP_ROLES, Role
 from notes.selectors import people as people_selectors
 from notes.services.groups import spoilers_setting_update
-from notes.services.notifications import notification_settings_update
+from notes.services.notifications import notification_settings_update, review_notifications_update
 
 logger = logging.getLogger(__name__)
 
@@ -323,10 +323,28 @@ def profile_update(*, user, display_name: str, time_zone: str) -> Profile:
 
 
 @transaction.atomic
-def account_notifications_update(*, user, email: str, show_spoilers: bool) -> None:
-    """Save how e-mail comes and whether spoiler threads show, both or neither."""
+def profile_diff_view_update(*, user, diff_view: str) -> Profile:
+    """Keep how the user reads diffs: rendered or source, on every diff page from now on."""
+    if not permissions.can_edit_account(user):
+        raise PermissionDenied("Sign in to change your account.")
+    if diff_view not in Profile.DiffView.values:
+        raise PeopleError("Choose Rendered or Source.")
+    profile, _ = Profile.objects.select_for_update().get_or_create(user=user)
+    profile.diff_view = diff_view
+    profile.save(update_fields=["diff_view", "updated_at"])
+    return profile
+
+
+@transaction.atomic
+def account_notifications_update(
+    *, user, email: str, show_spoilers: bool, new_requests: str | None = None
+) -> None:
+    """Save how e-mail comes, whether spoiler threads show and (a reviewer's) which new
+    requests to hear of: all of them or none."""
     notification_settings_update(user=user, email=email)
     spoilers_setting_update(user=user, show_spoilers=show_spoilers)
+    if new_requests is not None:
+        review_notifications_update(user=user, new_requests=new_requests)
 
 
 @transaction.atomic

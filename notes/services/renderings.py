@@ -23,7 +23,7 @@ from notes.selectors.reviews import base_version_position, target_base_and_curre
 from notes.services.history import SUMMARY_FOOTNOTES, chapter_footnotes
 
 # Bump when the diff HTML changes shape, so cached diffs of the old shape are not served.
-DIFF_CACHE_VERSION = 3
+DIFF_CACHE_VERSION = 4
 DIFF_CACHE_SECONDS = 7 * 24 * 3600
 RENDERED_FIELDS = [
     "rendered_html",

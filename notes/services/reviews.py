@@ -15,6 +15,7 @@ transaction; whoever submits or reviews a request watches what it changes.
 from contextlib import contextmanager
 
 from django.db import transaction
+from django.utils import timezone
 
 from notes import permissions
 from notes.formats import FormatError, parse_markdown
@@ -200,11 +201,17 @@ def change_request_create(
     return change_request
 
 
-def _submitted(change_request: ChangeRequest, *, event: str = WebhookEvent.CHANGE_REQUEST_OPENED) -> None:
-    """The author watches what they edit; the reviewers watching it hear of the request,
-    and so do the webhooks (``event``: opened, or revised when it was under review before)."""
+def _submitted(
+    change_request: ChangeRequest,
+    *,
+    event: str = WebhookEvent.CHANGE_REQUEST_OPENED,
+    is_amendment: bool = False,
+) -> None:
+    """The author watches what they edit; the reviewers hear of the request (or that it was
+    amended), and so do the webhooks (``event``: opened, or revised when it was under
+    review before)."""
     watch_automatically(user=change_request.author, target=_watch_target(change_request))
-    notify_request_submitted(change_request)
+    notify_request_submitted(change_request, is_amendment=is_amendment)
     change_request_event_emit(event=event, change_request=change_request, actor=change_request.author)
 
 
@@ -276,13 +283,17 @@ def change_request_revise(
         )
     # A draft sent for the first time is opened; one reviewers saw before is revised.
     was_draft = change_request.status == Status.DRAFT
+    is_amendment = change_request.status == Status.SUBMITTED
     with _refusals_as_review_errors():
         change_request.summary = summary_cleaned(summary, required=submit)
-    if change_request.reviews.filter(revision=change_request.revision).exists():
-        # A reviewer gave a verdict on the text being replaced: keep it, so the next round
-        # shows what changed since the round they reviewed.
+    if is_amendment or change_request.reviews.filter(revision=change_request.revision).exists():
+        # Reviewers saw the text being replaced (under review, or given a verdict): keep
+        # it, so the next round shows what changed since.
         change_request.reviewed_revision = change_request.revision
         change_request.reviewed_body = change_request.body
+        change_request.reviewed_table = {"headers": change_request.headers, "rows": change_request.rows}
+    if is_amendment:
+        change_request.amended_at = timezone.now()
     for name, value in _clean_content(content, change_request.kind, for_submit=submit).items():
         setattr(change_request, name, value)
     if change_request.status == Status.CONFLICT and change_request.resolution.get("base_history_id"):
@@ -297,6 +308,7 @@ def change_request_revise(
         _submitted(
             change_request,
             event=WebhookEvent.CHANGE_REQUEST_OPENED if was_draft else WebhookEvent.CHANGE_REQUEST_REVISED,
+            is_amendment=is_amendment,
         )
     return change_request
 

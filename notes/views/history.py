@@ -5,10 +5,11 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from notes.lib.diffs import table_cell_diff
 from notes.lib.numbers import BadNumber, parse_optional_int
+from notes.lib.table_diffs import table_diff
 from notes.permissions import can_propose, can_read, can_revert, permission_view, read_required, require
 from notes.selectors import books as selectors
+from notes.selectors.people import diff_view_of
 from notes.selectors.reviews import version_get, versions_page
 from notes.services.renderings import versions_compared
 from notes.services.reviews import ReviewError, change_request_revert
@@ -69,6 +70,7 @@ def book_history(request, book_slug: str):
                 for label, name in (("Title", "title"), ("Author", "author"), ("Domains", "domains"))
                 if getattr(old.row, name) != getattr(new.row, name)
             ],
+            diff_view=diff_view_of(request.user),
             **versions_compared(
                 "book", old.row, new.row, old_label=f"Version {old.number}", new_label=f"Version {new.number}"
             ),
@@ -103,6 +105,7 @@ def chapter_history(request, book_slug: str, number: int):
             old=old,
             new=new,
             title_changed=old.row.title != new.row.title,
+            diff_view=diff_view_of(request.user),
             **versions_compared(
                 "chapter",
                 old.row,
@@ -140,7 +143,7 @@ def table_history(request, book_slug: str, number: int, table_slug: str):
             old=old,
             new=new,
             title_changed=old.row.title != new.row.title,
-            cells=table_cell_diff(old.row.headers, old.row.rows, new.row.headers, new.row.rows),
+            cells=table_diff(old.row.headers, old.row.rows, new.row.headers, new.row.rows),
         )
     return render(request, template, context)
 

@@ -8,7 +8,10 @@ comes from ``notes.permissions``.
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, update_session_auth_hash
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from notes import permissions
@@ -245,8 +248,11 @@ def account(request):
                 initial={
                     "email": current.email if current else NotificationSettings.Email.INSTANT,
                     "show_spoilers": current.show_spoilers if current else False,
+                    "new_requests": (current.new_requests if current else "")
+                    or permissions.new_requests_default(request.user),
                 }
             ),
+            "is_reviewer": permissions.can_review(request.user),
             "sign_out_form": SignOutEverywhereForm(),
         },
     )
@@ -287,12 +293,38 @@ def account_notifications(request):
             user=request.user,
             email=form.cleaned_data["email"],
             show_spoilers=form.cleaned_data["show_spoilers"],
+            new_requests=(form.cleaned_data["new_requests"] or None)
+            if permissions.can_review(request.user)
+            else None,
         )
     except NotificationError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, "Your notification settings are saved.")
     return redirect("notes:account")
+
+
+@require_POST
+@permission_view
+def account_diff_view(request):
+    """Keep the Rendered / Source choice of the diff switch; the switch's script posts it as
+    it changes (and is answered 204), the form's button without JavaScript (sent back)."""
+    require(request, permissions.can_edit_account(request.user))
+    choice = request.POST.get("diff-view", "")
+    try:
+        services.profile_diff_view_update(user=request.user, diff_view=choice)
+    except PeopleError as error:
+        if "application/json" in request.headers.get("Accept", ""):
+            return JsonResponse({"error": str(error)}, status=400)
+        messages.error(request, str(error))
+    else:
+        if "application/json" in request.headers.get("Accept", ""):
+            return HttpResponse(status=204)
+        messages.success(request, f"Diffs now open as {choice.capitalize()}.")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=False):
+        back = reverse("notes:account")
+    return redirect(back)
 
 
 @require_POST

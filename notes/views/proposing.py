@@ -89,10 +89,16 @@ def _proposed_or_into_draft(request, form, *, summary, content, **proposal) -> C
         return None
 
 
-def request_saved(request, change_request: ChangeRequest):
+def request_saved(request, change_request: ChangeRequest, *, amended: bool = False):
     """Say what became of the saved request and show its page."""
     if change_request.status == ChangeRequest.Status.DRAFT:
         messages.success(request, "Saved as a draft. Submit it when it is ready for review.")
+    elif amended:
+        messages.success(
+            request,
+            f"Amended: revision {change_request.revision} waits for review; the reviewers are told "
+            "and see what you changed.",
+        )
     else:
         messages.success(request, "Submitted for review. It goes live when a reviewer approves it.")
     return redirect("notes:review-detail", request_id=change_request.pk)

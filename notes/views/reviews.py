@@ -6,9 +6,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from notes.forms.reviews import VerdictForm
-from notes.lib.diffs import table_cell_diff
+from notes.lib.diff_anchors import anchor_label, is_outdated
+from notes.lib.table_diffs import table_diff
 from notes.models import ChangeRequest
 from notes.permissions import (
+    can_comment_on_diff,
     can_review_request,
     can_revise,
     can_see_request,
@@ -18,16 +20,19 @@ from notes.permissions import (
     permission_view,
     require,
 )
+from notes.selectors.people import diff_view_of
 from notes.selectors.reviews import (
     BUCKETS,
     base_version_position,
     change_request_get,
+    diff_comment_threads,
     request_review_counts,
     review_queue,
     target_base_and_current,
 )
 from notes.services import reviews as services
 from notes.services.renderings import change_request_renderings_current
+from notes.views.review_comments import comment_anchors
 
 REQUESTS_PER_PAGE = 50
 
@@ -73,19 +78,31 @@ def _diff_context(change_request: ChangeRequest) -> dict:
         "newer_versions": newer_versions if change_request.is_open else 0,
         "rendered": change_request.rendered_html,
         "rendered_diff": change_request.rendered_diff_html,
-        # Review rounds: what changed since the revision a reviewer last gave a verdict on.
+        # Review rounds: what changed since the revision reviewers last saw (a verdict, or an
+        # amendment of a submitted request).
         "since_review": change_request.since_review_diff_html
         if change_request.reviewed_revision is not None
         and change_request.reviewed_revision < change_request.revision
         else "",
     }
     if kind == "table":
-        context["cells"] = table_cell_diff(
+        context["cells"] = table_diff(
             base.headers if base else [],
             base.rows if base else [],
             change_request.headers,
             change_request.rows,
         )
+        reviewed = change_request.reviewed_table
+        if reviewed and change_request.reviewed_revision is not None:
+            since = table_diff(
+                reviewed.get("headers", []),
+                reviewed.get("rows", []),
+                change_request.headers,
+                change_request.rows,
+            )
+            if change_request.reviewed_revision < change_request.revision:
+                context["since_review_cells"] = since
+                context["since_review"] = since.summary
         return context
     old = (base.summary if kind == "book" else base.body) if base else ""
     context.update(
@@ -124,9 +141,37 @@ def detail(request, request_id: int):
         "can_submit": can_submit(user, change_request)
         and change_request.status == ChangeRequest.Status.DRAFT,
         "verdict_form": VerdictForm(initial={"revision": change_request.revision}),
+        "diff_view": diff_view_of(user),
         **_diff_context(change_request),
     }
+    context.update(_comments_context(change_request, context, user))
     return render(request, "notes/reviews/detail.html", context)
+
+
+def _comments_context(change_request: ChangeRequest, context: dict, user) -> dict:
+    """The comments on lines and cells: each marked outdated when what it pointed at changed
+    in a later revision; those on a cell still standing are placed in the table diff too."""
+    threads = diff_comment_threads(change_request=change_request)
+    current = {"body": change_request.body, "headers": change_request.headers, "rows": change_request.rows}
+    notes: dict[tuple[int, int], list] = {}
+    keys = [str(row[0]) if row else "" for row in change_request.rows]
+    headers = [str(header) for header in change_request.headers]
+    for thread in threads:
+        thread.is_outdated = thread.revision < change_request.revision and is_outdated(
+            thread.anchor, **current
+        )
+        thread.place = anchor_label(thread.anchor)
+        anchor = thread.anchor
+        is_placed = "row" in anchor and not thread.is_outdated and keys.count(anchor["row"]) == 1
+        if is_placed and anchor.get("column") in headers:
+            notes.setdefault((keys.index(anchor["row"]), headers.index(anchor["column"])), []).append(thread)
+    can_comment = can_comment_on_diff(user, change_request)
+    result = {"comment_threads": threads, "can_comment": can_comment}
+    if can_comment:
+        result["comment_anchors"] = comment_anchors(change_request, context["base"])
+    if "cells" in context:
+        result["table_rows"] = context["cells"].with_notes(notes)
+    return result
 
 
 def _verdict(request, request_id: int, action):

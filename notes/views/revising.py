@@ -35,7 +35,8 @@ def request_revise(request, request_id: int):
     change_request = change_request_get(request_id=request_id)
     require(request, can_revise(request.user, change_request))
     kind = change_request.target_kind
-    heading = f"Revise request #{change_request.pk}"
+    is_amendment = change_request.status == ChangeRequest.Status.SUBMITTED
+    heading = f"{'Amend' if is_amendment else 'Revise'} request #{change_request.pk}"
     if not change_request.is_editable:
         messages.error(
             request, f"A request that is {change_request.get_status_display().lower()} cannot be revised."
@@ -112,7 +113,7 @@ def request_revise(request, request_id: int):
             except ReviewError as error:
                 form.add_error(None, str(error))
             else:
-                return request_saved(request, change_request)
+                return request_saved(request, change_request, amended=is_amendment)
     else:
         initial = {name: getattr(draft, name) for name in fields}
         form = form_class(initial={**initial, "summary": change_request.summary}, **form_kwargs)

@@ -307,11 +307,14 @@ def test_a_table_edited_cell_by_cell_is_reviewed_cell_by_cell(live_server, new_p
     diff = reviewer.locator("section.diff table.cell-diff")
     changed = diff.locator("tbody td.cell-changed")
     assert changed.count() == 1
-    assert changed.locator("del").inner_text() == "fast"
-    assert changed.locator("ins").inner_text() == "very fast"
+    # Word by word: "very " was added to the cell, nothing was taken out of it.
+    assert changed.locator("del").count() == 0
+    assert changed.locator("ins").inner_text().strip() == "very"
+    assert changed.inner_text() == "very fast"
     header = diff.locator("thead th.cell-changed")
     assert header.locator("del").inner_text() == "Right"
     assert header.locator("ins").inner_text() == "Other"
+    assert "1 column renamed, 1 cell changed" in reviewer.locator(".table-diff-summary").inner_text()
     assert diff.locator("tbody td.cell-changed, thead th.cell-changed").count() == 2
     _submit(reviewer, "text=Approve and publish")
     assert "Approved and published." in _messages(reviewer)

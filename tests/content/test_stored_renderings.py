@@ -195,7 +195,7 @@ def test_the_rendered_diff_of_a_request_is_stored_and_shown_without_rendering(
     no_rendering()
     page = client_for(reviewer).get(f"/reviews/{request.pk}/").content.decode()
     assert request.rendered_diff_html in page
-    assert 'name="diff-view" value="source" checked' in page  # reviewers start from the source
+    assert 'name="diff-view" value="rendered" checked' in page  # one default everywhere
 
 
 def test_the_compare_page_shows_a_rendered_diff_by_default_without_rendering(

@@ -80,7 +80,7 @@ def test_a_new_chapters_author_watches_it_once_it_is_published(book, editor, rev
 # --- The review workflow ------------------------------------------------------------------------
 
 
-def test_a_submitted_request_tells_only_the_reviewers_who_watch_its_chapter_or_book(
+def test_a_submitted_request_tells_watching_reviewers_through_their_watch_and_not_admins_who_do_not_watch_it(
     book, chapter, editor, reviewer, other_reviewer, reader
 ):
     watching.watch_add(user=reviewer, target=chapter)
@@ -112,7 +112,7 @@ def test_a_resubmission_tells_the_watching_reviewers_again(chapter, editor, revi
 def test_submitting_a_draft_tells_the_watching_reviewers(chapter, editor, reviewer):
     watching.watch_add(user=reviewer, target=chapter)
     request = propose_chapter_edit(editor, chapter, "Draft", submit=False)
-    assert told(reviewer) == []
+    assert told(reviewer) == []  # a draft is nobody else's business yet
     change_request_submit(change_request=request, user=editor)
     assert told(reviewer) == [(Kind.SUBMITTED, "chapter")]
 
@@ -139,7 +139,8 @@ def test_the_author_hears_of_each_verdict(chapter, editor, reviewer, act, kind):
     request = propose_chapter_edit(editor, chapter, chapter.body + "\nMore.")
     act(request, reviewer)
     assert told(editor) == [(kind, "")]
-    assert told(reviewer) == []  # the actor is never told of what they did
+    # The actor is never told of what they did (only, as every reviewer, of the submission).
+    assert told(reviewer) == [(Kind.SUBMITTED, "")]
 
 
 def test_an_approval_tells_the_author_once_and_every_watcher_of_the_new_version(
@@ -153,7 +154,7 @@ def test_an_approval_tells_the_author_once_and_every_watcher_of_the_new_version(
     assert told(editor) == [(Kind.APPROVED, "")]
     assert told(reader) == [(Kind.PUBLISHED, "chapter")]
     assert told(other_editor) == [(Kind.PUBLISHED, "book")]
-    assert told(reviewer) == []
+    assert told(reviewer) == [(Kind.SUBMITTED, "")]  # as every reviewer; not of their approval
     assert Notification.objects.filter(event_key=f"review:{request.reviews.get().pk}").count() == 3
 
 
@@ -185,7 +186,7 @@ def test_a_reviewers_direct_revert_tells_the_watchers_of_the_chapter(chapter, re
     change_request_revert(user=reviewer, history_id=first_version, chapter=chapter)
     assert told(reader) == [(Kind.PUBLISHED, "chapter")]
     assert (Kind.PUBLISHED, "chapter") in told(editor)  # the editor watches what they edited
-    assert told(reviewer) == []
+    assert told(reviewer) == [(Kind.SUBMITTED, "")]  # as every reviewer; not of their approval
 
 
 def test_a_refused_action_notifies_nobody(chapter, editor, reviewer):

@@ -173,7 +173,7 @@ def test_my_own_request_sent_back_is_offered_for_revising(client_for, editor, re
     mine = propose_chapter_edit(editor, chapter, "My text", "My change")
     html = client_for(editor).get(EDIT).content.decode()
     assert f'You already have request <a href="/reviews/{mine.pk}/">' in html
-    assert "It waits for a reviewer" in html
+    assert f'It waits for a reviewer: <a href="/reviews/{mine.pk}/revise/">amend it</a>' in html
     change_request_request_changes(change_request=mine, reviewer=reviewer, comment="Shorter, please")
     html = client_for(editor).get(EDIT).content.decode()
     assert f'<a href="/reviews/{mine.pk}/revise/">Revise it</a> instead of starting a second one' in html

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from notes.models import ChangeRequest, Chapter, Review
+from notes.models import ChangeRequest, Chapter, DiffComment, Review
 from notes.selectors.books import latest_history_id
 from notes.services.reviews import change_request_approve, change_request_create
 from tests.factories import propose_chapter_edit as propose
@@ -332,7 +332,8 @@ def test_the_request_page_shows_table_changes_cell_by_cell(client_for, editor, r
         submit=True,
     )
     html = client_for(reviewer).get(f"/reviews/{request.pk}/").content.decode()
-    assert '<td class="cell-changed"><del>fast</del> <ins>faster</ins></td>' in html
+    assert '<td class="cell-changed"><del>fast</del><ins>faster</ins></td>' in html
+    assert "1 cell changed" in html
 
 
 def test_approving_through_the_page_publishes_and_the_changelog_shows_author_and_approver(
@@ -487,8 +488,9 @@ def test_the_feeds_need_login_when_public_read_is_off(client_for, settings, book
 
 # Session, the user with their roles, the nav's review counts and unread-mentions count,
 # then the page's own queries.
-# (A request page reads its reviews with their reviewers and profiles in one query.)
-PINNED_QUERIES = {"queue": 5, "request": 9, "history": 8}
+# (A request page reads its reviews with their reviewers and profiles in one query, and its
+# comments on lines with their replies in two, and how the reader reads diffs in one.)
+PINNED_QUERIES = {"queue": 5, "request": 12, "history": 8}
 
 
 @pytest.mark.parametrize("page", ["queue", "request", "history"])
@@ -512,6 +514,17 @@ def test_review_pages_run_the_same_number_of_queries_for_3_and_30_items(
                 verdict=Review.Verdict.REQUEST_CHANGES,
                 comment=f"Remark {index}",
                 revision=1,
+            )
+            # And a growing list of comments on its lines, each answered.
+            comment = DiffComment.objects.create(
+                change_request=requests[-1],
+                author=other_reviewer,
+                revision=1,
+                anchor={"line": 1, "text": f"Text {count - 1}"},
+                body=f"Line remark {index}",
+            )
+            DiffComment.objects.create(
+                change_request=requests[-1], author=editor, parent=comment, revision=1, body="Answer"
             )
         return requests[-1]
 

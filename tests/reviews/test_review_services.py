@@ -282,12 +282,15 @@ def test_nobody_revises_someone_elses_request(editor, other_editor, reviewer, ch
         )
 
 
-def test_a_submitted_request_cannot_be_revised_until_sent_back(editor, chapter):
+def test_a_withdrawn_request_cannot_be_revised(editor, chapter):
     request = propose(editor, chapter, body="x")
-    with pytest.raises(ReviewError, match="submitted cannot be revised"):
+    change_request_withdraw(change_request=request, user=editor)
+    with pytest.raises(ReviewError, match="withdrawn cannot be revised"):
         change_request_revise(
             change_request=request, user=editor, summary="s", content={"title": "t", "body": "y"}
         )
+    request.refresh_from_db()
+    assert (request.revision, request.body) == (1, "x")
 
 
 def test_the_author_submits_a_draft_and_may_withdraw_it(editor, other_editor, chapter):
