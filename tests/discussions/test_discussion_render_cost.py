@@ -28,11 +28,13 @@ def test_a_60_kb_url_heavy_reply_is_answered_in_under_a_second(client_for, threa
     assert len(body.encode()) <= MAX_COMMENT_BYTES
     client = client_for(reader)
     client.get(f"/discussion/threads/{thread.pk}/")  # the session and the first queries, not timed
-    start = time.perf_counter()
+    # The CPU time this process spends answering: what the input costs, whatever else the
+    # machine runs at the time (the suite's other workers, a browser).
+    start = time.process_time()
     response = client.post(f"/discussion/threads/{thread.pk}/reply/", {"body": body})
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert response.status_code == 302
-    assert elapsed < 1.0, f"{elapsed:.2f} s"
+    assert elapsed < 1.0, f"{elapsed:.2f} s of CPU"
     comment = thread.comments.latest("pk")
     assert comment.body == body
     assert '<a href="https://example.com/a/b?c=1"' in comment.body_html
