@@ -93,7 +93,7 @@ from notes.formats.headings import (
     numbered_heading,
     setext_level,
 )
-from notes.lib.limits import MAX_TABLE_TITLE_LENGTH, MAX_TITLE_LENGTH
+from notes.lib.limits import MAX_PLAIN_CAPTION_LENGTH, MAX_TABLE_TITLE_LENGTH, MAX_TITLE_LENGTH
 from notes.lib.placeholders import TABLE_PLACEHOLDER_RE, table_placeholder
 
 # Lines that cannot be a one-line paragraph: indented code, list items, quotes, table
@@ -186,7 +186,7 @@ def write_markdown(book: BookDoc) -> str:
             body="\n".join(_escaped(chapter.body.split("\n"), _body_structure)) if chapter.body else "",
             tables=chapter.tables,
         )
-        lines += [*_closing_fence(place_tables(escaped, _table_block)), ""]
+        lines += [*_closing_fence(_placed(escaped)), ""]
     return "\n".join(lines)
 
 
@@ -365,6 +365,23 @@ def _closing_fence(lines: list[str]) -> list[str]:
     return [*lines, fence] if fence is not None else lines
 
 
+def _placed(chapter: ChapterDoc) -> list[str]:
+    """The chapter's lines with its tables in place. A table titled by the heading just above
+    it is written under that heading without a title line: the reader takes the heading for
+    its title again."""
+    out: list[str] = []
+    for item in place_tables(chapter, lambda table: [table]):
+        if not isinstance(item, TableDoc):
+            out.append(item)
+            continue
+        above = line_heading(out[-1]) if out else None
+        if item.title and above is not None and _title_text(out[-1]) == item.title:
+            out += ["", *table_lines(item.headers, item.rows, item.alignments), ""]
+        else:
+            out += _table_block(item)
+    return out
+
+
 def _table_block(table: TableDoc) -> list[str]:
     marker = "__" if "**" in table.title else "**"
     title = ["", f"{marker}{table.title}{marker}"] if table.title else [""]
@@ -536,10 +553,16 @@ def _kind(line: str) -> int:
 
 
 def _take_title(body: list[str], kinds: list[int]) -> str:
-    """Remove the title of a table about to start (and the blank lines it takes) from ``body``."""
+    """The title of a table about to start, taking it (and the blank lines it takes) from
+    ``body``. A heading just above titles the table and stays in the body, so the chapter's
+    outline keeps it; a paragraph line titles it only if bold or short (a long lead-in
+    sentence stays text)."""
     at = len(body) - (2 if kinds and kinds[-1] == _BLANK else 1)
+    if at >= 0 and kinds[at] == _HEADING:
+        del body[at + 1 :], kinds[at + 1 :]
+        return _title_text(body[at])
     paragraph = at >= 0 and kinds[at] == _TEXT and (at == 0 or kinds[at - 1] in _PARAGRAPH_BOUNDARIES)
-    title = _title_text(body[at]) if paragraph or (at >= 0 and kinds[at] == _HEADING) else ""
+    title = _title_text(body[at]) if paragraph and _is_caption(body[at]) else ""
     blanks = 2
     if title:
         del body[at:], kinds[at:]
@@ -549,6 +572,12 @@ def _take_title(body: list[str], kinds: list[int]) -> str:
         kinds.pop()
         blanks -= 1
     return title
+
+
+def _is_caption(line: str) -> bool:
+    """A bold line (as the writer writes a title), or a short plain one."""
+    text = line.strip()
+    return _title_text(line) != text or len(text) <= MAX_PLAIN_CAPTION_LENGTH
 
 
 def _title_text(line: str) -> str:
