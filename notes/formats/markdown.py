@@ -575,9 +575,16 @@ def _take_title(body: list[str], kinds: list[int]) -> str:
 
 
 def _is_caption(line: str) -> bool:
-    """A bold line (as the writer writes a title), or a short plain one."""
+    """A bold line (as the writer writes a title), or a short plain one that is no sentence
+    (ending in ``.``, ``!`` or ``?``) and no HTML."""
     text = line.strip()
-    return _title_text(line) != text or len(text) <= MAX_PLAIN_CAPTION_LENGTH
+    if _title_text(line) != text:
+        return True
+    return (
+        len(text) <= MAX_PLAIN_CAPTION_LENGTH
+        and not text.endswith((".", "!", "?"))
+        and not text.startswith("<")
+    )
 
 
 def _title_text(line: str) -> str:
