@@ -2,11 +2,15 @@
 
 Reading (headings and tables inside fenced code are ignored):
 
-* A YAML front matter block (``---`` on the first line, up to ``---`` or ``...``) is
-  skipped with a warning.
-* The book title is the first level-1 heading ``# <title>`` that is not a chapter
-  heading; required. Lines before it (badges, a "Reading notes" line, a cover image)
-  start the summary, with a warning naming them.
+* A YAML front matter block (``---`` on the first line, up to ``---`` or ``...``): its
+  ``title:``, ``author:`` and ``domains:`` (or ``domain:``) win over the file's own; other
+  keys are skipped with a warning naming them.
+* The book title is the front matter's ``title:``, else the first level-1 heading (``#
+  <title>``, ``<h1>``, or a line underlined with ``===``) that is neither a chapter nor a
+  "Part" heading; one of the two is required. With a front matter title, only a heading
+  with that very text is taken as the title line; any other stays in the summary. Lines
+  before the title (badges, a "Reading notes" line, a cover image) start the summary, with
+  a warning naming them.
 * Before the first chapter, the first ``Author: X`` and the first ``Domain: A, B`` (or
   ``Domains:``) line are the details; a list marker and bold are allowed (``- Author:
   X``, ``**Author:** X``).
@@ -15,13 +19,15 @@ Reading (headings and tables inside fenced code are ignored):
 * Every other line before the first chapter is the summary (joined, then stripped); each
   other heading there (a table of contents, ``## Part 1 ...``, ``## [Book](...) written
   by ...``) gets a warning naming the lines of its section.
-* A chapter heading is a heading of any level whose text starts with the word
-  ``Chapter`` (``Chapter-wise`` aside); it must read ``Chapter <number> <title>`` with
-  an optional ``-``, ``:``, ``.`` or dash after the number (``## Chapter 2: Data``,
-  ``### Chapter 6 Partitioning``), else parsing fails, as does a number used twice. A
-  file without such headings has as chapters its numbered headings (``## 3. Storage``,
-  ``## 4: ...``, ``## 5 - ...``) of the shallowest level they use. A chapter runs to the
-  next chapter heading, whatever the levels; other headings inside it are body.
+* A chapter heading is a heading (``#`` or ``<h1>``-``<h6>``) of any level that the one
+  rule of :mod:`notes.formats.headings` reads as a chapter: ``Chapter 2: Data``, ``Ch. 2
+  Data``, ``CHAPTER TWO``, ``Chapter II - Data``, ``Chapter 7`` alone (titled ``Chapter
+  7``). A heading that opens with the word ``Chapter`` (``Chapter-wise`` aside) but reads
+  as none (``Chapter: Data``) fails parsing, as does a number used twice. A file without
+  chapter headings has as chapters its numbered headings (``## 3. Storage``, ``## 4:
+  ...``, ``## 5 - ...``) of the shallowest level they use; in a file with chapter headings
+  they are sections. A chapter runs to the next chapter heading, whatever the levels;
+  other headings inside it are body.
 * A "Part" heading (``## Part 2 Distributed storage``, ``# Part II: ...``) inside a
   chapter's lines, other than as their first line, starts a section that belongs to the
   chapter that follows: it and the lines under it open that chapter's body, with a
@@ -30,17 +36,21 @@ Reading (headings and tables inside fenced code are ignored):
   dropped; the rest is the body, verbatim except tables. A table (a ``|`` line, then a
   delimiter row; rows too must start with ``|``, or they stay text) is read and repaired
   as :func:`notes.formats.document.read_table` describes, its column alignment
-  (``:---``, ``:---:``, ``---:``) kept. Its title is a single-line paragraph or a heading
-  just before it (one blank line between allowed), with a wrapping ``**``/``__`` or the
-  heading's ``#`` removed. A titled table takes its title line, one blank line before the
-  title and one between title and table; an untitled table takes up to two blank lines
-  before it; either takes one blank line after it. The taken lines become one placeholder
+  (``:---``, ``:---:``, ``---:``) kept. Its title is a heading just before it, or a
+  single-line paragraph just before it that is bold (``**``/``__``) or short (at most
+  ``MAX_PLAIN_CAPTION_LENGTH`` characters) and neither a sentence (ending in ``.``, ``!``,
+  ``?``) nor HTML (one blank line between allowed), with the wrapping ``**``/``__`` or
+  the heading's ``#`` removed. A heading stays in the body (the chapter's outline keeps
+  it) and takes the blank line between it and the table; a paragraph title is taken with
+  one blank line before it and one between it and the table; an untitled table takes up
+  to two blank lines before it; each takes one blank line after it. The taken lines become one placeholder
   line. A code block still open at the end of the summary or a chapter is closed there,
   with a warning.
 * Outside fenced code, a line escaped by the writer (below) loses one backslash.
 
 Writing undoes exactly that: both detail lines, even empty; one blank line after each
-chapter heading and before the next; a titled table as a blank line, ``**<title>**``
+chapter heading and before the next; a table titled by the heading just above it as a
+blank line, the table and a blank line; another titled table as a blank line, ``**<title>**``
 (``__`` if the title holds ``**``), a blank line, the table and a blank line; an untitled
 one as two blank lines, the table and a blank line (two blank lines keep a text line above
 from being read as its title). A heading ending in ``#`` gets a closing ``#``. Outside
