@@ -300,12 +300,14 @@ def _summary_structure(*, has_chapters: bool) -> Callable[[str, bool], bool]:
 
     def is_structure(line: str, is_first: bool) -> bool:
         heading = line_heading(line)
-        if heading is None or heading.level == 1:
+        if heading is None:
             return False
         text = heading.text
+        # Chapters come at any level, level 1 included; a level-1 keyword heading is a
+        # section kept in the summary, not the changelog.
         return bool(
             is_chapter_attempt(text)
-            or is_keyword_line(text)
+            or (is_keyword_line(text) and heading.level > 1)
             or (not has_chapters and numbered_heading(text) is not None)
         )
 
