@@ -128,7 +128,12 @@ def notes_upload_preview(*, author, data: bytes, filename: str, book: Book | Non
         except FormatError as error:
             raise UploadError(f"{filename}: {error}") from None
         report = import_report(
-            result.book, result.warnings, lines=result.lines, images=len(result.images), source=filename
+            result.book,
+            result.warnings,
+            lines=result.lines,
+            images=len(result.images),
+            chapter_images=result.chapter_images(),
+            source=filename,
         )
     else:
         document, warnings, lines = _notes_file_read(data=data, filename=filename)
