@@ -117,6 +117,18 @@ class BundleResult:
     summary_source: str = ""  # the README the summary came from, "" if none
     lines: list[str] = field(default_factory=list)  # every Markdown file's lines, for the import report
 
+    def chapter_images(self) -> dict[int, int]:
+        """How many of the images found each chapter shows (by the file it came from)."""
+        first_chapter: dict[str, int] = {}
+        for number, path in sorted(self.sources.items(), reverse=True):
+            first_chapter[path] = number
+        counts: dict[int, int] = {}
+        for image in self.images.values():
+            for place in {where.rsplit(" line ", 1)[0] for where in image.used_at}:
+                if place in first_chapter and place != self.summary_source:
+                    counts[first_chapter[place]] = counts.get(first_chapter[place], 0) + 1
+        return counts
+
 
 # --- Files in -------------------------------------------------------------------------------
 

@@ -2,11 +2,15 @@
 
 Reading (headings and tables inside fenced code are ignored):
 
-* A YAML front matter block (``---`` on the first line, up to ``---`` or ``...``) is
-  skipped with a warning.
-* The book title is the first level-1 heading ``# <title>`` that is not a chapter
-  heading; required. Lines before it (badges, a "Reading notes" line, a cover image)
-  start the summary, with a warning naming them.
+* A YAML front matter block (``---`` on the first line, up to ``---`` or ``...``): its
+  ``title:``, ``author:`` and ``domains:`` (or ``domain:``) win over the file's own; other
+  keys are skipped with a warning naming them.
+* The book title is the front matter's ``title:``, else the first level-1 heading (``#
+  <title>``, ``<h1>``, or a line underlined with ``===``) that is neither a chapter nor a
+  "Part" heading; one of the two is required. With a front matter title, only a heading
+  with that very text is taken as the title line; any other stays in the summary. Lines
+  before the title (badges, a "Reading notes" line, a cover image) start the summary, with
+  a warning naming them.
 * Before the first chapter, the first ``Author: X`` and the first ``Domain: A, B`` (or
   ``Domains:``) line are the details; a list marker and bold are allowed (``- Author:
   X``, ``**Author:** X``).
@@ -15,13 +19,15 @@ Reading (headings and tables inside fenced code are ignored):
 * Every other line before the first chapter is the summary (joined, then stripped); each
   other heading there (a table of contents, ``## Part 1 ...``, ``## [Book](...) written
   by ...``) gets a warning naming the lines of its section.
-* A chapter heading is a heading of any level whose text starts with the word
-  ``Chapter`` (``Chapter-wise`` aside); it must read ``Chapter <number> <title>`` with
-  an optional ``-``, ``:``, ``.`` or dash after the number (``## Chapter 2: Data``,
-  ``### Chapter 6 Partitioning``), else parsing fails, as does a number used twice. A
-  file without such headings has as chapters its numbered headings (``## 3. Storage``,
-  ``## 4: ...``, ``## 5 - ...``) of the shallowest level they use. A chapter runs to the
-  next chapter heading, whatever the levels; other headings inside it are body.
+* A chapter heading is a heading (``#`` or ``<h1>``-``<h6>``) of any level that the one
+  rule of :mod:`notes.formats.headings` reads as a chapter: ``Chapter 2: Data``, ``Ch. 2
+  Data``, ``CHAPTER TWO``, ``Chapter II - Data``, ``Chapter 7`` alone (titled ``Chapter
+  7``). A heading that opens with the word ``Chapter`` (``Chapter-wise`` aside) but reads
+  as none (``Chapter: Data``) fails parsing, as does a number used twice. A file without
+  chapter headings has as chapters its numbered headings (``## 3. Storage``, ``## 4:
+  ...``, ``## 5 - ...``) of the shallowest level they use; in a file with chapter headings
+  they are sections. A chapter runs to the next chapter heading, whatever the levels;
+  other headings inside it are body.
 * A "Part" heading (``## Part 2 Distributed storage``, ``# Part II: ...``) inside a
   chapter's lines, other than as their first line, starts a section that belongs to the
   chapter that follows: it and the lines under it open that chapter's body, with a
@@ -30,17 +36,21 @@ Reading (headings and tables inside fenced code are ignored):
   dropped; the rest is the body, verbatim except tables. A table (a ``|`` line, then a
   delimiter row; rows too must start with ``|``, or they stay text) is read and repaired
   as :func:`notes.formats.document.read_table` describes, its column alignment
-  (``:---``, ``:---:``, ``---:``) kept. Its title is a single-line paragraph or a heading
-  just before it (one blank line between allowed), with a wrapping ``**``/``__`` or the
-  heading's ``#`` removed. A titled table takes its title line, one blank line before the
-  title and one between title and table; an untitled table takes up to two blank lines
-  before it; either takes one blank line after it. The taken lines become one placeholder
+  (``:---``, ``:---:``, ``---:``) kept. Its title is a heading just before it, or a
+  single-line paragraph just before it that is bold (``**``/``__``) or short (at most
+  ``MAX_PLAIN_CAPTION_LENGTH`` characters) and neither a sentence (ending in ``.``, ``!``,
+  ``?``) nor HTML (one blank line between allowed), with the wrapping ``**``/``__`` or
+  the heading's ``#`` removed. A heading stays in the body (the chapter's outline keeps
+  it) and takes the blank line between it and the table; a paragraph title is taken with
+  one blank line before it and one between it and the table; an untitled table takes up
+  to two blank lines before it; each takes one blank line after it. The taken lines become one placeholder
   line. A code block still open at the end of the summary or a chapter is closed there,
   with a warning.
 * Outside fenced code, a line escaped by the writer (below) loses one backslash.
 
 Writing undoes exactly that: both detail lines, even empty; one blank line after each
-chapter heading and before the next; a titled table as a blank line, ``**<title>**``
+chapter heading and before the next; a table titled by the heading just above it as a
+blank line, the table and a blank line; another titled table as a blank line, ``**<title>**``
 (``__`` if the title holds ``**``), a blank line, the table and a blank line; an untitled
 one as two blank lines, the table and a blank line (two blank lines keep a text line above
 from being read as its title). A heading ending in ``#`` gets a closing ``#``. Outside
@@ -93,7 +103,7 @@ from notes.formats.headings import (
     numbered_heading,
     setext_level,
 )
-from notes.lib.limits import MAX_TABLE_TITLE_LENGTH, MAX_TITLE_LENGTH
+from notes.lib.limits import MAX_PLAIN_CAPTION_LENGTH, MAX_TABLE_TITLE_LENGTH, MAX_TITLE_LENGTH
 from notes.lib.placeholders import TABLE_PLACEHOLDER_RE, table_placeholder
 
 # Lines that cannot be a one-line paragraph: indented code, list items, quotes, table
@@ -186,7 +196,7 @@ def write_markdown(book: BookDoc) -> str:
             body="\n".join(_escaped(chapter.body.split("\n"), _body_structure)) if chapter.body else "",
             tables=chapter.tables,
         )
-        lines += [*_closing_fence(place_tables(escaped, _table_block)), ""]
+        lines += [*_closing_fence(_placed(escaped)), ""]
     return "\n".join(lines)
 
 
@@ -290,12 +300,14 @@ def _summary_structure(*, has_chapters: bool) -> Callable[[str, bool], bool]:
 
     def is_structure(line: str, is_first: bool) -> bool:
         heading = line_heading(line)
-        if heading is None or heading.level == 1:
+        if heading is None:
             return False
         text = heading.text
+        # Chapters come at any level, level 1 included; a level-1 keyword heading is a
+        # section kept in the summary, not the changelog.
         return bool(
             is_chapter_attempt(text)
-            or is_keyword_line(text)
+            or (is_keyword_line(text) and heading.level > 1)
             or (not has_chapters and numbered_heading(text) is not None)
         )
 
@@ -363,6 +375,23 @@ def _closing_fence(lines: list[str]) -> list[str]:
     for line in lines:
         fence = next_fence(fence, line)
     return [*lines, fence] if fence is not None else lines
+
+
+def _placed(chapter: ChapterDoc) -> list[str]:
+    """The chapter's lines with its tables in place. A table titled by the heading just above
+    it is written under that heading without a title line: the reader takes the heading for
+    its title again."""
+    out: list[str] = []
+    for item in place_tables(chapter, lambda table: [table]):
+        if not isinstance(item, TableDoc):
+            out.append(item)
+            continue
+        above = line_heading(out[-1]) if out else None
+        if item.title and above is not None and _title_text(out[-1]) == item.title:
+            out += ["", *table_lines(item.headers, item.rows, item.alignments), ""]
+        else:
+            out += _table_block(item)
+    return out
 
 
 def _table_block(table: TableDoc) -> list[str]:
@@ -536,10 +565,16 @@ def _kind(line: str) -> int:
 
 
 def _take_title(body: list[str], kinds: list[int]) -> str:
-    """Remove the title of a table about to start (and the blank lines it takes) from ``body``."""
+    """The title of a table about to start, taking it (and the blank lines it takes) from
+    ``body``. A heading just above titles the table and stays in the body, so the chapter's
+    outline keeps it; a paragraph line titles it only if bold or short (a long lead-in
+    sentence stays text)."""
     at = len(body) - (2 if kinds and kinds[-1] == _BLANK else 1)
+    if at >= 0 and kinds[at] == _HEADING:
+        del body[at + 1 :], kinds[at + 1 :]
+        return _title_text(body[at])
     paragraph = at >= 0 and kinds[at] == _TEXT and (at == 0 or kinds[at - 1] in _PARAGRAPH_BOUNDARIES)
-    title = _title_text(body[at]) if paragraph or (at >= 0 and kinds[at] == _HEADING) else ""
+    title = _title_text(body[at]) if paragraph and _is_caption(body[at]) else ""
     blanks = 2
     if title:
         del body[at:], kinds[at:]
@@ -549,6 +584,19 @@ def _take_title(body: list[str], kinds: list[int]) -> str:
         kinds.pop()
         blanks -= 1
     return title
+
+
+def _is_caption(line: str) -> bool:
+    """A bold line (as the writer writes a title), or a short plain one that is no sentence
+    (ending in ``.``, ``!`` or ``?``) and no HTML."""
+    text = line.strip()
+    if _title_text(line) != text:
+        return True
+    return (
+        len(text) <= MAX_PLAIN_CAPTION_LENGTH
+        and not text.endswith((".", "!", "?"))
+        and not text.startswith("<")
+    )
 
 
 def _title_text(line: str) -> str:

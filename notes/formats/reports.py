@@ -53,19 +53,20 @@ def import_report(
     *,
     lines: list[str],
     images: int | None = None,
+    chapter_images: dict[int, int] | None = None,
     source: str = "the file",
 ) -> ImportReport:
     """The report on ``book`` read from ``lines`` (every line of every file read) with
-    ``warnings``; ``images`` is the number of image files found, else the references counted."""
+    ``warnings``; ``images`` is the number of image files found and ``chapter_images`` the
+    number each chapter shows (a bundle's), else the image references are counted."""
     outline = [
         OutlineChapter(
             number=chapter.number,
             title=chapter.title,
             tables=len(chapter.tables),
-            images=len(_IMAGE_RE.findall(chapter.body))
-            + sum(
-                len(_IMAGE_RE.findall(cell)) for table in chapter.tables for row in table.rows for cell in row
-            ),
+            images=_chapter_images(chapter)
+            if chapter_images is None
+            else chapter_images.get(chapter.number, 0),
         )
         for chapter in book.chapters
     ]
@@ -89,6 +90,11 @@ def import_report(
             f"A chapter starts at a heading like {CHAPTER_STYLES}."
         )
     return report
+
+
+def _chapter_images(chapter) -> int:
+    cells = (cell for table in chapter.tables for row in table.rows for cell in row)
+    return len(_IMAGE_RE.findall(chapter.body)) + sum(len(_IMAGE_RE.findall(cell)) for cell in cells)
 
 
 def _count(number: int, word: str) -> str:

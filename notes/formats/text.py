@@ -6,6 +6,8 @@ The file::
     Book Details                         optional marker line
     - Author: <name>                     optional, at most once ("- Author:" is empty)
     - Domain: <domain>, <domain>         optional, at most once; split on commas
+    Summary                              optional; the book summary (Markdown) follows
+    <summary lines>
     Changelog                            optional; the next line starts the table
     | Date | Change Description |
     |---|---|
@@ -37,8 +39,14 @@ away (:func:`notes.formats.document.escape_line`). An untitled table right after
 table is written after a blank line, so their rows do not run together. A table's column
 alignment is written in its delimiter row (``|:---|:---:|---:|``) and read back.
 
-The format has no place for the book summary: it is read as "" and not written. Both
-detail lines are always written. A final newline ends the last line; ``write_text``
+The book summary follows a ``Summary`` line after the details, up to the ``Changelog`` or
+``Chapter-wise Notes`` line or the first chapter heading; it is written only when there is
+one (so a file without a summary, the seed's, reads and writes back line for line). Its lines
+that would end it (those keywords, a chapter heading attempt) are escaped as body lines are.
+
+An untitled table is written after a blank line, and the reader drops one blank line just
+before an untitled table: so an untitled table after a text line (a list item) is never read
+back titled by it. Both detail lines are always written. A final newline ends the last line; ``write_text``
 writes none unless the last line is empty.
 """
 
@@ -78,6 +86,7 @@ from notes.lib.placeholders import table_placeholder
 _HEADING_ATTEMPT_RE = re.compile(r"Chapter(?:\s+\S+?)?\s*[-:](?:\s|$)|Chapter\s+\d+\s*$")
 _HEADING_RE = re.compile(r"Chapter\s+(?P<number>\d+)\s*[-:]\s+(?P<title>\S.*?)\s*")
 _EXPECTED_HEADING = "'Chapter <number> - <title>'"
+SUMMARY_KEYWORD = "summary"
 
 
 def parse_text(text: str) -> ParseResult:
@@ -101,8 +110,10 @@ def parse_text(text: str) -> ParseResult:
 
 
 def write_text(book: BookDoc) -> str:
-    """Write ``book`` in the text format (its summary has no place there and is left out)."""
+    """Write ``book`` in the text format."""
     lines = [escape_line(book.title, _is_structure), "Book Details", *detail_lines(book)]
+    if book.summary.strip():
+        lines += ["Summary", *(escape_line(line, _is_summary_structure) for line in book.summary.split("\n"))]
     lines += ["Changelog", *changelog_lines(book.changelog), "Chapter-wise Notes"]
     for chapter in book.chapters:
         lines.append(f"Chapter {chapter.number} - {chapter.title}")
@@ -122,22 +133,24 @@ def write_text(book: BookDoc) -> str:
 _TABLE_START, _TABLE_END, _UNTITLED_START = object(), object(), object()
 
 
+def _is_summary_structure(line: str) -> bool:
+    """A summary line the reader would take for the end of the summary."""
+    return is_keyword_line(line) or _HEADING_ATTEMPT_RE.match(line) is not None
+
+
 def _marked_table_block(table: TableDoc) -> list:
     return [_TABLE_START if table.title else _UNTITLED_START, *_table_block(table), _TABLE_END]
 
 
 def _separate_tables(items: list) -> list[str]:
-    """Drop the block marks, with a blank line between a table and an untitled table right
-    after it: their rows would otherwise run together."""
+    """Drop the block marks, with a blank line before each untitled table: the reader drops
+    it again, and without it a text line (or a table's rows) just above would be read as
+    the table's title (or run into it)."""
     lines: list[str] = []
-    after_table = False
     for item in items:
-        if item is _UNTITLED_START and after_table:
+        if item is _UNTITLED_START:
             lines.append("")
-        if item is _TABLE_END:
-            after_table = True
-        elif item not in (_TABLE_START, _UNTITLED_START):
-            after_table = False
+        elif item not in (_TABLE_START, _TABLE_END):
             lines.append(item)
     return lines
 
@@ -160,7 +173,7 @@ def _is_title_structure(line: str) -> bool:
 
 def _is_structure(line: str) -> bool:
     return (
-        line.lower() in {"book details", "changelog", NOTES_HEADING}
+        line.lower() in {"book details", "changelog", NOTES_HEADING, SUMMARY_KEYWORD}
         or read_detail(line) is not None
         or _HEADING_ATTEMPT_RE.match(line) is not None
         or is_row_line(line)
@@ -185,6 +198,9 @@ def _read_front(book: BookDoc, lines: list[str], index: int) -> int:
             entries, index = read_changelog(lines, index + 1, len(lines))
             book.changelog.extend(entries)
             continue
+        if line.lower() == SUMMARY_KEYWORD and not book.summary:
+            index = _read_summary(book, lines, index + 1)
+            continue
         detail = read_detail(line)
         if detail is not None:
             key, value = detail
@@ -202,6 +218,16 @@ def _read_front(book: BookDoc, lines: list[str], index: int) -> int:
                 index + 1,
             )
         index += 1
+    return index
+
+
+def _read_summary(book: BookDoc, lines: list[str], index: int) -> int:
+    """Read the summary from ``lines[index]`` to the line that ends it; return that line's index."""
+    summary: list[str] = []
+    while index < len(lines) and not _is_summary_structure(lines[index]):
+        summary.append(unescape_line(lines[index], _is_summary_structure))
+        index += 1
+    book.summary = "\n".join(summary).strip()
     return index
 
 
@@ -240,6 +266,8 @@ def _read_body(lines: list[str], start: int, end: int, warnings: list[str]) -> t
         line = lines[index]
         if fence is None and is_table_start(lines, index, end):
             title = unescape_line(body.pop().strip(), _is_title_structure) if can_title else ""
+            if not title and body and not body[-1].strip():
+                body.pop()  # the blank line the writer puts before an untitled table
             check_length("the title of this table", title, MAX_TABLE_TITLE_LENGTH, index + 1)
             headers, rows, alignments, index = read_table(lines, index, end, warnings)
             body.append(table_placeholder(add_table(tables, title, headers, rows, alignments).slug))

@@ -21,6 +21,9 @@ STAGED_UPLOAD_SECONDS = 60 * 60  # an upload waits this long on its preview page
 
 MAX_TITLE_LENGTH = 200  # a book's title, a chapter's title
 MAX_TABLE_TITLE_LENGTH = 300
+# A plain (not bold) line just above a table is its caption only up to this length; a longer
+# one is a lead-in sentence and stays text.
+MAX_PLAIN_CAPTION_LENGTH = 100
 MAX_BOOK_AUTHOR_LENGTH = 200
 MAX_BOOK_DOMAINS_LENGTH = 300  # the domains joined with ", "
 MAX_SLUG_LENGTH = 120  # a book's address, a table's slug, a reading group's address

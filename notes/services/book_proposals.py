@@ -128,7 +128,12 @@ def notes_upload_preview(*, author, data: bytes, filename: str, book: Book | Non
         except FormatError as error:
             raise UploadError(f"{filename}: {error}") from None
         report = import_report(
-            result.book, result.warnings, lines=result.lines, images=len(result.images), source=filename
+            result.book,
+            result.warnings,
+            lines=result.lines,
+            images=len(result.images),
+            chapter_images=result.chapter_images(),
+            source=filename,
         )
     else:
         document, warnings, lines = _notes_file_read(data=data, filename=filename)
@@ -225,7 +230,8 @@ def notes_upload_propose(*, author, data: bytes, filename: str, book: Book | Non
                 book=book,
                 document=document,
                 filename=filename,
-                keep_summary=upload_format(filename) == "text",
+                # A text file without a Summary section leaves the summary as it is.
+                keep_summary=upload_format(filename) == "text" and not document.summary,
             )
     except ReviewError as error:
         raise UploadError(str(error)) from None
@@ -358,7 +364,7 @@ def _book_update_propose(
             )
         )
     if keep_summary:
-        notes.append("The text format has no book summary: the summary was left as it is.")
+        notes.append("The text file has no Summary section: the book's summary was left as it is.")
     current_chapters = {chapter.number: chapter for chapter in current.chapters}
     for chapter_doc in document.chapters:
         label = f"Chapter {chapter_doc.number} - {chapter_doc.title}"

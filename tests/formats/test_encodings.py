@@ -67,3 +67,34 @@ def test_a_bundle_reads_each_file_with_the_same_reader_and_names_the_file():
         "check its accented letters and dashes, or save it as UTF-8",
         "01-one.md: the file is UTF-16 text (it starts with a byte-order mark); read as UTF-16",
     ]
+
+
+@pytest.mark.django_db
+def test_the_command_names_the_encoding_and_warns_loudly_about_a_file_without_chapters():
+    import io
+
+    from django.core.management import call_command
+
+    from notes.models import Book
+    from tests.paths import NOTES_FILES
+
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_notes", str(NOTES_FILES / "windows-1252-en-dash.md"), stdout=out, stderr=err)
+    assert (
+        "windows-1252-en-dash.md: warning: line 6: the file is not UTF-8 (the byte 0x96 here); read as Windows-1252"
+        in (err.getvalue())
+    )
+    assert (
+        "Imported 'Clean Architecture' (clean-architecture): 2 chapters, 1 table, 0 images, 1 warning;"
+        in out.getvalue()
+    )
+    assert Book.objects.get().chapters.get(number=1).title == "What Is Design and Architecture?"
+
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_notes", str(NOTES_FILES / "no-chapter-headings.md"), stdout=out, stderr=err)
+    assert (
+        "no-chapter-headings.md: WARNING: No chapters: no-chapter-headings.md gives a book with 0 chapters "
+        "(the headings it has are 1 level-1 heading such as '# Thinking in Systems'; 3 level-2 headings such as "
+        "'## Stocks and flows')." in err.getvalue()
+    )
+    assert "0 chapters, 0 tables, 0 images, 3 warnings" in out.getvalue()

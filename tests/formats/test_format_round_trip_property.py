@@ -1,7 +1,9 @@
 """Property test: any book, however hostile its text, survives export -> import -> export.
 
 Hypothesis builds books whose titles, bodies and cells hold pipes, backslashes, lines that
-read like chapter headings, table rows or section keywords, unicode and empty cells; each
+read like chapter headings (in every style the heading rule knows, HTML included), table
+rows or section keywords, headings and sentences just above tables, inline HTML, footnotes,
+task lists, summaries (which the text format now keeps), unicode and empty cells; each
 is written in a notes format, read back and written again, and the two files must be
 identical. Bounded (50 examples per format, no deadline) so `make test` stays fast; no
 example database is written.
@@ -28,6 +30,24 @@ HOSTILE_LINES = [
     "### Chapter 9 Partitioning",
     "#### chapter 4: lower case",
     "## 3. Storage",
+    "## Ch. 3: Fake short form",
+    "# Ch 4 - Fake level one",
+    "### CHAPTER TWO",
+    "## Chapter IV. Roman",
+    "#### 13: Estimating",
+    "<h2>Chapter 5 - Fake in HTML</h2>",
+    "<h1>A level-one heading in HTML</h1>",
+    "### A section above a table",
+    "Summary",
+    "=====",
+    "A sentence that ends here.",
+    "<b>bold</b> and a<br>break",
+    "<details><summary>More</summary>",
+    "</details>",
+    "- [ ] a task",
+    "- [x] a done task",
+    "A claim[^1]",
+    "[^1]: the footnote",
     "## Part 2 Distributed storage",
     "# Part I. Foundations",
     "Changelog",

@@ -21,8 +21,19 @@ def run(*args) -> tuple[str, str]:
     return out.getvalue(), err.getvalue()
 
 
-def test_a_folder_imports_one_book_per_file_with_a_summary_and_a_progress_bar():
-    out, err = run(str(DATA))
+THREE = ["data-engineering-notes.md", "ddia-reading-notes.md", "system-design-interview.md"]
+
+
+@pytest.fixture
+def folder(tmp_path):
+    """A folder of three whole-book notes files from the corpus."""
+    for name in THREE:
+        shutil.copy(DATA / name, tmp_path / name)
+    return tmp_path
+
+
+def test_a_folder_imports_one_book_per_file_with_a_summary_and_a_progress_bar(folder):
+    out, err = run(str(folder))
 
     assert sorted(Book.objects.values_list("slug", flat=True)) == [
         "designing-data-intensive-applications",
@@ -31,7 +42,7 @@ def test_a_folder_imports_one_book_per_file_with_a_summary_and_a_progress_bar():
     ]
     assert Chapter.objects.filter(book__slug="designing-data-intensive-applications").count() == 6
     assert out.splitlines()[-1] == "Imported 3 of 3 files: 3 books, 15 chapters, 4 tables; 0 failed."
-    assert f"[..............................] 0/3 {DATA / 'data-engineering-notes.md'}" in err
+    assert f"[..............................] 0/3 {folder / 'data-engineering-notes.md'}" in err
     assert "[####################..........] 2/3" in err
     assert "[##############################] 3/3 done" in err
 
@@ -76,9 +87,9 @@ def test_the_summary_counts_the_failures(tmp_path):
     )
 
 
-def test_slug_is_refused_with_several_files():
+def test_slug_is_refused_with_several_files(folder):
     with pytest.raises(CommandError, match="^--slug names one book; 3 files were given$"):
-        run(str(DATA), "--slug", "x")
+        run(str(folder), "--slug", "x")
     assert not Book.objects.exists()
 
 

@@ -145,7 +145,7 @@ def test_an_unchanged_file_makes_no_request(editor):
 
     assert outcome.requests == []
     assert "The file holds nothing that differs from the book: no request was made." in outcome.notes
-    assert "The text format has no book summary: the summary was left as it is." in outcome.notes
+    assert "The text file has no Summary section: the book's summary was left as it is." in outcome.notes
 
 
 def test_a_changed_file_becomes_one_request_per_changed_chapter_and_table(editor):
