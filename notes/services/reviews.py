@@ -109,7 +109,7 @@ def _content_checked(content: dict, kind: str, allowed: tuple[str, ...], *, for_
         if "slug" in content:  # a revision keeps the request's slug
             content["slug"] = book_address_checked(content["slug"])
         try:
-            document = parse_markdown(content.get("body", ""))
+            document = parse_markdown(content.get("body", "")).book
         except FormatError as error:
             raise ReviewError(f"The book's notes cannot be read: {error}") from None
         refusal = text_structure_refusal(document.summary, what="The book's summary") or next(
