@@ -59,3 +59,11 @@ def send_invitation_email(invitation_id: int, token: str) -> bool:
     from notes.services import people  # in the body: the services import this module
 
     return people.invitation_email_send(invitation_id=invitation_id, token=token)
+
+
+@task()
+def send_account_email(message: dict) -> int:
+    """Send one sign-in e-mail allauth wrote (password reset, address confirmation)."""
+    from notes.services import email  # in the body: the services import this module
+
+    return email.account_email_send(message=message)

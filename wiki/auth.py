@@ -1,10 +1,13 @@
-"""Login throttling (django-axes): which backend checks, and whose address a request is."""
+"""Login throttling (django-axes): which backend checks, how failures count, and whose
+address a request is."""
 
 import ipaddress
 
 from axes.backends import AxesStandaloneBackend
+from axes.handlers.database import AxesDatabaseHandler
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
+from django.db.models import Sum
 
 from notes.selectors.accounts import signed_in_user
 
@@ -21,6 +24,24 @@ class LoginThrottleBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+class LoginThrottleHandler(AxesDatabaseHandler):
+    """axes' database handler, with a limit of its own for each lockout parameter.
+
+    axes counts the failures of each parameter (``AXES_LOCKOUT_PARAMETERS``: a username
+    from an address, then the address alone) and compares the largest with one limit. The
+    address alone may fail ``LOGIN_ADDRESS_FAILURE_LIMIT`` times: its count is scaled to
+    ``AXES_FAILURE_LIMIT``, so it reaches that exactly when it reaches its own ceiling.
+    """
+
+    def get_failures(self, request, credentials=None) -> int:
+        per_name_and_address, per_address = (
+            attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
+            for attempts in self.get_user_attempts(request, credentials)
+        )
+        limit, ceiling = settings.AXES_FAILURE_LIMIT, settings.LOGIN_ADDRESS_FAILURE_LIMIT
+        return max(per_name_and_address, per_address * limit // ceiling)
 
 
 class UserWithRolesBackend(ModelBackend):

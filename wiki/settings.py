@@ -196,18 +196,24 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 # Login throttling (django-axes) on /accounts/login/ and /admin/login/: after
-# LOGIN_FAILURE_LIMIT wrong passwords for one username, or from one address, that
-# username or address is refused for LOGIN_COOLOFF_MINUTES. Attempts are kept in the
-# database (with or without Redis); an admin unlocks early by deleting them in
-# Django admin ("Access attempts"). A successful login clears that visitor's count.
+# LOGIN_FAILURE_LIMIT wrong passwords for one username from one address, that username is
+# refused from that address for LOGIN_COOLOFF_MINUTES; after LOGIN_ADDRESS_FAILURE_LIMIT
+# from one address, whatever the usernames, the address is. So nobody locks a person out
+# by typing their name from elsewhere, and one guesser does not lock out everyone behind
+# the same NAT. Which address a request is: wiki.auth.client_ip (docs/DEPLOYING.md).
+# Attempts are kept in the database (with or without Redis); an admin unlocks early by
+# deleting them in Django admin ("Access attempts"). A successful login clears that
+# visitor's count.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10, minimum=1)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 100, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each one locks on its own
+# In this order: wiki.auth.LoginThrottleHandler gives each its own limit.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "wiki.auth.client_ip"
 AXES_USERNAME_CALLABLE = "wiki.auth.client_username"
-AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_HANDLER = "wiki.auth.LoginThrottleHandler"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -2,16 +2,19 @@
 
 - who may sign up (``SIGNUP_POLICY``: closed, domains, approval; an invitation opens it);
 - what a new account becomes (Reader; inactive until approved under "approval");
+- how its e-mail leaves (written in the request, sent by the task queue after the commit);
 - which single sign-on identities are accepted (verified e-mail addresses only) and the
   roles a provider's claims grant (``SSO_ROLE_CLAIM`` / ``SSO_ROLE_MAP``).
 """
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
@@ -19,6 +22,7 @@ from django.shortcuts import redirect
 from notes.lib.sso import INVITATION_SESSION_KEY, roles_from_claims
 from notes.selectors.people import invitation_by_token
 from notes.services import accounts as account_services
+from notes.services import email as email_services
 from notes.services.people import invitation_accept_for_user, invitation_refusal
 
 
@@ -61,6 +65,14 @@ def _complete_signup(request, user) -> None:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth's e-mail, written now and sent by the task queue after the commit
+        (``notes.services.email.account_email_queue`` says why)."""
+        request = allauth_context.request
+        full_context = {"request": request, "email": email, "current_site": get_current_site(request)}
+        full_context.update(context)
+        email_services.account_email_queue(message=self.render_mail(template_prefix, email, full_context))
+
     def is_open_for_signup(self, request) -> bool:
         if _invitation_token(request):
             return True

@@ -3,7 +3,7 @@
 import datetime
 
 from django.urls import reverse
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vText
 
 PRODUCT_ID = "-//Chapterwise//Reading groups//EN"
 
@@ -17,7 +17,9 @@ def meetings_calendar(request, group, meetings) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", f"{group.name} ({group.book.title})")
+    # An X- property is written as given unless typed as text: a line feed in a group name
+    # or a book title failed every calendar of it, and a bare CR started a new property.
+    calendar.add("x-wr-calname", vText(f"{group.name} ({group.book.title})"))
     host = request.get_host().split(":")[0] or "chapterwise"
     for meeting in meetings:
         url = request.build_absolute_uri(

@@ -7,6 +7,7 @@ search documents in the same transaction, so search finds exactly what is publis
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.db import models, transaction
 from django.urls import reverse
@@ -101,20 +102,56 @@ def table_render(table: ComparisonTable) -> None:
     table.html = render_table(table)
 
 
-def chapter_render(chapter: Chapter, tables=None) -> None:
+@dataclass(frozen=True)
+class ChapterRendering:
+    """What ``chapter_render`` made, and from what: a text, its number, its tables."""
+
+    inputs: tuple
+    body_html: str
+    contents: list
+
+
+def _rendering_inputs(chapter: Chapter, tables: list) -> tuple:
+    return (
+        chapter.body,
+        chapter.number,
+        tuple(
+            (
+                table.slug,
+                table.title,
+                tuple(table.headers),
+                tuple(tuple(row) for row in table.rows),
+                tuple(getattr(table, "alignments", None) or ()),
+            )
+            for table in tables
+        ),
+    )
+
+
+def chapter_render(
+    chapter: Chapter, tables=None, *, ahead: ChapterRendering | None = None
+) -> ChapterRendering:
     """Render the chapter body with its tables and make its table of contents from them.
 
-    ``tables`` defaults to the saved ones.
+    ``tables`` defaults to the saved ones. ``ahead`` is a rendering made earlier, before
+    the caller locked the chapter's row (rendering a long chapter takes a while, and
+    everything else that writes to the chapter waits on that lock): it is used when it was
+    made from the same text, number and tables, else the chapter is rendered now.
     """
     if tables is None:
         tables = chapter.tables.all()
     tables = list(tables)
+    inputs = _rendering_inputs(chapter, tables)
+    if ahead is not None and ahead.inputs == inputs:
+        chapter.body_html, chapter.contents = ahead.body_html, list(ahead.contents)
+        return ahead
     chapter.body_html = render_markdown(
         chapter.body,
         {table.slug: table for table in tables},
         footnote_prefix=chapter_footnotes(chapter.number),
     )
     chapter.contents = chapter_contents(body_html=chapter.body_html, tables=tables)
+    return ChapterRendering(inputs=inputs, body_html=chapter.body_html, contents=list(chapter.contents))
 
 
 def renderings_refresh() -> dict[str, int]:

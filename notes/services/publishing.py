@@ -20,6 +20,7 @@ from notes.selectors.books import latest_history_id
 from notes.services.books import ImportRefused, book_import
 from notes.services.history import (
     CHAPTER_RENDERING,
+    ChapterRendering,
     book_render,
     book_summary_links_refresh,
     chapter_render,
@@ -87,13 +88,61 @@ def merge_preview(*, target, base_history_id: int, proposed: dict) -> tuple[list
     return conflicts, current_history_id
 
 
-def publish(change_request: ChangeRequest, *, approver) -> PublishOutcome:
-    """Lock the target, merge if it moved on, write one version. Called inside a transaction."""
+def chapter_rendered_ahead(change_request: ChangeRequest) -> ChapterRendering | None:
+    """The chapter a chapter or table request publishes, rendered as it will most likely
+    be published (as proposed, with the tables as they are now), for the caller to make
+    before it locks anything and to hand to ``publish``. None for a book's request."""
     kind = change_request.kind
     if kind == Kind.CHAPTER_NEW:
-        return _publish_new_chapter(change_request, approver)
+        chapter = Chapter(number=change_request.number, body=change_request.body)
+        return chapter_render(chapter, tables=[])
+    if change_request.target_kind == "book" or change_request.chapter_id is None:
+        return None
+    chapter = Chapter.objects.filter(pk=change_request.chapter_id).first()
+    if chapter is None:
+        return None
+    tables = list(chapter.tables.all())
+    if change_request.target_kind == "chapter":
+        chapter.body = change_request.body
+    else:
+        proposed = ComparisonTable(
+            chapter=chapter,
+            slug=change_request.slug or (change_request.table.slug if change_request.table else ""),
+            title=change_request.title,
+            headers=change_request.headers,
+            rows=change_request.rows,
+        )
+        if kind == Kind.TABLE_NEW:
+            tables.append(proposed)
+        else:
+            tables = [
+                ComparisonTable(
+                    slug=table.slug,
+                    title=proposed.title,
+                    headers=proposed.headers,
+                    rows=proposed.rows,
+                    alignments=table.alignments,
+                )
+                if table.pk == change_request.table_id
+                else table
+                for table in tables
+            ]
+    return chapter_render(chapter, tables=tables)
+
+
+def publish(
+    change_request: ChangeRequest, *, approver, ahead: ChapterRendering | None = None
+) -> PublishOutcome:
+    """Lock the target, merge if it moved on, write one version. Called inside a transaction.
+
+    ``ahead``: the chapter as ``chapter_rendered_ahead`` rendered it before any lock; used
+    if what is published turns out the same (no merge, no table changed meanwhile).
+    """
+    kind = change_request.kind
+    if kind == Kind.CHAPTER_NEW:
+        return _publish_new_chapter(change_request, approver, ahead)
     if kind == Kind.TABLE_NEW:
-        return _publish_new_table(change_request, approver)
+        return _publish_new_table(change_request, approver, ahead)
     if kind == Kind.BOOK_FROM_FILE:
         return _publish_book_from_file(change_request, approver=approver)
     if kind == Kind.BOOK_CREATE:
@@ -130,7 +179,7 @@ def publish(change_request: ChangeRequest, *, approver) -> PublishOutcome:
         book_render(target)
     elif target_kind == "chapter":
         target.title, target.body = new["title"], new["body"]
-        chapter_render(target)
+        chapter_render(target, ahead=ahead)
     else:
         target.title, target.headers, target.rows = new["title"], new["headers"], new["rows"]
         table_render(target)
@@ -142,7 +191,7 @@ def publish(change_request: ChangeRequest, *, approver) -> PublishOutcome:
         book_summary_links_refresh(book_id=target.book_id)
     if target_kind == "table":
         # The chapter shows the table inline: refresh that cache without a chapter version.
-        chapter_render(chapter)
+        chapter_render(chapter, ahead=ahead)
         save_rendering(chapter, *CHAPTER_RENDERING)
         renderings_expire(chapter_id=chapter.pk)
         quotes_reanchor(chapter=chapter)  # the table's cells are part of the chapter's text
@@ -158,7 +207,9 @@ def publish(change_request: ChangeRequest, *, approver) -> PublishOutcome:
     return PublishOutcome(published=True, page=page, merged=merged, message=note or "Approved and published.")
 
 
-def _publish_new_chapter(change_request: ChangeRequest, approver) -> PublishOutcome:
+def _publish_new_chapter(
+    change_request: ChangeRequest, approver, ahead: ChapterRendering | None
+) -> PublishOutcome:
     # Locking the book serializes chapter numbering within it.
     book = Book.objects.select_for_update().get(pk=change_request.book_id)
     if Chapter.objects.filter(book=book, number=change_request.number).exists():
@@ -174,7 +225,7 @@ def _publish_new_chapter(change_request: ChangeRequest, approver) -> PublishOutc
     chapter = Chapter(
         book=book, number=change_request.number, title=change_request.title, body=change_request.body
     )
-    chapter_render(chapter, tables=[])
+    chapter_render(chapter, tables=[], ahead=ahead)
     save_version(
         chapter, summary=change_request.summary, user=change_request.author, change_request=change_request
     )
@@ -184,7 +235,9 @@ def _publish_new_chapter(change_request: ChangeRequest, approver) -> PublishOutc
     return PublishOutcome(published=True, page=page, merged=False, message="Approved and published.")
 
 
-def _publish_new_table(change_request: ChangeRequest, approver) -> PublishOutcome:
+def _publish_new_table(
+    change_request: ChangeRequest, approver, ahead: ChapterRendering | None
+) -> PublishOutcome:
     chapter = Chapter.objects.select_for_update().get(pk=change_request.chapter_id)
     if ComparisonTable.objects.filter(chapter=chapter, slug=change_request.slug).exists():
         return _send_back_with_conflicts(
@@ -209,7 +262,7 @@ def _publish_new_table(change_request: ChangeRequest, approver) -> PublishOutcom
     save_version(
         table, summary=change_request.summary, user=change_request.author, change_request=change_request
     )
-    chapter_render(chapter)
+    chapter_render(chapter, ahead=ahead)
     save_rendering(chapter, *CHAPTER_RENDERING)
     renderings_expire(chapter_id=chapter.pk)
     quotes_reanchor(chapter=chapter)  # a table placed in the text moves the words after it

@@ -37,7 +37,7 @@ from notes.models.reviews import NEW_BOOK_KINDS, PROPOSED_FIELDS
 from notes.models.webhooks import WebhookEvent
 from notes.selectors.books import latest_history_id
 from notes.services.notifications import notify_request_reviewed, notify_request_submitted
-from notes.services.publishing import PublishOutcome, publish, snapshot
+from notes.services.publishing import PublishOutcome, chapter_rendered_ahead, publish, snapshot
 from notes.services.renderings import change_request_render
 from notes.services.watching import watch_automatically
 from notes.services.webhooks import change_request_event_emit
@@ -400,6 +400,8 @@ def change_request_approve(
     ``revision`` is the revision the reviewer read (the review form carries it): approving
     a request the author has revised since is refused.
     """
+    # Before any row lock: the chapter as it will most likely be published (see publish).
+    ahead = chapter_rendered_ahead(change_request)
     change_request = _locked(change_request)
     _check_reviewable(change_request, reviewer, revision, "approve")
     review = Review.objects.create(
@@ -409,7 +411,7 @@ def change_request_approve(
         comment=(comment or "").strip(),
         revision=change_request.revision,
     )
-    outcome = publish(change_request, approver=reviewer)
+    outcome = publish(change_request, approver=reviewer, ahead=ahead)
     _published(change_request, review, outcome)
     return outcome
 

@@ -4,6 +4,8 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
+from django.test import override_settings
 from django.urls import reverse
 
 from tests.accounts.conftest import log_in
@@ -24,9 +26,10 @@ def test_the_reset_page_answers_the_same_for_a_known_and_an_unknown_address(clie
     assert "pat@example.com" not in done and "nobody" not in done
 
 
-def test_the_reset_mail_carries_a_link_that_sets_a_new_password(client):
+def test_the_reset_mail_carries_a_link_that_sets_a_new_password(client, django_capture_on_commit_callbacks):
     make_user("pat", password="an old password")
-    client.post(RESET, {"email": "pat@example.com"})
+    with django_capture_on_commit_callbacks(execute=True):  # the mail leaves after the commit
+        client.post(RESET, {"email": "pat@example.com"})
     to_pat = [message for message in mail.outbox if message.to == ["pat@example.com"]]
     assert len(to_pat) == 1
     link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+/)", to_pat[0].body).group(1)
@@ -82,3 +85,57 @@ def test_changing_a_password_needs_the_old_one(client):
         },
     )
     assert right.status_code == 302
+
+
+# --- Sent by the task queue, after the commit ---------------------------------------------------
+
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+def test_the_reset_mail_is_queued_only_when_the_request_commits(client, django_capture_on_commit_callbacks):
+    make_user("pat", password="an old password")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert client.post(RESET, {"email": "pat@example.com"}).status_code == 302
+    assert mail.outbox == []  # not sent inside the request
+    assert len(callbacks) == 1
+    callbacks[0]()
+    assert [message.to for message in mail.outbox] == [["pat@example.com"]]
+
+
+# Transactional: the worker closes its connection between tasks, as a real one does.
+@pytest.mark.django_db(transaction=True)
+@override_settings(TASKS=DATABASE_QUEUE)
+def test_with_the_database_queue_the_worker_sends_the_reset_mail(client, mailoutbox):
+    from django_tasks_db.models import DBTaskResult
+
+    make_user("pat", password="an old password")
+    client.post(RESET, {"email": "pat@example.com"})
+    client.post(RESET, {"email": "nobody@example.com"})
+    assert mailoutbox == []  # the web process sent nothing, known address or not
+    queued = DBTaskResult.objects.order_by("pk")
+    assert [row.task_path for row in queued] == ["notes.tasks.send_account_email"] * 2
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    assert sorted(message.to[0] for message in mailoutbox) == ["nobody@example.com", "pat@example.com"]
+    to_pat = next(message for message in mailoutbox if message.to == ["pat@example.com"])
+    assert to_pat.subject.startswith("[Chapterwise] ")
+    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+/)", to_pat.body).group(1)
+    form = client.get(link, follow=True)
+    assert 'name="password1"' in form.text
+
+
+def test_a_queue_that_cannot_take_the_mail_still_answers_the_reset_page(
+    client, monkeypatch, django_capture_on_commit_callbacks, caplog
+):
+    from notes import tasks
+
+    class Unreachable:
+        @staticmethod
+        def enqueue(*args, **kwargs):
+            raise ConnectionError("task queue unreachable")
+
+    monkeypatch.setattr(tasks, "send_account_email", Unreachable)
+    make_user("pat", password="an old password")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(RESET, {"email": "pat@example.com"})
+    assert response.status_code == 302
+    assert "Could not queue a sign-in e-mail" in caplog.text

@@ -50,10 +50,13 @@ def test_a_used_or_unknown_invitation_in_the_session_opens_nothing(client):
     assert not User.objects.filter(username="newcomer").exists()
 
 
-def test_the_domains_policy_takes_an_address_of_a_listed_domain(client, settings):
+def test_the_domains_policy_takes_an_address_of_a_listed_domain(
+    client, settings, django_capture_on_commit_callbacks
+):
     settings.SIGNUP_POLICY, settings.SIGNUP_DOMAINS = "domains", ["example.com"]
     settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
-    response = _sign_up(client, email="newcomer@Example.com")
+    with django_capture_on_commit_callbacks(execute=True):  # the mail leaves after the commit
+        response = _sign_up(client, email="newcomer@Example.com")
     assert response.status_code == 302 and response.url == reverse("account_email_verification_sent")
     user = User.objects.get(username="newcomer")
     assert list(user.groups.values_list("name", flat=True)) == ["Reader"]

@@ -27,14 +27,14 @@ def test_a_60_kb_url_heavy_reply_is_answered_in_under_a_second(client_for, threa
     body = url_heavy(60 * 1024)
     assert len(body.encode()) <= MAX_COMMENT_BYTES
     client = client_for(reader)
-    client.get(f"/discussion/threads/{thread.pk}/")  # the session and the first queries, not timed
-    # The CPU time this process spends answering: what the input costs, whatever else the
-    # machine runs at the time (the suite's other workers, a browser).
+    client.get(thread.get_absolute_url())  # the session and the first queries, not timed
+    # CPU time of this process (the view runs in it): the machine running the tests may
+    # be shared, and waiting for a core is not the view's cost. Alone it is also the time.
     start = time.process_time()
     response = client.post(f"/discussion/threads/{thread.pk}/reply/", {"body": body})
     elapsed = time.process_time() - start
     assert response.status_code == 302
-    assert elapsed < 1.0, f"{elapsed:.2f} s of CPU"
+    assert elapsed < 1.0, f"{elapsed:.2f} s"
     comment = thread.comments.latest("pk")
     assert comment.body == body
     assert '<a href="https://example.com/a/b?c=1"' in comment.body_html

@@ -213,6 +213,17 @@ def test_the_web_port_is_published_on_loopback_only():
         assert str(mapping).startswith("127.0.0.1:"), mapping
 
 
+def test_no_other_service_publishes_a_port_and_none_joins_the_hosts_network():
+    """With BEHIND_HTTPS_PROXY=1 a request that reaches gunicorn directly picks its own
+    X-Forwarded-For, and with it the address the login throttle counts."""
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    published = {name for name, service in services.items() if service.get("ports")}
+    assert published == {"web"}
+    for name, service in services.items():
+        assert service.get("network_mode") != "host", name
+        assert not service.get("expose") or name == "web", name
+
+
 def test_the_worker_runs_the_database_task_queue_with_the_web_services_settings():
     services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
     worker, digest, web = services["worker"], services["digest"], services["web"]
