@@ -18,6 +18,7 @@ import dataclasses
 import datetime
 import os
 import platform
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -465,6 +466,38 @@ class Report:
             rows.append(tuple(cells))
         return rows
 
+    def _swing(self) -> list[str]:
+        """How far apart the rounds of one figure were, in this run: what a reader should
+        allow before calling two figures different."""
+        spreads = [
+            (spread.high / spread.low, f"{name} at {self._label(scale)}")
+            for scale, pages in self.pages.items()
+            for name, (_, _, spread) in pages.items()
+            if spread.low
+        ]
+        rates = [
+            (spread.high / spread.low, f"{name} at {self._label(scale)}")
+            for scale, figures in self.load.items()
+            for name, spread in figures["rates"].items()
+            if spread.low
+        ]
+        lines = [
+            "The machine is shared (2 cores, other work running: see the load averages above), so one "
+            "figure moves between rounds of the same run, and more between runs. Compare figures of the "
+            "same run only, and treat a difference smaller than the spread below as noise."
+        ]
+        for label, figures in (("page times", spreads), ("throughput", rates)):
+            if figures:
+                figures.sort()
+                median = statistics.median(ratio for ratio, _ in figures)
+                ratio, name = figures[-1]
+                lines += [
+                    "",
+                    f"- {label}: the highest round over the lowest is {median:.2f}x for the median figure, "
+                    f"{ratio:.2f}x at worst ({name}).",
+                ]
+        return lines
+
     def _load_averages(self) -> str:
         return "; ".join(
             f"{self._label(scale)}: " + " -> ".join(f"{a:.2f} {b:.2f} {c:.2f}" for a, b, c in averages)
@@ -553,6 +586,7 @@ class Report:
                 f"gunicorn worker memory after the load: {memory or 'unknown'}.",
                 "",
             ]
+        lines += ["## How much the figures swing", "", *self._swing(), ""]
         lines += ["## Other figures", "", "| figure | value |", "|---|---|"]
         lines += [f"| {name} | {value} |" for name, value in self.others]
         lines.append("")
