@@ -31,7 +31,17 @@ from django.db import connection, transaction
 from django.test import Client
 
 from notes.benchmark import data
-from notes.benchmark.measure import TRIVIAL_URL, Gunicorn, Page, Spread, load, page_figure, page_rounds, timed
+from notes.benchmark.measure import (
+    TRIVIAL_URL,
+    Gunicorn,
+    Page,
+    Spread,
+    drained,
+    load,
+    page_figure,
+    page_rounds,
+    timed,
+)
 from notes.formats import parse, write
 from notes.lib.diffs import inline_word_diff, side_by_side_diff
 from notes.lib.page_cache import page_cache_expire
@@ -354,6 +364,9 @@ def _throughput(objects: dict, *, seconds: int, rounds: int) -> dict[str, Spread
                 figure = load(base, url, seconds=seconds, cookie=with_cookie)
                 rates[name].append(figure.requests_per_second)
                 errors[name] += figure.errors
+                # A slow page leaves requests queued when wrk stops: the next target must
+                # not be timed while the workers still answer them.
+                drained(site.base + TRIVIAL_URL)
         memory = site.worker_memory_mb()
     finally:
         floor.stop()
