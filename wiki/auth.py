@@ -3,6 +3,7 @@ address a request is."""
 
 import ipaddress
 
+from allauth.account.auth_backends import AuthenticationBackend
 from axes.backends import AxesStandaloneBackend
 from axes.handlers.database import AxesDatabaseHandler
 from django.conf import settings
@@ -51,11 +52,25 @@ class UserWithRolesBackend(ModelBackend):
     asks about them, and reading them from the database is four queries a page."""
 
     def get_user(self, user_id):
-        try:
-            user = signed_in_user(int(user_id))
-        except (TypeError, ValueError):
-            return None  # a session holding something other than an id
-        return user if user is not None and self.user_can_authenticate(user) else None
+        return _session_user(self, user_id)
+
+
+class AllauthWithRolesBackend(AuthenticationBackend):
+    """django-allauth's backend (logins by e-mail address, single sign-on), whose sessions'
+    user comes from the same snapshot as ``UserWithRolesBackend``'s: allauth names its own
+    backend in the sessions it makes, which would otherwise read the user, their roles,
+    progress, watches and unseen count from the database on every page."""
+
+    def get_user(self, user_id):
+        return _session_user(self, user_id)
+
+
+def _session_user(backend, user_id):
+    try:
+        user = signed_in_user(int(user_id))
+    except (TypeError, ValueError):
+        return None  # a session holding something other than an id
+    return user if user is not None and backend.user_can_authenticate(user) else None
 
 
 def client_ip(request) -> str | None:

@@ -191,7 +191,9 @@ AUTHENTICATION_BACKENDS = [
     "wiki.auth.UserWithRolesBackend",  # passwords, and each request's user read with their roles
     # Sessions made before UserWithRolesBackend name Django's own: they stay signed in.
     "django.contrib.auth.backends.ModelBackend",
-    # Logins by e-mail address and single sign-on (django-allauth).
+    # Logins by e-mail address and single sign-on (django-allauth), the user from the cache.
+    "wiki.auth.AllauthWithRolesBackend",
+    # Sessions made before AllauthWithRolesBackend name allauth's own: they stay signed in.
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 

@@ -11,6 +11,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -201,6 +202,21 @@ class Gunicorn:
 
 
 LOAD_THREADS, LOAD_CONNECTIONS = 2, 16  # the same load for every target
+
+
+def drained(url: str, *, within: float = 30.0) -> None:
+    """Wait until ``url`` answers a lone request quickly: the server's queue is empty."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        start = time.monotonic()
+        try:
+            with urllib.request.urlopen(url, timeout=within) as response:  # noqa: S310 - our own loopback server
+                response.read()
+        except OSError:
+            time.sleep(0.2)
+            continue
+        if time.monotonic() - start < 0.25:
+            return
 
 
 def load(

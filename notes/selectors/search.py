@@ -166,9 +166,10 @@ def search_page(*, user, text: str, book_slug: str = "", kind: str = "", page: s
         count = result.counts.get(result.kind, 0)
         result.pages = max(1, -(-count // PER_PAGE))
         result.page = min(max(_page_number(page), 1), result.pages)
-        ids = (
-            search.page(query, filters, offset=(result.page - 1) * PER_PAGE, limit=PER_PAGE) if count else []
-        )
+        offset = (result.page - 1) * PER_PAGE
+        # Never past the ranked set: its count is all the pages promise.
+        limit = min(PER_PAGE, count - offset)
+        ids = search.page(query, filters, offset=offset, limit=limit) if limit > 0 else []
     else:
         ids = search.best_per_kind(query, filters, per_kind=PER_KIND)
     details = search.details(query, ids)

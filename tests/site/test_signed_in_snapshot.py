@@ -157,3 +157,21 @@ def test_without_a_shared_cache_the_snapshot_is_built_every_time(settings):
     for _ in range(2):
         viewer_cache.viewer_snapshot(7, lambda: builds.append(1) or "user")
     assert len(builds) == 2
+
+
+def test_a_session_made_by_allauth_reads_the_user_from_the_snapshot_too(chapter, reader):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(reader, backend="wiki.auth.AllauthWithRolesBackend")
+    page(client)
+    sql = queries_of(client)
+    assert len(sql) == 1 and "django_session" in sql[0], sql
+
+
+def test_a_session_naming_allauths_own_backend_stays_signed_in(chapter, reader):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(reader, backend="allauth.account.auth_backends.AuthenticationBackend")
+    assert "Log out" in page(client)

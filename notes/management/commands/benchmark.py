@@ -18,6 +18,7 @@ import dataclasses
 import datetime
 import os
 import platform
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -30,7 +31,17 @@ from django.db import connection, transaction
 from django.test import Client
 
 from notes.benchmark import data
-from notes.benchmark.measure import TRIVIAL_URL, Gunicorn, Page, Spread, load, page_figure, page_rounds, timed
+from notes.benchmark.measure import (
+    TRIVIAL_URL,
+    Gunicorn,
+    Page,
+    Spread,
+    drained,
+    load,
+    page_figure,
+    page_rounds,
+    timed,
+)
 from notes.formats import parse, write
 from notes.lib.diffs import inline_word_diff, side_by_side_diff
 from notes.lib.page_cache import page_cache_expire
@@ -347,18 +358,25 @@ def _throughput(objects: dict, *, seconds: int, rounds: int) -> dict[str, Spread
         for _, base, url, with_cookie in targets:  # warm both workers' caches
             load(base, url, seconds=1, cookie=with_cookie)
         rates: dict[str, list[float]] = {name: [] for name, *_ in targets}
+        errors = dict.fromkeys(rates, 0)
         for _ in range(rounds):
             for name, base, url, with_cookie in targets:
                 figure = load(base, url, seconds=seconds, cookie=with_cookie)
-                if figure.errors:
-                    raise RuntimeError(f"{name}: {figure.errors} errors under load")
                 rates[name].append(figure.requests_per_second)
+                errors[name] += figure.errors
+                # A slow page leaves requests queued when wrk stops: the next target must
+                # not be timed while the workers still answer them.
+                drained(site.base + TRIVIAL_URL)
         memory = site.worker_memory_mb()
     finally:
         floor.stop()
         if site is not None:
             site.stop()
-    return {"rates": {name: Spread.of(values) for name, values in rates.items()}, "memory": memory}
+    return {
+        "rates": {name: Spread.of(values) for name, values in rates.items()},
+        "errors": errors,
+        "memory": memory,
+    }
 
 
 FLOOR = "framework floor (minimal Django view)"
@@ -453,9 +471,45 @@ class Report:
                     cells += ["", ""]
                     continue
                 spread, floor = figures["rates"][name], figures["rates"][FLOOR].median
-                cells += [spread.rate(), f"{spread.median / floor:.2f}x"]
+                errors = figures["errors"][name]
+                cells += [
+                    spread.rate() + (f", {errors} errors" if errors else ""),
+                    f"{spread.median / floor:.2f}x",
+                ]
             rows.append(tuple(cells))
         return rows
+
+    def _swing(self) -> list[str]:
+        """How far apart the rounds of one figure were, in this run: what a reader should
+        allow before calling two figures different."""
+        spreads = [
+            (spread.high / spread.low, f"{name} at {self._label(scale)}")
+            for scale, pages in self.pages.items()
+            for name, (_, _, spread) in pages.items()
+            if spread.low
+        ]
+        rates = [
+            (spread.high / spread.low, f"{name} at {self._label(scale)}")
+            for scale, figures in self.load.items()
+            for name, spread in figures["rates"].items()
+            if spread.low
+        ]
+        lines = [
+            "The machine is shared (2 cores, other work running: see the load averages above), so one "
+            "figure moves between rounds of the same run, and more between runs. Compare figures of the "
+            "same run only, and treat a difference smaller than the spread below as noise."
+        ]
+        for label, figures in (("page times", spreads), ("throughput", rates)):
+            if figures:
+                figures.sort()
+                median = statistics.median(ratio for ratio, _ in figures)
+                ratio, name = figures[-1]
+                lines += [
+                    "",
+                    f"- {label}: the highest round over the lowest is {median:.2f}x for the median figure, "
+                    f"{ratio:.2f}x at worst ({name}).",
+                ]
+        return lines
 
     def _load_averages(self) -> str:
         return "; ".join(
@@ -535,7 +589,8 @@ class Report:
                 "",
                 "gunicorn, 2 sync workers on loopback, every target under the same load (wrk, 2 threads, "
                 "16 connections), in interleaved rounds: the median requests per second, with the lowest and "
-                "highest round. *x floor* divides by the floor of the same round set: a minimal Django project "
+                "highest round; errors are wrk's (a non-2xx answer, or a socket error or timeout). *x floor* "
+                "divides by the floor of the same round set: a minimal Django project "
                 "(`wiki.benchmark_floor`: no app, no middleware, no database, one view rendering a one-line "
                 "template) served by its own gunicorn on the same machine in the same run.",
                 "",
@@ -544,6 +599,7 @@ class Report:
                 f"gunicorn worker memory after the load: {memory or 'unknown'}.",
                 "",
             ]
+        lines += ["## How much the figures swing", "", *self._swing(), ""]
         lines += ["## Other figures", "", "| figure | value |", "|---|---|"]
         lines += [f"| {name} | {value} |" for name, value in self.others]
         lines.append("")
