@@ -278,8 +278,8 @@ def change_request_revise(
         change_request.reviewed_revision = change_request.revision
         change_request.reviewed_body = change_request.body
         change_request.reviewed_table = {"headers": change_request.headers, "rows": change_request.rows}
-    if is_amendment:
-        change_request.amended_at = timezone.now()
+    # Says the current revision is an amendment; a revision answering a verdict is not one.
+    change_request.amended_at = timezone.now() if is_amendment else None
     for name, value in _clean_content(content, change_request.kind, for_submit=submit).items():
         setattr(change_request, name, value)
     if change_request.status == Status.CONFLICT and change_request.resolution.get("base_history_id"):

@@ -266,10 +266,22 @@ def _table_post(request):
 
 
 def table_proposal(
-    request, *, book, chapter, heading, form, headers, rows, write, show_slug=False, open_requests=None
+    request,
+    *,
+    book,
+    chapter,
+    heading,
+    form,
+    headers,
+    rows,
+    write,
+    show_slug=False,
+    open_requests=None,
+    amended=False,
 ):
     """The grid editor: drawn on GET and on a grid button; a save calls
-    ``write(data, headers, rows)``, whose ReviewError is shown on the form."""
+    ``write(data, headers, rows)``, whose ReviewError is shown on the form (``amended``:
+    the save amends a submitted request, and says so)."""
     page = {
         "book": book,
         "chapter": chapter,
@@ -285,7 +297,7 @@ def table_proposal(
             except ReviewError as error:
                 form.add_error(None, str(error))
             else:
-                return request_saved(request, change_request)
+                return request_saved(request, change_request, amended=amended)
     return _table_page(request, form=form, headers=headers, rows=rows, **page)
 
 

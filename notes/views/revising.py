@@ -89,6 +89,7 @@ def request_revise(request, request_id: int):
             rows=draft.rows,
             write=write,
             show_slug=change_request.kind == Kind.TABLE_NEW,
+            amended=is_amendment,
         )
 
     fields = text_fields(change_request)
