@@ -48,6 +48,7 @@ __all__ = [
     "change_request_approve",
     "change_request_create",
     "change_request_reject",
+    "change_request_reopen",
     "change_request_request_changes",
     "change_request_revert",
     "change_request_revise",
@@ -309,6 +310,25 @@ def change_request_withdraw(*, change_request: ChangeRequest, user) -> ChangeReq
             f"A request that is {change_request.get_status_display().lower()} cannot be withdrawn."
         )
     change_request.status = Status.WITHDRAWN
+    change_request.save(update_fields=["status", "updated_at"])
+    return change_request
+
+
+@transaction.atomic
+def change_request_reopen(*, change_request: ChangeRequest, user) -> ChangeRequest:
+    """The author takes a withdrawn request back as a draft, to change and submit again.
+
+    Its base version stays the one it was written against: approval merges what was
+    published meanwhile, as for any request.
+    """
+    change_request = _locked(change_request)
+    if not permissions.can_revise(user, change_request):
+        raise ReviewError("Only the author reopens a change request.")
+    if change_request.status != Status.WITHDRAWN:
+        raise ReviewError(
+            f"Only a withdrawn request can be reopened; this one is {change_request.get_status_display().lower()}."
+        )
+    change_request.status = Status.DRAFT
     change_request.save(update_fields=["status", "updated_at"])
     return change_request
 
