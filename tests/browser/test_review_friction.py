@@ -216,3 +216,30 @@ def test_the_rendered_or_source_choice_made_with_the_keyboard_is_kept_for_the_ne
     assert page.is_checked("input[name=diff-view][value=source]")
     assert not page.locator("[data-pane=rendered]").is_visible()
     page.context.close()
+
+
+def test_a_reviewer_turns_new_request_notifications_off_on_the_account_page(
+    browser, live_server, log_in, shots
+):
+    make_user("reviewer", role="Reviewer")
+    for viewport in VIEWPORTS:
+        page = browser.new_context(viewport=viewport).new_page()
+        log_in(page, "reviewer")
+        page.goto(f"{live_server.url}/account/")
+        choice = page.locator("fieldset", has_text="Tell me of requests submitted for review")
+        assert choice.locator("input[value=all]").is_checked()
+        assert _fits(page), f"the page is wider than {viewport['width']} px"
+        page.screenshot(path=str(shots / f"account-new-requests-{viewport['width']}.png"), full_page=True)
+        assert _violations(page) == []
+        page.context.close()
+    page = browser.new_context(viewport=VIEWPORTS[0]).new_page()
+    log_in(page, "reviewer")
+    page.goto(f"{live_server.url}/account/")
+    page.locator("input[name=new_requests][value=all]").focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")  # all -> watched -> none
+    assert page.is_checked("input[name=new_requests][value=none]")
+    _press(page, "button:text-is('Save notification settings')")
+    assert "Your notification settings are saved." in page.locator(".messages").inner_text()
+    assert page.is_checked("input[name=new_requests][value=none]")
+    page.context.close()
