@@ -93,6 +93,7 @@ urlpatterns += [
     path("reviews/<int:request_id>/reject/", reviews.reject, name="review-reject"),
     path("reviews/<int:request_id>/submit/", reviews.submit, name="review-submit"),
     path("reviews/<int:request_id>/withdraw/", reviews.withdraw, name="review-withdraw"),
+    path("reviews/<int:request_id>/reopen/", reviews.reopen, name="review-reopen"),
     path("reviews/<int:request_id>/revise/", revising.request_revise, name="review-revise"),
     path("reviews/<int:request_id>/comments/", review_comments.comment_post, name="review-comment"),
     path(

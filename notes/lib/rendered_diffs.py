@@ -166,7 +166,9 @@ def _table_marked(old_tree, new_tree) -> str | None:
         state = kind or ("moved" if is_moved else "")
         body.append(f'<tr class="diff-row-{state}">{cells}</tr>' if state else f"<tr>{cells}</tr>")
     token = "cw-table-mark-"  # noqa: S105 - a placeholder, no table text holds it
-    marks = {token: f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"}
+    # A table written without a header row (raw HTML in the Markdown) gets none here either.
+    head = f"<thead><tr>{head}</tr></thead>" if old_header or new_header else ""
+    marks = {token: f"<table>{head}<tbody>{''.join(body)}</tbody></table>"}
     table = new_tables[0]
     table.getparent().replace(table, lxml_html.fromstring(f"<span>{token}</span>"))
     old_captions, new_captions = old_tree.findall(".//figcaption"), new_tree.findall(".//figcaption")

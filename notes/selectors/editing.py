@@ -1,9 +1,11 @@
 """Reads for the editors: the user's own draft of a page, and who else is proposing a
 change to the page being edited."""
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Subquery, Value, When
+from django.utils import timezone
 
 from notes.models import Book, ChangeRequest, Chapter, ComparisonTable
 from notes.models.reviews import OPEN_STATUSES
@@ -12,6 +14,8 @@ Kind = ChangeRequest.Kind
 
 # The editor names at most this many open requests; more are rare and the queue lists all.
 SHOWN_OPEN_REQUESTS = 10
+# Someone else's draft saved within this many days is named in the editor ("has a draft here").
+DRAFT_PRESENCE_DAYS = 7
 
 
 def _my_edits_of(*, user, target: Book | Chapter | ComparisonTable) -> QuerySet[ChangeRequest]:
@@ -55,6 +59,8 @@ class OpenRequests:
     draft: ChangeRequest | None = None
     mine: list[ChangeRequest] = field(default_factory=list)
     others: list[ChangeRequest] = field(default_factory=list)
+    # Other people's drafts saved lately: who and when only, never what (a draft is private).
+    drafting: list[ChangeRequest] = field(default_factory=list)
 
 
 def open_requests_on(*, user, book=None, chapter=None, table=None) -> OpenRequests:
@@ -72,8 +78,12 @@ def open_requests_on(*, user, book=None, chapter=None, table=None) -> OpenReques
     else:
         requests = requests.filter(book=book, chapter__isnull=True, kind=Kind.BOOK_EDIT)
     my_draft = Subquery(_my_drafts_of(user=user, target=target).values("pk")[:1])
+    # Others' drafts left for longer are abandoned more often than not: not worth a warning.
+    since = timezone.now() - datetime.timedelta(days=DRAFT_PRESENCE_DAYS)
     requests = (
-        requests.exclude(Q(status=ChangeRequest.Status.DRAFT) & ~Q(author_id=user.pk))
+        requests.exclude(
+            Q(status=ChangeRequest.Status.DRAFT) & ~Q(author_id=user.pk) & Q(updated_at__lt=since)
+        )
         .annotate(
             is_my_draft=Case(When(pk=my_draft, then=Value(1)), default=Value(0), output_field=IntegerField())
         )
@@ -85,8 +95,11 @@ def open_requests_on(*, user, book=None, chapter=None, table=None) -> OpenReques
             found.draft = change_request
         elif change_request.author_id == user.pk:
             found.mine.append(change_request)
+        elif change_request.status == ChangeRequest.Status.DRAFT:
+            found.drafting.append(change_request)
         else:
             found.others.append(change_request)
     found.mine = found.mine[:SHOWN_OPEN_REQUESTS]
     found.others = found.others[:SHOWN_OPEN_REQUESTS]
+    found.drafting = found.drafting[:SHOWN_OPEN_REQUESTS]
     return found

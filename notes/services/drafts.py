@@ -6,7 +6,8 @@ based on an older revision (another tab saved meanwhile) is refused with ``Stale
 and writes nothing, so no tab ever overwrites a newer text.
 """
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from notes import permissions
@@ -80,3 +81,23 @@ def draft_save(
     return change_request_revise(
         change_request=change_request, user=user, summary=summary, content=content, submit=submit
     )
+
+
+@transaction.atomic
+def draft_discard(*, change_request: ChangeRequest, user) -> bool:
+    """Throw a draft away: deleted, if nothing else names it (it was never submitted);
+    a draft reopened from a withdrawn request, which has a past, is withdrawn again.
+    Returns whether it was deleted."""
+    change_request = ChangeRequest.objects.select_for_update().get(pk=change_request.pk)
+    if not permissions.can_revise(user, change_request):
+        raise ReviewError("Only its author discards a draft.")
+    if change_request.status != Status.DRAFT:
+        raise ReviewError(f"Request #{change_request.pk} is not a draft; it was not discarded.")
+    try:
+        with transaction.atomic():
+            change_request.delete()
+    except (ProtectedError, IntegrityError):
+        change_request.status = Status.WITHDRAWN
+        change_request.save(update_fields=["status", "updated_at"])
+        return False
+    return True

@@ -48,6 +48,7 @@ __all__ = [
     "change_request_approve",
     "change_request_create",
     "change_request_reject",
+    "change_request_reopen",
     "change_request_request_changes",
     "change_request_revert",
     "change_request_revise",
@@ -292,8 +293,8 @@ def change_request_revise(
         change_request.reviewed_revision = change_request.revision
         change_request.reviewed_body = change_request.body
         change_request.reviewed_table = {"headers": change_request.headers, "rows": change_request.rows}
-    if is_amendment:
-        change_request.amended_at = timezone.now()
+    # Says the current revision is an amendment; a revision answering a verdict is not one.
+    change_request.amended_at = timezone.now() if is_amendment else None
     for name, value in _clean_content(content, change_request.kind, for_submit=submit).items():
         setattr(change_request, name, value)
     if change_request.status == Status.CONFLICT and change_request.resolution.get("base_history_id"):
@@ -323,6 +324,25 @@ def change_request_withdraw(*, change_request: ChangeRequest, user) -> ChangeReq
             f"A request that is {change_request.get_status_display().lower()} cannot be withdrawn."
         )
     change_request.status = Status.WITHDRAWN
+    change_request.save(update_fields=["status", "updated_at"])
+    return change_request
+
+
+@transaction.atomic
+def change_request_reopen(*, change_request: ChangeRequest, user) -> ChangeRequest:
+    """The author takes a withdrawn request back as a draft, to change and submit again.
+
+    Its base version stays the one it was written against: approval merges what was
+    published meanwhile, as for any request.
+    """
+    change_request = _locked(change_request)
+    if not permissions.can_revise(user, change_request):
+        raise ReviewError("Only the author reopens a change request.")
+    if change_request.status != Status.WITHDRAWN:
+        raise ReviewError(
+            f"Only a withdrawn request can be reopened; this one is {change_request.get_status_display().lower()}."
+        )
+    change_request.status = Status.DRAFT
     change_request.save(update_fields=["status", "updated_at"])
     return change_request
 

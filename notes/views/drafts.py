@@ -18,8 +18,9 @@ from notes.models.reviews import PROPOSED_FIELDS
 from notes.permissions import can_propose, can_revise, permission_view, require
 from notes.selectors import books as selectors
 from notes.selectors.reviews import change_request_get
+from notes.services import drafts as draft_services
 from notes.services.drafts import StaleDraft, draft_save, draft_start
-from notes.services.reviews import ReviewError, change_request_withdraw
+from notes.services.reviews import ReviewError
 
 
 def _saved(change_request: ChangeRequest) -> JsonResponse:
@@ -106,14 +107,15 @@ def draft_autosave(request, request_id: int):
 @require_POST
 @permission_view
 def draft_discard(request, request_id: int):
-    """Drop a draft (it is withdrawn, kept for the record) and go back to a fresh editor."""
+    """Throw a draft away (deleted; see ``draft_discard``) and go back to a fresh editor."""
     require(request, can_propose(request.user))
     change_request = change_request_get(request_id=request_id)
     require(request, can_revise(request.user, change_request))
-    if change_request.status != ChangeRequest.Status.DRAFT:
-        messages.error(request, f"Request #{change_request.pk} is not a draft; it was not discarded.")
+    try:
+        draft_services.draft_discard(change_request=change_request, user=request.user)
+    except ReviewError as error:
+        messages.error(request, str(error))
         return redirect("notes:review-detail", request_id=change_request.pk)
-    change_request_withdraw(change_request=change_request, user=request.user)
     messages.success(request, "Draft discarded. You start again from the published text.")
     if change_request.kind == ChangeRequest.Kind.CHAPTER_EDIT:
         return redirect(
@@ -121,4 +123,4 @@ def draft_discard(request, request_id: int):
         )
     if change_request.kind == ChangeRequest.Kind.BOOK_EDIT:
         return redirect("notes:book-edit", book_slug=change_request.book.slug)
-    return redirect("notes:review-detail", request_id=change_request.pk)
+    return redirect("notes:review-queue")

@@ -104,10 +104,22 @@ def request_saved(request, change_request: ChangeRequest, *, amended: bool = Fal
     return redirect("notes:review-detail", request_id=change_request.pk)
 
 
+def _draft_to_open(request, open_requests) -> ChangeRequest | None:
+    """The user's draft of the page (found with its open requests, no query of its own),
+    which the editor opens on, unless they asked for the published text (``?published=1``:
+    the editor then offers the draft to continue)."""
+    if request.method != "GET" or request.GET.get("published"):
+        return None
+    return open_requests.draft
+
+
 @permission_view
 def chapter_edit(request, book_slug: str, number: int):
     require(request, can_propose(request.user))
     chapter = selectors.chapter_get(book_slug=book_slug, number=number)
+    open_requests = open_requests_on(user=request.user, book=chapter.book, chapter=chapter)
+    if (draft := _draft_to_open(request, open_requests)) is not None:
+        return redirect("notes:review-revise", request_id=draft.pk)
     if request.method == "POST":
         form = ChapterForm(request.POST, chapter_id=chapter.pk)
         if form.is_valid():
@@ -139,7 +151,7 @@ def chapter_edit(request, book_slug: str, number: int):
         "book": chapter.book,
         "chapter": chapter,
         "heading": f"Edit {chapter}",
-        "open_requests": open_requests_on(user=request.user, book=chapter.book, chapter=chapter),
+        "open_requests": open_requests,
         **_posted_draft(request),
     }
     _offer_autosave(context, reverse("notes:chapter-autosave", args=[chapter.book.slug, chapter.number]))
@@ -175,6 +187,9 @@ def chapter_new(request, book_slug: str):
 def book_edit(request, book_slug: str):
     require(request, can_propose(request.user))
     book = selectors.book_get(slug=book_slug)
+    open_requests = open_requests_on(user=request.user, book=book)
+    if (draft := _draft_to_open(request, open_requests)) is not None:
+        return redirect("notes:review-revise", request_id=draft.pk)
     if request.method == "POST":
         form = BookForm(request.POST)
         if form.is_valid():
@@ -204,7 +219,7 @@ def book_edit(request, book_slug: str):
         "form": form,
         "book": book,
         "heading": f"Edit the details of {book}",
-        "open_requests": open_requests_on(user=request.user, book=book),
+        "open_requests": open_requests,
         **_posted_draft(request),
     }
     _offer_autosave(context, reverse("notes:book-autosave", args=[book.slug]))
@@ -266,10 +281,22 @@ def _table_post(request):
 
 
 def table_proposal(
-    request, *, book, chapter, heading, form, headers, rows, write, show_slug=False, open_requests=None
+    request,
+    *,
+    book,
+    chapter,
+    heading,
+    form,
+    headers,
+    rows,
+    write,
+    show_slug=False,
+    open_requests=None,
+    amended=False,
 ):
     """The grid editor: drawn on GET and on a grid button; a save calls
-    ``write(data, headers, rows)``, whose ReviewError is shown on the form."""
+    ``write(data, headers, rows)``, whose ReviewError is shown on the form (``amended``:
+    the save amends a submitted request, and says so)."""
     page = {
         "book": book,
         "chapter": chapter,
@@ -285,7 +312,7 @@ def table_proposal(
             except ReviewError as error:
                 form.add_error(None, str(error))
             else:
-                return request_saved(request, change_request)
+                return request_saved(request, change_request, amended=amended)
     return _table_page(request, form=form, headers=headers, rows=rows, **page)
 
 

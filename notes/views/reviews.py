@@ -140,6 +140,8 @@ def detail(request, request_id: int):
         "can_revise": can_revise(user, change_request) and change_request.is_editable,
         "can_submit": can_submit(user, change_request)
         and change_request.status == ChangeRequest.Status.DRAFT,
+        "can_reopen": can_revise(user, change_request)
+        and change_request.status == ChangeRequest.Status.WITHDRAWN,
         "verdict_form": VerdictForm(initial={"revision": change_request.revision}),
         "diff_view": diff_view_of(user),
         **_diff_context(change_request),
@@ -244,6 +246,21 @@ def submit(request, request_id: int):
         messages.error(request, str(error))
     else:
         messages.success(request, "Submitted for review.")
+    return redirect("notes:review-detail", request_id=change_request.pk)
+
+
+@require_POST
+@permission_view
+def reopen(request, request_id: int):
+    require(request, can_see_reviews(request.user))
+    change_request = change_request_get(request_id=request_id)
+    require(request, can_revise(request.user, change_request))
+    try:
+        services.change_request_reopen(change_request=change_request, user=request.user)
+    except services.ReviewError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Reopened as a draft: revise it, then submit it for review.")
     return redirect("notes:review-detail", request_id=change_request.pk)
 
 

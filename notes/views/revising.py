@@ -37,6 +37,11 @@ def request_revise(request, request_id: int):
     kind = change_request.target_kind
     is_amendment = change_request.status == ChangeRequest.Status.SUBMITTED
     heading = f"{'Amend' if is_amendment else 'Revise'} request #{change_request.pk}"
+    published_url = _published_editor_url(change_request)
+    if change_request.status == ChangeRequest.Status.DRAFT and published_url:
+        # A draft was never a request anyone saw: it is the page being edited.
+        target = change_request.chapter if change_request.kind == Kind.CHAPTER_EDIT else change_request.book
+        heading = f"Edit {target} (your draft)"
     if not change_request.is_editable:
         messages.error(
             request, f"A request that is {change_request.get_status_display().lower()} cannot be revised."
@@ -89,6 +94,7 @@ def request_revise(request, request_id: int):
             rows=draft.rows,
             write=write,
             show_slug=change_request.kind == Kind.TABLE_NEW,
+            amended=is_amendment,
         )
 
     fields = text_fields(change_request)
@@ -132,10 +138,24 @@ def request_revise(request, request_id: int):
         context["conflict_cards"] = _conflict_cards(text, request.POST if request.method == "POST" else {})
         context["other_conflicts"] = _other_conflicts(change_request)
     if change_request.status == ChangeRequest.Status.DRAFT:
+        if published_url:
+            context["draft_notice"] = {"published_url": published_url}
         context["autosave_url"] = reverse("notes:draft-autosave", args=[change_request.pk])
         context["draft_id"] = change_request.pk
         context["draft_revision"] = request.POST.get("revision", change_request.revision)
     return render(request, f"notes/editing/{template}.html", context, status=400 if form.errors else 200)
+
+
+def _published_editor_url(change_request: ChangeRequest) -> str:
+    """The page's own editor showing the published text (a chapter's or a book's details);
+    empty for what has no page yet."""
+    if change_request.kind == Kind.CHAPTER_EDIT:
+        url = reverse("notes:chapter-edit", args=[change_request.book.slug, change_request.chapter.number])
+    elif change_request.kind == Kind.BOOK_EDIT:
+        url = reverse("notes:book-edit", args=[change_request.book.slug])
+    else:
+        return ""
+    return f"{url}?published=1"
 
 
 def _conflict_choices_applied(post) -> tuple[object, str | None]:

@@ -27,7 +27,8 @@ def editing_pages(world) -> dict[str, str]:
     draft = propose_chapter_edit(world.change_request.author, stress, stress.body + "\nMore.", submit=False)
     return {
         "chapter-edit": f"{BOOK}/chapters/3/edit/",
-        "chapter-edit-stress": f"{BOOK}/chapters/4/edit/",
+        # The published text (the draft offered); without ?published the editor opens on the draft.
+        "chapter-edit-stress": f"{BOOK}/chapters/4/edit/?published=1",
         "chapter-new": f"{BOOK}/chapters/new/",
         "book-edit": f"{BOOK}/edit/",
         "book-new": "/books/new/",

@@ -1,5 +1,7 @@
 """Reviewing without friction, in Chromium: a table diff that marks what changed (an inserted
-row and column, a moved row, one edited cell) readable at 390 and 1280 px and axe-clean."""
+row and column, a moved row, one edited cell); a submitted request amended, a reviewer told
+without watching, a comment on a cell marked outdated after the revision, by keyboard; the
+Rendered / Source choice kept. Pages fit 390 and 1280 px and are axe-clean."""
 
 import json
 import os
@@ -10,7 +12,7 @@ import pytest
 from notes.models import ChangeRequest, ComparisonTable
 from notes.services.history import save_version, table_render
 from notes.services.reviews import change_request_create
-from tests.factories import make_book, make_chapter, make_user
+from tests.factories import make_book, make_chapter, make_user, propose_chapter_edit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -104,3 +106,140 @@ def test_the_table_diff_marks_one_inserted_row_and_column_one_moved_row_and_one_
         page.screenshot(path=str(shots / f"table-diff-{viewport['width']}.png"), full_page=True)
         assert _violations(page) == []
         context.close()
+
+
+def _press(page, selector: str, key: str = "Enter"):
+    """Focus ``selector`` and press ``key`` on it, waiting for the page the key leads to."""
+    page.locator(selector).focus()
+    with page.expect_navigation():
+        page.keyboard.press(key)
+
+
+def _retype(page, selector: str, text: str):
+    """Put the keyboard in a field, select what it holds and type over it."""
+    page.locator(selector).focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(text)
+
+
+def test_by_keyboard_a_request_is_amended_commented_on_a_cell_revised_and_approved(
+    browser, live_server, log_in, shots
+):
+    make_user("reviewer", role="Reviewer")  # watches nothing
+    change_request = _table_request()  # by "editor": rows Best for, Layout, Compression, ...
+    request_url = f"{live_server.url}/reviews/{change_request.pk}/"
+    editor = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    reviewer = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    log_in(editor, "editor")
+    log_in(reviewer, "reviewer")
+
+    # The editor sees a typo just after submitting and amends the submitted request.
+    editor.goto(request_url)
+    _press(editor, "a:text-is('Amend')")
+    assert editor.locator("h1").inner_text().startswith("Amend request #")
+    _retype(editor, "textarea[name=cell-2-1]", "Poor to fair")  # Compression / Row-wise
+    _press(editor, "button[value=submit]")
+    assert "Amended: revision 2 waits for review" in editor.locator(".messages").inner_text()
+
+    # The reviewer is told without watching anything, and sees it was amended.
+    reviewer.goto(f"{live_server.url}/notifications/")
+    notices = reviewer.locator("main").inner_text()
+    assert "submitted a change for review" in notices and "amended a change under review" in notices
+    reviewer.goto(request_url)
+    assert "amended by its author while under review" in reviewer.locator(".request-meta").inner_text()
+    since = reviewer.locator("section.since-review")
+    assert "1 cell changed" in since.locator(".table-diff-summary").inner_text()
+
+    # A comment on one cell, by keyboard: the cell, the text, Tab to "Comment", Enter.
+    reviewer.locator("#comment-anchor").focus()
+    reviewer.select_option("#comment-anchor", label="Row “Examples”, column “Column-wise”: Parquet, ORC")
+    reviewer.locator("#comment-body").focus()
+    reviewer.keyboard.type("Which ORC version?")
+    reviewer.keyboard.press("Tab")
+    assert reviewer.evaluate("document.activeElement.textContent") == "Comment"
+    with reviewer.expect_navigation():
+        reviewer.keyboard.press("Enter")
+    cell = reviewer.locator("table.cell-diff td.has-comments")
+    assert cell.count() == 1 and "Parquet, ORC" in cell.inner_text()
+    # Then the verdict: changes requested, with the comment standing.
+    reviewer.locator(".verdict-form textarea").focus()
+    reviewer.keyboard.type("See my comment on the Examples row.")
+    _press(reviewer, "button:text-is('Request changes')")
+    assert "Sent back to the author" in reviewer.locator(".messages").inner_text()
+
+    # The editor revises that cell; the reviewer finds the comment outdated and approves.
+    editor.goto(request_url)
+    _press(editor, "a:text-is('Revise')")
+    _retype(editor, "textarea[name=cell-4-3]", "Parquet, ORC 2")
+    _press(editor, "button[value=submit]")
+    reviewer.goto(request_url)
+    comment = reviewer.locator(".diff-comment")
+    assert "outdated" in comment.locator(".diff-comment-place").inner_text()
+    assert reviewer.locator("table.cell-diff td.has-comments").count() == 0
+    # This revision answers the verdict: it is not called an amendment.
+    assert "amended" not in reviewer.locator(".request-meta").inner_text()
+    for viewport in VIEWPORTS:
+        reviewer.set_viewport_size(viewport)
+        assert _fits(reviewer), f"the page is wider than {viewport['width']} px"
+        reviewer.screenshot(path=str(shots / f"request-comments-{viewport['width']}.png"), full_page=True)
+        assert _violations(reviewer) == []
+    _press(reviewer, "button:text-is('Approve and publish')")
+    assert "Approved and published." in reviewer.locator(".messages").inner_text()
+    editor.context.close()
+    reviewer.context.close()
+
+
+def test_the_rendered_or_source_choice_made_with_the_keyboard_is_kept_for_the_next_diff(
+    browser, live_server, log_in, shots
+):
+    book = make_book(slug="kept")
+    chapter = make_chapter(book=book, number=1)
+    author = make_user("author", role="Editor")
+    first = propose_chapter_edit(author, chapter, chapter.body + "\nA **bold** line.")
+    second = propose_chapter_edit(author, chapter, chapter.body + "\nAnother line.")
+    make_user("reviewer", role="Reviewer")
+    page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    log_in(page, "reviewer")
+    page.goto(f"{live_server.url}/reviews/{first.pk}/")
+    assert page.is_checked("input[name=diff-view][value=rendered]")
+    assert page.locator("[data-pane=rendered]").is_visible()
+    assert not page.locator(".diff-view-keep").is_visible()  # the script saves as it changes
+    page.locator("input[name=diff-view][value=rendered]").focus()
+    with page.expect_response(lambda response: "/account/diff-view/" in response.url) as answer:
+        page.keyboard.press("ArrowRight")
+    assert answer.value.status == 204
+    assert page.is_checked("input[name=diff-view][value=source]")
+    assert page.locator("[data-pane=source]").is_visible()
+    assert "Diffs will open as Source." in page.locator(".diff-view-status").inner_text()
+    page.screenshot(path=str(shots / "diff-source-kept-390.png"), full_page=True)
+    page.goto(f"{live_server.url}/reviews/{second.pk}/")
+    assert page.is_checked("input[name=diff-view][value=source]")
+    assert not page.locator("[data-pane=rendered]").is_visible()
+    page.context.close()
+
+
+def test_a_reviewer_turns_new_request_notifications_off_on_the_account_page(
+    browser, live_server, log_in, shots
+):
+    make_user("reviewer", role="Reviewer")
+    for viewport in VIEWPORTS:
+        page = browser.new_context(viewport=viewport).new_page()
+        log_in(page, "reviewer")
+        page.goto(f"{live_server.url}/account/")
+        choice = page.locator("fieldset", has_text="Tell me of requests submitted for review")
+        assert choice.locator("input[value=all]").is_checked()
+        assert _fits(page), f"the page is wider than {viewport['width']} px"
+        page.screenshot(path=str(shots / f"account-new-requests-{viewport['width']}.png"), full_page=True)
+        assert _violations(page) == []
+        page.context.close()
+    page = browser.new_context(viewport=VIEWPORTS[0]).new_page()
+    log_in(page, "reviewer")
+    page.goto(f"{live_server.url}/account/")
+    page.locator("input[name=new_requests][value=all]").focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")  # all -> watched -> none
+    assert page.is_checked("input[name=new_requests][value=none]")
+    _press(page, "button:text-is('Save notification settings')")
+    assert "Your notification settings are saved." in page.locator(".messages").inner_text()
+    assert page.is_checked("input[name=new_requests][value=none]")
+    page.context.close()

@@ -137,22 +137,41 @@ def test_a_draft_without_a_summary_cannot_be_submitted_from_its_page(client_for,
 # --- Re-opening the editor ----------------------------------------------------------------------
 
 
-def test_reopening_the_editor_offers_to_continue_or_discard_the_draft(client_for, editor, chapter):
+def test_reopening_the_editor_opens_straight_on_the_draft_which_discarding_deletes(
+    client_for, editor, chapter
+):
     client = client_for(editor)
     draft = _autosave(client).json()["draft"]
-    html = client.get(EDIT).content.decode()
-    assert "You have a draft from" in html
-    assert f'href="/reviews/{draft}/revise/">Continue the draft' in html
-    assert f'action="/reviews/{draft}/discard/"' in html
-    assert "data-autosave-url" not in html  # a second draft of the page would only be refused
+    response = client.get(EDIT)
+    assert response.status_code == 302 and response["Location"] == f"/reviews/{draft}/revise/"
     revise = client.get(f"/reviews/{draft}/revise/").content.decode()
     assert "Typed so far" in revise
+    assert f"<h1>Edit {chapter} (your draft)</h1>" in revise and "Revise request" not in revise
     assert f'data-autosave-url="/reviews/{draft}/autosave/"' in revise
+    assert f'href="{EDIT}?published=1">Show the published text</a>' in revise
+    assert f'action="/reviews/{draft}/discard/"' in revise
+    # The published text, on request: the draft is offered to continue, not autosaved into twice.
+    html = client.get(f"{EDIT}?published=1").content.decode()
+    assert "You have a draft from" in html
+    assert f'href="/reviews/{draft}/revise/">Continue the draft' in html
+    assert "data-autosave-url" not in html  # a second draft of the page would only be refused
 
     response = client.post(f"/reviews/{draft}/discard/")
     assert response.status_code == 302 and response["Location"] == EDIT
-    assert ChangeRequest.objects.get().status == Status.WITHDRAWN
-    assert "You have a draft from" not in client.get(EDIT).content.decode()
+    assert not ChangeRequest.objects.exists()  # deleted, not kept as a withdrawn request
+    assert client.get(EDIT).status_code == 200
+
+
+def test_a_reopened_request_with_a_past_is_withdrawn_again_not_deleted(client_for, editor, reviewer, chapter):
+    from notes.services.reviews import change_request_reopen, change_request_withdraw
+
+    request = propose_chapter_edit(editor, chapter, chapter.body + "\nMore.")
+    change_request_withdraw(change_request=request, user=editor)
+    change_request_reopen(change_request=request, user=editor)
+    response = client_for(editor).post(f"/reviews/{request.pk}/discard/")
+    assert response.status_code == 302
+    request.refresh_from_db()  # its submission notified reviewers: it has a past to keep
+    assert request.status == Status.WITHDRAWN
 
 
 def test_someone_elses_open_request_is_named_with_its_author_and_a_link(
@@ -275,8 +294,8 @@ def test_the_editor_runs_a_fixed_number_of_queries_with_a_draft_to_continue(
     client = client_for(editor)
     fresh = _count(client, EDIT)
     _autosave(client)
-    with_draft = _count(client, EDIT)
+    with_draft = _count(client, f"{EDIT}?published=1")  # the published text, the draft offered
     for index in range(12):
         propose_chapter_edit(other_editor, chapter, f"Text {index}", f"Change {index}")
-    busy = _count(client, EDIT)
+    busy = _count(client, f"{EDIT}?published=1")
     assert fresh == with_draft == busy == EDITOR_QUERIES

@@ -2,7 +2,10 @@
 the editor's offer to continue, the refusal of a second draft and the submit into an
 autosaved draft all find the same draft."""
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from notes.models import ChangeRequest
 from notes.selectors.editing import my_draft_get
@@ -97,14 +100,24 @@ def test_the_editor_offers_my_draft_even_behind_many_newer_requests_on_the_page(
     draft = _chapter_draft(editor, chapter)
     for index in range(25):
         propose_chapter_edit(other_editor, chapter, f"Text {index}", f"Change {index}")
-    html = client.get(EDIT).content.decode()
+    html = client.get(f"{EDIT}?published=1").content.decode()
     assert "You have a draft from" in html
     assert f'href="/reviews/{draft.pk}/revise/">Continue the draft' in html
     assert "data-autosave-url" not in html
 
 
-def test_other_peoples_drafts_are_never_named_on_the_editor(client_for, editor, other_editor, chapter):
-    _chapter_draft(other_editor, chapter, body="Private until submitted")
+def test_another_persons_draft_is_named_by_who_and_when_never_by_what(
+    client_for, editor, other_editor, chapter
+):
+    draft = _chapter_draft(other_editor, chapter, body="Private until submitted")
     html = client_for(editor).get(EDIT).content.decode()
     assert "You have a draft from" not in html
-    assert "other_editor" not in html
+    assert "<strong>other_editor</strong> has a draft here, saved" in html
+    assert "Private until submitted" not in html
+    assert f"/reviews/{draft.pk}/" not in html
+
+
+def test_a_draft_left_for_more_than_a_week_is_not_named(client_for, editor, other_editor, chapter):
+    draft = _chapter_draft(other_editor, chapter, body="Old")
+    ChangeRequest.objects.filter(pk=draft.pk).update(updated_at=timezone.now() - datetime.timedelta(days=8))
+    assert "has a draft here" not in client_for(editor).get(EDIT).content.decode()

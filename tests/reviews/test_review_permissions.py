@@ -135,7 +135,8 @@ ACTIONS = {
     "change request page": Action("get", "/reviews/{pending}/", {}, PROPOSE),
     # A draft is its author's (and admins') until it is submitted.
     "draft page": Action("get", "/reviews/{draft}/", {}, DRAFT_READ),
-    "chapter editor": Action("get", f"{CHAPTER}/edit/", {}, PROPOSE),
+    # ?published: the editor itself (its author would be sent on to their draft of the chapter).
+    "chapter editor": Action("get", f"{CHAPTER}/edit/?published=1", {}, PROPOSE),
     "propose chapter edit": Action(
         "post",
         f"{CHAPTER}/edit/",

@@ -9,7 +9,13 @@ import pytest
 from notes.models import ChangeRequest, Notification, NotificationSettings
 from notes.services import watching
 from notes.services.notifications import NotificationError, review_notifications_update
-from notes.services.reviews import ReviewError, change_request_approve, change_request_revise
+from notes.services.reviews import (
+    ReviewError,
+    change_request_approve,
+    change_request_reopen,
+    change_request_revise,
+    change_request_withdraw,
+)
 from tests.factories import make_user, propose_chapter_edit, propose_table_edit
 
 pytestmark = pytest.mark.django_db
@@ -146,3 +152,25 @@ def test_an_amended_table_shows_the_cells_changed_since_the_last_revision(
     assert "1 row added" in since and "1 cell changed" not in since
     whole = page.split("<h2>The whole change")[1]
     assert "1 row added, 1 cell changed" in whole
+
+
+def test_a_withdrawn_request_is_reopened_as_a_draft_by_its_author_only(
+    client_for, chapter, editor, other_editor
+):
+    request = propose_chapter_edit(editor, chapter, chapter.body + "\nMore.")
+    change_request_withdraw(change_request=request, user=editor)
+    page = client_for(editor).get(f"/reviews/{request.pk}/").content.decode()
+    assert ">Reopen as a draft</button>" in page
+    assert (
+        ">Reopen as a draft</button>"
+        not in client_for(other_editor).get(f"/reviews/{request.pk}/").content.decode()
+    )
+    assert client_for(other_editor).post(f"/reviews/{request.pk}/reopen/").status_code == 403
+    request.refresh_from_db()
+    assert request.status == ChangeRequest.Status.WITHDRAWN
+    response = client_for(editor).post(f"/reviews/{request.pk}/reopen/", follow=True)
+    assert "Reopened as a draft" in response.content.decode()
+    request.refresh_from_db()
+    assert request.status == ChangeRequest.Status.DRAFT and request.body.endswith("More.")
+    with pytest.raises(ReviewError, match="Only a withdrawn request can be reopened; this one is draft"):
+        change_request_reopen(change_request=request, user=editor)

@@ -151,3 +151,11 @@ def test_the_rendered_diff_of_a_chapter_table_uses_the_same_matching():
     assert "moved from row 5" in html
     # Unchanged rows are not struck out: only the one changed cell holds a <del>.
     assert re.findall(r"<del>(.*?)</del>", html) == ["Parquet"]
+
+
+def test_a_table_without_a_header_row_gets_none_in_the_rendered_diff():
+    old = "<table><tr><td>a</td><td>b</td></tr><tr><td>c</td><td>d</td></tr></table>"
+    new = "<table><tr><td>a</td><td>b</td></tr><tr><td>x</td><td>y</td></tr><tr><td>c</td><td>d</td></tr></table>"
+    html = rendered_diff(old, new)
+    assert "<thead>" not in html
+    assert html.count('class="diff-row-added"') == 1 and "<del>" not in html
