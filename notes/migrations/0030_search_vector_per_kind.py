@@ -30,6 +30,6 @@ def remove_indexes(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("notes", "0028_group_member_tokens")]
+    dependencies = [("notes", "0029_review_preferences")]
 
     operations = [migrations.RunPython(add_indexes, remove_indexes, elidable=False)]
