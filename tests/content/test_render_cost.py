@@ -27,7 +27,7 @@ from notes.lib.limits import (
 from notes.lib.markup import UNLINKED_ADDRESSES_NOTE, render_markdown
 
 # CPU seconds per KB of text. Ordinary prose renders at about 0.4 ms per KB and the worst
-# mixes found at about 4; quadratic rules took 100 to 500 ms per KB at these sizes.
+# mixes found at about 15 (``"``\\n  - <a"``); quadratic rules took 100 to 500 ms per KB here.
 RENDER_BUDGET_PER_KB = 0.025
 REFUSAL_BUDGET_PER_KB = 0.002
 TEXT_KB = 48
@@ -42,10 +42,17 @@ PIECES = [
 unit = st.lists(st.sampled_from(PIECES), min_size=1, max_size=8).map("".join)
 
 
-def cpu_seconds(function, *args) -> float:
+def cpu_seconds(function, *args, budget: float | None = None) -> float:
+    """CPU seconds of ``function(*args)``; over ``budget``, the better of two tries (a busy
+    shared machine slows a process's CPU too, by a factor, never by the text's square)."""
     start = time.process_time()
     function(*args)
-    return time.process_time() - start
+    seconds = time.process_time() - start
+    if budget is not None and seconds > budget:
+        start = time.process_time()
+        function(*args)
+        seconds = min(seconds, time.process_time() - start)
+    return seconds
 
 
 def repeated(piece: str, kilobytes: int) -> str:
@@ -67,11 +74,11 @@ def repeated(piece: str, kilobytes: int) -> str:
 @example(piece="|a")
 def test_rendering_any_repeated_piece_stays_within_the_budget_per_kb(piece):
     text = repeated(piece, TEXT_KB)
-    refusal_seconds = cpu_seconds(text_structure_refusal, text)
+    refusal_seconds = cpu_seconds(text_structure_refusal, text, budget=REFUSAL_BUDGET_PER_KB * TEXT_KB * 4)
     assert refusal_seconds <= REFUSAL_BUDGET_PER_KB * TEXT_KB * 4, (piece, refusal_seconds)
     if text_structure_refusal(text):
         return
-    seconds = cpu_seconds(render_markdown, text)
+    seconds = cpu_seconds(render_markdown, text, budget=RENDER_BUDGET_PER_KB * TEXT_KB)
     assert seconds <= RENDER_BUDGET_PER_KB * TEXT_KB, f"{piece!r}: {seconds:.2f} s for {TEXT_KB} KB"
 
 
@@ -81,7 +88,7 @@ def test_rendering_a_mix_of_pieces_stays_within_the_budget_per_kb(pieces):
     text = "".join(repeated(piece, TEXT_KB // len(pieces)) for piece in pieces)
     if text_structure_refusal(text):
         return
-    seconds = cpu_seconds(render_markdown, text)
+    seconds = cpu_seconds(render_markdown, text, budget=RENDER_BUDGET_PER_KB * TEXT_KB)
     assert seconds <= RENDER_BUDGET_PER_KB * TEXT_KB, f"{pieces!r}: {seconds:.2f} s"
 
 
