@@ -50,7 +50,7 @@ def comment_post(request, request_id: int):
             author=request.user,
             body=request.POST.get("body", ""),
             anchor=anchor,
-            parent_id=int(parent_id) if parent_id and parent_id.isdigit() else None,
+            parent_id=int(parent_id) if parent_id and parent_id.isdecimal() and parent_id.isascii() else None,
         )
     except DiffCommentError as error:
         messages.error(request, str(error))

@@ -65,6 +65,8 @@ WIKI_QUERY = [
     "spoilers",
     "token",
     "date",
+    # The editor: the published text rather than the author's draft.
+    "published",
     # The API's lists and diffs.
     "cursor",
     "limit",
