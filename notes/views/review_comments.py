@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from notes.lib.diff_anchors import anchor_chosen, cell_anchors, line_anchors
+from notes.lib.numbers import int_or_default
 from notes.models import ChangeRequest
 from notes.permissions import can_comment_on_diff, can_see_reviews, permission_view, require
 from notes.selectors.reviews import change_request_get, target_base_and_current
@@ -50,7 +51,8 @@ def comment_post(request, request_id: int):
             author=request.user,
             body=request.POST.get("body", ""),
             anchor=anchor,
-            parent_id=int(parent_id) if parent_id and parent_id.isdecimal() and parent_id.isascii() else None,
+            # Through the one number parser: a junk or 5,000-digit id answers nothing, not a 500.
+            parent_id=int_or_default(parent_id, 0, minimum=1) or None,
         )
     except DiffCommentError as error:
         messages.error(request, str(error))
