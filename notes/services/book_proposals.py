@@ -119,14 +119,7 @@ def notes_upload_preview(*, author, data: bytes, filename: str, book: Book | Non
     if not permissions.can_upload_notes(author):
         raise UploadError("You may not propose changes.")
     if upload_format(filename) == "bundle":
-        if len(data) > MAX_BUNDLE_UPLOAD_BYTES:
-            raise UploadError(
-                f"The zip is {len(data) / 1024 / 1024:.1f} MB; the limit is {size_text(MAX_BUNDLE_UPLOAD_BYTES)}."
-            )
-        try:
-            result = parse_bundle(bundle_from_zip(data, name=filename))
-        except FormatError as error:
-            raise UploadError(f"{filename}: {error}") from None
+        result = _bundle_read(data, filename)
         report = import_report(
             result.book,
             result.warnings,
@@ -245,17 +238,22 @@ def notes_upload_propose(*, author, data: bytes, filename: str, book: Book | Non
     )
 
 
-def _bundle_upload_propose(*, author, data: bytes, filename: str, book: Book | None) -> UploadOutcome:
-    """A zip of chapter files: read, its images stored, then proposed as a notes file is.
-    The stored images are deleted again if nothing is proposed."""
+def _bundle_read(data: bytes, filename: str):
+    """A zip upload read as a bundle, or an UploadError that names the file."""
     if len(data) > MAX_BUNDLE_UPLOAD_BYTES:
         raise UploadError(
             f"The zip is {len(data) / 1024 / 1024:.1f} MB; the limit is {size_text(MAX_BUNDLE_UPLOAD_BYTES)}."
         )
     try:
-        result = parse_bundle(bundle_from_zip(data, name=filename))
+        return parse_bundle(bundle_from_zip(data, name=filename))
     except FormatError as error:
         raise UploadError(f"{filename}: {error}") from None
+
+
+def _bundle_upload_propose(*, author, data: bytes, filename: str, book: Book | None) -> UploadOutcome:
+    """A zip of chapter files: read, its images stored, then proposed as a notes file is.
+    The stored images are deleted again if nothing is proposed."""
+    result = _bundle_read(data, filename)
     if book is not None:
         slug = book.slug
     else:
