@@ -27,7 +27,7 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 # Bumped when what a snapshot holds changes shape: a deploy never reads the old ones.
-_FORMAT = 1
+_FORMAT = 2
 
 
 def _stamp_key(user_id: int) -> str:

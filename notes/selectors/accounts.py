@@ -1,10 +1,12 @@
 """Reads for accounts: the signed-in user of a request, the sign-ups waiting for an admin,
 and the latest decisions."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from notes import permissions
+from notes.lib.sealing import Unsealable, seal, unseal
 from notes.lib.viewer_cache import viewer_snapshot
 from notes.models import SignupRequest
 from notes.selectors import discussions as discussion_selectors
@@ -38,7 +40,27 @@ def signed_in_user(user_id: int):
     signals expire it: ``notes.services.viewers``), else four queries, kept for the next
     request. None when there is no such user.
     """
-    return viewer_snapshot(user_id, lambda: _signed_in_user(user_id))
+    user = viewer_snapshot(user_id, lambda: _sealed(_signed_in_user(user_id)))
+    if user is None:
+        return None
+    try:
+        user.password = unseal(user.password, secret=settings.SECRET_KEY, purpose=_SEAL_PURPOSE)
+    except Unsealable:
+        # Sealed under a SECRET_KEY since replaced: read afresh (it is sealed anew next time).
+        return _signed_in_user(user_id)
+    return user
+
+
+# Django checks each session against an HMAC of the password hash, so the snapshot must carry
+# the hash; it is kept sealed with a key made from SECRET_KEY, so the cache (Redis) never
+# holds a password hash anyone could try to crack.
+_SEAL_PURPOSE = "viewer-snapshot"
+
+
+def _sealed(user):
+    if user is not None:
+        user.password = seal(user.password, secret=settings.SECRET_KEY, purpose=_SEAL_PURPOSE)
+    return user
 
 
 def _signed_in_user(user_id: int):

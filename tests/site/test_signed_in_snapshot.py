@@ -175,3 +175,26 @@ def test_a_session_naming_allauths_own_backend_stays_signed_in(chapter, reader):
     client = Client()
     client.force_login(reader, backend="allauth.account.auth_backends.AuthenticationBackend")
     assert "Log out" in page(client)
+
+
+def test_the_cache_never_holds_the_users_password_hash(chapter, client_for, reader):
+    client = client_for(reader)
+    page(client)
+    cached = viewer_cache.cache.get(viewer_cache._snapshot_key(reader.pk))
+    assert cached is not None
+    stored = cached[1].password
+    assert stored != reader.password and reader.password not in stored
+    assert stored.startswith("sealed$")
+    # ...and the session, which Django checks against an HMAC of the real hash, holds.
+    sql = queries_of(client)
+    assert len(sql) == 1 and "django_session" in sql[0], sql
+
+
+def test_a_snapshot_sealed_under_a_replaced_key_is_read_afresh(chapter, client_for, reader, settings):
+    client = client_for(reader)
+    page(client)
+    # A key rotation: the old key stays a fallback, so sessions survive; the snapshot sealed
+    # under it cannot be opened and the user is read from the database instead.
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "another-test-only-key-" + "x" * 40
+    assert "Log out" in page(client)
