@@ -3,6 +3,7 @@
 import pytest
 
 from notes.models import ChangeRequest, Comment
+from notes.services.people import profile_diff_view_update
 from notes.services.reviews import change_request_approve, change_request_create
 from tests.factories import make_book, make_thread, make_user
 
@@ -64,7 +65,9 @@ def test_both_sides_of_the_side_by_side_diff_are_on_screen(live_server, new_page
     book = make_book(slug="layout-book", chapters=1)
     long_line = " ".join(["a long line of notes that a reviewer must read to its end"] * 4)
     change_request = propose(book, make_user("editor", role="Editor"), body=f"{long_line}\n\nAdded.")
-    make_user("reviewer", role="Reviewer")
+    reviewer = make_user("reviewer", role="Reviewer")
+    # The side by side diff is the Source view's; reviewers choose it once, it is kept.
+    profile_diff_view_update(user=reviewer, diff_view="source")
     page = new_page()
     page.set_viewport_size(viewport)
     log_in(page, "reviewer")

@@ -43,12 +43,17 @@ unit = st.lists(st.sampled_from(PIECES), min_size=1, max_size=8).map("".join)
 
 
 def cpu_seconds(function, *args, budget: float | None = None) -> float:
-    """CPU seconds of ``function(*args)``; over ``budget``, the better of two tries (a busy
+    """CPU seconds of ``function(*args)``; over ``budget``, the best of four tries (a busy
     shared machine slows a process's CPU too, by a factor, never by the text's square)."""
     start = time.process_time()
     function(*args)
     seconds = time.process_time() - start
-    if budget is not None and seconds > budget:
+    # On a virtual machine a busy host's stolen time is counted as the process's CPU too, for
+    # seconds at a time: over budget, try again after a pause, and keep the best of four.
+    for _ in range(3):
+        if budget is None or seconds <= budget:
+            break
+        time.sleep(1)
         start = time.process_time()
         function(*args)
         seconds = min(seconds, time.process_time() - start)
