@@ -1,11 +1,13 @@
 // A code block or table wider than the page scrolls sideways; a keyboard user reaches it with
 // Tab (then scrolls it with the arrow keys) once it is focusable. Only the ones that do
-// overflow are made so, and again when the window is resized, so short ones add no tab stop.
+// overflow are made so, and again whenever one changes size (a resized window, a panel shown),
+// so short ones add no tab stop. A ResizeObserver answers within the frame of the change, so
+// nothing reads the page between a resize and its marking, as a debounced timer would allow.
 (() => {
   const SELECTOR = "main pre, main table, main .table-scroll";
 
-  function mark() {
-    document.querySelectorAll(SELECTOR).forEach((element) => {
+  function mark(elements) {
+    elements.forEach((element) => {
       const overflows = element.scrollWidth > element.clientWidth + 1;
       if (overflows && !element.hasAttribute("tabindex")) {
         element.tabIndex = 0;
@@ -27,10 +29,12 @@
     });
   }
 
-  let timer = null;
-  mark();
-  window.addEventListener("resize", () => {
-    window.clearTimeout(timer);
-    timer = window.setTimeout(mark, 150);
-  });
+  const elements = Array.from(document.querySelectorAll(SELECTOR));
+  mark(elements);
+  if ("ResizeObserver" in window) {
+    const observer = new ResizeObserver((entries) => mark(entries.map((entry) => entry.target)));
+    elements.forEach((element) => observer.observe(element));
+  } else {
+    window.addEventListener("resize", () => mark(elements));
+  }
 })();

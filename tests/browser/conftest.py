@@ -5,9 +5,11 @@ Skipped, with the reason printed, only where no Chromium is installed. CI instal
 
 import os
 import shutil
+import threading
 import time
 
 import pytest
+from django.core.signals import request_finished, request_started
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 HAS_CHROMIUM = os.path.exists(CHROMIUM)
@@ -66,18 +68,59 @@ def new_page(browser):
         # test database is being emptied.
         context.route("**/*", lambda route: route.abort())
         context.close()
+
+
+class _RequestsInFlight:
+    """Counts the requests the live server is answering, from Django's own request signals.
+
+    Only the server's threads count: the test client and schemathesis answer in the test's own
+    thread, and a request of theirs that never closed must not hold every later test up."""
+
+    def __init__(self):
+        self.count = 0
+        self.lock = threading.Lock()
+        request_started.connect(self.started, weak=False)
+        request_finished.connect(self.finished, weak=False)
+
+    def started(self, **kwargs):
+        if threading.current_thread() is threading.main_thread():
+            return
+        with self.lock:
+            self.count += 1
+
+    def finished(self, **kwargs):
+        if threading.current_thread() is threading.main_thread():
+            return
+        with self.lock:
+            self.count = max(0, self.count - 1)
+
+
+_in_flight = _RequestsInFlight()
+
+
+@pytest.fixture(autouse=True)
+def _live_server_settles(request):
+    """After a browser test, and before its database is emptied and locked again, let the
+    live server finish what a page sent just before it closed (an autosave on pagehide, an
+    upload, a timer's save): answered later, it would meet a database that is gone ("Database
+    access not allowed") or, on PostgreSQL, hold a lock the flush (TRUNCATE) waits on."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("transactional_db")  # torn down after this fixture, not before
+    yield
     _wait_for_requests_in_flight()
 
 
 def _wait_for_requests_in_flight(seconds: float = 10.0) -> None:
-    """Let the live server finish what a page sent just before it closed (an autosave, an
-    upload): on PostgreSQL its transaction and the test database's flush (TRUNCATE) would
-    otherwise lock each other, and the flush loses the deadlock."""
     from django.db import connection
 
+    deadline = time.monotonic() + seconds
+    time.sleep(0.05)  # a request the browser sent as its page closed reaches the server
+    while time.monotonic() < deadline and _in_flight.count:
+        time.sleep(0.05)
     if connection.vendor != "postgresql":
         return
-    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
             with connection.cursor() as cursor:
