@@ -27,9 +27,11 @@ run: $(STAMP)
 
 # The suite runs on every core (pytest-xdist, at most 4 processes, each with its own test
 # database and Chromium); `make test TEST_JOBS=0` runs it in one process.
+# `make test TEST_ARGS=tests/browser` runs a part of it.
 TEST_JOBS ?= auto
+TEST_ARGS ?=
 test: $(STAMP)
-	$(BIN)/python -m pytest -n $(TEST_JOBS) --maxprocesses=4
+	$(BIN)/python -m pytest -n $(TEST_JOBS) --maxprocesses=4 $(TEST_ARGS)
 
 # Build a throwaway wiki, measure every page, throughput under gunicorn (needs Debian's wrk),
 # import/export and diffs; print the table and write docs/PERFORMANCE.md. SQLite, or
