@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from notes.lib.domains import domain_slugs_key
 from notes.lib.markup import render_markdown, render_table
 from notes.lib.placeholders import table_placeholder
 from notes.models import Book, ChangeRequest, Chapter, Comment, ComparisonTable, Review, Thread
@@ -182,6 +183,11 @@ def _users(count: int, stream) -> dict:
     }
 
 
+def _domains(number: int) -> str:
+    """Half the books name two domains, half another: a domain page holds hundreds of books."""
+    return "Databases, Distributed Systems" if number % 2 else "Machine Learning"
+
+
 def _books(scale: Scale, users: dict, stream) -> list[Book]:
     progress = Progress("books, chapters, tables", scale.books, stream=stream)
     have = Book.objects.filter(slug__startswith="bench-book-").count()
@@ -211,7 +217,8 @@ def _books(scale: Scale, users: dict, stream) -> list[Book]:
                         slug=f"bench-book-{number}",
                         title=f"Benchmark book {number:04d}",
                         author="A. Writer",
-                        domains="Databases, Distributed Systems" if number % 2 else "Machine Learning",
+                        domains=_domains(number),
+                        domain_slugs=domain_slugs_key(_domains(number)),
                         summary=summary.replace("BOOKNUM", str(number)),
                         summary_html=summary_html.replace("BOOKNUM", str(number)),
                     )

@@ -2,9 +2,9 @@
 
 from django.db import models
 from django.urls import reverse
-from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
+from notes.lib.domains import domain_list, domain_slug, domain_slugs_key
 from notes.models.history import HistoryExtras
 
 
@@ -17,8 +17,12 @@ class Book(models.Model):
     )
     summary = models.TextField(blank=True, help_text="Markdown.")
     summary_html = models.TextField(blank=True, editable=False)
+    # ``domains`` as slugs, ``|a|b|``, kept by ``save`` (see notes.lib.domains): the domain
+    # page asks the database for one page of its books instead of reading every book.
+    # Derived, so not versioned.
+    domain_slugs = models.CharField(max_length=400, blank=True, editable=False)
 
-    history = HistoricalRecords(bases=[HistoryExtras])
+    history = HistoricalRecords(bases=[HistoryExtras], excluded_fields=["domain_slugs"])
 
     class Meta:
         ordering = ["title"]
@@ -26,20 +30,27 @@ class Book(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs):
+        self.domain_slugs = domain_slugs_key(self.domains)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "domains" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "domain_slugs"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("notes:book-detail", kwargs={"book_slug": self.slug})
 
     @property
     def domain_list(self) -> list[str]:
-        return [domain.strip() for domain in self.domains.split(",") if domain.strip()]
+        return domain_list(self.domains)
 
     @property
     def domain_links(self) -> list[tuple[str, str]]:
         """(name, URL of the page of every book in that domain) for each domain."""
         return [
-            (domain, reverse("notes:domain-detail", kwargs={"domain_slug": slugify(domain)}))
+            (domain, reverse("notes:domain-detail", kwargs={"domain_slug": domain_slug(domain)}))
             for domain in self.domain_list
-            if slugify(domain)
+            if domain_slug(domain)
         ]
 
 

@@ -9,8 +9,8 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils.text import slugify
 
+from notes.lib.domains import domain_slug, domain_slug_pattern
 from notes.lib.placeholders import placeholder_slugs
 from notes.models import Book, ChangeRequest, Chapter, ComparisonTable
 
@@ -43,15 +43,9 @@ def latest_history_id(model: type[models.Model], object_id: int) -> int | None:
     )
 
 
-def book_list() -> QuerySet[Book]:
-    # Explicit: Meta.ordering is not applied to a query that groups for an aggregate.
-    return Book.objects.annotate(chapter_count=Count("chapters")).order_by("title", "pk")
-
-
-def book_page(*, page_number: int, per_page: int) -> Page:
-    """One page of every book by title, each with its chapter count (two queries: the
-    count, and the page's books with theirs counted for those books only), so the home
-    page costs the same with 10 books or 10,000. A number past the last page is the last."""
+def _books_with_chapter_counts() -> QuerySet[Book]:
+    """Books as their cards show them, each with its chapter count counted for those books
+    only (a subquery per row of the page, not a count over every chapter of the wiki)."""
     chapters = (
         Chapter.objects.filter(book=OuterRef("pk"))
         .order_by()
@@ -59,26 +53,28 @@ def book_page(*, page_number: int, per_page: int) -> Page:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    books = Book.objects.only("id", "slug", "title", "author", "domains").annotate(
+    return Book.objects.only("id", "slug", "title", "author", "domains").annotate(
         chapter_count=Coalesce(Subquery(chapters), 0)
     )
-    return Paginator(books.order_by("title", "pk"), per_page).get_page(page_number)
 
 
-def books_in_domain(*, domain_slug: str) -> tuple[str, list[Book]]:
-    """The domain's name as the books write it and its books, with their chapter counts
-    (one query). Domains are free text on each book, so they are matched by their slug;
-    404 when no book names the domain."""
-    name, books = "", []
-    for book in book_list():
-        for domain in book.domain_list:
-            if slugify(domain) == domain_slug:
-                name = name or domain
-                books.append(book)
-                break
-    if not books:
+def book_page(*, page_number: int, per_page: int) -> Page:
+    """One page of every book by title, each with its chapter count (two queries: the
+    count, and the page's books), so the home page costs the same with 10 books or 10,000.
+    A number past the last page is the last."""
+    return Paginator(_books_with_chapter_counts().order_by("title", "pk"), per_page).get_page(page_number)
+
+
+def books_in_domain(*, slug: str, page_number: int, per_page: int) -> tuple[str, Page]:
+    """The domain's name as the books write it and one page of its books by title, with
+    their chapter counts (three queries, whatever the size of the wiki). Domains are free
+    text on each book, so they are matched by their slug; 404 when no book names it."""
+    books = _books_with_chapter_counts().filter(domain_slugs__contains=domain_slug_pattern(slug))
+    page = Paginator(books.order_by("title", "pk"), per_page).get_page(page_number)
+    if not page.paginator.count:
         raise Http404("No book names that domain.")
-    return name, books
+    name = next(domain for domain in page[0].domain_list if domain_slug(domain) == slug)
+    return name, page
 
 
 def book_get(*, slug: str) -> Book:

@@ -76,8 +76,10 @@ def book_detail(request, book_slug: str):
 
 @read_required
 def domain_detail(request, domain_slug: str):
-    """Every book of one domain ("Machine Learning"), as the home page shows books."""
-    name, books = book_selectors.books_in_domain(domain_slug=domain_slug)
+    """The books of one domain ("Machine Learning"), a page of them as the home page shows."""
+    name, books = book_selectors.books_in_domain(
+        slug=domain_slug, page_number=_page_number(request), per_page=HOME_BOOKS_PER_PAGE
+    )
     return render(request, "notes/domain_detail.html", {"domain": name, "books": books})
 
 

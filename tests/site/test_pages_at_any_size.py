@@ -53,6 +53,34 @@ def test_the_home_page_pages_through_every_book_and_clamps_a_page_past_the_end(c
     assert client.get("/?page=nonsense").status_code == 200
 
 
+def test_a_domain_page_pages_its_books_in_the_same_queries_at_any_size(client):
+    make_books(2)
+    few, html = queries(client, "/domains/testing/")
+    assert "<h1>Testing</h1>" in html and "2 books in this domain." in html
+    make_books(HOME_BOOKS_PER_PAGE + 8, start=2)
+    other = make_book(slug="elsewhere", title="Elsewhere")
+    other.domains = "Cooking, Testing Tools"  # "testing-tools" is not "testing"
+    other.save(update_fields=["domains"])
+    many, html = queries(client, "/domains/testing/")
+    assert few == many
+    total = HOME_BOOKS_PER_PAGE + 10
+    assert f"{total} books in this domain, by title: 1–{HOME_BOOKS_PER_PAGE} here." in html
+    assert html.count('class="card"') == HOME_BOOKS_PER_PAGE and "Elsewhere" not in html
+    last = client.get("/domains/testing/?page=2").content.decode()
+    assert last.count('class="card"') == 10 and 'rel="prev" href="?page=1"' in last
+    assert "Elsewhere" in client.get("/domains/testing-tools/").content.decode()
+    assert client.get("/domains/nobody-writes-this/").status_code == 404
+
+
+def test_a_book_that_renames_its_domains_moves_between_domain_pages(client):
+    book = make_book(slug="moving", title="Moving book")
+    assert "Moving book" in client.get("/domains/books/").content.decode()
+    book.domains = "Databases"
+    book.save()
+    assert client.get("/domains/books/").status_code == 404
+    assert "Moving book" in client.get("/domains/databases/").content.decode()
+
+
 def test_the_whole_wiki_changelog_loads_only_the_books_its_lines_name(client):
     make_books(3)
     few, _ = queries(client, "/recent/")

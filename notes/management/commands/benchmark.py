@@ -231,6 +231,7 @@ def _pages(objects: dict) -> list[Page]:
         Page("book, anonymous, cold (after an edit)", anonymous, book, _expire(objects, number=None)),
         Page("book, signed in", reader, book),
         Page("changelog", anonymous, f"{book}changelog/"),
+        Page("domain, hundreds of books", anonymous, "/domains/machine-learning/"),
         Page("chapter, anonymous", anonymous, chapter),
         Page("chapter, anonymous, cold (after an edit)", anonymous, chapter, _expire(objects, number=4)),
         Page("chapter, signed in", reader, chapter),
