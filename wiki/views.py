@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.templatetags.static import static
 
 from notes.permissions import read_required
-from notes.selectors.search import search_page, search_suggestions
+from notes.selectors.search import book_suggestions, search_page, search_suggestions
 from wiki.auth import client_ip
 
 
@@ -43,12 +43,16 @@ def search(request):
 
 @read_required
 def search_suggest(request):
-    """JSON for the header's search box: ``{"suggestions": [{"label", "context", "url"}]}``.
+    """JSON for the header's search box: ``{"suggestions": [{"label", "context", "url"}]}``;
+    with ``kind=book``, for the search page's book filter: books whose title holds the text.
     Anonymous visitors' suggestions count against the same limit as their searches."""
     text = request.GET.get("q", "")
     if text.strip() and not request.user.is_authenticated and _anonymous_search_refused(request):
         return JsonResponse({"suggestions": []}, status=429)
-    found = search_suggestions(user=request.user, text=text)
+    if request.GET.get("kind") == "book":
+        found = book_suggestions(text=text[:300])
+    else:
+        found = search_suggestions(user=request.user, text=text)
     response = JsonResponse({"suggestions": [vars(item) for item in found]})
     # Per reader: what is folded or hidden differs from one to the next.
     response["Cache-Control"] = "private, max-age=60"

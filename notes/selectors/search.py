@@ -9,7 +9,7 @@ are found by moderators and admins only.
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from rapidfuzz import fuzz, process
@@ -272,6 +272,22 @@ def search_suggestions(*, user, text: str) -> list[Suggestion]:
 
 
 SUGGESTED_KINDS = (Kind.BOOK, Kind.CHAPTER, Kind.TABLE, Kind.THREAD)
+
+
+def book_suggestions(*, text: str) -> list[Suggestion]:
+    """What the search page's book filter offers as one types: up to eight titles holding the
+    text, those that begin with it first (one query, bounded whatever the number of books).
+    The label is what the filter takes back: the title."""
+    text = text.strip()
+    if not text:
+        return []
+    books = (
+        Book.objects.filter(title__icontains=text)
+        .annotate(begins=Case(When(title__istartswith=text, then=Value(0)), default=Value(1)))
+        .only("slug", "title", "author")
+        .order_by("begins", "title", "pk")[:MAX_SEARCH_SUGGESTIONS]
+    )
+    return [Suggestion(label=book.title, context=book.author, url=book.get_absolute_url()) for book in books]
 
 
 def _book_named(text: str) -> tuple[Book | None, int]:

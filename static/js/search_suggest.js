@@ -1,7 +1,9 @@
 // Suggestions under the header's search box as one types: a debounced request to the JSON
 // endpoint, shown as an ARIA listbox. Arrow keys move the active option (announced through
 // aria-activedescendant, focus stays in the box), Enter opens it, Escape closes the list.
-// Without JavaScript the box is the plain search form it always was.
+// Without JavaScript the box is the plain search form it always was. A box marked
+// data-suggest-fill (the search page's book filter) takes the chosen title as its value
+// instead of opening the page.
 (() => {
   const DELAY_MS = 200;
   const MIN_LENGTH = 2;
@@ -38,7 +40,7 @@
       list.replaceChildren();
       options = suggestions.map((suggestion, index) => {
         const option = document.createElement("li");
-        option.id = `search-suggestion-${index}`;
+        option.id = `${list.id}-${index}`;
         option.setAttribute("role", "option");
         option.setAttribute("aria-selected", "false");
         option.dataset.url = suggestion.url;
@@ -52,7 +54,7 @@
         // mousedown, not click: the box keeps focus, so its blur does not close the list first.
         option.addEventListener("mousedown", (event) => {
           event.preventDefault();
-          window.location.assign(option.dataset.url);
+          choose(option);
         });
         list.append(option);
         return option;
@@ -66,6 +68,15 @@
       }
     }
 
+    function choose(option) {
+      if (input.hasAttribute("data-suggest-fill")) {
+        input.value = option.firstChild.textContent;
+        close();
+      } else {
+        window.location.assign(option.dataset.url);
+      }
+    }
+
     async function fetchSuggestions() {
       const text = input.value.trim();
       if (text.length < MIN_LENGTH) {
@@ -75,7 +86,8 @@
       if (controller) controller.abort();
       controller = new AbortController();
       try {
-        const url = `${input.dataset.suggestUrl}?q=${encodeURIComponent(text)}`;
+        const url = new URL(input.dataset.suggestUrl, window.location.href);
+        url.searchParams.set("q", text);
         const response = await fetch(url, { signal: controller.signal, headers: { Accept: "application/json" } });
         if (!response.ok) {
           close();
@@ -89,6 +101,8 @@
     }
 
     input.addEventListener("input", () => {
+      // The titles shown were for the text before: none of them may be taken by Enter now.
+      close();
       window.clearTimeout(timer);
       timer = window.setTimeout(fetchSuggestions, DELAY_MS);
     });
@@ -101,7 +115,7 @@
         activate(active <= 0 ? options.length - 1 : active - 1);
       } else if (event.key === "Enter" && active >= 0) {
         event.preventDefault();
-        window.location.assign(options[active].dataset.url);
+        choose(options[active]);
       } else if (event.key === "Escape" && !list.hidden) {
         event.preventDefault();
         close();

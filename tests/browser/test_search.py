@@ -95,3 +95,58 @@ def test_suggestions_under_the_nav_search_are_a_keyboard_listbox(live_server, ne
     box.press("ArrowDown")
     box.press("Enter")
     page.wait_for_url(f"{live_server.url}/books/storage/chapters/*/")
+
+
+def test_the_book_filter_offers_titles_as_one_types_and_takes_one_by_keyboard(live_server, new_page):
+    import json
+
+    from tests.factories import make_book, make_chapter
+
+    AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
+    for number in range(12):  # more books than the list offers
+        make_book(slug=f"shelf-{number}", title=f"Shelf {number:02d} of data systems")
+    storage = make_book(slug="storage", title="Storage engines")
+    make_chapter(book=storage, number=1, title="Columnar formats", body="Parquet keeps columns apart.")
+    make_book(slug="other", title="Other storage notes")
+    make_chapter(book=make_book(slug="third", title="Third"), number=1, title="Columns", body="Parquet too.")
+
+    page = new_page()
+    page.goto(f"{live_server.url}/search/?q=parquet")
+    assert "2 results" in page.locator(".search-summary").inner_text()
+    box = page.locator("#search-book")
+    box.focus()
+    box.press_sequentially("stor", delay=30)
+    listbox = page.locator("#search-book-suggestions")
+    listbox.locator("[role=option]").first.wait_for()
+    options = listbox.locator("[role=option]")
+    # The title that begins with the text comes first, then the one that holds it.
+    assert [options.nth(i).inner_text().split("\n")[0] for i in range(options.count())] == [
+        "Storage engines",
+        "Other storage notes",
+    ]
+    box.fill("")
+    box.press_sequentially("shelf", delay=30)
+    listbox.locator("[role=option]:nth-child(8)").wait_for()
+    assert options.count() == 8
+    below = listbox.bounding_box()["y"] - (box.bounding_box()["y"] + box.bounding_box()["height"])
+    assert 0 <= below < 10  # the list opens right under the box
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 800})
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.screenshot(path=str(SCREENSHOTS / f"search-book-filter-{width}.png"))
+        page.evaluate(AXE)
+        found = page.evaluate(
+            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+            ".map(v => ({id: v.id, impact: v.impact}))"
+        )
+        assert [json.dumps(v) for v in found if v["impact"] in ("critical", "serious")] == []
+    box.fill("")
+    box.press_sequentially("storage e", delay=30)
+    listbox.locator("[role=option]").first.wait_for()
+    box.press("ArrowDown")
+    box.press("Enter")  # takes the title, does not leave the page
+    assert box.input_value() == "Storage engines" and listbox.is_hidden()
+    assert page.url.endswith("/search/?q=parquet")
+    with page.expect_navigation():
+        box.press("Enter")  # now submits the form
+    assert "1 result for “parquet” in Storage engines." in page.locator(".search-summary").inner_text()

@@ -180,3 +180,17 @@ def test_a_kept_page_costs_no_query_and_no_session(chapter, django_assert_num_qu
     with django_assert_num_queries(0):
         response = Client().get(CHAPTER)
     assert not response.cookies
+
+
+def test_the_book_filter_suggests_at_most_eight_titles_in_one_query(client, django_assert_num_queries):
+    make_book(slug="holds", title="An old shelf")  # holds the text, does not begin with it
+    make_books(12)
+    with django_assert_num_queries(1):
+        found = client.get("/search/suggest/", {"q": "SHELF", "kind": "book"}).json()["suggestions"]
+    labels = [item["label"] for item in found]
+    assert labels == [f"Shelf book {index:03}" for index in range(8)]  # beginning first, by title
+    assert found[0]["url"] == "/books/shelf-000/"
+    few = client.get("/search/suggest/", {"q": "old sh", "kind": "book"}).json()["suggestions"]
+    assert [item["label"] for item in few] == ["An old shelf"]
+    assert client.get("/search/suggest/", {"q": "  ", "kind": "book"}).json() == {"suggestions": []}
+    assert client.get("/search/suggest/", {"q": "x" * 5000, "kind": "book"}).json() == {"suggestions": []}
