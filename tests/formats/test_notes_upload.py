@@ -14,7 +14,7 @@ from notes.services.reviews import (
     change_request_request_changes,
     change_request_revise,
 )
-from tests.factories import import_seed, make_book
+from tests.factories import import_seed, make_book, make_table
 from tests.paths import NOTES_FILES, SEED_SOURCE
 
 pytestmark = pytest.mark.django_db
@@ -146,6 +146,28 @@ def test_an_unchanged_file_makes_no_request(editor):
     assert outcome.requests == []
     assert "The file holds nothing that differs from the book: no request was made." in outcome.notes
     assert "The text file has no Summary section: the book's summary was left as it is." in outcome.notes
+
+
+@pytest.mark.parametrize(("format", "name"), [("text", "b.txt"), ("markdown", "b.md"), ("zip", "b.zip")])
+def test_an_unchanged_export_of_tables_whose_slugs_their_titles_do_not_give_makes_no_request(
+    client, editor, format, name
+):
+    # The factory's tables are "table-1" and "table-2", titled "Table table-1" and "Table
+    # table-2"; a third was renamed after it was made, a fourth has a slug made unique.
+    book = make_book(slug="b", title="B", chapters=1, tables=2)
+    chapter = book.chapters.get()
+    make_table(chapter=chapter, slug="before-renaming", position=2, title="After renaming")
+    make_table(chapter=chapter, slug="storage-2", position=3, title="Storage")
+    chapter.body += "\n[[table:before-renaming]]\n[[table:storage-2]]"
+    chapter.save()
+    client.force_login(editor)
+    data = client.get(f"/books/b/download/{format}/").content
+
+    outcome = notes_upload_propose(author=editor, data=data, filename=name, book=book)
+
+    assert outcome.requests == []
+    assert "The file holds nothing that differs from the book: no request was made." in outcome.notes
+    assert ComparisonTable.objects.filter(chapter=chapter).count() == 4
 
 
 def test_a_changed_file_becomes_one_request_per_changed_chapter_and_table(editor):
