@@ -269,6 +269,19 @@ def test_the_upload_page_shows_the_warnings_with_their_lines_and_the_requests(cl
     assert "Warnings (5)" not in client.get(URL).content.decode()
 
 
+def test_the_upload_page_says_a_file_that_changes_nothing_proposed_nothing(client_for, editor):
+    book = import_seed()
+    client = client_for(editor)
+
+    response = upload(client, SEED, "seed.txt", book=book.slug)
+
+    assert response.status_code == 302 and response["Location"] == URL
+    page = client.get(URL).content.decode()
+    assert "seed.txt proposed nothing: it holds nothing that differs from the book." in page
+    assert "became 0 change requests" not in page
+    assert not ChangeRequest.objects.exists()
+
+
 def test_an_upload_shows_its_outline_and_proposes_nothing_until_asked(client_for, editor):
     client = client_for(editor)
     response = upload(client, DDIA, propose=False)
