@@ -86,6 +86,20 @@ def test_approving_a_new_book_publishes_it_with_its_chapters_tables_and_history(
     assert document.summary.startswith("[![License: CC BY 4.0]")
 
 
+def test_a_new_book_keeps_the_table_slugs_its_file_names_when_published(editor, reviewer):
+    data = (
+        b"# Slugs\n\n## Chapter 1 - One\n\n**Formats**\n\n<!-- table: storage-formats -->\n"
+        b"| a | b |\n|---|---|\n| 1 | 2 |\n"
+    )
+    [request] = notes_upload_propose(author=editor, data=data, filename="slugs.md").requests
+
+    change_request_approve(change_request=request, reviewer=reviewer)
+
+    table = ComparisonTable.objects.get(chapter__book__slug="slugs")
+    assert (table.slug, table.title) == ("storage-formats", "Formats")
+    assert table.chapter.body == "[[table:storage-formats]]"
+
+
 def test_a_slug_taken_before_approval_sends_the_new_book_back_to_its_author(editor, reviewer):
     [request] = notes_upload_propose(author=editor, data=DDIA, filename="ddia.md").requests
     make_book(slug="designing-data-intensive-applications", title="Taken meanwhile", chapters=0)
