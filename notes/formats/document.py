@@ -366,14 +366,8 @@ def delimiter_cells(alignments: list[str], width: int) -> list[str]:
     return cells
 
 
-def add_table(
-    tables: list[TableDoc],
-    title: str,
-    headers: list[str],
-    rows: list[list[str]],
-    alignments: list[str] | None = None,
-) -> TableDoc:
-    """Append a table to a chapter's ``tables`` with a slug unique in the chapter, and return it.
+def table_slug(title: str, tables: list[TableDoc]) -> str:
+    """The slug a table titled ``title`` gets after ``tables`` when its file does not name one.
 
     The slug is the title in ASCII lowercase with runs of other characters turned into
     ``-`` and cut to 100 characters, else ``table-<n>`` (n = the table's 1-based
@@ -389,9 +383,80 @@ def add_table(
     slug, suffix = base, 2
     while slug in taken:
         slug, suffix = f"{base}-{suffix}", suffix + 1
+    return slug
+
+
+def add_table(
+    tables: list[TableDoc],
+    title: str,
+    headers: list[str],
+    rows: list[list[str]],
+    alignments: list[str] | None = None,
+    *,
+    slug: str | None = None,
+    line: int | None = None,
+) -> TableDoc:
+    """Append a table to a chapter's ``tables`` with a slug unique in the chapter, and return it.
+
+    ``slug`` is the one its file names (:func:`read_slug_marker`), refused at ``line`` if it
+    is not a slug or another table of the chapter has it; without one the slug comes from
+    the title (:func:`table_slug`).
+    """
+    if slug is None:
+        slug = table_slug(title, tables)
+    else:
+        _check_named_slug(slug, tables, line)
     table = TableDoc(slug=slug, title=title, headers=headers, rows=rows, alignments=alignments or [])
     tables.append(table)
     return table
+
+
+# A table whose slug is not the one its title gives (its title changed after it was made, or
+# its slug was made unique with "-2") is written with this line just above its header row,
+# so that reading the file back gives it its own slug: its placeholder and the threads on
+# it stay where they were. An HTML comment, which Markdown shows as nothing.
+_SLUG_MARKER_RE = re.compile(r"<!--[ \t]*table:[ \t]*(?P<slug>.*?)[ \t]*-->[ \t]*")
+_SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+
+def read_slug_marker(line: str) -> str | None:
+    """The slug a ``<!-- table: <slug> -->`` line names (checked when the table is added), or None."""
+    match = _SLUG_MARKER_RE.fullmatch(line)
+    return match["slug"] if match else None
+
+
+def is_slug_marker(line: str) -> bool:
+    """Say whether ``line`` reads as a slug line; a body line that does is written escaped."""
+    return read_slug_marker(line) is not None
+
+
+def slug_marker_lines(table: TableDoc, written: list[TableDoc]) -> list[str]:
+    """The slug line to write just above ``table``'s header row, if the reader would not
+    derive its slug from its title after the tables ``written`` before it in the chapter
+    (``[]`` then, as for every table of the seed); ``table`` is added to ``written``.
+
+    A slug no placeholder can name is not written: such a table could not be placed anyway.
+    """
+    derived = table_slug(table.title, written)
+    written.append(table)
+    if table.slug == derived or not _is_slug(table.slug):
+        return []
+    return [f"<!-- table: {table.slug} -->"]
+
+
+def _is_slug(text: str) -> bool:
+    return len(text) <= MAX_SLUG_LENGTH and _SLUG_RE.fullmatch(text) is not None
+
+
+def _check_named_slug(slug: str, tables: list[TableDoc], line: int | None) -> None:
+    if not _is_slug(slug):
+        raise FormatError(
+            f"the table slug '{slug}' is not one: use lowercase letters, digits and '-' (starting with "
+            f"a letter or digit), at most {MAX_SLUG_LENGTH} characters",
+            line,
+        )
+    if any(table.slug == slug for table in tables):
+        raise FormatError(f"the table slug '{slug}' is used twice in this chapter", line)
 
 
 def table_lines(headers: list[str], rows: list[list[str]], alignments: list[str] | None = None) -> list[str]:

@@ -46,6 +46,9 @@ Reading (headings and tables inside fenced code are ignored):
   to two blank lines before it; each takes one blank line after it. The taken lines become one placeholder
   line. A code block still open at the end of the summary or a chapter is closed there,
   with a warning.
+* A ``<!-- table: <slug> -->`` line (not indented, outside code) just above a table's header
+  row gives the table that slug instead of the one its title gives; the title is then
+  read above it as above the table.
 * Outside fenced code, a line escaped by the writer (below) loses one backslash.
 
 Writing undoes exactly that: both detail lines, even empty; one blank line after each
@@ -53,10 +56,11 @@ chapter heading and before the next; a table titled by the heading just above it
 blank line, the table and a blank line; another titled table as a blank line, ``**<title>**``
 (``__`` if the title holds ``**``), a blank line, the table and a blank line; an untitled
 one as two blank lines, the table and a blank line (two blank lines keep a text line above
-from being read as its title). A heading ending in ``#`` gets a closing ``#``. Outside
+from being read as its title); a table whose slug its title would not give has its slug
+line just above its header row. A heading ending in ``#`` gets a closing ``#``. Outside
 fenced code, a body or summary line the reader would take for structure (a ``Chapter``
 heading, a ``Changelog`` or ``Chapter-wise Notes`` heading, a "Part" heading that is not
-the body's first line, a ``|`` line; in the summary of a book without chapters, a
+the body's first line, a ``|`` line, a slug line; in the summary of a book without chapters, a
 numbered heading) is written with a backslash after its indentation, and one that starts
 with backslashes before such text gets one more: see
 :func:`notes.formats.document.escape_line`. Plain lines like ``Changelog`` are text in
@@ -84,13 +88,16 @@ from notes.formats.document import (
     escape_line,
     is_keyword_line,
     is_row_line,
+    is_slug_marker,
     is_table_start,
     next_fence,
     place_tables,
     read_changelog,
     read_detail,
     read_front_matter,
+    read_slug_marker,
     read_table,
+    slug_marker_lines,
     split_lines,
     table_lines,
     unescape_line,
@@ -291,7 +298,7 @@ def _body_structure(line: str, is_first: bool) -> bool:
         or (is_part_heading(heading.text) and not is_first)
     ):
         return True
-    return is_row_line(line)
+    return is_row_line(line) or is_slug_marker(line)
 
 
 def _summary_structure(*, has_chapters: bool) -> Callable[[str, bool], bool]:
@@ -382,22 +389,24 @@ def _placed(chapter: ChapterDoc) -> list[str]:
     it is written under that heading without a title line: the reader takes the heading for
     its title again."""
     out: list[str] = []
+    written: list[TableDoc] = []  # the chapter's tables so far, as the reader will have them
     for item in place_tables(chapter, lambda table: [table]):
         if not isinstance(item, TableDoc):
             out.append(item)
             continue
         above = line_heading(out[-1]) if out else None
+        slug = slug_marker_lines(item, written)
         if item.title and above is not None and _title_text(out[-1]) == item.title:
-            out += ["", *table_lines(item.headers, item.rows, item.alignments), ""]
+            out += ["", *slug, *table_lines(item.headers, item.rows, item.alignments), ""]
         else:
-            out += _table_block(item)
+            out += _table_block(item, slug)
     return out
 
 
-def _table_block(table: TableDoc) -> list[str]:
+def _table_block(table: TableDoc, slug: list[str]) -> list[str]:
     marker = "__" if "**" in table.title else "**"
     title = ["", f"{marker}{table.title}{marker}"] if table.title else [""]
-    return [*title, "", *table_lines(table.headers, table.rows, table.alignments), ""]
+    return [*title, "", *slug, *table_lines(table.headers, table.rows, table.alignments), ""]
 
 
 def _chapter_headings(lines: list[str], start: int) -> list[tuple[int, int, str]]:
@@ -533,10 +542,17 @@ def _read_body(
     while index < end:
         line = lines[index]
         if fence is None and is_table_start(lines, index, end):
+            # A slug line just above the header row (outside code, not indented) names the slug.
+            slug = read_slug_marker(body[-1]) if kinds and kinds[-1] == _TEXT else None
+            slug_line = index  # its number, 1-based
+            if slug is not None:
+                body.pop()
+                kinds.pop()
             title = _take_title(body, kinds)
             check_length("the title of this table", title, MAX_TABLE_TITLE_LENGTH, index + 1)
             headers, rows, alignments, index = read_table(lines, index, end, warnings)
-            body.append(table_placeholder(add_table(tables, title, headers, rows, alignments).slug))
+            table = add_table(tables, title, headers, rows, alignments, slug=slug, line=slug_line)
+            body.append(table_placeholder(table.slug))
             kinds.append(_PLACEHOLDER)
             if index < end and not lines[index].strip():
                 index += 1

@@ -44,6 +44,10 @@ The book summary follows a ``Summary`` line after the details, up to the ``Chang
 one (so a file without a summary, the seed's, reads and writes back line for line). Its lines
 that would end it (those keywords, a chapter heading attempt) are escaped as body lines are.
 
+A table whose slug is not the one its title gives is written with a ``<!-- table: <slug> -->``
+line between its title (if any) and its header row, and read back with that slug
+(:func:`notes.formats.document.slug_marker_lines`); a body line that reads as one is escaped.
+
 An untitled table is written after a blank line, and the reader drops one blank line just
 before an untitled table: so an untitled table after a text line (a list item) is never read
 back titled by it. Both detail lines are always written. A final newline ends the last line; ``write_text``
@@ -70,12 +74,15 @@ from notes.formats.document import (
     escape_line,
     is_keyword_line,
     is_row_line,
+    is_slug_marker,
     is_table_start,
     next_fence,
     place_tables,
     read_changelog,
     read_detail,
+    read_slug_marker,
     read_table,
+    slug_marker_lines,
     split_lines,
     table_lines,
     unescape_line,
@@ -125,7 +132,9 @@ def write_text(book: BookDoc) -> str:
             else "",
             tables=chapter.tables,
         )
-        lines += close_fence(_separate_tables(place_tables(escaped, _marked_table_block)))
+        written: list[TableDoc] = []  # the chapter's tables so far, as the reader will have them
+        blocks = place_tables(escaped, lambda table, written=written: _marked_table_block(table, written))
+        lines += close_fence(_separate_tables(blocks))
     text = "\n".join(lines)
     return text + "\n" if lines[-1] == "" else text
 
@@ -138,8 +147,8 @@ def _is_summary_structure(line: str) -> bool:
     return is_keyword_line(line) or _HEADING_ATTEMPT_RE.match(line) is not None
 
 
-def _marked_table_block(table: TableDoc) -> list:
-    return [_TABLE_START if table.title else _UNTITLED_START, *_table_block(table), _TABLE_END]
+def _marked_table_block(table: TableDoc, written: list[TableDoc]) -> list:
+    return [_TABLE_START if table.title else _UNTITLED_START, *_table_block(table, written), _TABLE_END]
 
 
 def _separate_tables(items: list) -> list[str]:
@@ -155,15 +164,24 @@ def _separate_tables(items: list) -> list[str]:
     return lines
 
 
-def _table_block(table: TableDoc) -> list[str]:
+def _table_block(table: TableDoc, written: list[TableDoc]) -> list[str]:
     title = [escape_line(table.title, _is_title_structure)] if table.title else []
-    return title + table_lines(table.headers, table.rows, table.alignments)
+    return [
+        *title,
+        *slug_marker_lines(table, written),
+        *table_lines(table.headers, table.rows, table.alignments),
+    ]
 
 
 def _is_body_structure(line: str) -> bool:
     """A body line the reader would take for a chapter heading, a table row or a section
-    keyword: written escaped (``\\Chapter 1 - ...``), read back unescaped."""
-    return _HEADING_ATTEMPT_RE.match(line) is not None or is_row_line(line) or is_keyword_line(line)
+    keyword, or a table's slug line: written escaped (``\\Chapter 1 - ...``), read back unescaped."""
+    return (
+        _HEADING_ATTEMPT_RE.match(line) is not None
+        or is_row_line(line)
+        or is_keyword_line(line)
+        or is_slug_marker(line)
+    )
 
 
 def _is_title_structure(line: str) -> bool:
@@ -260,23 +278,31 @@ def _read_body(lines: list[str], start: int, end: int, warnings: list[str]) -> t
     tables: list[TableDoc] = []
     fence: str | None = None
     can_title = False  # body[-1] may title a table that starts on the next line
+    could_title = False  # body[-2] may: a slug line may stand between a title and its table
     opened = start + 1  # line of the latest code fence opened
     index = start
     while index < end:
         line = lines[index]
         if fence is None and is_table_start(lines, index, end):
+            slug = read_slug_marker(body[-1]) if can_title else None
+            slug_line = index  # the slug line's number, 1-based: the line above the table
+            if slug is not None:
+                body.pop()
+                can_title = could_title
             title = unescape_line(body.pop().strip(), _is_title_structure) if can_title else ""
             if not title and body and not body[-1].strip():
                 body.pop()  # the blank line the writer puts before an untitled table
             check_length("the title of this table", title, MAX_TABLE_TITLE_LENGTH, index + 1)
             headers, rows, alignments, index = read_table(lines, index, end, warnings)
-            body.append(table_placeholder(add_table(tables, title, headers, rows, alignments).slug))
-            can_title = False
+            table = add_table(tables, title, headers, rows, alignments, slug=slug, line=slug_line)
+            body.append(table_placeholder(table.slug))
+            can_title = could_title = False
             continue
         outside = fence is None
         fence = next_fence(fence, line)
         if outside and fence is not None:
             opened = index + 1
+        could_title = can_title
         can_title = outside and fence is None and bool(line.strip()) and not is_row_line(line)
         body.append(line)
         index += 1

@@ -275,6 +275,11 @@ def change_request_revise(
     merges whatever was published meanwhile; only after a conflict does it move, to the
     version the conflicting merge was made against (the author has resolved against it).
     """
+    # Checked, rendered and saved under the request's row lock, unlike a comment, which is
+    # rendered before its thread is locked: a revision is numbered from, and keeps as
+    # reviewed, the text it replaces, so a second revision sent at once (two tabs, the API)
+    # must wait and build on this one. The lock holds up only actions on this request, and
+    # the structure limits bound what rendering it costs.
     change_request = _locked(change_request)
     if not permissions.can_revise(user, change_request):
         raise ReviewError("Only the author revises a change request.")

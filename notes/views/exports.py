@@ -175,9 +175,15 @@ def notes_upload_preview(request, token: str):
                 ],
             }
             count = len(result.requests)
-            messages.success(
-                request, f"{filename} became {count} change request{'s' if count != 1 else ''} for review."
-            )
+            if count:
+                messages.success(
+                    request,
+                    f"{filename} became {count} change request{'s' if count != 1 else ''} for review.",
+                )
+            else:
+                messages.info(
+                    request, f"{filename} proposed nothing: it holds nothing that differs from the book."
+                )
             return redirect("notes:notes-upload")
     try:
         preview = preview_read(author=request.user, data=data, filename=filename, book=book)

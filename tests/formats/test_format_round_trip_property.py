@@ -52,6 +52,9 @@ HOSTILE_LINES = [
     "# Part I. Foundations",
     "Changelog",
     "CHANGELOG",
+    "<!-- table: a-slug-line -->",
+    "<!-- table: Not A Slug -->",
+    "\\<!-- table: escaped -->",
     "Book Details",
     "Chapter-wise Notes",
     "## Changelog",
@@ -126,7 +129,11 @@ def tables(draw, count: int) -> list[TableDoc]:
         aligned = draw(
             st.lists(st.sampled_from(["", "left", "center", "right"]), min_size=width, max_size=width)
         )
-        add_table(built, draw(table_title), headers, rows, aligned if any(aligned) else [])
+        # Some tables keep a slug their title does not give (renamed, or made unique).
+        slug = draw(st.one_of(st.none(), st.from_regex(r"[a-z0-9][a-z0-9-]{0,15}", fullmatch=True)))
+        if slug in {table.slug for table in built}:
+            slug = None
+        add_table(built, draw(table_title), headers, rows, aligned if any(aligned) else [], slug=slug)
     return built
 
 
@@ -188,6 +195,16 @@ def test_export_import_export_gives_the_same_file(format, book):
     exported = write(book, format)
     again = write(parse(exported, format).book, format)
     assert again == exported
+
+
+@pytest.mark.parametrize("format", ["text", "markdown"])
+@BOUNDED
+@given(book=books())
+def test_every_table_comes_back_with_its_slug(format, book):
+    again = parse(write(book, format), format).book
+    assert [sorted(table.slug for table in chapter.tables) for chapter in again.chapters] == [
+        sorted(table.slug for table in chapter.tables) for chapter in book.chapters
+    ]
 
 
 @BOUNDED

@@ -14,7 +14,7 @@ from notes.services.reviews import (
     change_request_request_changes,
     change_request_revise,
 )
-from tests.factories import import_seed, make_book
+from tests.factories import import_seed, make_book, make_table
 from tests.paths import NOTES_FILES, SEED_SOURCE
 
 pytestmark = pytest.mark.django_db
@@ -86,6 +86,20 @@ def test_approving_a_new_book_publishes_it_with_its_chapters_tables_and_history(
     assert document.summary.startswith("[![License: CC BY 4.0]")
 
 
+def test_a_new_book_keeps_the_table_slugs_its_file_names_when_published(editor, reviewer):
+    data = (
+        b"# Slugs\n\n## Chapter 1 - One\n\n**Formats**\n\n<!-- table: storage-formats -->\n"
+        b"| a | b |\n|---|---|\n| 1 | 2 |\n"
+    )
+    [request] = notes_upload_propose(author=editor, data=data, filename="slugs.md").requests
+
+    change_request_approve(change_request=request, reviewer=reviewer)
+
+    table = ComparisonTable.objects.get(chapter__book__slug="slugs")
+    assert (table.slug, table.title) == ("storage-formats", "Formats")
+    assert table.chapter.body == "[[table:storage-formats]]"
+
+
 def test_a_slug_taken_before_approval_sends_the_new_book_back_to_its_author(editor, reviewer):
     [request] = notes_upload_propose(author=editor, data=DDIA, filename="ddia.md").requests
     make_book(slug="designing-data-intensive-applications", title="Taken meanwhile", chapters=0)
@@ -146,6 +160,28 @@ def test_an_unchanged_file_makes_no_request(editor):
     assert outcome.requests == []
     assert "The file holds nothing that differs from the book: no request was made." in outcome.notes
     assert "The text file has no Summary section: the book's summary was left as it is." in outcome.notes
+
+
+@pytest.mark.parametrize(("format", "name"), [("text", "b.txt"), ("markdown", "b.md"), ("zip", "b.zip")])
+def test_an_unchanged_export_of_tables_whose_slugs_their_titles_do_not_give_makes_no_request(
+    client, editor, format, name
+):
+    # The factory's tables are "table-1" and "table-2", titled "Table table-1" and "Table
+    # table-2"; a third was renamed after it was made, a fourth has a slug made unique.
+    book = make_book(slug="b", title="B", chapters=1, tables=2)
+    chapter = book.chapters.get()
+    make_table(chapter=chapter, slug="before-renaming", position=2, title="After renaming")
+    make_table(chapter=chapter, slug="storage-2", position=3, title="Storage")
+    chapter.body += "\n[[table:before-renaming]]\n[[table:storage-2]]"
+    chapter.save()
+    client.force_login(editor)
+    data = client.get(f"/books/b/download/{format}/").content
+
+    outcome = notes_upload_propose(author=editor, data=data, filename=name, book=book)
+
+    assert outcome.requests == []
+    assert "The file holds nothing that differs from the book: no request was made." in outcome.notes
+    assert ComparisonTable.objects.filter(chapter=chapter).count() == 4
 
 
 def test_a_changed_file_becomes_one_request_per_changed_chapter_and_table(editor):
@@ -245,6 +281,19 @@ def test_the_upload_page_shows_the_warnings_with_their_lines_and_the_requests(cl
     )
     # Shown once: a reload is a fresh form.
     assert "Warnings (5)" not in client.get(URL).content.decode()
+
+
+def test_the_upload_page_says_a_file_that_changes_nothing_proposed_nothing(client_for, editor):
+    book = import_seed()
+    client = client_for(editor)
+
+    response = upload(client, SEED, "seed.txt", book=book.slug)
+
+    assert response.status_code == 302 and response["Location"] == URL
+    page = client.get(URL).content.decode()
+    assert "seed.txt proposed nothing: it holds nothing that differs from the book." in page
+    assert "became 0 change requests" not in page
+    assert not ChangeRequest.objects.exists()
 
 
 def test_an_upload_shows_its_outline_and_proposes_nothing_until_asked(client_for, editor):
