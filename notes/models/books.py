@@ -2,10 +2,9 @@
 
 from django.db import models
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
 from notes.lib.domains import domain_list, domain_slug, domain_slugs_key
-from notes.models.history import HistoryExtras
+from notes.models.history import History, HistoryExtras
 
 
 class Book(models.Model):
@@ -22,7 +21,7 @@ class Book(models.Model):
     # Derived, so not versioned.
     domain_slugs = models.CharField(max_length=400, blank=True, editable=False)
 
-    history = HistoricalRecords(bases=[HistoryExtras], excluded_fields=["domain_slugs"])
+    history = History(bases=[HistoryExtras], excluded_fields=["domain_slugs"], dated_by=("id",))
 
     class Meta:
         ordering = ["title"]
@@ -65,7 +64,7 @@ class Chapter(models.Model):
     # like ``body_html``, so no version of its own.
     contents = models.JSONField(default=list, blank=True, editable=False)
 
-    history = HistoricalRecords(bases=[HistoryExtras], excluded_fields=["contents"])
+    history = History(bases=[HistoryExtras], excluded_fields=["contents"], dated_by=("book", "id"))
 
     class Meta:
         ordering = ["book", "number"]
@@ -95,7 +94,7 @@ class ComparisonTable(models.Model):
     position = models.PositiveIntegerField(default=0)
     html = models.TextField(blank=True, editable=False)
 
-    history = HistoricalRecords(bases=[HistoryExtras])
+    history = History(bases=[HistoryExtras], dated_by=("chapter", "id"))
 
     class Meta:
         ordering = ["chapter", "position"]

@@ -194,3 +194,29 @@ def test_the_book_filter_suggests_at_most_eight_titles_in_one_query(client, djan
     assert [item["label"] for item in few] == ["An old shelf"]
     assert client.get("/search/suggest/", {"q": "  ", "kind": "book"}).json() == {"suggestions": []}
     assert client.get("/search/suggest/", {"q": "x" * 5000, "kind": "book"}).json() == {"suggestions": []}
+
+
+@pytest.mark.postgres_only
+def test_a_book_s_changelog_reads_its_own_history_by_date_not_the_wiki_s(client):
+    """The newest lines of one book come from an index on (book, date): PostgreSQL does not
+    walk every book's history back from today to find them, however large the wiki."""
+    from notes.models import Book, Chapter
+    from notes.selectors.books import changelog
+
+    make_books(3)
+    book = Book.objects.get(slug="shelf-001")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # tiny tables: ask what it would use
+    rows = (
+        Chapter.history.filter(book_id=book.pk)
+        .exclude(history_change_reason="")
+        .order_by("-history_date", "-history_id")[:21]
+    )
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "book_id" in plan and "history_date" in plan and "Index" in plan, plan
+    index = next(line for line in plan.splitlines() if "Index" in line)
+    assert "notes_histo_book_id" in index, plan
+    assert [entry.target for entry in changelog(book=book, newest_first=True, limit=5)]
