@@ -10,11 +10,15 @@ from simple_history.models import HistoricalRecords
 
 
 class History(HistoricalRecords):
-    """simple-history's records, with an index on (owner, history_date) for each field in
-    ``dated_by``: a book's changelog and a chapter's history read one owner's newest rows,
-    and with only simple-history's index on the date PostgreSQL walks the whole wiki's
-    history back from today until it has found enough of that owner's rows, a cost that grows
-    with the wiki rather than with the book."""
+    """simple-history's records, with indexes in the order the pages read them.
+
+    Every list of versions is ordered by (history_date, history_id), newest first. With only
+    simple-history's index on the date, PostgreSQL sorts every row sharing a date (an import
+    writes a whole book at one instant) and, for one owner's rows, walks the whole wiki's
+    history back from today until it has found enough of that owner's: costs that grow with
+    the wiki rather than with the page. So: (history_date, history_id) for the whole wiki's
+    changes, and (owner, history_date, history_id) for each field in ``dated_by`` (a book's
+    changelog, a chapter's or table's history)."""
 
     def __init__(self, *args, dated_by: tuple[str, ...] = (), **kwargs):
         self.dated_by = dated_by
@@ -24,7 +28,8 @@ class History(HistoricalRecords):
         options = super().get_meta_options(model)
         options["indexes"] = (
             *options.get("indexes", ()),
-            *(models.Index(fields=(field, "history_date")) for field in self.dated_by),
+            models.Index(fields=("history_date", "history_id")),
+            *(models.Index(fields=(field, "history_date", "history_id")) for field in self.dated_by),
         )
         return options
 
