@@ -88,7 +88,10 @@ class Version:
     @property
     def approver(self):
         request = self.row.change_request
-        return request.approved_by if request is not None else None
+        # A partial publication's request may be approved later, by someone else, or never.
+        if request is None or self.row.is_partial:
+            return None
+        return request.approved_by
 
 
 VERSIONS_PER_PAGE = 50
@@ -193,7 +196,7 @@ class RequestChanges:
         return [change for change in self.changes if change.id in wanted]
 
 
-def request_changes(change_request: ChangeRequest, base=None) -> RequestChanges | None:
+def proposed_changes(change_request: ChangeRequest, base=None) -> RequestChanges | None:
     """The changes of a chapter or table edit against its base version (one query unless
     ``base``, its base history row, is given); None for a kind accepted only whole."""
     if change_request.kind not in PARTLY_ACCEPTABLE_KINDS or change_request.base_history_id is None:

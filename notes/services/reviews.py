@@ -39,7 +39,7 @@ from notes.models import Book, ChangeRequest, Chapter, ComparisonTable, DiffComm
 from notes.models.reviews import NEW_BOOK_KINDS, PROPOSED_FIELDS
 from notes.models.webhooks import WebhookEvent
 from notes.selectors.books import latest_history_id
-from notes.selectors.reviews import RequestChanges, request_changes
+from notes.selectors.reviews import RequestChanges, proposed_changes
 from notes.services.notifications import notify_request_reviewed, notify_request_submitted
 from notes.services.publishing import PublishOutcome, chapter_rendered_ahead, publish, snapshot
 from notes.services.renderings import change_request_render
@@ -461,7 +461,7 @@ def change_request_approve(
 
 def _changes_checked(change_request: ChangeRequest, ticked, *, verb: str) -> tuple[RequestChanges, set[str]]:
     """The request's changes and the ids ticked among them: at least one, each one of them."""
-    found = request_changes(change_request)
+    found = proposed_changes(change_request)
     if found is None:
         raise ReviewError(
             f"A {change_request.get_kind_display().lower()} is approved or rejected whole; "

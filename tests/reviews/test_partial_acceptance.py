@@ -9,7 +9,7 @@ settles, and what it refuses (nothing ticked, a stale revision, a kind taken onl
 import pytest
 
 from notes.models import ChangeRequest, Chapter, ComparisonTable, DiffComment, Notification, Review
-from notes.selectors.reviews import request_changes
+from notes.selectors.reviews import proposed_changes
 from notes.services.history import chapter_render, save_version
 from notes.services.reviews import (
     ReviewError,
@@ -40,7 +40,7 @@ def request_of_five(editor, five_sentence_chapter):
 
 
 def ids(change_request, *numbers):
-    changes = request_changes(change_request).changes
+    changes = proposed_changes(change_request).changes
     return [changes[number - 1].id for number in numbers]
 
 
@@ -66,7 +66,7 @@ def test_accepting_three_of_five_hunks_publishes_them_and_keeps_two_open(
     assert request_of_five.revision == 2
     assert request_of_five.base_history_id == newest.history_id
     assert request_of_five.body == PROPOSED
-    assert [change.label for change in request_changes(request_of_five).changes] == [
+    assert [change.label for change in proposed_changes(request_of_five).changes] == [
         "Change 1: line 3",
         "Change 2: line 7",
     ]
@@ -176,7 +176,7 @@ def test_a_base_that_moved_on_is_merged_and_the_rest_does_not_undo_it(
     request_of_five.refresh_from_db()
     assert (request_of_five.status, request_of_five.title) == (Status.SUBMITTED, "Renamed meanwhile")
     assert request_of_five.body == PROPOSED
-    assert len(request_changes(request_of_five).changes) == 4
+    assert len(proposed_changes(request_of_five).changes) == 4
 
 
 def test_a_rest_that_conflicts_with_what_was_published_meanwhile_goes_back_to_its_author(
@@ -275,7 +275,7 @@ def test_rejecting_hunks_needs_a_reason_and_leaves_one_at_least(
 def test_a_table_request_publishes_the_ticked_cell_only(editor, reviewer, chapter):
     table = ComparisonTable.objects.get(chapter=chapter, slug="table-1")
     request = propose_table_edit(editor, table, [["Speed", "faster", "slow"], ["Cost", "low", "higher"]])
-    changes = request_changes(request).changes
+    changes = proposed_changes(request).changes
     assert [change.label for change in changes] == [
         "Cell “Speed” / “Left” changed",
         "Cell “Cost” / “Right” changed",
@@ -288,7 +288,7 @@ def test_a_table_request_publishes_the_ticked_cell_only(editor, reviewer, chapte
     table.refresh_from_db()
     assert table.rows == [["Speed", "faster", "slow"], ["Cost", "low", "high"]]
     request.refresh_from_db()
-    assert [change.label for change in request_changes(request).changes] == ["Cell “Cost” / “Right” changed"]
+    assert [change.label for change in proposed_changes(request).changes] == ["Cell “Cost” / “Right” changed"]
 
 
 def test_a_kind_taken_only_whole_is_refused(editor, reviewer, book):

@@ -6,7 +6,7 @@ lost, and what the loser ticked is still in the request, open for review."""
 import pytest
 
 from notes.models import ChangeRequest, Chapter
-from notes.selectors.reviews import request_changes
+from notes.selectors.reviews import proposed_changes
 from notes.services.history import chapter_render, save_version
 from notes.services.reviews import PublishOutcome, ReviewError, change_request_approve_part
 from tests.concurrency import ON_POSTGRESQL_WITH_TRANSACTIONS, run_at_once
@@ -29,7 +29,7 @@ def test_two_reviewers_accepting_different_hunks_at_once_publish_one_part_and_re
 ):
     proposed = paragraphs(10, {1: "One, revised.", 4: "Four, revised.", 8: "Eight, revised."})
     request = propose(editor, ten_paragraph_chapter, proposed, "Three paragraphs")
-    first, second, _third = (change.id for change in request_changes(request).changes)
+    first, second, _third = (change.id for change in proposed_changes(request).changes)
     versions = Chapter.history.filter(id=ten_paragraph_chapter.pk).count()
 
     results = run_at_once(
@@ -56,7 +56,7 @@ def test_two_reviewers_accepting_different_hunks_at_once_publish_one_part_and_re
     assert (request.status, request.revision, request.body) == (ChangeRequest.Status.SUBMITTED, 2, proposed)
     # Nothing lost: the refused reviewer's hunk and the untouched one remain, and accepting
     # them now publishes the whole proposal.
-    remaining = request_changes(request).changes
+    remaining = proposed_changes(request).changes
     assert len(remaining) == 2
     change_request_approve_part(
         change_request=request,
