@@ -151,8 +151,8 @@ def detail(request, request_id: int):
     context.update(_comments_context(change_request, context, user))
     if context["can_review"]:
         found = proposed_changes(change_request, base=context["base"])
-        # One change is the whole request: there is no part to pick.
-        context["part_changes"] = found.changes if found and len(found.changes) > 1 else []
+        # Ticking every change (one of one included) approves the whole request.
+        context["part_changes"] = found.changes if found else []
     return render(request, "notes/reviews/detail.html", context)
 
 
