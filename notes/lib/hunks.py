@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from html import escape
 
 from notes.lib.diffs import changed_words, line_opcodes, paired_by_similarity
+from notes.lib.limits import MAX_PART_LINES_SHOWN
 from notes.lib.table_diffs import table_alignment
 
 
@@ -58,7 +59,10 @@ def text_changes(old: str, new: str, *, prefix: str = "") -> list[Change]:
             continue
         number = len(changes) + 1
         shown = []
-        for a, b in paired_by_similarity(old_lines[a1:a2], new_lines[b1:b2]):
+        # A long hunk shows its first lines and says how many more it holds.
+        shown_old = old_lines[a1 : min(a2, a1 + MAX_PART_LINES_SHOWN)]
+        shown_new = new_lines[b1 : min(b2, b1 + MAX_PART_LINES_SHOWN)]
+        for a, b in paired_by_similarity(shown_old, shown_new):
             if a is not None and b is not None:
                 old_html, new_html = changed_words(old_lines[a1 + a], new_lines[b1 + b])
                 shown.append(("changed", old_html, new_html))
@@ -66,6 +70,9 @@ def text_changes(old: str, new: str, *, prefix: str = "") -> list[Change]:
                 shown.append(("removed", escape(old_lines[a1 + a]), ""))
             else:
                 shown.append(("added", "", escape(new_lines[b1 + b])))
+        hidden = (a2 - a1 - len(shown_old)) + (b2 - b1 - len(shown_new))
+        if hidden:
+            shown.append(("more", f"… and {hidden} more line{'s' if hidden != 1 else ''} in this change", ""))
         if b2 > b1:
             where = f"line {b1 + 1}" if b2 - b1 == 1 else f"lines {b1 + 1}-{b2}"
         else:

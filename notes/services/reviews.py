@@ -22,7 +22,12 @@ from notes import permissions
 from notes.formats import FormatError, parse_markdown
 from notes.lib.addresses import AddressRefused, book_address, book_address_checked
 from notes.lib.hunks import proposal_applied
-from notes.lib.limits import MAX_TABLE_TITLE_LENGTH, MAX_TITLE_LENGTH, text_structure_refusal
+from notes.lib.limits import (
+    MAX_PART_CHANGES,
+    MAX_TABLE_TITLE_LENGTH,
+    MAX_TITLE_LENGTH,
+    text_structure_refusal,
+)
 from notes.lib.merging import merge
 from notes.lib.page_cache import page_cache_expire
 from notes.lib.proposals import (
@@ -466,6 +471,11 @@ def _changes_checked(change_request: ChangeRequest, ticked, *, verb: str) -> tup
         raise ReviewError(
             f"A {change_request.get_kind_display().lower()} is approved or rejected whole; "
             "only chapter and table edits can be taken in part."
+        )
+    if len(found.changes) > MAX_PART_CHANGES:
+        raise ReviewError(
+            f"This request makes {len(found.changes)} changes, more than the {MAX_PART_CHANGES} that can be "
+            "taken one by one: approve it whole or ask its author to split it."
         )
     ticked = {str(change_id) for change_id in ticked or ()}
     if not ticked:

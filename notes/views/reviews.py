@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from notes.forms.reviews import VerdictForm
 from notes.lib.diff_anchors import anchor_label, is_outdated
 from notes.lib.hunks import proposal_applied
+from notes.lib.limits import MAX_PART_CHANGES
 from notes.lib.table_diffs import table_diff
 from notes.models import ChangeRequest
 from notes.permissions import (
@@ -152,7 +153,9 @@ def detail(request, request_id: int):
     if context["can_review"]:
         found = proposed_changes(change_request, base=context["base"])
         # Ticking every change (one of one included) approves the whole request.
-        context["part_changes"] = found.changes if found else []
+        changes = found.changes if found else []
+        context["part_changes"] = changes if len(changes) <= MAX_PART_CHANGES else []
+        context["too_many_changes"] = len(changes) > MAX_PART_CHANGES
     return render(request, "notes/reviews/detail.html", context)
 
 
@@ -167,7 +170,11 @@ def part_preview(request, request_id: int):
     require(request, can_review_request(request.user, change_request))
     back = redirect("notes:review-detail", request_id=change_request.pk)
     found = proposed_changes(change_request)
-    if change_request.status != ChangeRequest.Status.SUBMITTED or found is None:
+    if (
+        change_request.status != ChangeRequest.Status.SUBMITTED
+        or found is None
+        or len(found.changes) > MAX_PART_CHANGES
+    ):
         messages.error(request, "Only a submitted chapter or table edit can be taken in part.")
         return back
     data = request.POST if request.method == "POST" else request.GET

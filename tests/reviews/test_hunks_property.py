@@ -189,3 +189,53 @@ def test_a_proposal_counts_its_title_as_a_change_of_its_own(kind):
     assert proposal_applied(kind, base, proposed, {changes[0].id})["title"] == "New"
     assert proposal_applied(kind, base, proposed, {changes[0].id}) != proposed
     assert proposal_applied(kind, base, proposed, {c.id for c in changes}) == proposed
+
+
+def test_a_long_hunk_shows_its_first_lines_and_how_many_more_it_holds():
+    from notes.lib.limits import MAX_PART_LINES_SHOWN
+
+    old = "".join(f"line {index}\n" for index in range(40))
+    new = "".join(f"row {index}\n" for index in range(40))
+
+    [change] = text_changes(old, new)
+
+    assert len(change.lines) == MAX_PART_LINES_SHOWN * 2 + 1
+    assert change.lines[-1] == (
+        "more",
+        f"… and {80 - 2 * MAX_PART_LINES_SHOWN} more lines in this change",
+        "",
+    )
+    assert text_applied(old, new, {change.id}) == new
+
+
+def test_the_side_by_side_diff_shows_exactly_the_lines_the_hunks_change():
+    """What a reviewer ticks is what the diff shows: every changed row of the side-by-side
+    diff lies in one hunk, and every hunk's lines are changed rows of it."""
+    import re
+
+    from notes.lib.diffs import side_by_side_diff
+
+    old = "\n".join(f"Line {index}." for index in range(30)) + "\n"
+    new = (
+        old.replace("Line 3.", "Line three.")
+        .replace("Line 12.\n", "")
+        .replace("Line 20.", "Line 20.\nAdded.")
+    )
+    changes = text_changes(old, new)
+    html = side_by_side_diff(old, new, old_label="a", new_label="b")
+
+    shown_new = {
+        int(number) - 1
+        for number in re.findall(
+            r'<tr class="(?:changed|added)"><td class="number">\d*</td>'
+            r'<td class="[a-z]+">.*?</td><td class="number">(\d+)',
+            html,
+        )
+    }
+    shown_old = {
+        int(number) - 1
+        for number in re.findall(r'<tr class="(?:changed|removed)"><td class="number">(\d+)', html)
+    }
+    assert shown_new == {line for change in changes for line in range(*change.new_range)}
+    assert shown_old == {line for change in changes for line in range(*change.old_range)}
+    assert len(changes) == 3

@@ -323,3 +323,18 @@ def test_reverting_a_partial_version_reverts_what_it_published(
     assert outcome.published
     five_sentence_chapter.refresh_from_db()
     assert five_sentence_chapter.body == BASE
+
+
+def test_a_request_of_too_many_changes_is_taken_whole(editor, reviewer, chapter):
+    from notes.lib.limits import MAX_PART_CHANGES
+
+    many = MAX_PART_CHANGES + 1
+    chapter.body = "".join(f"Line {index}.\n\n" for index in range(many))
+    chapter_render(chapter)
+    save_version(chapter, summary="Many lines")
+    request = propose_chapter_edit(editor, chapter, chapter.body.replace(".", "!"), "Every line")
+
+    with pytest.raises(ReviewError, match=f"more than the {MAX_PART_CHANGES} that can be taken one by one"):
+        change_request_approve_part(
+            change_request=request, reviewer=reviewer, accepted=ids(request, 1), revision=1
+        )
