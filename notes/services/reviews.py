@@ -383,7 +383,7 @@ def _check_reviewable(change_request: ChangeRequest, reviewer, revision: int | N
             verdict__in=(Review.Verdict.APPROVE_PART, Review.Verdict.REJECT_PART),
         ).exists():
             raise ReviewError(
-                f"Another reviewer published or took out part of this request (now revision "
+                f"Part of this request was published or taken out (now revision "
                 f"{change_request.revision}) since you opened it; read what remains first."
             )
         raise ReviewError(
