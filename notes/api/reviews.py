@@ -14,8 +14,10 @@ from notes.api.schemas import (
     BookNewIn,
     ChangeRequestDetailOut,
     ChangeRequestPage,
+    ChangesOut,
     ChapterEditIn,
     ChapterNewIn,
+    PartVerdictIn,
     ReviseIn,
     TableNewIn,
     VerdictIn,
@@ -24,7 +26,7 @@ from notes.api.schemas import (
 from notes.forms.reviews import text_fields
 from notes.models import ChangeRequest, Chapter
 from notes.selectors import books as book_selectors
-from notes.selectors.reviews import change_request_get, visible_change_requests
+from notes.selectors.reviews import change_request_get, proposed_changes, visible_change_requests
 from notes.services import reviews as services
 from notes.services.publishing import merge_preview
 
@@ -364,5 +366,64 @@ def request_reject(request: HttpRequest, request_id: int, data: VerdictIn):
             change_request=change_request, reviewer=request.user, comment=data.comment, revision=data.revision
         )
         return "Rejected. Nothing was published.", False
+
+    return _verdict(request, request_id, act)
+
+
+@router.get(
+    "/change-requests/{int:request_id}/changes",
+    response=ChangesOut,
+    summary="The changes a reviewer may publish or take out one by one",
+)
+def request_part_changes(request: HttpRequest, request_id: int):
+    """A chapter's text hunks or a table's rows, columns and cells, as the request page lists
+    them, with the revision they belong to; 422 for a kind that is taken only whole."""
+    change_request = _visible(request, request_id)
+    found = proposed_changes(change_request)
+    if found is None:
+        raise Problem(422, "Unprocessable", "Only chapter and table edits can be taken in part.")
+    return {
+        "revision": change_request.revision,
+        "changes": [{"id": change.id, "label": change.label} for change in found.changes],
+    }
+
+
+@router.post(
+    "/change-requests/{int:request_id}/approve-part",
+    response=VERDICT_RESPONSES,
+    summary="Publish some of the changes; the rest stays open",
+)
+def request_approve_part(request: HttpRequest, request_id: int, data: PartVerdictIn):
+    """Publishes the base version plus exactly ``changes``; the request stays open as its
+    next revision with the rest. Every change is a whole approval; none is refused (422)."""
+
+    def act(change_request):
+        outcome = services.change_request_approve_part(
+            change_request=change_request,
+            reviewer=request.user,
+            accepted=data.changes,
+            comment=data.comment,
+            revision=data.revision,
+        )
+        return outcome.message, outcome.published
+
+    return _verdict(request, request_id, act)
+
+
+@router.post(
+    "/change-requests/{int:request_id}/reject-part",
+    response=VERDICT_RESPONSES,
+    summary="Take some of the changes out, with a comment",
+)
+def request_reject_part(request: HttpRequest, request_id: int, data: PartVerdictIn):
+    def act(change_request):
+        services.change_request_reject_part(
+            change_request=change_request,
+            reviewer=request.user,
+            rejected=data.changes,
+            comment=data.comment,
+            revision=data.revision,
+        )
+        return "Took the changes out of the request; the rest stays under review.", False
 
     return _verdict(request, request_id, act)

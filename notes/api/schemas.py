@@ -192,6 +192,22 @@ class VerdictIn(Schema):
     revision: int | None = Field(None, description="The revision you read; a newer one refuses the verdict.")
 
 
+class PartVerdictIn(Schema):
+    changes: list[str] = Field(description="Ids of the changes, as GET .../changes lists them.")
+    comment: str = ""
+    revision: int | None = Field(None, description="The revision you read; a newer one refuses the verdict.")
+
+
+class ChangeOut(Schema):
+    id: str
+    label: str
+
+
+class ChangesOut(Schema):
+    revision: int
+    changes: list[ChangeOut]
+
+
 class VerdictOut(Schema):
     change_request: ChangeRequestOut
     message: str

@@ -101,7 +101,7 @@ def _word_opcodes(old: str, new: str) -> tuple[list[str], list[str], list[tuple]
             a1, b1 = p1, q1
         opcodes.append((operation, a1, a2, b1, b2))
 
-    for operation, a1, a2, b1, b2 in _line_opcodes(old_lines, new_lines):
+    for operation, a1, a2, b1, b2 in line_opcodes(old_lines, new_lines):
         w1, w2, v1, v2 = old_starts[a1], old_starts[a2], new_starts[b1], new_starts[b2]
         if operation == "equal":
             add("equal", w1, w2, v1, v2)
@@ -122,7 +122,7 @@ def _starts(line_words: list[list[str]]) -> list[int]:
     return starts
 
 
-def _line_opcodes(old_lines: list[str], new_lines: list[str]) -> list[tuple]:
+def line_opcodes(old_lines: list[str], new_lines: list[str]) -> list[tuple]:
     """difflib opcodes over lines, with the common head and tail taken off first (cheaply)."""
     head = 0
     limit = min(len(old_lines), len(new_lines))
@@ -182,7 +182,7 @@ def side_by_side_diff(
     old_lines, new_lines = old.splitlines(), new.splitlines()
     rows = []
     shown_until = 0
-    for group in _grouped(_line_opcodes(old_lines, new_lines), context):
+    for group in _grouped(line_opcodes(old_lines, new_lines), context):
         first = group[0][1]
         if first > shown_until:
             rows.append(_skipped_row(first - shown_until))
@@ -196,7 +196,7 @@ def side_by_side_diff(
             for a, b in paired_by_similarity(old_lines[a1:a2], new_lines[b1:b2]):
                 a, b = (None if a is None else a1 + a), (None if b is None else b1 + b)
                 if a is not None and b is not None:
-                    old_html, new_html = _changed_words(old_lines[a], new_lines[b])
+                    old_html, new_html = changed_words(old_lines[a], new_lines[b])
                     rows.append(_row(a + 1, old_html, b + 1, new_html, "changed", marked=True))
                 elif a is not None:
                     rows.append(_row(a + 1, old_lines[a], None, None, "removed"))
@@ -308,7 +308,7 @@ def _skipped_row(count: int) -> str:
     )
 
 
-def _changed_words(old: str, new: str) -> tuple[str, str]:
+def changed_words(old: str, new: str) -> tuple[str, str]:
     """Both versions of one line, escaped, with the words that differ marked on each side."""
     old_words, new_words = _TOKENS.findall(old), _TOKENS.findall(new)
     old_html, new_html = [], []

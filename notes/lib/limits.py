@@ -109,6 +109,13 @@ MIN_VOCABULARY_WORD_LENGTH, MAX_VOCABULARY_WORD_LENGTH = 3, 40
 MAX_SEARCH_LABEL_LENGTH = 500  # a search document's title, label and context columns
 MAX_SEARCH_URL_LENGTH = 500
 
+# --- Publishing part of a request ----------------------------------------------------------------
+# A request of more changes than this is taken whole (or sent back): a list of thousands of
+# boxes helps nobody, and the page would carry every one.
+MAX_PART_CHANGES = 300
+# Each change on the list shows at most this many of its lines, then how many more it holds.
+MAX_PART_LINES_SHOWN = 12
+
 # --- E-mail ---------------------------------------------------------------------------------------
 MAX_EMAIL_SUBJECT_LENGTH = 150  # one line, short enough for every mail client
 

@@ -92,6 +92,8 @@ class Notification(models.Model):
         REJECTED = "rejected", "Change rejected"
         CONFLICT = "conflict", "Change sent back with a conflict"
         PUBLISHED = "published", "New version"
+        PARTLY_PUBLISHED = "partly_published", "Part of a change published"
+        PART_REJECTED = "part_rejected", "Part of a change rejected"
 
     class EmailStatus(models.TextChoices):
         NONE = "", "No e-mail"
@@ -127,6 +129,9 @@ class Notification(models.Model):
     # recipient themself (a mention, a reply to them, their own request): what "Unwatch" ends.
     via = models.CharField(max_length=10, blank=True, default="", choices=Watch.Target.choices)
     event_key = models.CharField(max_length=100)
+    # A sentence more, where the kind alone does not say it ("3 of your 5 changes were
+    # published; 2 remain for review").
+    detail = models.CharField(max_length=200, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
     # Seen: the list was opened since (clears the nav count). Read: marked read.
     seen_at = models.DateTimeField(null=True, blank=True)
@@ -230,6 +235,8 @@ REQUEST_KINDS = (
     Notification.Kind.APPROVED,
     Notification.Kind.REJECTED,
     Notification.Kind.CONFLICT,
+    Notification.Kind.PARTLY_PUBLISHED,
+    Notification.Kind.PART_REJECTED,
 )
 VERBS = {
     Notification.Kind.MENTION: "mentioned you in",
@@ -243,6 +250,8 @@ VERBS = {
     Notification.Kind.REJECTED: "rejected your change",
     Notification.Kind.CONFLICT: "could not publish your change, which conflicts with a newer version:",
     Notification.Kind.PUBLISHED: "published a new version of",
+    Notification.Kind.PARTLY_PUBLISHED: "published part of your change",
+    Notification.Kind.PART_REJECTED: "took part out of your change",
 }
 
 

@@ -42,12 +42,29 @@ class HistoryExtras(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # A partial publication: how many of the request's changes this version published, of
+    # how many it proposed ("3 of 5 changes"); both empty when the request was published whole.
+    changes_published = models.PositiveSmallIntegerField(null=True, blank=True)
+    changes_proposed = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         abstract = True
+
+    @property
+    def is_partial(self) -> bool:
+        return self.changes_published is not None
+
+    @property
+    def partial_label(self) -> str:
+        """ "3 of 5 changes" for a partial publication, else empty."""
+        if self.changes_published is None:
+            return ""
+        return f"{self.changes_published} of {self.changes_proposed} changes"
 
 
 def attach_change_request(sender, instance, history_instance, **kwargs) -> None:
     # simple-history's documented hook for extra fields: the service that saves sets
     # ``instance._change_request`` (see notes.services.history.save_version).
     history_instance.change_request = getattr(instance, "_change_request", None)
+    published, proposed = getattr(instance, "_changes_counted", (None, None))
+    history_instance.changes_published, history_instance.changes_proposed = published, proposed

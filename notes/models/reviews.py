@@ -34,6 +34,10 @@ class ChangeRequestKind(models.TextChoices):
 # The kinds that propose a book not made yet: they name no book until approval.
 NEW_BOOK_KINDS = (ChangeRequestKind.BOOK_FROM_FILE, ChangeRequestKind.BOOK_CREATE)
 
+# The kinds whose changes a reviewer may accept one by one (text hunks; table rows, columns
+# and cells): the edits of a chapter and of a table.
+PARTLY_ACCEPTABLE_KINDS = (ChangeRequestKind.CHAPTER_EDIT, ChangeRequestKind.TABLE_EDIT)
+
 # What a publish writes on each kind of target, by the request's field names.
 TARGET_FIELDS = {
     "book": ("title", "body", "book_author", "book_domains"),
@@ -227,12 +231,20 @@ class Review(models.Model):
         APPROVE = "approve", "Approve"
         REQUEST_CHANGES = "request_changes", "Request changes"
         REJECT = "reject", "Reject"
+        # Part of the request: the ticked changes published (the rest stays open), or the
+        # ticked changes taken out of it with the comment saying why.
+        APPROVE_PART = "approve_part", "Approve selected changes"
+        REJECT_PART = "reject_part", "Reject selected changes"
 
     change_request = models.ForeignKey(ChangeRequest, on_delete=models.PROTECT, related_name="reviews")
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews")
     verdict = models.CharField(max_length=20, choices=Verdict.choices)
     comment = models.TextField(blank=True)
     revision = models.PositiveIntegerField(help_text="The request's revision the verdict was given for.")
+    # For a verdict on part of the request: what each ticked change was, in words.
+    changes = models.JSONField(default=list, blank=True)
+    # ... and how many changes the request held then.
+    changes_proposed = models.PositiveSmallIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -31,6 +31,8 @@ class ChangelogEntry:
     # What changed, as a reader names it: "Book details", "Chapter 3 · Data Engineering
     # Fundamentals" or, for a table, "Chapter 3 · Row-wise versus Column-wise Storage".
     name: str = ""
+    # A partial publication: "3 of 5 changes" (of its request); empty for a whole one.
+    partial: str = ""
 
 
 def latest_history_id(model: type[models.Model], object_id: int) -> int | None:
@@ -245,7 +247,9 @@ def _with_approvers(entries: list[ChangelogEntry]) -> list[ChangelogEntry]:
         .only("id", "approved_by")
     }
     return [
-        replace(entry, approver=approvers.get(entry.change_request_id)) if entry.change_request_id else entry
+        replace(entry, approver=approvers.get(entry.change_request_id))
+        if entry.change_request_id and not entry.partial
+        else entry
         for entry in entries
     ]
 
@@ -261,4 +265,5 @@ def _entry(row, book: Book, target: str, url: str, *, name: str) -> ChangelogEnt
         target=target,
         url=url,
         history_id=row.history_id,
+        partial=row.partial_label,
     )

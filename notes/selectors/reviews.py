@@ -6,8 +6,9 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from notes.lib.hunks import Change, proposal_changes
 from notes.models import Book, ChangeRequest, Chapter, ComparisonTable, DiffComment, Review
-from notes.models.reviews import OPEN_STATUSES
+from notes.models.reviews import OPEN_STATUSES, PARTLY_ACCEPTABLE_KINDS, TARGET_FIELDS
 from notes.permissions import visible_requests_filter
 
 Status = ChangeRequest.Status
@@ -87,7 +88,10 @@ class Version:
     @property
     def approver(self):
         request = self.row.change_request
-        return request.approved_by if request is not None else None
+        # A partial publication's request may be approved later, by someone else, or never.
+        if request is None or self.row.is_partial:
+            return None
+        return request.approved_by
 
 
 VERSIONS_PER_PAGE = 50
@@ -175,6 +179,45 @@ def target_base_and_current(change_request: ChangeRequest) -> tuple[object | Non
         change_request.target_kind
     ]
     return base, current
+
+
+@dataclass(frozen=True)
+class RequestChanges:
+    """A request's content against its base version, cut into the changes a reviewer may
+    accept one by one (``notes.lib.hunks``)."""
+
+    kind: str  # "chapter" or "table"
+    base: dict
+    proposed: dict
+    changes: list[Change]
+
+    def by_id(self, ids) -> list[Change]:
+        wanted = set(ids)
+        return [change for change in self.changes if change.id in wanted]
+
+
+def proposed_changes(change_request: ChangeRequest, base=None) -> RequestChanges | None:
+    """The changes of a chapter or table edit against its base version (one query unless
+    ``base``, its base history row, is given); None for a kind accepted only whole."""
+    if change_request.kind not in PARTLY_ACCEPTABLE_KINDS or change_request.base_history_id is None:
+        return None
+    kind = change_request.target_kind
+    if base is None or base.history_id != change_request.base_history_id:
+        base = change_request.target_model.history.filter(history_id=change_request.base_history_id).first()
+    if base is None:
+        return None
+    fields = TARGET_FIELDS[kind]
+    base_content = {name: _copied(getattr(base, name)) for name in fields}
+    proposed = {name: _copied(getattr(change_request, name)) for name in fields}
+    return RequestChanges(kind, base_content, proposed, proposal_changes(kind, base_content, proposed))
+
+
+def _copied(value):
+    return (
+        [list(item) if isinstance(item, list) else item for item in value]
+        if isinstance(value, list)
+        else value
+    )
 
 
 def base_version_position(change_request: ChangeRequest, base) -> tuple[int | None, int]:

@@ -241,6 +241,8 @@ def _instant_message(notification: Notification, connection) -> EmailMessage:
     lines = [f"{sentence(notification)}."]
     if notification.kind == Notification.Kind.PUBLISHED and notification.change_request_id:
         lines.append(f"Summary: {notification.change_request.summary}")
+    if notification.detail:
+        lines.append(notification.detail)
     if notification.place:
         lines.append(notification.place)
     lines += ["", _site(notification.get_absolute_url())]

@@ -27,17 +27,29 @@ def save_version(
     user=None,
     date: datetime.datetime | None = None,
     change_request=None,
+    counted: tuple[int, int] | None = None,
 ) -> None:
-    """Save ``instance`` and append exactly one history row describing the change."""
+    """Save ``instance`` and append exactly one history row describing the change.
+
+    ``counted``: for a request published in part, (changes published, changes proposed).
+    """
     instance._change_reason = summary
     instance._history_user = user
     instance._change_request = change_request
+    if counted is not None:
+        instance._changes_counted = counted
     if date is not None:
         instance._history_date = date
     try:
         instance.save()
     finally:
-        for attribute in ("_change_reason", "_history_user", "_change_request", "_history_date"):
+        for attribute in (
+            "_change_reason",
+            "_history_user",
+            "_change_request",
+            "_changes_counted",
+            "_history_date",
+        ):
             instance.__dict__.pop(attribute, None)
     search_document_refresh(obj=instance)
 

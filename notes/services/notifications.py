@@ -114,13 +114,18 @@ def notify_request_submitted(change_request: ChangeRequest, *, is_amendment: boo
     )
 
 
-def notify_request_reviewed(change_request: ChangeRequest, review: Review, *, published: bool) -> None:
+def notify_request_reviewed(
+    change_request: ChangeRequest, review: Review, *, published: bool, detail: str = ""
+) -> None:
     """A verdict: the author hears of it; an approval that published also tells the watchers
-    of the page (a new version), and one that found a conflict only the author."""
+    of the page (a new version), and one that found a conflict only the author. ``detail``
+    is said to the author only ("3 of your 5 changes were published; 2 remain for review")."""
     verdict_kinds = {
         Review.Verdict.REQUEST_CHANGES: Kind.CHANGES_REQUESTED,
         Review.Verdict.REJECT: Kind.REJECTED,
         Review.Verdict.APPROVE: Kind.APPROVED if published else Kind.CONFLICT,
+        Review.Verdict.APPROVE_PART: Kind.PARTLY_PUBLISHED if published else Kind.CONFLICT,
+        Review.Verdict.REJECT_PART: Kind.PART_REJECTED,
     }
     _notify(
         key=f"review:{review.pk}",
@@ -128,6 +133,7 @@ def notify_request_reviewed(change_request: ChangeRequest, review: Review, *, pu
         place=_request_place(change_request),
         direct=[(change_request.author_id, verdict_kinds[review.verdict])],
         watch_kind=Kind.PUBLISHED if published else None,
+        direct_detail=detail,
     )
 
 
@@ -152,6 +158,7 @@ def _notify(
     watch_kind: str | None = None,
     watchers_filter=None,
     after_watchers: Iterable[tuple[int, str]] = (),
+    direct_detail: str = "",
 ) -> None:
     """Write one notification per person the event concerns; e-mail after the commit.
 
@@ -159,8 +166,10 @@ def _notify(
     a watch, unless a watch names them already).
     """
     chosen: dict[int, tuple[str, str]] = {}
+    told_directly = set()
     for user_id, kind in direct:
         chosen.setdefault(user_id, (kind, ""))
+        told_directly.add(user_id)
     if watch_kind is not None:
         watchers = _watchers(place)
         if watchers_filter is not None:
@@ -185,6 +194,7 @@ def _notify(
                 actor_id=actor_id,
                 via=via,
                 event_key=key,
+                detail=direct_detail if user.pk in told_directly else "",
                 email_status=_email_status(user),
                 **place,
             )

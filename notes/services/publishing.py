@@ -131,12 +131,21 @@ def chapter_rendered_ahead(change_request: ChangeRequest) -> ChapterRendering | 
 
 
 def publish(
-    change_request: ChangeRequest, *, approver, ahead: ChapterRendering | None = None
+    change_request: ChangeRequest,
+    *,
+    approver,
+    ahead: ChapterRendering | None = None,
+    part: dict | None = None,
+    counted: tuple[int, int] | None = None,
 ) -> PublishOutcome:
     """Lock the target, merge if it moved on, write one version. Called inside a transaction.
 
     ``ahead``: the chapter as ``chapter_rendered_ahead`` rendered it before any lock; used
     if what is published turns out the same (no merge, no table changed meanwhile).
+
+    ``part``: publish this content (the base version plus the changes a reviewer accepted)
+    instead of the whole proposal, recorded on the version as ``counted`` (published, of
+    proposed); the request then stays open (the caller rebases it) instead of approved.
     """
     kind = change_request.kind
     if kind == Kind.CHAPTER_NEW:
@@ -158,18 +167,23 @@ def publish(
         model = change_request.target_model
         target = model.objects.select_for_update().get(pk=change_request.target_pk)
 
-    proposed = _proposal(change_request)
+    whole = _proposal(change_request)
+    proposed = whole if part is None else part
     current_history_id = latest_history_id(type(target), target.pk)
     merged = False
     if change_request.base_history_id == current_history_id:
         new = proposed
     else:
         base_row = type(target).history.get(history_id=change_request.base_history_id)
-        new, conflicts = merge(snapshot(target_kind, base_row), snapshot(target_kind, target), proposed)
+        base, current = snapshot(target_kind, base_row), snapshot(target_kind, target)
+        new, conflicts = merge(base, current, proposed)
         if conflicts:
+            if part is not None:
+                # The author resolves the whole request, not the part that was accepted.
+                new, conflicts = merge(base, current, whole)
             # The author resolves from the merge: agreed parts merged, conflicting parts as
             # they proposed them (text with markers), against the version merged with.
-            resolution = {"base_history_id": current_history_id, "content": {**proposed, **new}}
+            resolution = {"base_history_id": current_history_id, "content": {**whole, **new}}
             return _send_back_with_conflicts(change_request, conflicts, resolution)
         merged = True
 
@@ -184,7 +198,11 @@ def publish(
         target.title, target.headers, target.rows = new["title"], new["headers"], new["rows"]
         table_render(target)
     save_version(
-        target, summary=change_request.summary, user=change_request.author, change_request=change_request
+        target,
+        summary=change_request.summary,
+        user=change_request.author,
+        change_request=change_request,
+        counted=counted,
     )
     if target_kind == "chapter":
         quotes_reanchor(chapter=target)
@@ -203,6 +221,9 @@ def publish(
         if merged
         else ""
     )
+    if part is not None:
+        page = _published_page(change_request, target)
+        return PublishOutcome(published=True, page=page, merged=merged, message=note or "Published.")
     page = _mark_published(change_request, target, approver, note)
     return PublishOutcome(published=True, page=page, merged=merged, message=note or "Approved and published.")
 
@@ -350,10 +371,7 @@ def _publish_book_from_file(change_request: ChangeRequest, *, approver) -> Publi
 
 def _mark_published(change_request: ChangeRequest, target, approver, note: str) -> PublishedPage:
     """Record the approval; returns the pages it changed, for the caller to expire last."""
-    if isinstance(target, ComparisonTable):
-        page = PublishedPage(book_slug=change_request.book.slug, number=target.chapter.number)
-    else:  # the book's details or a chapter (whose title every page of the book lists)
-        page = PublishedPage(book_slug=change_request.book.slug, number=None)
+    page = _published_page(change_request, target)
     change_request.status = Status.APPROVED
     change_request.approved_by = approver
     change_request.published_history_id = latest_history_id(type(target), target.pk)
@@ -362,6 +380,13 @@ def _mark_published(change_request: ChangeRequest, target, approver, note: str) 
     change_request.conflicts = []
     change_request.save()
     return page
+
+
+def _published_page(change_request: ChangeRequest, target) -> PublishedPage:
+    if isinstance(target, ComparisonTable):
+        return PublishedPage(book_slug=change_request.book.slug, number=target.chapter.number)
+    # The book's details or a chapter (whose title every page of the book lists).
+    return PublishedPage(book_slug=change_request.book.slug, number=None)
 
 
 def _send_back_with_conflicts(

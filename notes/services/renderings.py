@@ -77,6 +77,20 @@ def change_request_render(change_request: ChangeRequest) -> None:
     change_request.rendered_revision = change_request.revision
 
 
+def part_rendered(change_request: ChangeRequest, content: dict) -> str:
+    """The page as it would read with ``content`` (part of the request's changes) published:
+    what a reviewer previews before publishing the changes they ticked. Writes nothing."""
+    if change_request.target_kind == "table":
+        table = change_request.table
+        return render_table(
+            SimpleNamespace(
+                slug=table.slug, title=content["title"], headers=content["headers"], rows=content["rows"]
+            )
+        )
+    tables = {table.slug: table for table in change_request.chapter.tables.all()}
+    return render_markdown(content["body"], tables, footnote_prefix=_footnotes(change_request))
+
+
 def _footnotes(change_request: ChangeRequest) -> str:
     """The footnote prefix the published text will have, so its rendered diff is of words only."""
     if change_request.target_kind == "book":

@@ -13,6 +13,7 @@ transaction; whoever submits or reviews a request watches what it changes.
 """
 
 from contextlib import contextmanager
+from dataclasses import replace
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,7 +21,14 @@ from django.utils import timezone
 from notes import permissions
 from notes.formats import FormatError, parse_markdown
 from notes.lib.addresses import AddressRefused, book_address, book_address_checked
-from notes.lib.limits import MAX_TABLE_TITLE_LENGTH, MAX_TITLE_LENGTH, text_structure_refusal
+from notes.lib.hunks import proposal_applied
+from notes.lib.limits import (
+    MAX_PART_CHANGES,
+    MAX_TABLE_TITLE_LENGTH,
+    MAX_TITLE_LENGTH,
+    text_structure_refusal,
+)
+from notes.lib.merging import merge
 from notes.lib.page_cache import page_cache_expire
 from notes.lib.proposals import (
     ContentRefused,
@@ -32,10 +40,11 @@ from notes.lib.proposals import (
     table_cleaned,
     title_cleaned,
 )
-from notes.models import Book, ChangeRequest, Chapter, ComparisonTable, Review
+from notes.models import Book, ChangeRequest, Chapter, ComparisonTable, DiffComment, Review
 from notes.models.reviews import NEW_BOOK_KINDS, PROPOSED_FIELDS
 from notes.models.webhooks import WebhookEvent
 from notes.selectors.books import latest_history_id
+from notes.selectors.reviews import RequestChanges, proposed_changes
 from notes.services.notifications import notify_request_reviewed, notify_request_submitted
 from notes.services.publishing import PublishOutcome, chapter_rendered_ahead, publish, snapshot
 from notes.services.renderings import change_request_render
@@ -46,8 +55,10 @@ __all__ = [
     "PublishOutcome",
     "ReviewError",
     "change_request_approve",
+    "change_request_approve_part",
     "change_request_create",
     "change_request_reject",
+    "change_request_reject_part",
     "change_request_reopen",
     "change_request_request_changes",
     "change_request_revert",
@@ -366,6 +377,15 @@ def _check_reviewable(change_request: ChangeRequest, reviewer, revision: int | N
             f"{change_request.get_status_display().lower()}."
         )
     if revision is not None and revision != change_request.revision:
+        if Review.objects.filter(
+            change_request=change_request,
+            revision__gte=revision,
+            verdict__in=(Review.Verdict.APPROVE_PART, Review.Verdict.REJECT_PART),
+        ).exists():
+            raise ReviewError(
+                f"Part of this request was published or taken out (now revision "
+                f"{change_request.revision}) since you opened it; read what remains first."
+            )
         raise ReviewError(
             f"The author revised this request (now revision {change_request.revision}) since you "
             "opened it; read it again first."
@@ -441,14 +461,220 @@ def change_request_approve(
     return outcome
 
 
-def _published(change_request: ChangeRequest, review: Review, outcome: PublishOutcome) -> None:
+# --- Accepting or rejecting part of a request ------------------------------------------------
+
+
+def _changes_checked(change_request: ChangeRequest, ticked, *, verb: str) -> tuple[RequestChanges, set[str]]:
+    """The request's changes and the ids ticked among them: at least one, each one of them."""
+    found = proposed_changes(change_request)
+    if found is None:
+        raise ReviewError(
+            f"A {change_request.get_kind_display().lower()} is approved or rejected whole; "
+            "only chapter and table edits can be taken in part."
+        )
+    if len(found.changes) > MAX_PART_CHANGES:
+        raise ReviewError(
+            f"This request makes {len(found.changes)} changes, more than the {MAX_PART_CHANGES} that can be "
+            "taken one by one: approve it whole or ask its author to split it."
+        )
+    ticked = {str(change_id) for change_id in ticked or ()}
+    if not ticked:
+        raise ReviewError(f"Tick at least one change to {verb}; nothing was {verb.rstrip('e')}ed.")
+    known = {change.id for change in found.changes}
+    if ticked - known:
+        raise ReviewError(
+            "Some of the ticked changes are not in this request any more; read it again first. "
+            f"Nothing was {verb.rstrip('e')}ed."
+        )
+    return found, ticked
+
+
+def _remaining(count: int) -> str:
+    return f"{count} remain{'s' if count == 1 else ''} for review"
+
+
+@transaction.atomic
+def change_request_approve_part(
+    *,
+    change_request: ChangeRequest,
+    reviewer,
+    accepted,
+    comment: str = "",
+    revision: int | None = None,
+) -> PublishOutcome:
+    """Publish the base version plus exactly the ``accepted`` changes (ids from
+    ``notes.lib.hunks``), through the same locked, merging publish as a whole approval; the
+    request stays open as its next revision, holding what was not accepted.
+
+    The ticked set is checked against the revision the reviewer read (a stale one is
+    refused like a whole approval); every change ticked is a whole approval, none is refused.
+    """
+    change_request = _locked(change_request)
+    _check_reviewable(change_request, reviewer, revision, "approve")
+    found, accepted = _changes_checked(change_request, accepted, verb="publish")
+    total = len(found.changes)
+    if len(accepted) == total:
+        return change_request_approve(
+            change_request=change_request, reviewer=reviewer, comment=comment, revision=revision
+        )
+    chosen = found.by_id(accepted)
+    review = Review.objects.create(
+        change_request=change_request,
+        reviewer=reviewer,
+        verdict=Review.Verdict.APPROVE_PART,
+        comment=(comment or "").strip(),
+        revision=change_request.revision,
+        changes=[change.label for change in chosen],
+        changes_proposed=total,
+    )
+    part = proposal_applied(found.kind, found.base, found.proposed, accepted)
+    outcome = publish(change_request, approver=reviewer, part=part, counted=(len(accepted), total))
+    detail = ""
+    if outcome.published:
+        _rebased(change_request, found)
+        _comments_resolved(change_request, chosen, found)
+        rest = total - len(accepted)
+        if change_request.status == Status.CONFLICT:
+            detail = (
+                f"{len(accepted)} of your {total} changes were published; the other {rest} conflict "
+                "with a newer version: resolve them."
+            )
+            message = (
+                f"Published {len(accepted)} of {total} changes; the other {rest} conflict with a newer "
+                "version and went back to the author."
+            )
+        else:
+            detail = f"{len(accepted)} of your {total} changes were published; {_remaining(rest)}."
+            message = f"Published {len(accepted)} of {total} changes; the other {_remaining(rest)}."
+            if outcome.merged:
+                message += " The page had changed since the request was written; they were merged."
+        outcome = replace(outcome, message=message)
+    _published(change_request, review, outcome, detail=detail)
+    return outcome
+
+
+def _rebased(change_request: ChangeRequest, found: RequestChanges) -> None:
+    """After a partial publication the request holds what remains, against the new version.
+
+    The proposal is the same text; only its base moves, so its diff now shows the changes
+    not accepted. When the publication was merged with versions published meanwhile, the
+    proposal is merged onto the new version too, so it does not undo them.
+    """
+    model, object_id = change_request.target_model, change_request.target_pk
+    new_row = model.history.filter(id=object_id).order_by("-history_id").first()
+    new_content = {name: getattr(new_row, name) for name in found.base}
+    merged, conflicts = merge(found.base, new_content, found.proposed)
+    change_request.base_history_id = new_row.history_id
+    change_request.revision += 1
+    change_request.conflicts = []
+    if conflicts:
+        # What remains touches what was published meanwhile: the author resolves it, as
+        # after a conflicting approval, from the merge against the new version.
+        change_request.status = Status.CONFLICT
+        change_request.conflicts = conflicts
+        change_request.resolution = {
+            "base_history_id": new_row.history_id,
+            "content": {**found.proposed, **merged},
+        }
+    else:
+        for name, value in merged.items():
+            setattr(change_request, name, value)
+    change_request_render(change_request)
+    change_request.save()
+
+
+def _comments_resolved(change_request: ChangeRequest, chosen, found: RequestChanges) -> None:
+    """Comments on the lines and cells a partial publication published are settled by it."""
+    new_lines = found.proposed.get("body", "").splitlines()
+    settled = []
+    for comment in DiffComment.objects.filter(change_request=change_request, parent=None, is_resolved=False):
+        anchor = comment.anchor or {}
+        for change in chosen:
+            if "line" in anchor and change.new_range is not None:
+                start, end = change.new_range
+                line = anchor["line"] - 1
+                if start <= line < end and line < len(new_lines) and new_lines[line] == anchor.get("text"):
+                    settled.append(comment.pk)
+                    break
+            elif (
+                change.anchor
+                and ("row" in anchor or "column" in anchor)
+                and all(anchor.get(key) == value for key, value in change.anchor.items())
+            ):
+                settled.append(comment.pk)
+                break
+    if settled:
+        DiffComment.objects.filter(pk__in=settled).update(is_resolved=True)
+
+
+@transaction.atomic
+def change_request_reject_part(
+    *,
+    change_request: ChangeRequest,
+    reviewer,
+    rejected,
+    comment: str,
+    revision: int | None = None,
+) -> ChangeRequest:
+    """Take the ``rejected`` changes out of the request ("not this one"); the comment says
+    why, and the author sees it with the list of what was taken out. The rest stays under
+    review as the request's next revision. Rejecting every change is rejecting the request."""
+    change_request = _locked(change_request)
+    _check_reviewable(change_request, reviewer, revision, "reject")
+    comment = (comment or "").strip()
+    found, rejected = _changes_checked(change_request, rejected, verb="reject")
+    if not comment:
+        raise ReviewError("Say why in a comment: it is required to reject changes.")
+    total = len(found.changes)
+    if len(rejected) == total:
+        raise ReviewError(
+            "Every change is ticked: reject the whole request instead, or leave some changes unticked."
+        )
+    kept = {change.id for change in found.changes} - rejected
+    review = Review.objects.create(
+        change_request=change_request,
+        reviewer=reviewer,
+        verdict=Review.Verdict.REJECT_PART,
+        comment=comment,
+        revision=change_request.revision,
+        changes=[change.label for change in found.by_id(rejected)],
+        changes_proposed=total,
+    )
+    # The reviewers saw the text being replaced: the next round shows what changed since.
+    change_request.reviewed_revision = change_request.revision
+    change_request.reviewed_body = change_request.body
+    change_request.reviewed_table = {"headers": change_request.headers, "rows": change_request.rows}
+    for name, value in proposal_applied(found.kind, found.base, found.proposed, kept).items():
+        setattr(change_request, name, value)
+    change_request.revision += 1
+    change_request_render(change_request)
+    change_request.save()
+    watch_automatically(user=reviewer, target=_watch_target(change_request))
+    notify_request_reviewed(
+        change_request,
+        review,
+        published=False,
+        detail=f"{len(rejected)} of your {total} changes were taken out: {comment}"[:200],
+    )
+    change_request_event_emit(
+        event=WebhookEvent.CHANGE_REQUEST_REVIEWED,
+        change_request=change_request,
+        actor=reviewer,
+        review=review,
+    )
+    return change_request
+
+
+def _published(
+    change_request: ChangeRequest, review: Review, outcome: PublishOutcome, detail: str = ""
+) -> None:
     """After an approval: the author and the reviewer watch the page (a new chapter, once it
     exists), and the author and the page's watchers hear of it (the author alone of a conflict)."""
     target = _watch_target(change_request)
     watch_automatically(user=review.reviewer, target=target)
     if outcome.published and change_request.kind == Kind.CHAPTER_NEW:
         watch_automatically(user=change_request.author, target=target)
-    notify_request_reviewed(change_request, review, published=outcome.published)
+    notify_request_reviewed(change_request, review, published=outcome.published, detail=detail)
     reviewer = review.reviewer
     change_request_event_emit(
         event=WebhookEvent.CHANGE_REQUEST_REVIEWED,
@@ -456,7 +682,7 @@ def _published(change_request: ChangeRequest, review: Review, outcome: PublishOu
         actor=reviewer,
         review=review,
     )
-    if outcome.published:
+    if outcome.published and change_request.status == Status.APPROVED:
         change_request_event_emit(
             event=WebhookEvent.CHANGE_REQUEST_PUBLISHED, change_request=change_request, actor=reviewer
         )

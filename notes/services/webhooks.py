@@ -282,6 +282,8 @@ def _change_request_payload(event: str, change_request: ChangeRequest, actor, re
             Review.Verdict.APPROVE: "approved",
             Review.Verdict.REQUEST_CHANGES: "asked for changes to",
             Review.Verdict.REJECT: "rejected",
+            Review.Verdict.APPROVE_PART: "published part of",
+            Review.Verdict.REJECT_PART: "took part out of",
         }[review.verdict]
         summary = f"{name} {verdict} “{title}”{where}."
     else:

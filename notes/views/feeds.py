@@ -47,8 +47,9 @@ class RecentChangesFeed(Feed):
 
     def item_description(self, entry):
         approver = f", approved by {entry.approver.get_username()}" if entry.approver else ""
+        partial = f" (partial: {entry.partial})" if entry.partial else ""
         # Atom's summary is type="html": escape, so a book title like "<img ...>" stays text.
-        return escape(_text(f"{entry.book.title} · {entry.target}{approver}"))
+        return escape(_text(f"{entry.book.title} · {entry.target}{partial}{approver}"))
 
     def item_link(self, entry):
         # The fragment keeps entry ids unique when one page changed several times.

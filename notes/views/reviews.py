@@ -7,6 +7,8 @@ from django.views.decorators.http import require_POST
 
 from notes.forms.reviews import VerdictForm
 from notes.lib.diff_anchors import anchor_label, is_outdated
+from notes.lib.hunks import proposal_applied
+from notes.lib.limits import MAX_PART_CHANGES
 from notes.lib.table_diffs import table_diff
 from notes.models import ChangeRequest
 from notes.permissions import (
@@ -26,12 +28,13 @@ from notes.selectors.reviews import (
     base_version_position,
     change_request_get,
     diff_comment_threads,
+    proposed_changes,
     request_review_counts,
     review_queue,
     target_base_and_current,
 )
 from notes.services import reviews as services
-from notes.services.renderings import change_request_renderings_current
+from notes.services.renderings import change_request_renderings_current, part_rendered
 from notes.views.review_comments import comment_anchors
 
 REQUESTS_PER_PAGE = 50
@@ -147,7 +150,59 @@ def detail(request, request_id: int):
         **_diff_context(change_request),
     }
     context.update(_comments_context(change_request, context, user))
+    if context["can_review"]:
+        found = proposed_changes(change_request, base=context["base"])
+        # Ticking every change (one of one included) approves the whole request.
+        changes = found.changes if found else []
+        context["part_changes"] = changes if len(changes) <= MAX_PART_CHANGES else []
+        context["too_many_changes"] = len(changes) > MAX_PART_CHANGES
     return render(request, "notes/reviews/detail.html", context)
+
+
+@permission_view
+def part_preview(request, request_id: int):
+    """The page as it would read with the ticked changes published, the count of them, and
+    the buttons that publish them or take them out. Read-only: the request page asks by GET,
+    and the preview asks itself again by POST (its form carries the CSRF token, which must
+    not travel in an address)."""
+    require(request, can_see_reviews(request.user))
+    change_request = change_request_get(request_id=request_id)
+    require(request, can_review_request(request.user, change_request))
+    back = redirect("notes:review-detail", request_id=change_request.pk)
+    found = proposed_changes(change_request)
+    if (
+        change_request.status != ChangeRequest.Status.SUBMITTED
+        or found is None
+        or len(found.changes) > MAX_PART_CHANGES
+    ):
+        messages.error(request, "Only a submitted chapter or table edit can be taken in part.")
+        return back
+    data = request.POST if request.method == "POST" else request.GET
+    if data.get("revision") != str(change_request.revision):
+        messages.error(
+            request,
+            f"This request is at revision {change_request.revision} now; read it again and tick the changes anew.",
+        )
+        return back
+    known = {change.id for change in found.changes}
+    ticked = [change_id for change_id in data.getlist("change") if change_id in known]
+    if not ticked:
+        messages.error(request, "Tick at least one change to preview; nothing is selected.")
+        return back
+    content = proposal_applied(found.kind, found.base, found.proposed, set(ticked))
+    return render(
+        request,
+        "notes/reviews/part_preview.html",
+        {
+            "change_request": change_request,
+            "part_changes": found.changes,
+            "ticked": set(ticked),
+            "ticked_count": len(ticked),
+            "remaining": len(found.changes) - len(ticked),
+            "rendered": part_rendered(change_request, content),
+            "verdict_form": VerdictForm(initial={"revision": change_request.revision}),
+        },
+    )
 
 
 def _comments_context(change_request: ChangeRequest, context: dict, user) -> dict:
@@ -206,6 +261,43 @@ def approve(request, request_id: int):
         if not outcome.published:
             raise services.ReviewError(outcome.message)
         return outcome.message
+
+    return _verdict(request, request_id, act)
+
+
+@require_POST
+@permission_view
+def approve_part(request, request_id: int):
+    def act(change_request, comment, revision):
+        outcome = services.change_request_approve_part(
+            change_request=change_request,
+            reviewer=request.user,
+            accepted=request.POST.getlist("change"),
+            comment=comment,
+            revision=revision,
+        )
+        if not outcome.published:
+            raise services.ReviewError(outcome.message)
+        return outcome.message
+
+    return _verdict(request, request_id, act)
+
+
+@require_POST
+@permission_view
+def reject_part(request, request_id: int):
+    def act(change_request, comment, revision):
+        count = len(request.POST.getlist("change"))
+        services.change_request_reject_part(
+            change_request=change_request,
+            reviewer=request.user,
+            rejected=request.POST.getlist("change"),
+            comment=comment,
+            revision=revision,
+        )
+        return (
+            f"Took {count} change{'s' if count != 1 else ''} out of the request; the rest stays under review."
+        )
 
     return _verdict(request, request_id, act)
 

@@ -328,3 +328,39 @@ def test_other_lists_run_a_fixed_number_of_queries(
     client = api(token_for(editor, "read"))
     with django_assert_max_num_queries(8):
         assert client.get(url).status_code == 200
+
+
+def test_a_reviewer_publishes_part_of_a_request_through_the_api_and_the_rest_stays_open(
+    chapter, editor, reviewer, token_for, api
+):
+    body = chapter.body.replace("Notes for", "Notes on").replace("The end.", "The very end.")
+    request = propose_chapter_edit(editor, chapter, body, "Two small fixes")
+    reviewer_api = api(token_for(reviewer, "read", "review"))
+
+    listed = reviewer_api.get(f"/api/v1/change-requests/{request.pk}/changes").json()
+    assert listed["revision"] == 1
+    assert [change["label"] for change in listed["changes"]] == ["Change 1: line 1", "Change 2: line 3"]
+    first = listed["changes"][0]["id"]
+
+    nothing = post(
+        reviewer_api, f"/api/v1/change-requests/{request.pk}/approve-part", {"changes": [], "revision": 1}
+    )
+    assert "Tick at least one change" in assert_problem(nothing, 422)["detail"]
+    done = post(
+        reviewer_api,
+        f"/api/v1/change-requests/{request.pk}/approve-part",
+        {"changes": [first], "revision": 1},
+    )
+    assert done.status_code == 200, done.content
+    assert done.json()["published"] is True
+    assert done.json()["message"] == "Published 1 of 2 changes; the other 1 remains for review."
+    assert done.json()["change_request"]["status"] == "submitted"
+    assert done.json()["change_request"]["revision"] == 2
+    stale = post(
+        reviewer_api,
+        f"/api/v1/change-requests/{request.pk}/approve-part",
+        {"changes": [first], "revision": 1},
+    )
+    assert "Part of this request was published or taken out" in assert_problem(stale, 422)["detail"]
+    chapter.refresh_from_db()
+    assert chapter.body.startswith("Notes on chapter 1.") and chapter.body.endswith("The end.")

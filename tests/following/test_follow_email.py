@@ -122,6 +122,31 @@ def test_an_approval_emails_the_author_and_the_watchers(
     assert "http://localhost:8000/books/test-book/chapters/1/" in reader_mail.body
 
 
+def test_a_partial_publication_emails_the_author_how_many_changes_were_published(
+    chapter, editor, reviewer, reader, mailoutbox, django_capture_on_commit_callbacks
+):
+    from notes.selectors.reviews import proposed_changes
+    from notes.services.reviews import change_request_approve_part
+
+    watching.watch_add(user=reader, target=chapter)
+    body = chapter.body.replace("Notes for", "Notes on").replace("The end.", "The very end.")
+    request = propose_chapter_edit(editor, chapter, body, summary="Two small fixes")
+    first = proposed_changes(request).changes[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        change_request_approve_part(
+            change_request=request, reviewer=reviewer, accepted=[first.id], revision=1
+        )
+    by_address = {mail.to[0]: mail for mail in mailoutbox}
+    assert (
+        by_address["editor@example.com"].subject == "reviewer published part of your change “Two small fixes”"
+    )
+    assert (
+        "1 of your 2 changes were published; 1 remains for review." in by_address["editor@example.com"].body
+    )
+    # The watchers hear of a new version, without the author's count.
+    assert "of your" not in by_address["reader@example.com"].body
+
+
 # --- Failures --------------------------------------------------------------------------------------
 
 

@@ -229,3 +229,22 @@ def test_a_wiki_without_webhooks_pays_one_query_per_event(chapter, editor, djang
     with django_assert_num_queries(1):  # the endpoints; the payload is never built
         comment_event_emit(comment=comment)
     assert events_sent() == []
+
+
+def test_publishing_part_of_a_request_is_a_review_with_its_own_verdict_and_no_published_event(
+    everything, chapter, editor, reviewer
+):
+    from notes.selectors.reviews import proposed_changes
+    from notes.services.reviews import change_request_approve_part
+
+    request = propose_chapter_edit(
+        editor, chapter, chapter.body.replace("Notes", "Notes!").replace("end", "End")
+    )
+    first = proposed_changes(request).changes[0]
+
+    change_request_approve_part(change_request=request, reviewer=reviewer, accepted=[first.id], revision=1)
+
+    assert events_sent() == [WebhookEvent.CHANGE_REQUEST_OPENED, WebhookEvent.CHANGE_REQUEST_REVIEWED]
+    data = payload_of(WebhookEvent.CHANGE_REQUEST_REVIEWED)["data"]
+    assert data["review"]["verdict"] == "approve_part"
+    assert data["summary"] == "reviewer published part of “Edited the notes” in Test Book."
