@@ -216,7 +216,7 @@ def test_a_book_s_changelog_reads_its_own_history_by_date_not_the_wiki_s(client)
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "book_id" in plan and "history_date" in plan and "Index" in plan, plan
     index = next(line for line in plan.splitlines() if "Index" in line)
     assert "notes_histo_book_id" in index, plan
+    assert "Sort" not in plan, plan  # the index gives the rows in the page's order
     assert [entry.target for entry in changelog(book=book, newest_first=True, limit=5)]
