@@ -292,14 +292,14 @@ def test_the_grid_grows_its_cells_moves_rows_and_columns_and_previews_under_the_
     draft = ChangeRequest.objects.get()
     assert draft.status == ChangeRequest.Status.DRAFT and draft.kind == ChangeRequest.Kind.TABLE_EDIT
     assert draft.headers[:2] == ["Left", "Aspect"]
-    assert draft.rows[1][1].startswith("A long cell")
+    assert draft.rows[1][0].startswith("A long cell") and draft.rows[1][1] == "Speed"
 
 
 def test_on_a_phone_the_grid_scrolls_inside_its_box(editor_chapter, open_page):
     page = open_page(path=TABLE_EDIT, viewport={"width": 390, "height": 844})
     for _ in range(3):
         page.click("button:text-is('+ column')")
-    assert page.locator("table.grid thead textarea").count() == 5
+    assert page.locator("table.grid thead textarea").count() == 6
     scroller = page.locator(".grid-scroll")
     assert scroller.evaluate("box => box.scrollWidth > box.clientWidth")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

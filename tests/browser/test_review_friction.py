@@ -5,12 +5,14 @@ Rendered / Source choice kept. Pages fit 390 and 1280 px and are axe-clean."""
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from notes.models import ChangeRequest, ComparisonTable
-from notes.services.history import save_version, table_render
+from notes.services.history import chapter_render, save_rendering, save_version, table_render
 from notes.services.reviews import change_request_create
 from tests.factories import make_book, make_chapter, make_user, propose_chapter_edit
 
@@ -187,6 +189,143 @@ def test_by_keyboard_a_request_is_amended_commented_on_a_cell_revised_and_approv
     assert "Approved and published." in reviewer.locator(".messages").inner_text()
     editor.context.close()
     reviewer.context.close()
+
+
+def _placed_table() -> ComparisonTable:
+    """The storage table, published and placed in its chapter's text."""
+    book = make_book(slug="storage")
+    chapter = make_chapter(book=book, number=1, body="Notes.\n[[table:formats]]\nThe end.")
+    table = ComparisonTable(
+        chapter=chapter, slug="formats", title="Storage formats", headers=HEADERS, rows=ROWS
+    )
+    table_render(table)
+    save_version(table)
+    chapter_render(chapter)
+    save_rendering(chapter, "body_html", "contents")
+    return table
+
+
+def _focused_name(page) -> str:
+    return page.evaluate("document.activeElement.name || document.activeElement.tagName")
+
+
+def test_by_keyboard_a_row_is_added_and_moved_in_the_grid_without_a_reload_then_reviewed_on_a_cell(
+    browser, live_server, log_in, shots
+):
+    table = _placed_table()
+    make_user("editor", role="Editor")
+    make_user("reviewer", role="Reviewer")  # watches nothing
+    editor = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    reviewer = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    log_in(editor, "editor")
+    log_in(reviewer, "reviewer")
+
+    # From the chapter, "Edit this table" opens the grid.
+    editor.goto(f"{live_server.url}/books/storage/chapters/1/")
+    _press(editor, "a.table-edit")
+    assert editor.locator("h1").inner_text() == "Edit the table “Storage formats”"
+    editor.evaluate("window.samePage = true")  # lost if anything below reloads the page
+
+    # A row added below the last one, filled, then moved up two places: all in the page.
+    editor.locator("textarea[name=cell-3-0]").focus()  # "Best for"
+    editor.keyboard.press("Alt+Shift+Enter")
+    assert _focused_name(editor) == "cell-4-0"
+    editor.keyboard.type("Compression")
+    editor.keyboard.press("Tab")
+    editor.keyboard.type("Poor")
+    editor.keyboard.press("Tab")
+    editor.keyboard.type("Excellent")
+    editor.keyboard.press("Alt+Shift+ArrowUp")
+    editor.keyboard.press("Alt+Shift+ArrowUp")
+    assert _focused_name(editor) == "cell-2-2"  # the same cell, carried with its row
+    assert editor.evaluate("document.activeElement.value") == "Excellent"
+    column = [editor.input_value(f"textarea[name=cell-{row}-0]") for row in range(5)]
+    assert column == ["Layout", "Read speed", "Compression", "Examples", "Best for"]
+    assert "Row moved to position 3 of 5." in editor.locator("[data-grid-status]").inner_text()
+    assert editor.evaluate("window.samePage") is True
+    expect(editor.locator("[data-autosave-status]")).to_have_text(re.compile("Draft saved"), timeout=8000)
+    draft = ChangeRequest.objects.get(table=table)
+    assert draft.status == ChangeRequest.Status.DRAFT and draft.rows[2] == [
+        "Compression",
+        "Poor",
+        "Excellent",
+    ]
+    for viewport in VIEWPORTS:
+        editor.set_viewport_size(viewport)
+        assert _fits(editor), f"the grid page is wider than {viewport['width']} px"
+        editor.screenshot(path=str(shots / f"table-grid-{viewport['width']}.png"), full_page=True)
+        assert _violations(editor) == []
+    editor.set_viewport_size({"width": 1280, "height": 900})
+    assert editor.evaluate("window.samePage") is True
+
+    editor.locator("input[name=summary]").focus()
+    editor.keyboard.type("Compression row")
+    _press(editor, "button[value=submit]")
+    assert "Submitted for review" in editor.locator(".messages").inner_text()
+    draft.refresh_from_db()
+    assert draft.status == ChangeRequest.Status.SUBMITTED  # the autosaved draft, submitted
+    request_url = f"{live_server.url}/reviews/{draft.pk}/"
+
+    # Amended while under review: one cell.
+    _press(editor, "a:text-is('Amend')")
+    _retype(editor, "textarea[name=cell-3-2]", "Parquet, ORC")  # Examples / Column-wise
+    _press(editor, "button[value=submit]")
+    assert "Amended: revision" in editor.locator(".messages").inner_text()
+
+    # The reviewer, told without watching anything, comments on that cell and sends it back.
+    reviewer.goto(f"{live_server.url}/notifications/")
+    notices = reviewer.locator("main").inner_text()
+    assert "submitted a change for review" in notices and "amended a change under review" in notices
+    reviewer.goto(request_url)
+    reviewer.locator("#comment-anchor").focus()
+    reviewer.select_option("#comment-anchor", label="Row “Examples”, column “Column-wise”: Parquet, ORC")
+    reviewer.locator("#comment-body").focus()
+    reviewer.keyboard.type("Which ORC version?")
+    reviewer.keyboard.press("Tab")
+    with reviewer.expect_navigation():
+        reviewer.keyboard.press("Enter")
+    assert reviewer.locator("table.cell-diff td.has-comments").count() == 1
+    reviewer.locator(".verdict-form textarea").focus()
+    reviewer.keyboard.type("See my comment on the Examples row.")
+    _press(reviewer, "button:text-is('Request changes')")
+    assert "Sent back to the author" in reviewer.locator(".messages").inner_text()
+
+    # The editor revises the cell; the reviewer finds the comment outdated and approves.
+    editor.goto(request_url)
+    _press(editor, "a:text-is('Revise')")
+    _retype(editor, "textarea[name=cell-3-2]", "Parquet, ORC 2")
+    _press(editor, "button[value=submit]")
+    reviewer.goto(request_url)
+    assert "outdated" in reviewer.locator(".diff-comment .diff-comment-place").inner_text()
+    _press(reviewer, "button:text-is('Approve and publish')")
+    assert "Approved and published." in reviewer.locator(".messages").inner_text()
+    table.refresh_from_db()
+    assert [row[0] for row in table.rows] == ["Layout", "Read speed", "Compression", "Examples", "Best for"]
+    assert table.rows[3][2] == "Parquet, ORC 2"
+    editor.context.close()
+    reviewer.context.close()
+
+
+def test_a_refused_grid_change_is_said_and_changes_nothing(browser, live_server, log_in):
+    """The last column cannot go and the header row does not move: the grid says so, by
+    its status line, and stays as it was."""
+    _placed_table()
+    make_user("editor", role="Editor")
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    log_in(page, "editor")
+    page.goto(f"{live_server.url}/books/storage/chapters/1/tables/formats/edit/")
+    page.locator("textarea[name=header-0]").focus()
+    page.keyboard.press("Alt+Shift+ArrowUp")
+    expect(page.locator("[data-grid-status]")).to_have_text("The header row does not move.")
+    for _ in range(2):
+        page.keyboard.press("Alt+Shift+Minus")
+    assert page.locator("table.grid thead textarea").count() == 1
+    page.keyboard.press("Alt+Shift+Minus")
+    expect(page.locator("[data-grid-status]")).to_have_text("A table needs at least one column.")
+    assert page.locator("table.grid thead textarea").count() == 1
+    assert _focused_name(page) == "header-0"
+    assert page.input_value("input[name=columns]") == "1"
+    page.context.close()
 
 
 def test_the_rendered_or_source_choice_made_with_the_keyboard_is_kept_for_the_next_diff(
