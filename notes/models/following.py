@@ -92,6 +92,7 @@ class Notification(models.Model):
         REJECTED = "rejected", "Change rejected"
         CONFLICT = "conflict", "Change sent back with a conflict"
         PUBLISHED = "published", "New version"
+        DIFF_COMMENT = "diff_comment", "Comment on a change request"
 
     class EmailStatus(models.TextChoices):
         NONE = "", "No e-mail"
@@ -230,6 +231,7 @@ REQUEST_KINDS = (
     Notification.Kind.APPROVED,
     Notification.Kind.REJECTED,
     Notification.Kind.CONFLICT,
+    Notification.Kind.DIFF_COMMENT,
 )
 VERBS = {
     Notification.Kind.MENTION: "mentioned you in",
@@ -243,6 +245,7 @@ VERBS = {
     Notification.Kind.REJECTED: "rejected your change",
     Notification.Kind.CONFLICT: "could not publish your change, which conflicts with a newer version:",
     Notification.Kind.PUBLISHED: "published a new version of",
+    Notification.Kind.DIFF_COMMENT: "commented on a line or cell of the change",
 }
 
 
