@@ -119,8 +119,9 @@ def mark_discussed_places(
     def place_line(key: str, html_id: str, *, is_table: bool, link: bool = False, edit_url: str = "") -> str:
         count = counts.get(key, 0)
         parts = []
-        if edit_url:
-            parts.append(f'<a class="table-edit" href="{escape(edit_url)}">Edit this table</a>')
+        # Outside the " · " joins: the "Discuss this" after it shows on hover only, and a
+        # dot before a hidden link would dangle.
+        edit = f'<a class="table-edit" href="{escape(edit_url)}">Edit this table</a>' if edit_url else ""
         if link:  # a table without a caption has no title to hang its permalink on
             parts.append(f'<a class="permalink-text" href="#{escape(html_id)}">Link to this table</a>')
         if count:
@@ -129,9 +130,9 @@ def mark_discussed_places(
         if start_for is not None:
             label = "Discuss this table" if is_table else "Discuss this"
             parts.append(f'<a class="anchor-start" href="{escape(start_for(key))}">{label}</a>')
-        if not parts:
+        if not parts and not edit:
             return ""
-        return f'<p class="discussed-place" data-anchor="{escape(key)}">{" · ".join(parts)}</p>'
+        return f'<p class="discussed-place" data-anchor="{escape(key)}">{edit}{" · ".join(parts)}</p>'
 
     def after_heading(match: re.Match) -> str:
         level, html_id, text = match.groups()

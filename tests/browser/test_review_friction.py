@@ -220,8 +220,16 @@ def test_by_keyboard_a_row_is_added_and_moved_in_the_grid_without_a_reload_then_
     log_in(editor, "editor")
     log_in(reviewer, "reviewer")
 
-    # From the chapter, "Edit this table" opens the grid.
+    # The chapter names another editor's draft of it, and "Edit this table" opens the grid.
+    propose_chapter_edit(make_user("reader2", role="Editor"), table.chapter, "Half-written.", submit=False)
     editor.goto(f"{live_server.url}/books/storage/chapters/1/")
+    assert "reader2 has a draft here, saved" in editor.locator(".others-drafting").inner_text()
+    for viewport in VIEWPORTS:
+        editor.set_viewport_size(viewport)
+        assert _fits(editor), f"the chapter page is wider than {viewport['width']} px"
+        editor.screenshot(path=str(shots / f"chapter-edit-table-{viewport['width']}.png"), full_page=True)
+        assert _violations(editor) == []
+    editor.set_viewport_size({"width": 1280, "height": 900})
     _press(editor, "a.table-edit")
     assert editor.locator("h1").inner_text() == "Edit the table “Storage formats”"
     editor.evaluate("window.samePage = true")  # lost if anything below reloads the page
@@ -250,6 +258,9 @@ def test_by_keyboard_a_row_is_added_and_moved_in_the_grid_without_a_reload_then_
         "Poor",
         "Excellent",
     ]
+    editor.locator("[data-grid-keys] summary").focus()
+    editor.keyboard.press("Enter")  # the list of the grid's keys, open in the screenshots
+    expect(editor.locator("[data-grid-keys] dl").get_by_text("move the row up / down")).to_be_visible()
     for viewport in VIEWPORTS:
         editor.set_viewport_size(viewport)
         assert _fits(editor), f"the grid page is wider than {viewport['width']} px"
