@@ -1,7 +1,9 @@
 """Reviewing without friction, in Chromium: a table diff that marks what changed (an inserted
-row and column, a moved row, one edited cell); a submitted request amended, a reviewer told
-without watching, a comment on a cell marked outdated after the revision, by keyboard; the
-Rendered / Source choice kept. Pages fit 390 and 1280 px and are axe-clean."""
+row and column, a moved row, one edited cell); the table grid reached from the chapter,
+changed in place by keyboard (no reload, focus kept, autosaved); a submitted request
+amended, a reviewer told without watching, a comment on a cell marked outdated after the
+revision, a comment on a line under its line, by keyboard; the Rendered / Source choice
+kept. Pages fit 390 and 1280 px and are axe-clean."""
 
 import json
 import os
@@ -339,6 +341,36 @@ def test_a_refused_grid_change_is_said_and_changes_nothing(browser, live_server,
     page.context.close()
 
 
+def test_the_grids_other_keys_add_and_remove_in_place(browser, live_server, log_in):
+    """Enter walks down a column and past the last row starts a new one; Alt+Shift+= adds
+    a column to the right (focus on its header); Alt+Shift+Backspace removes the row."""
+    _placed_table()
+    make_user("editor", role="Editor")
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    log_in(page, "editor")
+    page.goto(f"{live_server.url}/books/storage/chapters/1/tables/formats/edit/")
+    page.evaluate("window.samePage = true")
+    page.locator("textarea[name=cell-2-1]").focus()
+    page.keyboard.press("Enter")
+    assert _focused_name(page) == "cell-3-1"
+    page.keyboard.press("Enter")  # past the last row
+    assert _focused_name(page) == "cell-4-1"
+    assert page.input_value("input[name=rows]") == "5"
+    page.keyboard.press("Alt+Shift+Backspace")
+    assert _focused_name(page) == "cell-3-1"
+    assert page.input_value("input[name=rows]") == "4"
+    assert page.input_value("textarea[name=cell-3-0]") == "Best for"
+    page.keyboard.press("Alt+Shift+Equal")
+    assert _focused_name(page) == "header-2"
+    page.keyboard.type("Hybrid")
+    headers = [page.input_value(f"textarea[name=header-{column}]") for column in range(4)]
+    assert headers == ["Aspect", "Row-wise", "Hybrid", "Column-wise"]
+    assert page.input_value("textarea[name=cell-0-3]") == "Columns together"  # cells moved along
+    assert page.locator("button[aria-label='Remove column 4']").count() == 1
+    assert page.evaluate("window.samePage") is True
+    page.context.close()
+
+
 def test_the_rendered_or_source_choice_made_with_the_keyboard_is_kept_for_the_next_diff(
     browser, live_server, log_in, shots
 ):
@@ -393,3 +425,44 @@ def test_a_reviewer_turns_new_request_notifications_off_on_the_account_page(
     assert "Your notification settings are saved." in page.locator(".messages").inner_text()
     assert page.is_checked("input[name=new_requests][value=none]")
     page.context.close()
+
+
+def test_a_line_comment_stands_under_its_line_in_the_source_diff_and_tells_the_author(
+    browser, live_server, log_in, shots
+):
+    book = make_book(slug="lines")
+    chapter = make_chapter(book=book, number=1)
+    author = make_user("author", role="Editor")
+    request = propose_chapter_edit(author, chapter, chapter.body + "\nA new line about storage.")
+    make_user("reviewer", role="Reviewer")
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    log_in(page, "reviewer")
+    page.goto(f"{live_server.url}/reviews/{request.pk}/")
+    option = page.locator("#comment-anchor option", has_text="A new line about storage.")
+    page.locator("#comment-anchor").focus()
+    page.select_option("#comment-anchor", label=option.inner_text())
+    page.locator("#comment-body").focus()
+    page.keyboard.type("Which storage? Row or column?")
+    page.keyboard.press("Tab")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.locator("input[name=diff-view][value=rendered]").focus()
+    page.keyboard.press("ArrowRight")  # to Source
+    note = page.locator(".side-by-side-diff tr.line-notes")
+    expect(note).to_be_visible()
+    assert note.count() == 1 and "Comment by reviewer: Which storage? Row or column?" in note.inner_text()
+    above = note.evaluate("row => row.previousElementSibling.textContent")
+    assert "A new line about storage." in above
+    for viewport in VIEWPORTS:
+        page.set_viewport_size(viewport)
+        assert _fits(page), f"the page is wider than {viewport['width']} px"
+        note.evaluate("row => row.scrollIntoView({block: 'center'})")
+        page.screenshot(path=str(shots / f"line-comment-{viewport['width']}.png"))
+        assert _violations(page) == []
+    page.context.close()
+    # The request's author is told, without watching anything for it.
+    author_page = browser.new_context(viewport=VIEWPORTS[0]).new_page()
+    log_in(author_page, "author")
+    author_page.goto(f"{live_server.url}/notifications/")
+    assert "commented on a line or cell of the change" in author_page.locator("main").inner_text()
+    author_page.context.close()
