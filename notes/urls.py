@@ -156,6 +156,7 @@ urlpatterns += [
 urlpatterns += [
     path("books/<slug:book_slug>/edit/autosave/", drafts.book_autosave, name="book-autosave"),
     path(f"{_chapter}edit/autosave/", drafts.chapter_autosave, name="chapter-autosave"),
+    path(f"{_chapter}tables/<slug:table_slug>/edit/autosave/", drafts.table_autosave, name="table-autosave"),
     path("reviews/<int:request_id>/autosave/", drafts.draft_autosave, name="draft-autosave"),
     path("reviews/<int:request_id>/discard/", drafts.draft_discard, name="draft-discard"),
 ]

@@ -101,22 +101,27 @@ def mark_discussed_places(
     *,
     link_for: Callable[[str], str],
     start_for: Callable[[str], str] | None,
+    edit_table_for: Callable[[str], str] | None = None,
 ) -> str:
     """Return the chapter's HTML with a permalink on each heading and each table, and after
     each a line with its thread count and a "Discuss this" link.
 
     ``counts`` maps anchor keys to thread counts; ``link_for(key)`` gives the URL of the
     threads about a place, ``start_for(key)`` (None for users who cannot post) the URL to
-    start one. Only counts and URLs made here are inserted, each escaped: the chapter's
-    own HTML passes through untouched.
+    start one, ``edit_table_for(slug)`` (None for users who cannot propose) the URL of a
+    table's grid editor. Only counts and URLs made here are inserted, each escaped: the
+    chapter's own HTML passes through untouched.
     """
 
     def permalink(html_id: str, label: str) -> str:
         return f'<a class="permalink" href="#{escape(html_id)}" aria-label="{label}">#</a>'
 
-    def place_line(key: str, html_id: str, *, is_table: bool, link: bool = False) -> str:
+    def place_line(key: str, html_id: str, *, is_table: bool, link: bool = False, edit_url: str = "") -> str:
         count = counts.get(key, 0)
         parts = []
+        # Outside the " · " joins: the "Discuss this" after it shows on hover only, and a
+        # dot before a hidden link would dangle.
+        edit = f'<a class="table-edit" href="{escape(edit_url)}">Edit this table</a>' if edit_url else ""
         if link:  # a table without a caption has no title to hang its permalink on
             parts.append(f'<a class="permalink-text" href="#{escape(html_id)}">Link to this table</a>')
         if count:
@@ -125,9 +130,9 @@ def mark_discussed_places(
         if start_for is not None:
             label = "Discuss this table" if is_table else "Discuss this"
             parts.append(f'<a class="anchor-start" href="{escape(start_for(key))}">{label}</a>')
-        if not parts:
+        if not parts and not edit:
             return ""
-        return f'<p class="discussed-place" data-anchor="{escape(key)}">{" · ".join(parts)}</p>'
+        return f'<p class="discussed-place" data-anchor="{escape(key)}">{edit}{" · ".join(parts)}</p>'
 
     def after_heading(match: re.Match) -> str:
         level, html_id, text = match.groups()
@@ -145,7 +150,10 @@ def mark_discussed_places(
             figure = figure.replace(
                 "</figcaption>", permalink(html_id, "Link to this table") + "</figcaption>", 1
             )
-        line = place_line(anchor_key(TABLE, slug), html_id, is_table=True, link=not has_caption)
+        edit_url = edit_table_for(slug) if edit_table_for is not None else ""
+        line = place_line(
+            anchor_key(TABLE, slug), html_id, is_table=True, link=not has_caption, edit_url=edit_url
+        )
         return figure + line
 
     return _FIGURE_RE.sub(after_table, _HEADING_RE.sub(after_heading, html))

@@ -8,6 +8,7 @@ table's natural key, as the table diff matches them) and columns by their header
 """
 
 import difflib
+import re
 from dataclasses import dataclass
 
 from notes.lib.limits import MAX_ANCHOR_LABEL_LENGTH
@@ -102,3 +103,45 @@ def _label(place: str, text: str) -> str:
     shown = " ".join(text.split()) or "(empty)"
     label = f"{place}: {shown}"
     return label if len(label) <= MAX_ANCHOR_LABEL_LENGTH else label[: MAX_ANCHOR_LABEL_LENGTH - 1] + "…"
+
+
+def line_now(anchor: dict, body: str) -> int | None:
+    """The line (from 1) a comment on a line points at in ``body`` now: where it was, else
+    the same text nearest to it within the lines ``is_outdated`` looks at; None when gone."""
+    if "line" not in anchor:
+        return None
+    lines = body.splitlines()
+    number = anchor["line"] - 1
+    if 0 <= number < len(lines) and lines[number] == anchor.get("text"):
+        return number + 1
+    near = [
+        index
+        for index in range(max(0, number - 50), min(len(lines), number + 50))
+        if lines[index] == anchor.get("text")
+    ]
+    return min(near, key=lambda index: abs(index - number)) + 1 if near else None
+
+
+_SIDE_BY_SIDE_ROW_RE = re.compile(
+    r'<tr class="(?:same|changed|added|removed)">'
+    r'<td class="number">\d*</td><td class="[a-z]+">.*?</td>'
+    r'<td class="number">(\d*)</td><td class="[a-z]+">.*?</td></tr>',
+    re.DOTALL,
+)
+
+
+def side_by_side_with_notes(html: str, notes: dict[int, str]) -> str:
+    """The side-by-side diff (``notes.lib.diffs.side_by_side_diff``) with a row under each
+    new line numbered in ``notes``, holding that line's notes (HTML made by the caller,
+    escaped there). A line the diff does not show (an unchanged stretch) gets none here."""
+    if not notes:
+        return html
+
+    def under(match: re.Match) -> str:
+        number = match.group(1)
+        placed = notes.get(int(number)) if number else None
+        if not placed:
+            return match.group(0)
+        return f'{match.group(0)}<tr class="line-notes"><td class="number"></td><td colspan="3">{placed}</td></tr>'
+
+    return _SIDE_BY_SIDE_ROW_RE.sub(under, html)

@@ -94,6 +94,7 @@ class Notification(models.Model):
         PUBLISHED = "published", "New version"
         PARTLY_PUBLISHED = "partly_published", "Part of a change published"
         PART_REJECTED = "part_rejected", "Part of a change rejected"
+        DIFF_COMMENT = "diff_comment", "Comment on a change request"
 
     class EmailStatus(models.TextChoices):
         NONE = "", "No e-mail"
@@ -237,6 +238,7 @@ REQUEST_KINDS = (
     Notification.Kind.CONFLICT,
     Notification.Kind.PARTLY_PUBLISHED,
     Notification.Kind.PART_REJECTED,
+    Notification.Kind.DIFF_COMMENT,
 )
 VERBS = {
     Notification.Kind.MENTION: "mentioned you in",
@@ -252,6 +254,7 @@ VERBS = {
     Notification.Kind.PUBLISHED: "published a new version of",
     Notification.Kind.PARTLY_PUBLISHED: "published part of your change",
     Notification.Kind.PART_REJECTED: "took part out of your change",
+    Notification.Kind.DIFF_COMMENT: "commented on a line or cell of the change",
 }
 
 

@@ -11,7 +11,7 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from notes import permissions
-from notes.models import Book, ChangeRequest, Chapter
+from notes.models import Book, ChangeRequest, Chapter, ComparisonTable
 from notes.selectors.editing import my_draft_get
 from notes.services.reviews import ReviewError, change_request_create, change_request_revise
 
@@ -31,27 +31,34 @@ def draft_start(
     summary: str,
     content: dict,
     base_history_id: int | None,
+    table: ComparisonTable | None = None,
 ) -> ChangeRequest:
-    """The first autosave of an editor: a new draft editing ``chapter`` or ``book``'s details.
+    """The first autosave of an editor: a new draft editing ``table``'s grid, else
+    ``chapter``'s text, else ``book``'s details.
 
     Refused when the author has a draft of it already (the editor offered to continue it):
     two tabs starting at once would otherwise each write one. The target's row lock makes
     the check and the write one step.
     """
-    target = Chapter if chapter is not None else Book
-    target.objects.select_for_update().filter(pk=(chapter or book).pk).first()
-    existing = my_draft_get(user=author, target=chapter or book)
+    target = table or chapter or book
+    type(target).objects.select_for_update().filter(pk=target.pk).first()
+    existing = my_draft_get(user=author, target=target)
     if existing is not None:
         moment = timezone.localtime(existing.updated_at).strftime("%d %b %Y, %H:%M")
         raise StaleDraft(
             f"You have a draft of this page from {moment} (request #{existing.pk}); reload the "
             "editor to continue it or discard it. Nothing was saved."
         )
+    if table is not None:
+        kind = ChangeRequest.Kind.TABLE_EDIT
+    else:
+        kind = ChangeRequest.Kind.CHAPTER_EDIT if chapter is not None else ChangeRequest.Kind.BOOK_EDIT
     return change_request_create(
         author=author,
         book=book,
-        kind=ChangeRequest.Kind.CHAPTER_EDIT if chapter is not None else ChangeRequest.Kind.BOOK_EDIT,
+        kind=kind,
         chapter=chapter,
+        table=table,
         summary=summary,
         content=content,
         base_history_id=base_history_id,

@@ -26,7 +26,15 @@ from django.utils import timezone
 from notes import permissions, tasks
 from notes.lib import email_tokens
 from notes.lib.limits import MAX_NOTIFIED_MENTIONS
-from notes.models import ChangeRequest, Comment, Notification, NotificationSettings, Review, Watch
+from notes.models import (
+    ChangeRequest,
+    Comment,
+    DiffComment,
+    Notification,
+    NotificationSettings,
+    Review,
+    Watch,
+)
 from notes.services.viewers import viewer_changed
 
 logger = logging.getLogger(__name__)
@@ -134,6 +142,21 @@ def notify_request_reviewed(
         direct=[(change_request.author_id, verdict_kinds[review.verdict])],
         watch_kind=Kind.PUBLISHED if published else None,
         direct_detail=detail,
+    )
+
+
+def notify_diff_comment(comment: DiffComment) -> None:
+    """A comment on a line or cell of a request (or an answer to one): the request's author
+    and everyone who wrote in that comment's thread hear of it, the writer excepted."""
+    change_request = comment.change_request
+    root = comment.parent or comment
+    in_thread = [root.author_id, *DiffComment.objects.filter(parent=root).values_list("author_id", flat=True)]
+    people = dict.fromkeys([change_request.author_id, *in_thread])
+    _notify(
+        key=f"diff-comment:{comment.pk}",
+        actor_id=comment.author_id,
+        place=_request_place(change_request),
+        direct=[(user_id, Kind.DIFF_COMMENT) for user_id in people],
     )
 
 

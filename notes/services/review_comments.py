@@ -2,7 +2,8 @@
 
 A comment keeps the revision it was written on and what it pointed at (``anchor``, see
 ``notes.lib.diff_anchors``); the request page finds it again after a revision or shows it
-outdated. The verdict given with them (request changes, approve) is what notifies.
+outdated. Each comment tells the request's author and the others in its thread; the
+verdict given with them (request changes, approve) tells the author again, as a verdict.
 """
 
 from django.db import transaction
@@ -10,6 +11,7 @@ from django.db import transaction
 from notes import permissions
 from notes.lib.limits import MAX_COMMENT_BYTES
 from notes.models import ChangeRequest, DiffComment
+from notes.services.notifications import notify_diff_comment
 
 
 class DiffCommentError(Exception):
@@ -54,6 +56,7 @@ def diff_comment_post(
         # An answer reopens the question.
         parent.is_resolved = False
         parent.save(update_fields=["is_resolved"])
+    notify_diff_comment(comment)
     return comment
 
 

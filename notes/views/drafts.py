@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from notes.forms.reviews import text_fields
+from notes.forms.reviews import grid_from_post, text_fields
 from notes.lib.numbers import BadNumber, parse_int, parse_optional_int
 from notes.models import ChangeRequest
 from notes.models.reviews import PROPOSED_FIELDS
@@ -45,15 +45,30 @@ def _posted(request, names) -> dict:
     return content
 
 
-def _start(request, *, book, chapter, names):
+def _posted_grid(request, change_request_kind: str) -> dict:
+    """A grid's content as its form posts it (``grid_from_post``); a grid button named in
+    the post is not applied: an autosave saves the grid as the page shows it."""
+    post = request.POST.copy()
+    post.pop("grid", None)
+    headers, rows, _ = grid_from_post(post)
+    content = {"title": request.POST.get("title", ""), "headers": headers, "rows": rows}
+    if change_request_kind == ChangeRequest.Kind.TABLE_NEW:
+        content["slug"] = request.POST.get("slug", "")
+    return content
+
+
+def _start(request, *, book, chapter, names=(), table=None):
     try:
         base = parse_optional_int(request.POST.get("base_version"), what="The base version")
         change_request = draft_start(
             author=request.user,
             book=book,
             chapter=chapter,
+            table=table,
             summary=request.POST.get("summary", ""),
-            content=_posted(request, names),
+            content=_posted_grid(request, ChangeRequest.Kind.TABLE_EDIT)
+            if table
+            else _posted(request, names),
             base_history_id=base,
         )
     except (BadNumber, ReviewError) as error:
@@ -83,13 +98,24 @@ def book_autosave(request, book_slug: str):
 
 @require_POST
 @permission_view
+def table_autosave(request, book_slug: str, number: int, table_slug: str):
+    """The table grid's first autosave: start the author's draft of this table."""
+    require(request, can_propose(request.user))
+    table = selectors.table_get(book_slug=book_slug, number=number, table_slug=table_slug)
+    return _start(request, book=table.chapter.book, chapter=table.chapter, table=table)
+
+
+@require_POST
+@permission_view
 def draft_autosave(request, request_id: int):
     """Save the editor into the author's draft, if nobody saved it since (else 409)."""
     require(request, can_propose(request.user))  # before the lookup: ids are not public
     change_request = change_request_get(request_id=request_id)
     require(request, can_revise(request.user, change_request))
     if change_request.target_kind == "table":
-        return JsonResponse({"error": "A table's draft is saved from its grid."}, status=400)
+        content = _posted_grid(request, change_request.kind)
+    else:
+        content = _posted(request, text_fields(change_request))
     try:
         revision = parse_int(request.POST.get("revision", ""), what="The draft's revision")
         change_request = draft_save(
@@ -97,7 +123,7 @@ def draft_autosave(request, request_id: int):
             user=request.user,
             revision=revision,
             summary=request.POST.get("summary", ""),
-            content=_posted(request, text_fields(change_request)),
+            content=content,
         )
     except (BadNumber, ReviewError) as error:
         return _refused(error)
@@ -123,4 +149,12 @@ def draft_discard(request, request_id: int):
         )
     if change_request.kind == ChangeRequest.Kind.BOOK_EDIT:
         return redirect("notes:book-edit", book_slug=change_request.book.slug)
+    if change_request.kind == ChangeRequest.Kind.TABLE_EDIT:
+        table = change_request.table
+        return redirect(
+            "notes:table-edit",
+            book_slug=table.chapter.book.slug,
+            number=table.chapter.number,
+            table_slug=table.slug,
+        )
     return redirect("notes:review-queue")

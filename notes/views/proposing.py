@@ -16,6 +16,7 @@ from notes.forms.reviews import (
     TableMetaForm,
     grid_from_post,
 )
+from notes.lib.limits import MAX_GRID_COLUMNS, MAX_GRID_ROWS
 from notes.lib.numbers import BadNumber, parse_optional_int
 from notes.models import Book, ChangeRequest, Chapter, ComparisonTable
 from notes.models.reviews import PROPOSED_FIELDS
@@ -56,37 +57,40 @@ def _offer_autosave(context: dict, url: str) -> None:
         context["autosave_url"] = url
 
 
-def _proposed_or_into_draft(request, form, *, summary, content, **proposal) -> ChangeRequest | None:
+def _proposed_or_into_draft(request, form, **proposal) -> ChangeRequest | None:
+    """``_into_draft_or_new``, its refusal shown on ``form``."""
+    try:
+        return _into_draft_or_new(request, **proposal)
+    except ReviewError as error:
+        form.add_error(None, str(error))
+        return None
+
+
+def _into_draft_or_new(request, *, summary, content, **proposal) -> ChangeRequest:
     """A new request; or, when the editor has autosaved, its draft saved or submitted.
 
     The form then carries the draft's id and the revision it last saved; a draft that moved
-    on in another tab is refused on the form, never overwritten.
+    on in another tab is refused (``ReviewError``), never overwritten.
     """
     try:
         draft_id = parse_optional_int(request.POST.get("draft"), what="The draft")
         revision = parse_optional_int(request.POST.get("revision"), what="The draft's revision")
     except BadNumber as error:
-        form.add_error(None, str(error))
-        return None
+        raise ReviewError(str(error)) from None
     if draft_id is None:
-        return _proposed(request, form, summary=summary, content=content, **proposal)
-    target = proposal.get("chapter") or proposal["book"]
+        return _create(request, summary=summary, content=content, **proposal)
+    target = proposal.get("table") or proposal.get("chapter") or proposal["book"]
     draft = my_draft_get(user=request.user, target=target, request_id=draft_id)
     if draft is None:
-        form.add_error(None, "That draft is not one of yours; your text is below, submit it again.")
-        return None
-    try:
-        return draft_save(
-            change_request=draft,
-            user=request.user,
-            revision=revision,
-            summary=summary,
-            content=content,
-            submit=submitting(request),
-        )
-    except ReviewError as error:
-        form.add_error(None, str(error))
-        return None
+        raise ReviewError("That draft is not one of yours; your text is below, submit it again.")
+    return draft_save(
+        change_request=draft,
+        user=request.user,
+        revision=revision,
+        summary=summary,
+        content=content,
+        submit=submitting(request),
+    )
 
 
 def request_saved(request, change_request: ChangeRequest, *, amended: bool = False):
@@ -250,8 +254,11 @@ def book_new(request):
     return render(request, "notes/editing/book_form.html", context, status=400 if form.errors else 200)
 
 
-def _table_page(request, *, form, headers, rows, book, chapter, heading, show_slug=False, open_requests=None):
+def _table_page(
+    request, *, form, headers, rows, book, chapter, heading, show_slug=False, open_requests=None, extra=None
+):
     context = {
+        **(extra or {}),
         "open_requests": open_requests,
         "form": form,
         "headers": headers,
@@ -262,6 +269,8 @@ def _table_page(request, *, form, headers, rows, book, chapter, heading, show_sl
         "column_count": len(headers),
         "row_count": len(rows),
         "show_slug": show_slug,
+        "max_rows": MAX_GRID_ROWS,
+        "max_columns": MAX_GRID_COLUMNS,
     }
     return render(request, "notes/editing/table_form.html", context, status=400 if form.errors else 200)
 
@@ -293,16 +302,19 @@ def table_proposal(
     show_slug=False,
     open_requests=None,
     amended=False,
+    extra=None,
 ):
     """The grid editor: drawn on GET and on a grid button; a save calls
     ``write(data, headers, rows)``, whose ReviewError is shown on the form (``amended``:
-    the save amends a submitted request, and says so)."""
+    the save amends a submitted request, and says so; ``extra``: more for the template,
+    such as the autosave's address and draft)."""
     page = {
         "book": book,
         "chapter": chapter,
         "heading": heading,
         "show_slug": show_slug,
         "open_requests": open_requests,
+        "extra": extra,
     }
     if request.method == "POST":
         form, headers, rows, grid_action = _table_post(request)
@@ -324,12 +336,33 @@ def _create(request, book, **proposal) -> ChangeRequest:
 def table_edit(request, book_slug: str, number: int, table_slug: str):
     require(request, can_propose(request.user))
     table = selectors.table_get(book_slug=book_slug, number=number, table_slug=table_slug)
+    open_requests = open_requests_on(user=request.user, table=table)
+    if (draft := _draft_to_open(request, open_requests)) is not None:
+        return redirect("notes:review-revise", request_id=draft.pk)
+    extra = {"open_requests": open_requests, **_posted_draft(request)}
+    _offer_autosave(
+        extra,
+        reverse("notes:table-autosave", args=[table.chapter.book.slug, table.chapter.number, table.slug]),
+    )
+
+    def write(data, headers, rows):
+        # Into the draft the grid autosaved, if it did; else a new request.
+        return _into_draft_or_new(
+            request,
+            book=table.chapter.book,
+            kind=Kind.TABLE_EDIT,
+            table=table,
+            summary=data["summary"],
+            content={"title": data["title"], "headers": headers, "rows": rows},
+            base_history_id=data["base_version"],
+        )
+
     return table_proposal(
         request,
         book=table.chapter.book,
         chapter=table.chapter,
         heading=f"Edit the table “{table}”",
-        open_requests=open_requests_on(user=request.user, table=table),
+        open_requests=open_requests,
         form=TableMetaForm(
             initial={
                 "title": table.title,
@@ -338,15 +371,8 @@ def table_edit(request, book_slug: str, number: int, table_slug: str):
         ),
         headers=table.headers,
         rows=table.rows,
-        write=lambda data, headers, rows: _create(
-            request,
-            table.chapter.book,
-            kind=Kind.TABLE_EDIT,
-            table=table,
-            summary=data["summary"],
-            content={"title": data["title"], "headers": headers, "rows": rows},
-            base_history_id=data["base_version"],
-        ),
+        write=write,
+        extra=extra,
     )
 
 

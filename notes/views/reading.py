@@ -15,6 +15,7 @@ from notes.lib.page_cache import anonymous_page, chapter_part
 from notes.permissions import read_required
 from notes.selectors import books as book_selectors
 from notes.selectors import discussions as discussion_selectors
+from notes.selectors import editing as editing_selectors
 from notes.selectors import following as following_selectors
 from notes.selectors import groups as group_selectors
 from notes.selectors import reviews as review_selectors
@@ -141,14 +142,21 @@ def chapter_detail(request, book_slug: str, number: int):
     progress, watching, counts). A reading group member who has not read this far gets a
     part of its own, with no quotes or thread counts in it (spoiler folding)."""
     can_discuss = permissions.can_discuss(request.user)
+    # Editors see "Edit this table" beside each table: a variant per role, never per user,
+    # and never the anonymous page's (a visitor proposes nothing).
+    can_propose = permissions.can_propose(request.user)
 
     def part(folded: bool) -> dict:
         return chapter_part(
             book_slug=book_slug,
             number=number,
-            variant=f"chapter-reading:{int(can_discuss)}:{int(folded)}",
+            variant=f"chapter-reading:{int(can_discuss)}:{int(folded)}:{int(can_propose)}",
             build=lambda: _chapter_reading(
-                book_slug=book_slug, number=number, can_discuss=can_discuss, folded=folded
+                book_slug=book_slug,
+                number=number,
+                can_discuss=can_discuss,
+                folded=folded,
+                can_propose=can_propose,
             ),
         )
 
@@ -159,6 +167,13 @@ def chapter_detail(request, book_slug: str, number: int):
     is_folded = permissions.is_spoiler(request.user, book_id=chapter.book_id, chapter_number=chapter.number)
     if is_folded:
         reading = part(folded=True)
+    # Who else is drafting this chapter: for editors only (signed in, so never in the
+    # anonymous page), one query, the editor's own selector.
+    others_drafting = (
+        editing_selectors.open_requests_on(user=request.user, book=chapter.book, chapter=chapter).drafting
+        if can_propose
+        else []
+    )
     return render(
         request,
         "notes/chapter_detail.html",
@@ -168,11 +183,14 @@ def chapter_detail(request, book_slug: str, number: int):
             "watch": following_selectors.watch_state(user=request.user, target=chapter),
             "reading_progress": group_selectors.book_progress(user=request.user, book_id=chapter.book_id),
             "is_folded": is_folded,
+            "others_drafting": others_drafting,
         },
     )
 
 
-def _chapter_reading(*, book_slug: str, number: int, can_discuss: bool, folded: bool) -> dict:
+def _chapter_reading(
+    *, book_slug: str, number: int, can_discuss: bool, folded: bool, can_propose: bool = False
+) -> dict:
     """The chapter page's shared part: the chapter (for its head), its thread counts, and
     the HTML of its contents, its marked body, its quotes and the book's chapters.
 
@@ -195,6 +213,13 @@ def _chapter_reading(*, book_slug: str, number: int, can_discuss: bool, folded: 
         {} if folded else discussion.anchors,
         link_for=lambda key: f"{threads_url}?{urlencode({'filter': 'all', 'anchor': key})}",
         start_for=(lambda key: f"{start_url}?{urlencode({'anchor': key})}") if can_discuss else None,
+        edit_table_for=(
+            lambda slug: reverse(
+                "notes:table-edit", kwargs={"book_slug": book_slug, "number": number, "table_slug": slug}
+            )
+        )
+        if can_propose
+        else None,
     )
     # The contents indent from the chapter's highest heading level, whichever it is.
     top_level = min((entry["level"] for entry in chapter.contents), default=1)

@@ -3,10 +3,12 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.html import format_html_join
+from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
 from notes.forms.reviews import VerdictForm
-from notes.lib.diff_anchors import anchor_label, is_outdated
+from notes.lib.diff_anchors import anchor_label, is_outdated, line_now, side_by_side_with_notes
 from notes.lib.hunks import proposal_applied
 from notes.lib.limits import MAX_PART_CHANGES
 from notes.lib.table_diffs import table_diff
@@ -207,10 +209,12 @@ def part_preview(request, request_id: int):
 
 def _comments_context(change_request: ChangeRequest, context: dict, user) -> dict:
     """The comments on lines and cells: each marked outdated when what it pointed at changed
-    in a later revision; those on a cell still standing are placed in the table diff too."""
+    in a later revision; those on a cell or a line still standing are placed in the table
+    diff or under their line of the side-by-side diff too."""
     threads = diff_comment_threads(change_request=change_request)
     current = {"body": change_request.body, "headers": change_request.headers, "rows": change_request.rows}
     notes: dict[tuple[int, int], list] = {}
+    line_notes: dict[int, list] = {}
     keys = [str(row[0]) if row else "" for row in change_request.rows]
     headers = [str(header) for header in change_request.headers]
     for thread in threads:
@@ -222,13 +226,38 @@ def _comments_context(change_request: ChangeRequest, context: dict, user) -> dic
         is_placed = "row" in anchor and not thread.is_outdated and keys.count(anchor["row"]) == 1
         if is_placed and anchor.get("column") in headers:
             notes.setdefault((keys.index(anchor["row"]), headers.index(anchor["column"])), []).append(thread)
+        line = line_now(anchor, change_request.body) if not thread.is_outdated else None
+        if line is not None:
+            line_notes.setdefault(line, []).append(thread)
     can_comment = can_comment_on_diff(user, change_request)
     result = {"comment_threads": threads, "can_comment": can_comment}
     if can_comment:
         result["comment_anchors"] = comment_anchors(change_request, context["base"])
     if "cells" in context:
         result["table_rows"] = context["cells"].with_notes(notes)
+    if line_notes and context.get("side_by_side"):
+        result["side_by_side"] = side_by_side_with_notes(
+            context["side_by_side"], {line: _line_notes_html(placed) for line, placed in line_notes.items()}
+        )
     return result
+
+
+def _line_notes_html(threads: list) -> str:
+    """The comments on one line, as the side-by-side diff shows them under it: who, the
+    start of what they wrote, and a link to the thread below."""
+    return format_html_join(
+        "",
+        '<p class="line-comment"><a href="#diff-comment-{}">{} by {}</a>: {}</p>',
+        (
+            (
+                thread.pk,
+                "Comment (resolved)" if thread.is_resolved else "Comment",
+                thread.author.get_username(),
+                Truncator(" ".join(thread.body.split())).chars(120),
+            )
+            for thread in threads
+        ),
+    )
 
 
 def _verdict(request, request_id: int, action):

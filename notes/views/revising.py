@@ -40,8 +40,13 @@ def request_revise(request, request_id: int):
     published_url = _published_editor_url(change_request)
     if change_request.status == ChangeRequest.Status.DRAFT and published_url:
         # A draft was never a request anyone saw: it is the page being edited.
-        target = change_request.chapter if change_request.kind == Kind.CHAPTER_EDIT else change_request.book
-        heading = f"Edit {target} (your draft)"
+        if change_request.kind == Kind.TABLE_EDIT:
+            heading = f"Edit the table “{change_request.table}” (your draft)"
+        else:
+            target = (
+                change_request.chapter if change_request.kind == Kind.CHAPTER_EDIT else change_request.book
+            )
+            heading = f"Edit {target} (your draft)"
     if not change_request.is_editable:
         messages.error(
             request, f"A request that is {change_request.get_status_display().lower()} cannot be revised."
@@ -87,6 +92,10 @@ def request_revise(request, request_id: int):
             book=change_request.book,
             chapter=change_request.chapter,
             heading=heading,
+            extra={
+                "change_request": change_request,
+                **_draft_context(request, change_request, published_url),
+            },
             form=TableMetaForm(
                 initial={"summary": change_request.summary, "title": draft.title, "slug": change_request.slug}
             ),
@@ -137,19 +146,31 @@ def request_revise(request, request_id: int):
         text = request.POST.get("body", "") if request.method == "POST" else draft.body
         context["conflict_cards"] = _conflict_cards(text, request.POST if request.method == "POST" else {})
         context["other_conflicts"] = _other_conflicts(change_request)
-    if change_request.status == ChangeRequest.Status.DRAFT:
-        if published_url:
-            context["draft_notice"] = {"published_url": published_url}
-        context["autosave_url"] = reverse("notes:draft-autosave", args=[change_request.pk])
-        context["draft_id"] = change_request.pk
-        context["draft_revision"] = request.POST.get("revision", change_request.revision)
+    context.update(_draft_context(request, change_request, published_url))
     return render(request, f"notes/editing/{template}.html", context, status=400 if form.errors else 200)
 
 
+def _draft_context(request, change_request: ChangeRequest, published_url: str) -> dict:
+    """A draft's editor autosaves into it, and offers the published text and discarding."""
+    if change_request.status != ChangeRequest.Status.DRAFT:
+        return {}
+    context = {
+        "autosave_url": reverse("notes:draft-autosave", args=[change_request.pk]),
+        "draft_id": change_request.pk,
+        "draft_revision": request.POST.get("revision", change_request.revision),
+    }
+    if published_url:
+        context["draft_notice"] = {"published_url": published_url}
+    return context
+
+
 def _published_editor_url(change_request: ChangeRequest) -> str:
-    """The page's own editor showing the published text (a chapter's or a book's details);
-    empty for what has no page yet."""
-    if change_request.kind == Kind.CHAPTER_EDIT:
+    """The page's own editor showing the published text (a table's grid, a chapter's text
+    or a book's details); empty for what has no page yet."""
+    if change_request.kind == Kind.TABLE_EDIT:
+        table = change_request.table
+        url = reverse("notes:table-edit", args=[change_request.book.slug, table.chapter.number, table.slug])
+    elif change_request.kind == Kind.CHAPTER_EDIT:
         url = reverse("notes:chapter-edit", args=[change_request.book.slug, change_request.chapter.number])
     elif change_request.kind == Kind.BOOK_EDIT:
         url = reverse("notes:book-edit", args=[change_request.book.slug])

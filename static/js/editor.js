@@ -1,5 +1,6 @@
 // The editors: the Markdown editor's keys and toolbar, its Write/Preview tabs on a
-// phone, autosave into the author's draft, and the table grid's growing cells and preview.
+// phone, autosave into the author's draft, and the table grid: rows and columns added, moved
+// and removed in the page by button or key, growing cells, preview, autosaved like the text.
 // Everything here is an enhancement: without JavaScript the forms post as before.
 (function () {
   "use strict";
@@ -259,35 +260,97 @@
     return " " + text.replace(/\s+/g, " ").trim().replace(/\|/g, "\\|") + " ";
   }
 
+  // Keys on a grid cell, all with Alt+Shift: Alt alone moves through history (Alt+Left) and
+  // Ctrl+Alt turns the screen on some systems; screen readers use Insert, Caps Lock or
+  // Ctrl+Option, and browsers keep no Alt+Shift+arrow for themselves. Read from
+  // ``event.code`` so that Option+Shift on a Mac, which types a character, still counts.
+  var GRID_KEYS = {
+    ArrowUp: "move-row-up",
+    ArrowDown: "move-row-down",
+    ArrowLeft: "move-column-left",
+    ArrowRight: "move-column-right",
+    Enter: "add-row-below",
+    NumpadEnter: "add-row-below",
+    Backspace: "remove-row",
+    Equal: "add-column-right",
+    Minus: "remove-column",
+  };
+
+  function element(tag, attributes, text) {
+    var node = document.createElement(tag);
+    Object.keys(attributes || {}).forEach(function (name) { node.setAttribute(name, attributes[name]); });
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  // The same buttons as the server draws (templates/notes/editing/table_form.html): without
+  // this script they post the form and the server redraws the grid.
+  function gridButton(value, label, text, className) {
+    return element(
+      "button",
+      { type: "submit", name: "grid", value: value, class: className, formnovalidate: "", "aria-label": label, title: label },
+      text
+    );
+  }
+
   function setUpGrid(form) {
     var section = form.querySelector("[data-table-preview-section]");
     var preview = form.querySelector("[data-table-preview]");
-    var columns = parseInt(form.querySelector("input[name=columns]").value, 10) || 0;
-    var rows = parseInt(form.querySelector("input[name=rows]").value, 10) || 0;
+    var table = form.querySelector("table.grid");
+    var columnsField = form.querySelector("input[name=columns]");
+    var rowsField = form.querySelector("input[name=rows]");
+    var status = form.querySelector("[data-grid-status]");
+    var keys = document.querySelector("[data-grid-keys]");
+    var maxRows = parseInt(form.dataset.maxRows, 10) || 500;
+    var maxColumns = parseInt(form.dataset.maxColumns, 10) || 50;
     var timer = null;
 
+    function headerCells() { return Array.prototype.slice.call(table.tHead.rows[0].cells, 0, -1); }
+    function bodyRows() { return Array.prototype.slice.call(table.tBodies[0].rows); }
+    function columns() { return headerCells().length; }
+    function rows() { return bodyRows().length; }
+    function field(row, column) {
+      var cell = row < 0 ? headerCells()[column] : bodyRows()[row] && bodyRows()[row].cells[column];
+      return cell ? cell.querySelector("textarea") : null;
+    }
+
+    // Where a text area sits: row -1 is the header.
+    function place(textarea) {
+      var cell = textarea.closest("th, td");
+      var row = cell.parentNode;
+      return { row: row.parentNode === table.tHead ? -1 : bodyRows().indexOf(row), column: cell.cellIndex };
+    }
+
+    function say(text) {
+      if (!status) return;
+      // Emptied first so that saying the same thing twice is announced twice.
+      status.textContent = "";
+      window.setTimeout(function () { status.textContent = text; }, 30);
+    }
+
     function value(name) {
-      var field = form.elements[name];
-      return field ? field.value : "";
+      var found = form.elements[name];
+      return found ? found.value : "";
     }
 
     function tableMarkdown() {
-      var lines = [], header = [], rule = [];
-      for (var column = 0; column < columns; column += 1) {
+      var lines = [], header = [], rule = [], count = columns();
+      for (var column = 0; column < count; column += 1) {
         header.push(markdownCell(value("header-" + column)));
         rule.push("---");
       }
       lines.push("|" + header.join("|") + "|", "|" + rule.join("|") + "|");
-      for (var row = 0; row < rows; row += 1) {
+      for (var row = 0; row < rows(); row += 1) {
         var cells = [];
-        for (column = 0; column < columns; column += 1) cells.push(markdownCell(value("cell-" + row + "-" + column)));
+        for (column = 0; column < count; column += 1) cells.push(markdownCell(value("cell-" + row + "-" + column)));
         lines.push("|" + cells.join("|") + "|");
       }
       return lines.join("\n");
     }
 
     function refresh() {
-      if (!columns) { preview.textContent = "A table needs at least one column."; return; }
+      if (!preview) return;
+      if (!columns()) { preview.textContent = "A table needs at least one column."; return; }
       var data = new FormData();
       data.append("content", tableMarkdown());
       fetch(form.dataset.previewUrl, {
@@ -301,23 +364,199 @@
         .catch(function () { preview.textContent = "The preview could not be loaded."; });
     }
 
-    form.querySelectorAll("textarea[data-grow]").forEach(function (textarea) {
-      grow(textarea);
+    function refreshSoon() {
+      clearTimeout(timer);
+      timer = setTimeout(refresh, 400);
+    }
+
+    function newTextarea(rowsAttribute) {
+      var textarea = element("textarea", { rows: String(rowsAttribute), "data-grow": "" });
+      wire(textarea);
+      return textarea;
+    }
+
+    function newHeader() {
+      var cell = element("th", { scope: "col" });
+      cell.appendChild(newTextarea(1));
+      cell.appendChild(element("span", { class: "grid-tools" }));
+      return cell;
+    }
+
+    function newBodyCell() {
+      var cell = element("td");
+      cell.appendChild(newTextarea(2));
+      return cell;
+    }
+
+    function newRow() {
+      var row = element("tr");
+      for (var column = 0; column < columns(); column += 1) row.appendChild(newBodyCell());
+      row.appendChild(element("td", { class: "grid-tools" }));
+      return row;
+    }
+
+    // Names, labels and buttons follow the positions: the server reads cell-<row>-<column>.
+    function renumber() {
+      var headers = headerCells(), body = bodyRows(), count = headers.length;
+      headers.forEach(function (cell, column) {
+        var number = column + 1;
+        var textarea = cell.querySelector("textarea");
+        textarea.name = "header-" + column;
+        textarea.setAttribute("aria-label", "Column " + number + " header");
+        var tools = cell.querySelector(".grid-tools");
+        tools.textContent = "";
+        if (column > 0) tools.appendChild(gridButton("move-column-left-" + column, "Move column " + number + " left", "←", "small"));
+        if (column < count - 1) tools.appendChild(gridButton("move-column-right-" + column, "Move column " + number + " right", "→", "small"));
+        tools.appendChild(gridButton("remove-column-" + column, "Remove column " + number, "✕ column", "link"));
+      });
+      body.forEach(function (row, index) {
+        var number = index + 1;
+        Array.prototype.slice.call(row.cells, 0, -1).forEach(function (cell, column) {
+          var textarea = cell.querySelector("textarea");
+          textarea.name = "cell-" + index + "-" + column;
+          textarea.setAttribute("aria-label", "Row " + number + ", column " + (column + 1));
+        });
+        var tools = row.cells[row.cells.length - 1];
+        tools.textContent = "";
+        if (index > 0) tools.appendChild(gridButton("move-row-up-" + index, "Move row " + number + " up", "↑", "small"));
+        if (index < body.length - 1) tools.appendChild(gridButton("move-row-down-" + index, "Move row " + number + " down", "↓", "small"));
+        tools.appendChild(gridButton("remove-row-" + index, "Remove row " + number, "✕ row", "link"));
+      });
+      columnsField.value = String(count);
+      rowsField.value = String(body.length);
+      table.querySelectorAll("textarea[data-grow]").forEach(grow);
+      refreshSoon();
+      // The autosave listens for input on the form: a structural change is one.
+      rowsField.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+
+    function focusOn(target, caret) {
+      if (!target) return;
+      target.focus();
+      if (target instanceof HTMLTextAreaElement && caret) {
+        var length = target.value.length;
+        target.setSelectionRange(Math.min(caret[0], length), Math.min(caret[1], length));
+      }
+    }
+
+    // Each action takes the row and column it applies to and answers where the focus goes
+    // (a cell, as {row, column}) and what to tell a screen reader; null when refused.
+    var ACTIONS = {
+      "add-row": function () { return ACTIONS["add-row-below"](rows() - 1, 0); },
+      "add-row-below": function (row, column) {
+        if (rows() >= maxRows) return { refused: "A table has at most " + maxRows + " rows." };
+        var at = row + 1;
+        table.tBodies[0].insertBefore(newRow(), bodyRows()[at] || null);
+        return { row: at, column: column, said: "Row " + (at + 1) + " added." };
+      },
+      "remove-row": function (row, column) {
+        if (row < 0) return { refused: "The header row stays: remove a column instead." };
+        bodyRows()[row].remove();
+        var next = Math.min(row, rows() - 1);
+        return { row: next, column: column, said: "Row " + (row + 1) + " removed." };
+      },
+      "move-row-up": function (row, column) { return moveRow(row, column, -1); },
+      "move-row-down": function (row, column) { return moveRow(row, column, 1); },
+      "add-column": function () { return ACTIONS["add-column-right"](-1, columns() - 1); },
+      "add-column-right": function (row, column) {
+        if (columns() >= maxColumns) return { refused: "A table has at most " + maxColumns + " columns." };
+        var at = column + 1;
+        var corner = table.tHead.rows[0].cells[at];
+        table.tHead.rows[0].insertBefore(newHeader(), corner);
+        bodyRows().forEach(function (tr) { tr.insertBefore(newBodyCell(), tr.cells[at]); });
+        return { row: -1, column: at, said: "Column " + (at + 1) + " added." };
+      },
+      "remove-column": function (row, column) {
+        if (columns() <= 1) return { refused: "A table needs at least one column." };
+        headerCells()[column].remove();
+        bodyRows().forEach(function (tr) { tr.cells[column].remove(); });
+        return { row: row, column: Math.min(column, columns() - 1), said: "Column " + (column + 1) + " removed." };
+      },
+      "move-column-left": function (row, column) { return moveColumn(row, column, -1); },
+      "move-column-right": function (row, column) { return moveColumn(row, column, 1); },
+    };
+
+    function moveRow(row, column, step) {
+      var to = row + step;
+      if (row < 0 || to < 0 || to >= rows()) return { refused: row < 0 ? "The header row does not move." : "Row " + (row + 1) + " is already " + (step < 0 ? "first." : "last.") };
+      var body = bodyRows(), moving = body[row];
+      table.tBodies[0].insertBefore(moving, step < 0 ? body[to] : body[to].nextSibling);
+      return { row: to, column: column, said: "Row moved to position " + (to + 1) + " of " + rows() + "." };
+    }
+
+    function moveColumn(row, column, step) {
+      var to = column + step;
+      if (to < 0 || to >= columns()) return { refused: "Column " + (column + 1) + " is already " + (step < 0 ? "first." : "last.") };
+      [table.tHead.rows[0]].concat(bodyRows()).forEach(function (tr) {
+        var moving = tr.cells[column], other = tr.cells[to];
+        tr.insertBefore(moving, step < 0 ? other : other.nextSibling);
+      });
+      return { row: row, column: to, said: "Column moved to position " + (to + 1) + " of " + columns() + "." };
+    }
+
+    // ``from``: the text area the keys were pressed in, or the button pressed.
+    function apply(name, row, column, from) {
+      var caret = from instanceof HTMLTextAreaElement ? [from.selectionStart, from.selectionEnd] : null;
+      var moved = /^move-/.test(name) && from instanceof HTMLTextAreaElement ? from : null;
+      var outcome = ACTIONS[name](row, column);
+      if (outcome.refused) { say(outcome.refused); return; }
+      renumber();
+      say(outcome.said);
+      if (moved) { focusOn(moved, caret); return; } // the same cell, carried along
+      if (from instanceof HTMLButtonElement && /^move-/.test(name)) {
+        // Pressing ↓ again moves the row again: the focus stays on that button in its new place.
+        var index = /row/.test(name) ? outcome.row : outcome.column;
+        var again = form.querySelector("button[name=grid][value='" + name + "-" + index + "']");
+        if (again) { again.focus(); return; }
+      }
+      focusOn(field(outcome.row, outcome.column) || field(-1, 0), caret && /^remove-/.test(name) ? null : caret);
+    }
+
+    function wire(textarea) {
       textarea.addEventListener("input", function () {
         grow(textarea);
-        clearTimeout(timer);
-        timer = setTimeout(refresh, 400);
+        refreshSoon();
       });
-      // A cell is one line: Enter keeps the grid as typed (the form's default button), as
-      // it did when cells were inputs, instead of breaking the line.
       textarea.addEventListener("keydown", function (event) {
-        if (event.key === "Enter" && !event.shiftKey) {
+        var here = place(textarea);
+        if (event.altKey && event.shiftKey && !event.ctrlKey && !event.metaKey) {
+          var name = GRID_KEYS[event.code] || GRID_KEYS[event.key];
+          if (!name) return;
           event.preventDefault();
-          form.requestSubmit(form.querySelector("button.default-action"));
+          apply(name, here.row, here.column, textarea);
+          return;
+        }
+        // A cell is one line: Enter goes to the cell below, as in a spreadsheet, and past
+        // the last row starts a new one.
+        if (event.key === "Enter" && !event.shiftKey && !event.altKey && !event.ctrlKey && !event.metaKey) {
+          event.preventDefault();
+          if (here.row + 1 < rows()) focusOn(field(here.row + 1, here.column));
+          else apply("add-row-below", here.row, here.column, null);
         }
       });
+    }
+
+    // The grid's buttons act in the page; the form is not posted. Enter in the title or
+    // the summary presses the form's first button ("Keep", a redraw): nothing to do here.
+    form.addEventListener("click", function (event) {
+      var button = event.target.closest("button[name=grid]");
+      if (!button) return;
+      event.preventDefault();
+      var match = /^(add-row|add-column|redraw|(?:move-row-up|move-row-down|move-column-left|move-column-right|remove-row|remove-column)-(\d+))$/.exec(button.value);
+      if (!match || match[1] === "redraw") return;
+      if (!match[2]) { apply(match[1], -1, 0, button); return; }
+      var name = button.value.slice(0, -match[2].length - 1);
+      var index = parseInt(match[2], 10);
+      var isRow = /row/.test(name);
+      apply(name, isRow ? index : -1, isRow ? 0 : index, button);
     });
-    window.addEventListener("resize", function () { form.querySelectorAll("textarea[data-grow]").forEach(grow); });
+
+    table.querySelectorAll("textarea[data-grow]").forEach(function (textarea) {
+      grow(textarea);
+      wire(textarea);
+    });
+    window.addEventListener("resize", function () { table.querySelectorAll("textarea[data-grow]").forEach(grow); });
+    if (keys) keys.hidden = false;
     if (section) { section.hidden = false; refresh(); }
   }
 

@@ -53,24 +53,27 @@ def test_an_edit_goes_from_the_editor_through_review_to_the_published_chapter(li
     assert first_row.locator("td").nth(4).inner_text() == "reviewer"
 
 
-def test_the_table_grid_redraws_before_a_summary_is_typed_and_enter_removes_nothing(
-    live_server, new_page, log_in
+def test_without_javascript_the_table_grid_redraws_before_a_summary_is_typed_and_enter_removes_nothing(
+    live_server, browser, log_in
 ):
-    """+ row and ✕ column work while the required summary is still empty (they are not a
+    """Without the page's script the grid's buttons post the form and the server redraws it:
+    + row and ✕ column work while the required summary is still empty (they are not a
     save); Enter in a field redraws the grid as typed instead of pressing "✕ column"."""
     make_book(slug="grid-book", title="Grid Book", chapters=1, tables=1)
     make_user("editor", role="Editor")
-    page = new_page()
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
     log_in(page, "editor")
     page.goto(f"{live_server.url}/books/grid-book/chapters/1/tables/table-1/edit/")
     assert page.locator("table.grid thead textarea").count() == 3
+    assert page.locator("[data-grid-keys]").is_hidden()  # the keys need the script
     with page.expect_navigation():
         page.click("button[value=add-row]")
     assert page.locator("table.grid tbody tr").count() == 3
     page.fill("textarea[name=cell-2-1]", "a new row")
     page.fill("input[name=summary]", "Typed into the grid")
     with page.expect_navigation():
-        page.press("textarea[name=cell-2-1]", "Enter")
+        page.press("input[name=summary]", "Enter")
     assert page.locator("table.grid thead textarea").count() == 3
     assert page.input_value("textarea[name=cell-2-1]") == "a new row"
     assert page.input_value("input[name=summary]") == "Typed into the grid"
@@ -81,3 +84,4 @@ def test_the_table_grid_redraws_before_a_summary_is_typed_and_enter_removes_noth
     with page.expect_navigation():
         page.click("button[value=submit]")
     assert "Submitted for review" in page.locator(".messages").inner_text()
+    context.close()
