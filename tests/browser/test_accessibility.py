@@ -4,8 +4,6 @@ through the DevTools protocol, which the pages' strict CSP does not apply to. Th
 experimental rule that a control's accessible name holds its visible text is turned on."""
 
 import datetime
-import json
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -13,14 +11,13 @@ from django.utils import timezone
 from notes.services.discussions import comment_post
 from notes.services.groups import group_create, meeting_create
 from notes.services.watching import watch_add
+from tests.browser.checks import axe_violations
 from tests.browser.reading_world import BOOK, build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
 VIEWPORTS = [{"width": 390, "height": 844}, {"width": 1280, "height": 800}]
 SCHEMES = ["light", "dark"]
-BLOCKING = {"critical", "serious"}
 
 
 def _pages(world) -> list[str]:
@@ -48,18 +45,6 @@ def _pages(world) -> list[str]:
     ]
 
 
-def _violations(page) -> list[str]:
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.evaluate(AXE)
-    found = page.evaluate(
-        "async () => (await axe.run(document, {resultTypes: ['violations'],"
-        " rules: {'label-content-name-mismatch': {enabled: true}}})).violations"
-        ".map(v => ({id: v.id, impact: v.impact, help: v.help,"
-        " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"
-    )
-    return [json.dumps(item) for item in found if item["impact"] in BLOCKING]
-
-
 def test_no_page_has_a_critical_or_serious_accessibility_violation(browser, live_server):
     world = build_world()
     pages = _pages(world)
@@ -72,14 +57,14 @@ def test_no_page_has_a_critical_or_serious_accessibility_violation(browser, live
             page = context.new_page()
             where = f"{scheme} {viewport['width']}px"
             page.goto(f"{live_server.url}/accounts/login/")
-            failures += [f"{where} /accounts/login/ {item}" for item in _violations(page)]
+            failures += [f"{where} /accounts/login/ {item}" for item in axe_violations(page)]
             page.fill("#id_username", "lead")
             page.fill("#id_password", "pw")
             page.click("button[type=submit]")
             page.wait_for_url(lambda url: "/accounts/login/" not in url)
             for path in pages:
                 page.goto(f"{live_server.url}{path}")
-                failures += [f"{where} {path} {item}" for item in _violations(page)]
+                failures += [f"{where} {path} {item}" for item in axe_violations(page)]
             context.close()
     # Run with -s to read the summary; the closing notes quote it.
     views = (len(pages) + 1) * len(SCHEMES) * len(VIEWPORTS)

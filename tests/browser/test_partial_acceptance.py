@@ -9,7 +9,6 @@ editor revises it; the reviewer approves it; the chapter's history shows two ver
 that request, the first marked partial. Pages fit 390 and 1280 px and are axe-clean.
 """
 
-import json
 import os
 from pathlib import Path
 
@@ -19,11 +18,11 @@ from notes.models import ChangeRequest, Chapter, ComparisonTable
 from notes.selectors.reviews import proposed_changes
 from notes.services.history import chapter_render, save_rendering, save_version, table_render
 from notes.services.reviews import change_request_create
+from tests.browser.checks import axe_violations, fits
 from tests.factories import make_book, make_user, propose_chapter_edit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
 VIEWPORTS = [{"width": 390, "height": 844}, {"width": 1280, "height": 800}]
 
 BODY = (
@@ -47,20 +46,6 @@ def shots(tmp_path) -> Path:
     return folder
 
 
-def _violations(page) -> list[str]:
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.evaluate(AXE)
-    found = page.evaluate(
-        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-        ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"
-    )
-    return [json.dumps(item) for item in found if item["impact"] in ("critical", "serious")]
-
-
-def _fits(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-
-
 def _press(page, selector: str, key: str = "Enter"):
     page.locator(selector).focus()
     with page.expect_navigation():
@@ -78,9 +63,9 @@ def _tick(page, label: str):
 def _look(page, shots: Path, name: str):
     for viewport in VIEWPORTS:
         page.set_viewport_size(viewport)
-        assert _fits(page), f"{name} is wider than {viewport['width']} px"
+        assert fits(page), f"{name} is wider than {viewport['width']} px"
         page.screenshot(path=str(shots / f"{name}-{viewport['width']}.png"), full_page=True)
-        assert _violations(page) == []
+        assert axe_violations(page) == []
 
 
 def _world():

@@ -5,7 +5,6 @@ amended, a reviewer told without watching, a comment on a cell marked outdated a
 revision, a comment on a line under its line, by keyboard; the Rendered / Source choice
 kept. Pages fit 390 and 1280 px and are axe-clean."""
 
-import json
 import os
 import re
 from pathlib import Path
@@ -16,11 +15,11 @@ from playwright.sync_api import expect
 from notes.models import ChangeRequest, ComparisonTable
 from notes.services.history import chapter_render, save_rendering, save_version, table_render
 from notes.services.reviews import change_request_create
+from tests.browser.checks import axe_violations, fits
 from tests.factories import make_book, make_chapter, make_user, propose_chapter_edit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
 VIEWPORTS = [{"width": 390, "height": 844}, {"width": 1280, "height": 800}]
 
 HEADERS = ["Aspect", "Row-wise", "Column-wise"]
@@ -46,20 +45,6 @@ def shots(tmp_path) -> Path:
     folder = Path(os.environ.get("CW_SCREENSHOTS") or tmp_path / "screenshots")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-def _violations(page) -> list[str]:
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.evaluate(AXE)
-    found = page.evaluate(
-        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-        ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"
-    )
-    return [json.dumps(item) for item in found if item["impact"] in ("critical", "serious")]
-
-
-def _fits(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def _table_request():
@@ -106,9 +91,9 @@ def test_the_table_diff_marks_one_inserted_row_and_column_one_moved_row_and_one_
         assert changed.locator("del").inner_text() == "Parquet"
         assert changed.locator("ins").inner_text() == "Parquet, ORC"
         assert "{#" not in page.locator("section.diff").inner_text()  # no template comment leaks
-        assert _fits(page), f"the page is wider than {viewport['width']} px"
+        assert fits(page), f"the page is wider than {viewport['width']} px"
         page.screenshot(path=str(shots / f"table-diff-{viewport['width']}.png"), full_page=True)
-        assert _violations(page) == []
+        assert axe_violations(page) == []
         context.close()
 
 
@@ -184,9 +169,9 @@ def test_by_keyboard_a_request_is_amended_commented_on_a_cell_revised_and_approv
     assert "amended" not in reviewer.locator(".request-meta").inner_text()
     for viewport in VIEWPORTS:
         reviewer.set_viewport_size(viewport)
-        assert _fits(reviewer), f"the page is wider than {viewport['width']} px"
+        assert fits(reviewer), f"the page is wider than {viewport['width']} px"
         reviewer.screenshot(path=str(shots / f"request-comments-{viewport['width']}.png"), full_page=True)
-        assert _violations(reviewer) == []
+        assert axe_violations(reviewer) == []
     _press(reviewer, "button:text-is('Approve and publish')")
     assert "Approved and published." in reviewer.locator(".messages").inner_text()
     editor.context.close()
@@ -228,9 +213,9 @@ def test_by_keyboard_a_row_is_added_and_moved_in_the_grid_without_a_reload_then_
     assert "reader2 has a draft here, saved" in editor.locator(".others-drafting").inner_text()
     for viewport in VIEWPORTS:
         editor.set_viewport_size(viewport)
-        assert _fits(editor), f"the chapter page is wider than {viewport['width']} px"
+        assert fits(editor), f"the chapter page is wider than {viewport['width']} px"
         editor.screenshot(path=str(shots / f"chapter-edit-table-{viewport['width']}.png"), full_page=True)
-        assert _violations(editor) == []
+        assert axe_violations(editor) == []
     editor.set_viewport_size({"width": 1280, "height": 900})
     _press(editor, "a.table-edit")
     assert editor.locator("h1").inner_text() == "Edit the table “Storage formats”"
@@ -265,9 +250,9 @@ def test_by_keyboard_a_row_is_added_and_moved_in_the_grid_without_a_reload_then_
     expect(editor.locator("[data-grid-keys] dl").get_by_text("move the row up / down")).to_be_visible()
     for viewport in VIEWPORTS:
         editor.set_viewport_size(viewport)
-        assert _fits(editor), f"the grid page is wider than {viewport['width']} px"
+        assert fits(editor), f"the grid page is wider than {viewport['width']} px"
         editor.screenshot(path=str(shots / f"table-grid-{viewport['width']}.png"), full_page=True)
-        assert _violations(editor) == []
+        assert axe_violations(editor) == []
     editor.set_viewport_size({"width": 1280, "height": 900})
     assert editor.evaluate("window.samePage") is True
 
@@ -410,9 +395,9 @@ def test_a_reviewer_turns_new_request_notifications_off_on_the_account_page(
         page.goto(f"{live_server.url}/account/")
         choice = page.locator("fieldset", has_text="Tell me of requests submitted for review")
         assert choice.locator("input[value=all]").is_checked()
-        assert _fits(page), f"the page is wider than {viewport['width']} px"
+        assert fits(page), f"the page is wider than {viewport['width']} px"
         page.screenshot(path=str(shots / f"account-new-requests-{viewport['width']}.png"), full_page=True)
-        assert _violations(page) == []
+        assert axe_violations(page) == []
         page.context.close()
     page = browser.new_context(viewport=VIEWPORTS[0]).new_page()
     log_in(page, "reviewer")
@@ -455,10 +440,10 @@ def test_a_line_comment_stands_under_its_line_in_the_source_diff_and_tells_the_a
     assert "A new line about storage." in above
     for viewport in VIEWPORTS:
         page.set_viewport_size(viewport)
-        assert _fits(page), f"the page is wider than {viewport['width']} px"
+        assert fits(page), f"the page is wider than {viewport['width']} px"
         note.evaluate("row => row.scrollIntoView({block: 'center'})")
         page.screenshot(path=str(shots / f"line-comment-{viewport['width']}.png"))
-        assert _violations(page) == []
+        assert axe_violations(page) == []
     page.context.close()
     # The request's author is told, without watching anything for it.
     author_page = browser.new_context(viewport=VIEWPORTS[0]).new_page()

@@ -98,11 +98,9 @@ def test_suggestions_under_the_nav_search_are_a_keyboard_listbox(live_server, ne
 
 
 def test_the_book_filter_offers_titles_as_one_types_and_takes_one_by_keyboard(live_server, new_page):
-    import json
-
+    from tests.browser.checks import axe_violations, fits
     from tests.factories import make_book, make_chapter
 
-    AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
     for number in range(12):  # more books than the list offers
         make_book(slug=f"shelf-{number}", title=f"Shelf {number:02d} of data systems")
     storage = make_book(slug="storage", title="Storage engines")
@@ -132,14 +130,9 @@ def test_the_book_filter_offers_titles_as_one_types_and_takes_one_by_keyboard(li
     assert 0 <= below < 10  # the list opens right under the box
     for width in (390, 1280):
         page.set_viewport_size({"width": width, "height": 800})
-        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        assert fits(page)
         page.screenshot(path=str(SCREENSHOTS / f"search-book-filter-{width}.png"))
-        page.evaluate(AXE)
-        found = page.evaluate(
-            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-            ".map(v => ({id: v.id, impact: v.impact}))"
-        )
-        assert [json.dumps(v) for v in found if v["impact"] in ("critical", "serious")] == []
+        assert axe_violations(page) == []
     box.fill("")
     box.press_sequentially("storage e", delay=30)
     listbox.locator("[role=option]").first.wait_for()

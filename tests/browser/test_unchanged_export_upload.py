@@ -2,18 +2,17 @@
 their slugs (one renamed after it was made, one made unique with "-2"), so the upload
 proposes nothing and the page says so. The pages fit 390 and 1280 px and are axe-clean."""
 
-import json
 import os
 from pathlib import Path
 
 import pytest
 
 from notes.models import ChangeRequest, ComparisonTable
+from tests.browser.checks import axe_violations, fits
 from tests.factories import make_book, make_table, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
 VIEWPORTS = [{"width": 390, "height": 844}, {"width": 1280, "height": 800}]
 
 
@@ -23,20 +22,6 @@ def shots(tmp_path) -> Path:
     folder = Path(os.environ.get("CW_SCREENSHOTS") or tmp_path / "screenshots")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-def _violations(page) -> list[str]:
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.evaluate(AXE)
-    found = page.evaluate(
-        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-        ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"
-    )
-    return [json.dumps(item) for item in found if item["impact"] in ("critical", "serious")]
-
-
-def _fits(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def _press(page, locator, *, navigates: bool = True):
@@ -89,5 +74,5 @@ def test_a_downloaded_export_uploaded_back_by_keyboard_proposes_nothing(
         page.screenshot(
             path=str(shots / f"unchanged-upload-{format}-{viewport['width']}.png"), full_page=True
         )
-        assert _fits(page)
-        assert _violations(page) == []
+        assert fits(page)
+        assert axe_violations(page) == []
