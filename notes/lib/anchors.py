@@ -120,8 +120,9 @@ def mark_discussed_places(
         count = counts.get(key, 0)
         parts = []
         # Outside the " · " joins: the "Discuss this" after it shows on hover only, and a
-        # dot before a hidden link would dangle.
-        edit = f'<a class="table-edit" href="{escape(edit_url)}">Edit this table</a>' if edit_url else ""
+        # dot before a hidden link would dangle. A space, not only a margin, after it, so its
+        # text is not read run into the next link's ("Edit this table1 thread").
+        edit = f'<a class="table-edit" href="{escape(edit_url)}">Edit this table</a> ' if edit_url else ""
         if link:  # a table without a caption has no title to hang its permalink on
             parts.append(f'<a class="permalink-text" href="#{escape(html_id)}">Link to this table</a>')
         if count:
