@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from notes.models import Book, ChangeRequest
-from tests.browser.test_accessibility import _violations
+from tests.browser.checks import axe_violations
 from tests.factories import make_user
 from tests.paths import NOTES_FILES
 
@@ -77,7 +77,7 @@ def test_an_uploaded_zip_is_reviewed_published_and_shows_its_images(
         ann.set_viewport_size({"width": width, "height": 900})
         ann.screenshot(path=str(shots / f"zip-preview-{width}.png"), full_page=True)
         assert ann.evaluate("document.documentElement.scrollWidth") <= width
-        assert _violations(ann) == []
+        assert axe_violations(ann) == []
     _submit(ann, "text=Propose this book")
 
     assert "streaming.zip became 1 change request for review" in ann.locator(".messages").inner_text()
