@@ -21,7 +21,9 @@ class Book(models.Model):
     # Derived, so not versioned.
     domain_slugs = models.CharField(max_length=400, blank=True, editable=False)
 
-    history = History(bases=[HistoryExtras], excluded_fields=["domain_slugs"], dated_by=("id",))
+    history = History(
+        bases=[HistoryExtras], excluded_fields=["domain_slugs"], dated_by=("id",), changelog_by="id"
+    )
 
     class Meta:
         ordering = ["title"]
@@ -64,7 +66,9 @@ class Chapter(models.Model):
     # like ``body_html``, so no version of its own.
     contents = models.JSONField(default=list, blank=True, editable=False)
 
-    history = History(bases=[HistoryExtras], excluded_fields=["contents"], dated_by=("book", "id"))
+    history = History(
+        bases=[HistoryExtras], excluded_fields=["contents"], dated_by=("book", "id"), changelog_by="book"
+    )
 
     class Meta:
         ordering = ["book", "number"]
@@ -94,7 +98,7 @@ class ComparisonTable(models.Model):
     position = models.PositiveIntegerField(default=0)
     html = models.TextField(blank=True, editable=False)
 
-    history = History(bases=[HistoryExtras], dated_by=("chapter", "id"))
+    history = History(bases=[HistoryExtras], dated_by=("chapter", "id"), changelog_by="chapter")
 
     class Meta:
         ordering = ["chapter", "position"]

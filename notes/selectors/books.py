@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from notes.lib.domains import domain_slug, domain_slug_pattern
 from notes.lib.placeholders import placeholder_slugs
 from notes.models import Book, ChangeRequest, Chapter, ComparisonTable
+from notes.models.history import SUMMARIZED
 
 
 @dataclass(frozen=True)
@@ -182,8 +183,7 @@ def changelog(
     chapter_rows = Chapter.history.defer("body", "body_html")
     table_rows = ComparisonTable.history.defer("headers", "rows", "html")
     book_rows, chapter_rows, table_rows = (
-        rows.exclude(history_change_reason="").exclude(history_change_reason=None)
-        for rows in (book_rows, chapter_rows, table_rows)
+        rows.filter(SUMMARIZED) for rows in (book_rows, chapter_rows, table_rows)
     )
     if book is not None:
         book_rows = book_rows.filter(id=book.pk)

@@ -6,6 +6,7 @@ from django.db.models import Q, QuerySet
 
 from notes import permissions
 from notes.models import Book, Chapter, Comment, Thread, Watch
+from notes.models.history import SUMMARIZED
 
 FEED_LIMIT = 50
 
@@ -78,9 +79,7 @@ def watch_list(*, user) -> QuerySet[Watch]:
 def chapter_versions(*, chapter: Chapter, limit: int = FEED_LIMIT) -> list:
     """The chapter's published versions, newest first (one query; imports count too)."""
     rows = (
-        Chapter.history.filter(id=chapter.pk)
-        .exclude(history_change_reason="")
-        .exclude(history_change_reason=None)
+        Chapter.history.filter(SUMMARIZED, id=chapter.pk)
         .defer("body")
         .select_related("history_user")
         .order_by("-history_date", "-history_id")
