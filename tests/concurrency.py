@@ -42,3 +42,22 @@ def run_at_once(calls):
     for thread in threads:
         thread.join(timeout=120)
     return results
+
+
+def calls_in_order(monkeypatch, **watched) -> list[str]:
+    """The order in which the named functions are called: ``calls_in_order(monkeypatch,
+    render=(module, "render_markdown"), lock=(module, "_locked"))`` records "render" and
+    "lock" as they happen, each call still doing what it did (render before a lock, never
+    under it)."""
+    seen: list[str] = []
+
+    def recording(name, original):
+        def call(*args, **kwargs):
+            seen.append(name)
+            return original(*args, **kwargs)
+
+        return call
+
+    for name, (module, attribute) in watched.items():
+        monkeypatch.setattr(module, attribute, recording(name, getattr(module, attribute)))
+    return seen

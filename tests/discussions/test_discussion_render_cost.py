@@ -8,6 +8,7 @@ from notes.lib.limits import MAX_COMMENT_BYTES, MAX_HEADINGS_PER_TEXT
 from notes.models import Comment
 from notes.services import discussions
 from notes.services.discussions import DiscussionError, comment_edit, comment_post
+from tests.concurrency import calls_in_order
 
 pytestmark = pytest.mark.django_db
 
@@ -52,20 +53,11 @@ def test_a_comment_with_too_many_headings_is_refused_and_nothing_is_posted(clien
 @pytest.fixture
 def events(monkeypatch):
     """The order in which the services render and lock the thread's row."""
-    seen: list[str] = []
-    render, lock = discussions.render_markdown, discussions.thread_for_update
-
-    def rendering(*args, **kwargs):
-        seen.append("render")
-        return render(*args, **kwargs)
-
-    def locking(*args, **kwargs):
-        seen.append("lock")
-        return lock(*args, **kwargs)
-
-    monkeypatch.setattr(discussions, "render_markdown", rendering)
-    monkeypatch.setattr(discussions, "thread_for_update", locking)
-    return seen
+    return calls_in_order(
+        monkeypatch,
+        render=(discussions, "render_markdown"),
+        lock=(discussions, "thread_for_update"),
+    )
 
 
 def test_a_reply_is_rendered_before_the_thread_is_locked(thread, reader, events):

@@ -8,6 +8,7 @@ from notes.models import ChangeRequest, Chapter
 from notes.services import history, reviews
 from notes.services.history import chapter_footnotes, chapter_render, save_version
 from notes.services.reviews import change_request_approve, change_request_create
+from tests.concurrency import calls_in_order
 from tests.factories import make_table, propose_chapter_edit, propose_table_edit
 
 pytestmark = pytest.mark.django_db
@@ -19,20 +20,7 @@ BODY = "# Columns\n\nSee https://example.com/columns and [[table:speeds]].\n\n[[
 @pytest.fixture
 def events(monkeypatch):
     """The order in which approval renders chapters and locks the request's row."""
-    seen: list[str] = []
-    render, lock = history.render_markdown, reviews._locked
-
-    def rendering(*args, **kwargs):
-        seen.append("render")
-        return render(*args, **kwargs)
-
-    def locking(*args, **kwargs):
-        seen.append("lock")
-        return lock(*args, **kwargs)
-
-    monkeypatch.setattr(history, "render_markdown", rendering)
-    monkeypatch.setattr(reviews, "_locked", locking)
-    return seen
+    return calls_in_order(monkeypatch, render=(history, "render_markdown"), lock=(reviews, "_locked"))
 
 
 def rendered_now(chapter: Chapter) -> tuple[str, list]:
