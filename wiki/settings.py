@@ -311,6 +311,15 @@ if REDIS_URL:
     # When Redis is down, wiki.cache.RedisCache answers "not cached" and drops writes, so
     # sessions are read from and saved to the database alone: nobody is logged out either.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Each process keeps a copy of the cache keys every page reads (pages, chapter parts and
+# their generations, signed-in users' snapshots, sessions), dropped the moment Redis reports
+# a change (wiki.cache): up to CACHE_LOCAL_COPY_MB of memory per process, 0 turns it off.
+CACHE_LOCAL_COPIES = {
+    "megabytes": env_int("CACHE_LOCAL_COPY_MB", 32, minimum=0),
+    # A copy older than this is read from Redis again, whatever Redis said.
+    "seconds": 60,
+    "keys": ("page", "part:", "viewer", "django.contrib.sessions.cached_db"),
+}
 # /healthz/ answers within this many seconds, "down" if the database has not answered by then.
 HEALTH_CHECK_SECONDS = 1.5
 # Whole anonymous pages and chapter parts are cached only in a cache every process shares:

@@ -3,15 +3,18 @@
 import json
 from urllib.parse import urlencode
 
-from django.http import HttpResponseBadRequest
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from notes import permissions
 from notes.lib.anchors import mark_discussed_places
 from notes.lib.numbers import int_or_default
 from notes.lib.page_cache import anonymous_page, chapter_part
+from notes.lib.skeletons import fill_skeleton, render_skeleton
 from notes.permissions import read_required
 from notes.selectors import books as book_selectors
 from notes.selectors import discussions as discussion_selectors
@@ -25,6 +28,7 @@ HOME_OPEN_REQUESTS = 10
 HOME_BOOKS_PER_PAGE = 30
 BOOK_CHANGELOG_LINES = 20
 CHANGELOG_PER_PAGE = 100
+CHAPTER_TEMPLATE = "notes/chapter_detail.html"
 
 
 @read_required
@@ -174,18 +178,46 @@ def chapter_detail(request, book_slug: str, number: int):
         if can_propose
         else []
     )
-    return render(
-        request,
-        "notes/chapter_detail.html",
-        {
-            **reading,
-            "book": chapter.book,
-            "watch": following_selectors.watch_state(user=request.user, target=chapter),
-            "reading_progress": group_selectors.book_progress(user=request.user, book_id=chapter.book_id),
-            "is_folded": is_folded,
-            "others_drafting": others_drafting,
-        },
-    )
+    context = {
+        **reading,
+        "book": chapter.book,
+        "watch": following_selectors.watch_state(user=request.user, target=chapter),
+        "reading_progress": group_selectors.book_progress(user=request.user, book_id=chapter.book_id),
+        "is_folded": is_folded,
+        "others_drafting": others_drafting,
+    }
+    if settings.WIKI_PAGE_CACHE and request.user.is_authenticated and not request.META.get("QUERY_STRING"):
+        # The page outside its holes is kept per variant: everything it shows of the reader
+        # is in a hole (templates/base.html, chapter_detail.html), and what is left depends
+        # only on what the variant names: roles, folding, time zone (dates).
+        user = request.user
+        variant = ":".join(
+            [
+                "chapter-page",
+                *(
+                    str(int(flag))
+                    for flag in (
+                        can_discuss,
+                        is_folded,
+                        can_propose,
+                        permissions.can_moderate(user),
+                        permissions.can_manage_webhooks(user),
+                        permissions.can_see_people(user),
+                        permissions.can_see_reviews(user),
+                    )
+                ),
+                timezone.get_current_timezone_name(),
+            ]
+        )
+        skeleton = chapter_part(
+            book_slug=book_slug,
+            number=number,
+            variant=variant,
+            build=lambda: render_skeleton(CHAPTER_TEMPLATE, context, request),
+        )
+        if skeleton is not None:
+            return HttpResponse(fill_skeleton(skeleton, context, request))
+    return render(request, CHAPTER_TEMPLATE, context)
 
 
 def _chapter_reading(
