@@ -412,11 +412,13 @@ class PostgresEngine(_Engine):
             "d.body, GREATEST(1, COALESCE(NULLIF(strpos(lower(d.body), "
             "COALESCE((ts_lexize('english_stem', %s))[1], %s)), 0), 1) - %s) AS start "
             "FROM notes_searchdocument d WHERE d.id = ANY(%s)) "
-            "SELECT found.id, found.kind, found.label, found.context, found.url, found.is_hidden, b.title, "
+            # The book's title by its key, row by row: a join let the planner hash every book.
+            "SELECT found.id, found.kind, found.label, found.context, found.url, found.is_hidden, "
+            "(SELECT b.title FROM notes_book b WHERE b.id = found.book_id), "
             "CASE WHEN found.title = '' THEN '' ELSE ts_headline(%s::regconfig, found.title, query, %s) END, "
             "ts_headline(%s::regconfig, substr(found.body, found.start::int, %s), query, %s), "
             "(found.start > 1)::int + 2 * (length(found.body) >= found.start + %s)::int "
-            "FROM found JOIN notes_book b ON b.id = found.book_id, to_tsquery(%s::regconfig, %s) query"
+            "FROM found, to_tsquery(%s::regconfig, %s) query"
         )
         params = [
             query.probe,
