@@ -345,7 +345,7 @@ class PostgresEngine(_Engine):
             part_params = self._query_params(query)
             where = self._where(replace(filters, kind=kind, kinds=()), part_params)
             parts.append(
-                f"(SELECT {select} FROM {_kind_source(kind)}{where} ORDER BY {self._candidate_order} LIMIT %s)"  # noqa: S608 (constant SQL; user text only in params)
+                f"(SELECT {select} FROM {_kind_source(kind, in_one_book=filters.book_id is not None)}{where} ORDER BY {self._candidate_order} LIMIT %s)"  # noqa: S608 (constant SQL; user text only in params)
             )
             params += [*part_params, limit]
         return " UNION ALL ".join(parts), params
@@ -437,17 +437,24 @@ class PostgresEngine(_Engine):
         return self._detail_rows(sql, params)
 
 
-def _kind_source(kind: str) -> str:
+def _kind_source(kind: str, *, in_one_book: bool) -> str:
     """One kind's matches on PostgreSQL, through the expression of that kind's GIN index
     (migration 0036): the expression's statistics, gathered over that kind alone, tell the
     planner how common the words are among its documents, so a word common elsewhere but
-    rare in this kind is looked up in the index, not searched for place by place."""
+    rare in this kind is looked up in the index, not searched for place by place.
+
+    In one book the match is the function behind ``@@``, which no index answers: the book's
+    places are read in order (``search_document_book_place``), a cost bounded by the book
+    whatever the word. Left to choose, the planner sometimes took a common word for a rare
+    one (a prefix's frequency is a guess) and read its every match in the wiki."""
     if kind not in SEARCH_KINDS:
         raise ValueError(f"Not a kind of search document: {kind!r}")
-    return (
-        "notes_searchdocument d, to_tsquery(%s::regconfig, %s) query "
-        f"WHERE (CASE WHEN d.kind = '{kind}' THEN d.vector END) @@ query"
+    match = (
+        "ts_match_vq(d.vector, query)"
+        if in_one_book
+        else f"(CASE WHEN d.kind = '{kind}' THEN d.vector END) @@ query"
     )
+    return f"notes_searchdocument d, to_tsquery(%s::regconfig, %s) query WHERE {match}"
 
 
 class SqliteEngine(_Engine):

@@ -154,7 +154,7 @@ def test_a_search_in_one_book_reads_that_book_s_places_and_finds_only_its_docume
     engine = PostgresEngine()
     book_id = wiki[7]
     filters = Filters(book_id=book_id)
-    query = parse('"replication"')
+    query = parse("replication")  # a prefix, as typed: the book's places, whatever its guess
     for sql, params in (
         engine.counts_sql(query, filters),
         engine.best_per_kind_sql(query, filters, per_kind=5),
