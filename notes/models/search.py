@@ -58,6 +58,9 @@ class SearchDocument(models.Model):
         indexes = [
             # Made on PostgreSQL only (migration 0010); SQLite searches its FTS5 table.
             GinIndex(fields=["vector"], name="search_document_vector", fastupdate=False),
+            # One book's documents of a kind in the order the search takes its candidates:
+            # a search in one book reads that book's places, never a word's every match.
+            models.Index(fields=["book", "kind", "object_id", "part"], name="search_document_book_place"),
         ]
 
     def __str__(self) -> str:

@@ -328,16 +328,25 @@ class PostgresEngine(_Engine):
         return [SEARCH_CONFIG, query.tsquery()]
 
     # A common word matches most of a big wiki: ranking every match would grow with it.
-    # Each kind's first ``SEARCH_CANDIDATES_PER_KIND`` matches (found through the index,
-    # in no rank order) are counted and ranked; a kind with more counts as "more than".
+    # Each kind's first ``SEARCH_CANDIDATES_PER_KIND`` matches in the order of its places
+    # are counted and ranked; a kind with more counts as "more than".
     _rank = "ts_rank('{0.05, 0.1, 0.2, 1.0}', d.vector, query)"
+    # The order of two btree indexes (``search_document_unique_place``, and
+    # ``search_document_book_place`` with a book): that order and LIMIT let PostgreSQL choose,
+    # from the word's statistics, between walking a kind's places and stopping at the first
+    # matches (a common word: the GIN index would hand over every match before LIMIT, a cost
+    # that grows with the wiki) and the GIN index then sorting the few matches (a rare word,
+    # wherever it is). The same order makes the counted and the ranked candidates one set.
+    _candidate_order = "d.object_id, d.part"
 
     def _candidates(self, query: ParsedQuery, filters: Filters, *, select: str, kinds, limit: int):
         parts, params = [], []
         for kind in kinds:
             part_params = self._query_params(query)
             where = self._where(replace(filters, kind=kind, kinds=()), part_params)
-            parts.append(f"(SELECT {select} FROM {self.source}{where} LIMIT %s)")  # noqa: S608 (constant SQL; user text only in params)
+            parts.append(
+                f"(SELECT {select} FROM {_kind_source(kind, in_one_book=filters.book_id is not None)}{where} ORDER BY {self._candidate_order} LIMIT %s)"  # noqa: S608 (constant SQL; user text only in params)
+            )
             params += [*part_params, limit]
         return " UNION ALL ".join(parts), params
 
@@ -403,11 +412,13 @@ class PostgresEngine(_Engine):
             "d.body, GREATEST(1, COALESCE(NULLIF(strpos(lower(d.body), "
             "COALESCE((ts_lexize('english_stem', %s))[1], %s)), 0), 1) - %s) AS start "
             "FROM notes_searchdocument d WHERE d.id = ANY(%s)) "
-            "SELECT found.id, found.kind, found.label, found.context, found.url, found.is_hidden, b.title, "
+            # The book's title by its key, row by row: a join let the planner hash every book.
+            "SELECT found.id, found.kind, found.label, found.context, found.url, found.is_hidden, "
+            "(SELECT b.title FROM notes_book b WHERE b.id = found.book_id), "
             "CASE WHEN found.title = '' THEN '' ELSE ts_headline(%s::regconfig, found.title, query, %s) END, "
             "ts_headline(%s::regconfig, substr(found.body, found.start::int, %s), query, %s), "
             "(found.start > 1)::int + 2 * (length(found.body) >= found.start + %s)::int "
-            "FROM found JOIN notes_book b ON b.id = found.book_id, to_tsquery(%s::regconfig, %s) query"
+            "FROM found, to_tsquery(%s::regconfig, %s) query"
         )
         params = [
             query.probe,
@@ -424,6 +435,26 @@ class PostgresEngine(_Engine):
             query.tsquery(),
         ]
         return self._detail_rows(sql, params)
+
+
+def _kind_source(kind: str, *, in_one_book: bool) -> str:
+    """One kind's matches on PostgreSQL, through the expression of that kind's GIN index
+    (migration 0036): the expression's statistics, gathered over that kind alone, tell the
+    planner how common the words are among its documents, so a word common elsewhere but
+    rare in this kind is looked up in the index, not searched for place by place.
+
+    In one book the match is the function behind ``@@``, which no index answers: the book's
+    places are read in order (``search_document_book_place``), a cost bounded by the book
+    whatever the word. Left to choose, the planner sometimes took a common word for a rare
+    one (a prefix's frequency is a guess) and read its every match in the wiki."""
+    if kind not in SEARCH_KINDS:
+        raise ValueError(f"Not a kind of search document: {kind!r}")
+    match = (
+        "ts_match_vq(d.vector, query)"
+        if in_one_book
+        else f"(CASE WHEN d.kind = '{kind}' THEN d.vector END) @@ query"
+    )
+    return f"notes_searchdocument d, to_tsquery(%s::regconfig, %s) query WHERE {match}"
 
 
 class SqliteEngine(_Engine):
