@@ -16,33 +16,27 @@ from django.db import migrations, models
 KINDS = ("book", "chapter", "table", "thread", "comment")
 
 
-def _drop(schema_editor) -> None:
+def _index_each_kind(schema_editor, *, indexed: str, where: str) -> None:
+    if schema_editor.connection.vendor != "postgresql":
+        return
     for kind in KINDS:
         schema_editor.execute(f"DROP INDEX IF EXISTS search_document_vector_{kind}")
+        schema_editor.execute(
+            f"CREATE INDEX search_document_vector_{kind} ON notes_searchdocument "
+            f"USING gin ({indexed.format(kind=kind)}) WITH (fastupdate = off){where.format(kind=kind)}"
+        )
 
 
 def add_expression_indexes(apps, schema_editor) -> None:
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    _drop(schema_editor)
-    for kind in KINDS:
-        schema_editor.execute(
-            f"CREATE INDEX search_document_vector_{kind} ON notes_searchdocument "
-            f"USING gin ((CASE WHEN kind = '{kind}' THEN vector END)) WITH (fastupdate = off)"
-        )
-    # The planner's choice needs the new statistics before the first search.
-    schema_editor.execute("ANALYZE notes_searchdocument")
+    _index_each_kind(schema_editor, indexed="(CASE WHEN kind = '{kind}' THEN vector END)", where="")
+    if schema_editor.connection.vendor == "postgresql":
+        # The planner's choice needs the new statistics before the first search.
+        schema_editor.execute("ANALYZE notes_searchdocument")
 
 
 def add_partial_indexes(apps, schema_editor) -> None:
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    _drop(schema_editor)
-    for kind in KINDS:
-        schema_editor.execute(
-            f"CREATE INDEX search_document_vector_{kind} ON notes_searchdocument "
-            f"USING gin (vector) WITH (fastupdate = off) WHERE kind = '{kind}'"
-        )
+    """0030's indexes, back."""
+    _index_each_kind(schema_editor, indexed="vector", where=" WHERE kind = '{kind}'")
 
 
 class Migration(migrations.Migration):
