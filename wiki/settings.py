@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "wiki.middleware.LoadedUser",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # After the session's user is known: admins and moderators enrol before anything else.
@@ -89,7 +90,7 @@ MIDDLEWARE = [
     "wiki.middleware.RejectNulCharacters",
     "wiki.middleware.RefuseEmptyAdminToField",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "wiki.middleware.ContentSecurityPolicy",
     "simple_history.middleware.HistoryRequestMiddleware",
     "wiki.middleware.PrivateCacheForSignedInUsers",
     "wiki.middleware.ActivateUserTimeZone",

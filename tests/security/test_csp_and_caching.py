@@ -58,3 +58,39 @@ def test_django_admin_history_pages_hold_no_inline_style_or_script(client_for, a
     assert " style=" not in html
     assert "<style" not in html
     assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html) == []
+
+
+def test_the_policy_built_once_is_the_one_django_csp_builds_and_follows_the_settings(client, book, settings):
+    from csp.constants import NONCE
+    from csp.middleware import CSPMiddleware
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from wiki.middleware import ContentSecurityPolicy
+
+    request = RequestFactory().get("/")
+    theirs = CSPMiddleware(lambda request: HttpResponse()).process_response(request, HttpResponse())
+    ours = ContentSecurityPolicy(lambda request: HttpResponse())
+    for _ in range(3):  # built by django-csp the first time, reused after
+        response = ours.process_response(RequestFactory().get("/"), HttpResponse())
+        assert response["Content-Security-Policy"] == theirs["Content-Security-Policy"]
+    assert client.get(f"/books/{book.slug}/")["Content-Security-Policy"] == theirs["Content-Security-Policy"]
+    # A response django-csp's decorators marked, or a nonce asked, goes through django-csp.
+    marked = HttpResponse()
+    marked._csp_update = {"img-src": ["https://example.org"]}
+    assert (
+        "https://example.org"
+        in ours.process_response(RequestFactory().get("/"), marked)["Content-Security-Policy"]
+    )
+    # Other settings build their own.
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"], "script-src": [NONCE]}}
+    assert _directives(ours.process_response(RequestFactory().get("/"), HttpResponse())) == {
+        "default-src": ["'none'"],
+        "script-src": [],
+    }
+    with_nonce = RequestFactory().get("/")
+    ours.process_request(with_nonce)
+    nonce = str(with_nonce.csp_nonce)
+    assert _directives(ours.process_response(with_nonce, HttpResponse()))["script-src"] == [
+        f"'nonce-{nonce}'"
+    ]

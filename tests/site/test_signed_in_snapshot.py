@@ -198,3 +198,12 @@ def test_a_snapshot_sealed_under_a_replaced_key_is_read_afresh(chapter, client_f
     settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
     settings.SECRET_KEY = "another-test-only-key-" + "x" * 40
     assert "Log out" in page(client)
+
+
+def test_views_get_the_user_itself_not_a_lazy_stand_in(chapter, client_for, reader):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import AnonymousUser
+
+    signed_in = client_for(reader).get(CHAPTER).wsgi_request.user
+    assert type(signed_in) is get_user_model() and signed_in.pk == reader.pk
+    assert type(client_for(None).get(CHAPTER + "?plain=1").wsgi_request.user) is AnonymousUser

@@ -342,7 +342,13 @@ def _throughput(objects: dict, *, seconds: int, rounds: int) -> dict[str, Spread
     book = objects["book"].get_absolute_url()
     chapter = f"{book}chapters/4/"
     reader = _client(objects["users"]["reader"])
-    cookie = f"{settings.SESSION_COOKIE_NAME}={reader.cookies[settings.SESSION_COOKIE_NAME].value}"
+    # What a signed-in browser sends: its session, and the CSRF cookie the first page with a
+    # form gave it (without it, every page would make and set a new one).
+    reader.get(chapter)
+    cookie = "; ".join(
+        f"{name}={reader.cookies[name].value}"
+        for name in (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)
+    )
     floor, site = Gunicorn("", floor=True), None
     try:
         site = Gunicorn(_database_url())
