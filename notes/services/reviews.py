@@ -425,14 +425,7 @@ def _verdict(change_request, reviewer, comment, revision, verdict) -> ChangeRequ
     )
     change_request.status = Status.REJECTED if verdict == Review.Verdict.REJECT else Status.CHANGES_REQUESTED
     change_request.save(update_fields=["status", "updated_at"])
-    watch_automatically(user=reviewer, target=_watch_target(change_request))
-    notify_request_reviewed(change_request, review, published=False)
-    change_request_event_emit(
-        event=WebhookEvent.CHANGE_REQUEST_REVIEWED,
-        change_request=change_request,
-        actor=reviewer,
-        review=review,
-    )
+    _reviewed(change_request, review, published=False)
     return change_request
 
 
@@ -649,20 +642,26 @@ def change_request_reject_part(
     change_request.revision += 1
     change_request_render(change_request)
     change_request.save()
-    watch_automatically(user=reviewer, target=_watch_target(change_request))
-    notify_request_reviewed(
+    _reviewed(
         change_request,
         review,
         published=False,
         detail=f"{len(rejected)} of your {total} changes were taken out: {comment}"[:200],
     )
+    return change_request
+
+
+def _reviewed(change_request: ChangeRequest, review: Review, *, published: bool, detail: str = "") -> None:
+    """After any verdict: the reviewer watches the page, the author (and, when it was
+    published, the page's watchers) hear of it, and the webhooks are told."""
+    watch_automatically(user=review.reviewer, target=_watch_target(change_request))
+    notify_request_reviewed(change_request, review, published=published, detail=detail)
     change_request_event_emit(
         event=WebhookEvent.CHANGE_REQUEST_REVIEWED,
         change_request=change_request,
-        actor=reviewer,
+        actor=review.reviewer,
         review=review,
     )
-    return change_request
 
 
 def _published(
@@ -670,21 +669,12 @@ def _published(
 ) -> None:
     """After an approval: the author and the reviewer watch the page (a new chapter, once it
     exists), and the author and the page's watchers hear of it (the author alone of a conflict)."""
-    target = _watch_target(change_request)
-    watch_automatically(user=review.reviewer, target=target)
     if outcome.published and change_request.kind == Kind.CHAPTER_NEW:
-        watch_automatically(user=change_request.author, target=target)
-    notify_request_reviewed(change_request, review, published=outcome.published, detail=detail)
-    reviewer = review.reviewer
-    change_request_event_emit(
-        event=WebhookEvent.CHANGE_REQUEST_REVIEWED,
-        change_request=change_request,
-        actor=reviewer,
-        review=review,
-    )
+        watch_automatically(user=change_request.author, target=_watch_target(change_request))
+    _reviewed(change_request, review, published=outcome.published, detail=detail)
     if outcome.published and change_request.status == Status.APPROVED:
         change_request_event_emit(
-            event=WebhookEvent.CHANGE_REQUEST_PUBLISHED, change_request=change_request, actor=reviewer
+            event=WebhookEvent.CHANGE_REQUEST_PUBLISHED, change_request=change_request, actor=review.reviewer
         )
     if outcome.page is not None:
         # Last: hooks run after the commit in the order they were registered, and the

@@ -191,23 +191,17 @@ def chapter_detail(request, book_slug: str, number: int):
         # is in a hole (templates/base.html, chapter_detail.html), and what is left depends
         # only on what the variant names: roles, folding, time zone (dates).
         user = request.user
-        variant = ":".join(
-            [
-                "chapter-page",
-                *(
-                    str(int(flag))
-                    for flag in (
-                        can_discuss,
-                        is_folded,
-                        can_propose,
-                        permissions.can_moderate(user),
-                        permissions.can_manage_webhooks(user),
-                        permissions.can_see_people(user),
-                        permissions.can_see_reviews(user),
-                    )
-                ),
-                timezone.get_current_timezone_name(),
-            ]
+        flags = (
+            can_discuss,
+            is_folded,
+            can_propose,
+            permissions.can_moderate(user),
+            permissions.can_manage_webhooks(user),
+            permissions.can_see_people(user),
+            permissions.can_see_reviews(user),
+        )
+        variant = (
+            f"chapter-page:{''.join(str(int(flag)) for flag in flags)}:{timezone.get_current_timezone_name()}"
         )
         skeleton = chapter_part(
             book_slug=book_slug,
